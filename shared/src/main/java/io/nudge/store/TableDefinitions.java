@@ -1,0 +1,97 @@
+package io.nudge.store;
+
+import io.nudge.config.Tables;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
+
+/**
+ * The tables as template.yaml declares them, for local mode and tests. Keep the two in step:
+ * TemplateContractTest compares keys, indexes and streams.
+ */
+public final class TableDefinitions {
+    public static final String MESSAGES_BY_USER = "byUser";
+    public static final String MESSAGES_IN_FLIGHT = "inFlight";
+    public static final String TRIGGERS_BY_EVENT = "byEvent";
+
+    private TableDefinitions() {}
+
+    public static List<CreateTableRequest> all(Tables tables) {
+        List<CreateTableRequest> all = new ArrayList<>();
+        all.add(simple(tables.users(), "userId").build());
+        all.add(simple(tables.events(), "eventId")
+                .streamSpecification(stream(StreamViewType.NEW_IMAGE)).build());
+        all.add(CreateTableRequest.builder().tableName(tables.messages())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(hash("id"))
+                .attributeDefinitions(attr("id"), attr("userId"), attr("createdAt"), attr("inFlight"), attr("claimedAt"))
+                .globalSecondaryIndexes(
+                        gsi(MESSAGES_BY_USER, "userId", "createdAt"),
+                        gsi(MESSAGES_IN_FLIGHT, "inFlight", "claimedAt"))
+                .streamSpecification(stream(StreamViewType.NEW_IMAGE)).build());
+        all.add(CreateTableRequest.builder().tableName(tables.definitions())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(hash("kind"), range("id"))
+                .attributeDefinitions(attr("kind"), attr("id"), attr("triggerEvent"))
+                .globalSecondaryIndexes(gsi(TRIGGERS_BY_EVENT, "triggerEvent", "id")).build());
+        all.add(simple(tables.apiKeys(), "id").build());
+        all.add(simple(tables.deadLetters(), "id").build());
+        return all;
+    }
+
+    /** Creates every table that does not exist yet, with TTL where the template sets it. */
+    public static void createMissing(DynamoDbClient dynamo, Tables tables) {
+        for (CreateTableRequest request : all(tables)) {
+            try {
+                dynamo.createTable(request);
+            } catch (ResourceInUseException alreadyThere) {
+                continue;
+            }
+            if (request.tableName().equals(tables.events())) {
+                dynamo.updateTimeToLive(UpdateTimeToLiveRequest.builder().tableName(tables.events())
+                        .timeToLiveSpecification(TimeToLiveSpecification.builder().enabled(true).attributeName("expiresAt").build())
+                        .build());
+            }
+        }
+    }
+
+    private static CreateTableRequest.Builder simple(String name, String key) {
+        return CreateTableRequest.builder().tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(hash(key)).attributeDefinitions(attr(key));
+    }
+
+    private static StreamSpecification stream(StreamViewType view) {
+        return StreamSpecification.builder().streamEnabled(true).streamViewType(view).build();
+    }
+
+    private static GlobalSecondaryIndex gsi(String name, String hash, String range) {
+        return GlobalSecondaryIndex.builder().indexName(name).keySchema(hash(hash), range(range))
+                .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build();
+    }
+
+    private static KeySchemaElement hash(String name) {
+        return KeySchemaElement.builder().attributeName(name).keyType(KeyType.HASH).build();
+    }
+
+    private static KeySchemaElement range(String name) {
+        return KeySchemaElement.builder().attributeName(name).keyType(KeyType.RANGE).build();
+    }
+
+    private static AttributeDefinition attr(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    }
+}
