@@ -1,0 +1,19 @@
+package io.nudge.functions.ingest;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.nudge.config.Tables;
+import java.util.List;
+
+/** The HTTP API's single $default route: authenticates, routes and answers every request. */
+public final class IngestApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    /** Every environment variable this function reads (checked against template.yaml). */
+    public static final List<String> ENVIRONMENT = Tables.ENVIRONMENT;
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        throw new UnsupportedOperationException("not yet wired");
+    }
+}
