@@ -1,0 +1,339 @@
+package io.nudge.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.definitions.DefinitionService;
+import io.nudge.ids.Ids;
+import io.nudge.ingest.EventIngest;
+import io.nudge.ingest.IngestResult;
+import io.nudge.json.Json;
+import io.nudge.keys.ApiKey;
+import io.nudge.keys.ApiKeys;
+import io.nudge.keys.Scope;
+import io.nudge.log.Log;
+import io.nudge.messages.MessageJson;
+import io.nudge.model.Times;
+import io.nudge.store.AttributeValues;
+import io.nudge.store.DefinitionStore;
+import io.nudge.store.EventStore;
+import io.nudge.store.MessageStore;
+import io.nudge.users.UserJson;
+import io.nudge.users.UserService;
+import io.nudge.validation.Fields;
+import io.nudge.validation.InvalidInputException;
+import java.net.URLDecoder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The HTTP API: authentication (before the body is read), routing, and errors as
+ * {@code {"error":{"code","message","field"}}}. Nothing reaches the caller as a stack trace.
+ */
+public final class NudgeApi {
+    public static final int MAX_BODY_BYTES = 256 * 1024;
+    private static final Log LOG = Log.of(NudgeApi.class);
+
+    private final ApiKeys keys;
+    private final UserService users;
+    private final EventIngest ingest;
+    private final DefinitionService definitions;
+    private final MessageStore messages;
+    private final EventStore events;
+    private final Clock clock;
+    private final List<Route> routes;
+
+    public NudgeApi(ApiKeys keys, UserService users, EventIngest ingest, DefinitionService definitions,
+            MessageStore messages, EventStore events, Clock clock) {
+        this.keys = keys;
+        this.users = users;
+        this.ingest = ingest;
+        this.definitions = definitions;
+        this.messages = messages;
+        this.events = events;
+        this.clock = clock;
+        this.routes = List.of(
+                Route.of("POST", "/v1/keys", Scope.ADMIN, this::createKey),
+                Route.of("GET", "/v1/keys", Scope.ADMIN, this::listKeys),
+                Route.of("DELETE", "/v1/keys/{id}", Scope.ADMIN, this::deleteKey),
+                Route.of("PUT", "/v1/users/{userId}", Scope.INGEST, this::putUser),
+                Route.of("GET", "/v1/users/{userId}", Scope.ADMIN, this::getUser),
+                Route.of("GET", "/v1/users/{userId}/messages", Scope.ADMIN, this::userMessages),
+                Route.of("POST", "/v1/events", Scope.INGEST, this::postEvents),
+                Route.of("GET", "/v1/events/{eventId}", Scope.ADMIN, this::getEvent),
+                Route.of("GET", "/v1/templates", Scope.ADMIN, (r, p) -> list(DefinitionStore.TEMPLATE, "templates")),
+                Route.of("PUT", "/v1/templates/{id}", Scope.ADMIN, this::putTemplate),
+                Route.of("GET", "/v1/templates/{id}", Scope.ADMIN, (r, p) -> get(DefinitionStore.TEMPLATE, p.get("id"))),
+                Route.of("DELETE", "/v1/templates/{id}", Scope.ADMIN,
+                        (r, p) -> deleted(definitions.deleteTemplate(adminId(p.get("id"))), "template")),
+                Route.of("GET", "/v1/triggers", Scope.ADMIN, (r, p) -> list(DefinitionStore.TRIGGER, "triggers")),
+                Route.of("PUT", "/v1/triggers/{id}", Scope.ADMIN, this::putTrigger),
+                Route.of("GET", "/v1/triggers/{id}", Scope.ADMIN, (r, p) -> get(DefinitionStore.TRIGGER, p.get("id"))),
+                Route.of("DELETE", "/v1/triggers/{id}", Scope.ADMIN,
+                        (r, p) -> deleted(definitions.deleteTrigger(adminId(p.get("id"))), "trigger")));
+    }
+
+    public ApiResponse handle(ApiRequest request) {
+        try {
+            return route(request);
+        } catch (InvalidInputException e) {
+            return ApiResponse.error(400, e.code(), e.getMessage(), e.field());
+        } catch (JsonProcessingException e) {
+            return ApiResponse.error(400, "invalid_json", "the body is not valid JSON (line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", null);
+        } catch (SdkException e) {
+            LOG.error("storage call failed", e, "path", safePath(request.path()));
+            return ApiResponse.error(503, "unavailable", "storage is unavailable; retry shortly", null).withHeader("retry-after", "1");
+        } catch (Exception e) {
+            LOG.error("unexpected failure", e, "path", safePath(request.path()));
+            return ApiResponse.error(500, "internal", "something went wrong on our side; the error was logged", null);
+        }
+    }
+
+    private ApiResponse route(ApiRequest request) throws Exception {
+        List<String> segments = segments(request.path());
+        if (segments == null) {
+            return ApiResponse.error(400, "invalid_path", "the path is not valid URL encoding", null);
+        }
+        if (segments.size() == 1 && segments.get(0).equals("health")) {
+            return request.method().equals("GET") || request.method().equals("HEAD")
+                    ? ApiResponse.json(200, Json.object().put("status", "ok"))
+                    : ApiResponse.error(405, "method_not_allowed", "use GET /health", null).withHeader("allow", "GET");
+        }
+        List<Route> candidates = new ArrayList<>();
+        Map<String, String> params = null;
+        Route matched = null;
+        for (Route route : routes) {
+            Map<String, String> p = route.match(segments);
+            if (p != null) {
+                candidates.add(route);
+                if (route.method().equals(request.method())) {
+                    matched = route;
+                    params = p;
+                }
+            }
+        }
+        if (candidates.isEmpty()) {
+            return ApiResponse.error(404, "not_found", "no route " + safePath(request.path()), null);
+        }
+        Optional<ApiKey> key = authenticate(request);
+        if (key.isEmpty()) {
+            return ApiResponse.error(401, "unauthorized", "send a valid API key as 'Authorization: Bearer <key>'", null)
+                    .withHeader("www-authenticate", "Bearer");
+        }
+        if (matched == null) {
+            String allow = String.join(", ", candidates.stream().map(Route::method).distinct().toList());
+            return ApiResponse.error(405, "method_not_allowed", request.method() + " is not allowed here; use " + allow, null)
+                    .withHeader("allow", allow);
+        }
+        if (!key.get().scope().allows(matched.scope())) {
+            return ApiResponse.error(403, "forbidden", "this key's scope (" + key.get().scope().wire() + ") does not allow this; it needs "
+                    + matched.scope().wire(), null);
+        }
+        if (request.body().map(b -> b.length > MAX_BODY_BYTES).orElse(false)) {
+            return ApiResponse.error(413, "payload_too_large", "the body is over " + MAX_BODY_BYTES / 1024 + " KiB", null);
+        }
+        return matched.action().handle(request, params);
+    }
+
+    private Optional<ApiKey> authenticate(ApiRequest request) {
+        return request.header("authorization")
+                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                .map(h -> h.substring(7).trim())
+                .flatMap(keys::authenticate);
+    }
+
+    // --- keys
+
+    private ApiResponse createKey(ApiRequest request, Map<String, String> params) throws JsonProcessingException {
+        ObjectNode body = Fields.requireObject(body(request), "");
+        Fields.rejectUnknown(body, java.util.Set.of("scope", "name"), "");
+        Scope scope = Scope.fromWire(Fields.requireString(body, "scope", ""))
+                .orElseThrow(() -> InvalidInputException.invalid("/scope", "/scope must be ingest or admin"));
+        String name = Fields.requireString(body, "name", "");
+        if (name.isBlank() || name.length() > 128) {
+            throw InvalidInputException.invalid("/name", "/name must be 1-128 characters");
+        }
+        ApiKeys.Created created = keys.create(name, scope);
+        ObjectNode json = keyJson(created.key());
+        json.put("key", created.secret());
+        return ApiResponse.json(201, json);
+    }
+
+    private ApiResponse listKeys(ApiRequest request, Map<String, String> params) {
+        ObjectNode json = Json.object();
+        ArrayNode list = json.putArray("keys");
+        keys.list().forEach(k -> list.add(keyJson(k)));
+        return ApiResponse.json(200, json);
+    }
+
+    private ApiResponse deleteKey(ApiRequest request, Map<String, String> params) {
+        return deleted(keys.revoke(params.get("id")), "key");
+    }
+
+    private static ObjectNode keyJson(ApiKey key) {
+        ObjectNode json = Json.object();
+        json.put("id", key.id());
+        json.put("name", key.name());
+        json.put("scope", key.scope().wire());
+        json.put("createdAt", Times.format(key.createdAt()));
+        return json;
+    }
+
+    // --- users
+
+    private ApiResponse putUser(ApiRequest request, Map<String, String> params) throws JsonProcessingException {
+        return ApiResponse.json(200, UserJson.toJson(users.upsert(params.get("userId"), body(request))));
+    }
+
+    private ApiResponse getUser(ApiRequest request, Map<String, String> params) {
+        return users.find(params.get("userId"))
+                .map(u -> ApiResponse.json(200, UserJson.toJson(u)))
+                .orElseGet(() -> ApiResponse.error(404, "not_found", "no such user", null));
+    }
+
+    private ApiResponse userMessages(ApiRequest request, Map<String, String> params) {
+        int limit = Optional.ofNullable(request.query().get("limit")).map(l -> {
+            try {
+                return Integer.parseInt(l);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }).orElse(50);
+        if (limit < 1 || limit > 500) {
+            throw InvalidInputException.invalid("limit", "limit must be a number from 1 to 500");
+        }
+        ObjectNode json = Json.object();
+        ArrayNode list = json.putArray("messages");
+        messages.forUser(params.get("userId"), limit).forEach(m -> list.add(MessageJson.toJson(m)));
+        return ApiResponse.json(200, json);
+    }
+
+    // --- events
+
+    private ApiResponse postEvents(ApiRequest request, Map<String, String> params) throws JsonProcessingException {
+        IngestResult result = ingest.ingest(body(request));
+        ObjectNode json = Json.object();
+        json.put("accepted", result.accepted());
+        json.put("duplicates", result.duplicates());
+        ArrayNode rejected = json.putArray("rejected");
+        for (IngestResult.Rejected r : result.rejected()) {
+            ObjectNode item = rejected.addObject();
+            item.put("index", r.index());
+            ObjectNode error = item.putObject("error");
+            error.put("code", r.error().code());
+            error.put("message", r.error().getMessage());
+            if (r.error().field() != null) {
+                error.put("field", r.error().field());
+            }
+        }
+        return ApiResponse.json(202, json);
+    }
+
+    private ApiResponse getEvent(ApiRequest request, Map<String, String> params) {
+        return events.rawItem(params.get("eventId"))
+                .filter(item -> !item.containsKey("expiresAt")
+                        || Long.parseLong(item.get("expiresAt").n()) > clock.instant().getEpochSecond())
+                .map(item -> {
+                    ObjectNode json = Json.object();
+                    json.put("id", item.get("eventId").s());
+                    json.put("userId", item.get("userId").s());
+                    json.put("name", item.get("name").s());
+                    json.set("properties", AttributeValues.objectOrEmpty(item.get("properties")));
+                    json.put("timestamp", item.get("timestamp").s());
+                    json.put("receivedAt", item.get("receivedAt").s());
+                    json.set("evaluation", item.containsKey("evaluation") ? AttributeValues.toJson(item.get("evaluation")) : Json.MAPPER.createArrayNode());
+                    return ApiResponse.json(200, json);
+                })
+                .orElseGet(() -> ApiResponse.error(404, "not_found", "no such event (or it has expired)", null));
+    }
+
+    // --- definitions
+
+    private ApiResponse putTemplate(ApiRequest request, Map<String, String> params) throws JsonProcessingException {
+        DefinitionService.Saved saved = definitions.putTemplate(adminId(params.get("id")), body(request));
+        return ApiResponse.json(saved.created() ? 201 : 200, saved.document());
+    }
+
+    private ApiResponse putTrigger(ApiRequest request, Map<String, String> params) throws JsonProcessingException {
+        DefinitionService.Saved saved = definitions.putTrigger(adminId(params.get("id")), body(request));
+        return ApiResponse.json(saved.created() ? 201 : 200, saved.document());
+    }
+
+    private ApiResponse get(String kind, String id) {
+        return definitions.get(kind, adminId(id))
+                .map(doc -> ApiResponse.json(200, doc))
+                .orElseGet(() -> ApiResponse.error(404, "not_found", "no " + kind + " " + id, null));
+    }
+
+    private ApiResponse list(String kind, String field) {
+        ObjectNode json = Json.object();
+        ArrayNode list = json.putArray(field);
+        definitions.list(kind).forEach(list::add);
+        return ApiResponse.json(200, json);
+    }
+
+    private static ApiResponse deleted(boolean existed, String what) {
+        return existed ? ApiResponse.noContent() : ApiResponse.error(404, "not_found", "no such " + what, null);
+    }
+
+    private static String adminId(String id) {
+        if (!Ids.isAdminId(id)) {
+            throw InvalidInputException.invalid("id", "ids are 1-64 characters of A-Z, a-z, 0-9, _ and -");
+        }
+        return id;
+    }
+
+    // --- plumbing
+
+    private static JsonNode body(ApiRequest request) throws JsonProcessingException {
+        byte[] bytes = request.body().orElse(new byte[0]);
+        if (bytes.length == 0) {
+            throw new InvalidInputException("missing_body", null, "this request needs a JSON body");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidInputException("invalid_encoding", null, "the body is not valid UTF-8");
+        }
+        return Json.parse(text);
+    }
+
+    /** Path segments, URL-decoded; null when the encoding is broken. */
+    static List<String> segments(String path) {
+        String trimmed = path.startsWith("/") ? path.substring(1) : path;
+        if (trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        List<String> segments = new ArrayList<>();
+        for (String raw : trimmed.split("/", -1)) {
+            try {
+                segments.add(URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return segments;
+    }
+
+    /** Paths hold user ids: log only the route shape. */
+    private static String safePath(String path) {
+        List<String> segments = segments(path);
+        if (segments == null || segments.size() < 2) {
+            return "/?";
+        }
+        return "/" + segments.get(0) + "/" + segments.get(1) + (segments.size() > 2 ? "/…" : "");
+    }
+}

@@ -1,0 +1,35 @@
+package io.nudge.api;
+
+import io.nudge.keys.Scope;
+import java.util.List;
+import java.util.Map;
+
+/** One route: method, a path pattern ("/v1/users/{userId}/messages"), the scope it needs, and what it does. */
+record Route(String method, List<String> pattern, Scope scope, Action action) {
+
+    @FunctionalInterface
+    interface Action {
+        ApiResponse handle(ApiRequest request, Map<String, String> params) throws Exception;
+    }
+
+    static Route of(String method, String pattern, Scope scope, Action action) {
+        return new Route(method, List.of(pattern.substring(1).split("/")), scope, action);
+    }
+
+    /** Path parameters when {@code segments} fits this route's pattern, else null. */
+    Map<String, String> match(List<String> segments) {
+        if (segments.size() != pattern.size()) {
+            return null;
+        }
+        Map<String, String> params = new java.util.HashMap<>();
+        for (int i = 0; i < pattern.size(); i++) {
+            String p = pattern.get(i);
+            if (p.startsWith("{")) {
+                params.put(p.substring(1, p.length() - 1), segments.get(i));
+            } else if (!p.equals(segments.get(i))) {
+                return null;
+            }
+        }
+        return params;
+    }
+}

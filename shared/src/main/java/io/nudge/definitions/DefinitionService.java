@@ -1,0 +1,70 @@
+package io.nudge.definitions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.model.Channel;
+import io.nudge.store.DefinitionStore;
+import io.nudge.template.CompiledTemplate;
+import io.nudge.template.TemplateParser;
+import io.nudge.trigger.TriggerDefinition;
+import io.nudge.trigger.TriggerParser;
+import io.nudge.validation.InvalidInputException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/** Saving, reading and deleting triggers and templates, each validated before it is stored. */
+public final class DefinitionService {
+    private final DefinitionStore store;
+    private final Clock clock;
+
+    public DefinitionService(DefinitionStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public record Saved(ObjectNode document, boolean created) {}
+
+    public Saved putTemplate(String id, JsonNode body) {
+        CompiledTemplate template = TemplateParser.parse(id, body);
+        ObjectNode doc = TemplateParser.toJson(template.definition());
+        boolean created = store.put(DefinitionStore.TEMPLATE, id, doc, Optional.empty(), clock.instant());
+        return new Saved(doc, created);
+    }
+
+    public Saved putTrigger(String id, JsonNode body) {
+        TriggerDefinition trigger = TriggerParser.parse(id, body, this::templateChannel);
+        ObjectNode doc = TriggerParser.toJson(trigger);
+        boolean created = store.put(DefinitionStore.TRIGGER, id, doc, Optional.of(trigger.event()), clock.instant());
+        return new Saved(doc, created);
+    }
+
+    public Optional<ObjectNode> get(String kind, String id) {
+        return store.find(kind, id).map(DefinitionStore.Stored::document);
+    }
+
+    public List<ObjectNode> list(String kind) {
+        return store.list(kind).stream().map(DefinitionStore.Stored::document).toList();
+    }
+
+    public boolean deleteTrigger(String id) {
+        return store.delete(DefinitionStore.TRIGGER, id);
+    }
+
+    /** A template still used by a trigger is not deleted: the trigger would fail every send. */
+    public boolean deleteTemplate(String id) {
+        List<String> users = store.list(DefinitionStore.TRIGGER).stream()
+                .filter(t -> id.equals(t.document().path("template").asText()))
+                .map(DefinitionStore.Stored::id).toList();
+        if (!users.isEmpty()) {
+            throw new InvalidInputException("template_in_use", "id",
+                    "template " + id + " is used by trigger(s) " + String.join(", ", users) + "; change or delete them first");
+        }
+        return store.delete(DefinitionStore.TEMPLATE, id);
+    }
+
+    private Optional<Channel> templateChannel(String templateId) {
+        return store.find(DefinitionStore.TEMPLATE, templateId)
+                .flatMap(t -> Channel.fromWire(t.document().path("channel").asText()));
+    }
+}

@@ -1,0 +1,46 @@
+package io.nudge.deliver;
+
+import io.nudge.model.Message;
+import io.nudge.model.MessageStatus;
+import io.nudge.store.MessageStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Invariant 2's sweep. A SENDING message claimed longer ago than {@code grace} (longer than any delivery can
+ * run) either never reached the provider (no attemptAt: back to READY) or may have (attemptAt: UNKNOWN, never resent).
+ */
+public final class Sweep {
+    private final MessageStore messages;
+    private final Clock clock;
+    private final Duration grace;
+
+    public Sweep(MessageStore messages, Clock clock, Duration grace) {
+        this.messages = messages;
+        this.clock = clock;
+        this.grace = grace;
+    }
+
+    public record Result(int requeued, int unknown) {}
+
+    public Result run() {
+        int requeued = 0;
+        int unknown = 0;
+        for (Message message : messages.inFlightClaimedBefore(clock.instant().minus(grace))) {
+            if (message.status() != MessageStatus.SENDING) {
+                continue;
+            }
+            if (message.attemptAt().isEmpty()) {
+                if (messages.transition(message.id(), MessageStatus.SENDING, MessageStatus.READY,
+                        Optional.of("sweep: claimed but never sent"), Optional.empty(), clock.instant())) {
+                    requeued++;
+                }
+            } else if (messages.transition(message.id(), MessageStatus.SENDING, MessageStatus.UNKNOWN,
+                    Optional.of("sweep: provider call outcome unknown"), Optional.empty(), clock.instant())) {
+                unknown++;
+            }
+        }
+        return new Result(requeued, unknown);
+    }
+}

@@ -1,0 +1,106 @@
+package io.nudge.store;
+
+import static io.nudge.store.AttributeValues.n;
+import static io.nudge.store.AttributeValues.s;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.nudge.model.Event;
+import io.nudge.model.Times;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+/** The Events table: the stream's source. Ingest does exactly one conditional put per event. */
+public final class EventStore {
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Duration retention;
+
+    public EventStore(DynamoDbClient dynamo, String table, Duration retention) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.retention = retention;
+    }
+
+    /** @return false when an event with this id was already stored (a duplicate: evaluated once only) */
+    public boolean putIfAbsent(Event event) {
+        try {
+            dynamo.putItem(PutItemRequest.builder().tableName(table).item(toItem(event))
+                    .conditionExpression("attribute_not_exists(eventId)").build());
+            return true;
+        } catch (ConditionalCheckFailedException duplicate) {
+            return false;
+        }
+    }
+
+    /** Every read of a TTL'd item checks its expiry: TTL deletes late. */
+    public Optional<Event> find(String eventId, java.time.Instant now) {
+        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
+                .key(Map.of("eventId", s(eventId))).consistentRead(true).build()).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        AttributeValue expiresAt = item.get("expiresAt");
+        if (expiresAt != null && Long.parseLong(expiresAt.n()) <= now.getEpochSecond()) {
+            return Optional.empty();
+        }
+        return Optional.of(fromItem(item));
+    }
+
+    /** Why each candidate trigger did or did not match: readable through GET /v1/events/{id}. */
+    public void recordEvaluation(String eventId, ArrayNode evaluation) {
+        dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("eventId", s(eventId)))
+                .updateExpression("SET evaluation = :e")
+                .conditionExpression("attribute_exists(eventId)")
+                .expressionAttributeValues(Map.of(":e", AttributeValues.fromJson(evaluation)))
+                .build());
+    }
+
+    public Optional<Map<String, AttributeValue>> rawItem(String eventId) {
+        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
+                .key(Map.of("eventId", s(eventId))).consistentRead(true).build()).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    Map<String, AttributeValue> toItem(Event event) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("eventId", s(event.id()));
+        item.put("userId", s(event.userId()));
+        item.put("name", s(event.name()));
+        item.put("properties", AttributeValues.fromJson(event.properties()));
+        item.put("timestamp", s(Times.format(event.timestamp())));
+        item.put("receivedAt", s(Times.format(event.receivedAt())));
+        item.put("expiresAt", n(event.receivedAt().plus(retention).getEpochSecond()));
+        return item;
+    }
+
+    /** Reads an event from a stored item or a stream image; throws IllegalArgumentException on a bad shape. */
+    public static Event fromItem(Map<String, AttributeValue> item) {
+        String id = required(item, "eventId");
+        String userId = required(item, "userId");
+        String name = required(item, "name");
+        String timestamp = required(item, "timestamp");
+        String receivedAt = item.containsKey("receivedAt") ? item.get("receivedAt").s() : timestamp;
+        try {
+            return new Event(id, userId, name, AttributeValues.objectOrEmpty(item.get("properties")),
+                    Times.parse(timestamp), Times.parse(receivedAt));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("timestamp is not an ISO-8601 instant");
+        }
+    }
+
+    private static String required(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        if (value == null || value.s() == null || value.s().isEmpty()) {
+            throw new IllegalArgumentException("event record has no " + name);
+        }
+        return value.s();
+    }
+}

@@ -1,0 +1,96 @@
+package io.nudge.store;
+
+import static io.nudge.store.AttributeValues.n;
+import static io.nudge.store.AttributeValues.s;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.model.Channel;
+import io.nudge.model.Consent;
+import io.nudge.model.ConsentStatus;
+import io.nudge.model.Times;
+import io.nudge.model.UserProfile;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+
+/** The Users table. Writes are conditional on the revision read, so concurrent upserts never lose a field. */
+public final class UserStore {
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public UserStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    public Optional<UserProfile> find(String userId) {
+        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
+                .key(Map.of("userId", s(userId))).consistentRead(true).build()).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    }
+
+    /** Writes {@code profile} with revision+1 if the stored revision is still {@code profile.revision()}. */
+    public boolean putIfRevision(UserProfile profile) {
+        Map<String, AttributeValue> item = toItem(profile, profile.revision() + 1);
+        PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(item);
+        if (profile.revision() == 0) {
+            put.conditionExpression("attribute_not_exists(userId)");
+        } else {
+            put.conditionExpression("#rev = :rev")
+                    .expressionAttributeNames(Map.of("#rev", "revision"))
+                    .expressionAttributeValues(Map.of(":rev", n(profile.revision())));
+        }
+        try {
+            dynamo.putItem(put.build());
+            return true;
+        } catch (ConditionalCheckFailedException lost) {
+            return false;
+        }
+    }
+
+    static Map<String, AttributeValue> toItem(UserProfile user, long revision) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("userId", s(user.userId()));
+        user.email().ifPresent(v -> item.put("email", s(v)));
+        user.phone().ifPresent(v -> item.put("phone", s(v)));
+        user.timezone().ifPresent(v -> item.put("timezone", s(v)));
+        user.locale().ifPresent(v -> item.put("locale", s(v)));
+        item.put("attributes", AttributeValues.fromJson(user.attributes()));
+        Map<String, AttributeValue> consent = new HashMap<>();
+        user.consent().forEach((channel, c) -> consent.put(channel.wire(), AttributeValue.fromM(Map.of(
+                "status", s(c.status().wire()), "source", s(c.source()), "at", s(Times.format(c.at()))))));
+        item.put("consent", AttributeValue.fromM(consent));
+        item.put("createdAt", s(Times.format(user.createdAt())));
+        item.put("updatedAt", s(Times.format(user.updatedAt())));
+        item.put("revision", n(revision));
+        return item;
+    }
+
+    static UserProfile fromItem(Map<String, AttributeValue> item) {
+        Map<Channel, Consent> consent = new EnumMap<>(Channel.class);
+        AttributeValue consentValue = item.get("consent");
+        if (consentValue != null && consentValue.hasM()) {
+            consentValue.m().forEach((name, value) -> Channel.fromWire(name).ifPresent(channel -> {
+                Map<String, AttributeValue> c = value.m();
+                ConsentStatus.fromWire(c.get("status").s()).ifPresent(status ->
+                        consent.put(channel, new Consent(status, c.get("source").s(), Times.parse(c.get("at").s()))));
+            }));
+        }
+        ObjectNode attributes = AttributeValues.objectOrEmpty(item.get("attributes"));
+        return new UserProfile(item.get("userId").s(), string(item, "email"), string(item, "phone"),
+                string(item, "timezone"), string(item, "locale"), attributes, consent,
+                Times.parse(item.get("createdAt").s()), Times.parse(item.get("updatedAt").s()),
+                Long.parseLong(item.get("revision").n()));
+    }
+
+    static Optional<String> string(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || value.s() == null ? Optional.empty() : Optional.of(value.s());
+    }
+}

@@ -1,0 +1,102 @@
+package io.nudge.template;
+
+import static io.nudge.validation.InvalidInputException.invalid;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.ids.Ids;
+import io.nudge.json.Json;
+import io.nudge.model.Channel;
+import io.nudge.validation.Fields;
+import io.nudge.validation.InvalidInputException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Reads a template document and compiles every Liquid part, so a broken template is refused when saved. */
+public final class TemplateParser {
+    private static final Set<String> EMAIL_FIELDS = Set.of("channel", "subject", "html", "text", "locales");
+    private static final Set<String> SMS_FIELDS = Set.of("channel", "body", "locales");
+    private static final Set<String> EMAIL_LOCALE_FIELDS = Set.of("subject", "html", "text");
+    private static final Set<String> SMS_LOCALE_FIELDS = Set.of("body");
+    private static final Pattern LOCALE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
+
+    private TemplateParser() {}
+
+    public static CompiledTemplate parse(String id, JsonNode document) {
+        if (!Ids.isAdminId(id)) {
+            throw invalid("id", "template ids are 1-64 characters of A-Z, a-z, 0-9, _ and -");
+        }
+        ObjectNode doc = Fields.requireObject(document, "");
+        String channelName = Fields.requireString(doc, "channel", "");
+        Channel channel = Channel.fromWire(channelName)
+                .filter(c -> c != Channel.PUSH)
+                .orElseThrow(() -> invalid("/channel", "/channel must be email or sms"));
+        Fields.rejectUnknown(doc, channel == Channel.EMAIL ? EMAIL_FIELDS : SMS_FIELDS, "");
+        TemplateParts parts = parts(channel, doc, "");
+        Map<String, TemplateParts> locales = new LinkedHashMap<>();
+        JsonNode localeNode = doc.get("locales");
+        if (localeNode != null && !localeNode.isNull()) {
+            Fields.requireObject(localeNode, "/locales");
+            for (Iterator<Map.Entry<String, JsonNode>> it = localeNode.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                String pointer = "/locales/" + entry.getKey();
+                if (!LOCALE.matcher(entry.getKey()).matches()) {
+                    throw invalid(pointer, "locale keys are BCP 47 language tags such as de or pt-BR");
+                }
+                ObjectNode localeDoc = Fields.requireObject(entry.getValue(), pointer);
+                Fields.rejectUnknown(localeDoc, channel == Channel.EMAIL ? EMAIL_LOCALE_FIELDS : SMS_LOCALE_FIELDS, pointer);
+                locales.put(entry.getKey(), parts(channel, localeDoc, pointer));
+            }
+        }
+        return CompiledTemplate.compile(new TemplateDefinition(id, channel, parts, locales));
+    }
+
+    private static TemplateParts parts(Channel channel, ObjectNode doc, String pointer) {
+        if (channel == Channel.SMS) {
+            return new TemplateParts.Sms(nonBlank(doc, "body", pointer));
+        }
+        String subject = nonBlank(doc, "subject", pointer);
+        Optional<String> html = Fields.optionalString(doc, "html", pointer);
+        Optional<String> text = Fields.optionalString(doc, "text", pointer);
+        if (html.isEmpty() && text.isEmpty()) {
+            throw new InvalidInputException("missing_field", pointer + "/html", "an email template needs html, text or both");
+        }
+        return new TemplateParts.Email(subject, html, text);
+    }
+
+    private static String nonBlank(ObjectNode doc, String name, String pointer) {
+        String value = Fields.requireString(doc, name, pointer);
+        if (value.isBlank()) {
+            throw invalid(pointer + "/" + name, pointer + "/" + name + " must not be empty");
+        }
+        return value;
+    }
+
+    public static ObjectNode toJson(TemplateDefinition template) {
+        ObjectNode doc = Json.object();
+        doc.put("id", template.id());
+        doc.put("channel", template.channel().wire());
+        write(doc, template.parts());
+        if (!template.locales().isEmpty()) {
+            ObjectNode locales = doc.putObject("locales");
+            template.locales().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> write(locales.putObject(e.getKey()), e.getValue()));
+        }
+        return doc;
+    }
+
+    private static void write(ObjectNode doc, TemplateParts parts) {
+        switch (parts) {
+            case TemplateParts.Email email -> {
+                doc.put("subject", email.subject());
+                email.html().ifPresent(h -> doc.put("html", h));
+                email.text().ifPresent(t -> doc.put("text", t));
+            }
+            case TemplateParts.Sms sms -> doc.put("body", sms.body());
+        }
+    }
+}

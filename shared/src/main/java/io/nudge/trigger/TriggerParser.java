@@ -1,0 +1,156 @@
+package io.nudge.trigger;
+
+import static io.nudge.validation.InvalidInputException.invalid;
+import static io.nudge.validation.InvalidInputException.missing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.ids.Ids;
+import io.nudge.json.Json;
+import io.nudge.model.Channel;
+import io.nudge.model.Priority;
+import io.nudge.validation.Fields;
+import io.nudge.validation.InvalidInputException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/** Reads a trigger document, checking every field and naming the first bad one. */
+public final class TriggerParser {
+    private static final Set<String> FIELDS = Set.of("event", "conditions", "channel", "template", "priority", "enabled");
+    private static final Set<String> CONDITION_FIELDS = Set.of("path", "op", "value");
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Set<String> EVENT_FIELDS = Set.of("id", "name", "userId", "timestamp");
+    private static final Set<String> USER_FIELDS = Set.of("userId", "email", "phone", "timezone", "locale");
+    private static final int MAX_CONDITIONS = 50;
+
+    private TriggerParser() {}
+
+    /**
+     * @param templateChannel the channel of a stored template, or empty when there is no such template
+     */
+    public static TriggerDefinition parse(String id, JsonNode document, Function<String, Optional<Channel>> templateChannel) {
+        if (!Ids.isAdminId(id)) {
+            throw invalid("id", "trigger ids are 1-64 characters of A-Z, a-z, 0-9, _ and -");
+        }
+        ObjectNode doc = Fields.requireObject(document, "");
+        Fields.rejectUnknown(doc, FIELDS, "");
+        String event = Fields.requireString(doc, "event", "");
+        if (!Ids.isEventName(event)) {
+            throw invalid("/event", "/event must be an event name of 1-128 characters of A-Z, a-z, 0-9, _ . : -");
+        }
+        Channel channel = Channel.fromWire(Fields.requireString(doc, "channel", ""))
+                .orElseThrow(() -> invalid("/channel", "/channel must be one of email, sms, push"));
+        String template = Fields.requireString(doc, "template", "");
+        if (!Ids.isAdminId(template)) {
+            throw invalid("/template", "/template must be a template id");
+        }
+        Channel actual = templateChannel.apply(template)
+                .orElseThrow(() -> new InvalidInputException("unknown_template", "/template", "no template with id " + template));
+        if (actual != channel) {
+            throw new InvalidInputException("channel_mismatch", "/template",
+                    "template " + template + " is a " + actual.wire() + " template, the trigger sends " + channel.wire());
+        }
+        Priority priority = Fields.optionalString(doc, "priority", "")
+                .map(p -> Priority.fromWire(p).orElseThrow(() -> invalid("/priority", "/priority must be marketing or transactional")))
+                .orElse(Priority.MARKETING);
+        boolean enabled = Fields.optionalBoolean(doc, "enabled", "").orElse(true);
+        return new TriggerDefinition(id, event, conditions(doc.get("conditions")), channel, template, priority, enabled);
+    }
+
+    private static List<Condition> conditions(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw invalid("/conditions", "/conditions must be an array");
+        }
+        if (node.size() > MAX_CONDITIONS) {
+            throw invalid("/conditions", "/conditions may hold at most " + MAX_CONDITIONS + " conditions");
+        }
+        List<Condition> conditions = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            conditions.add(condition(node.get(i), "/conditions/" + i));
+        }
+        return conditions;
+    }
+
+    public static Condition condition(JsonNode node, String pointer) {
+        ObjectNode object = Fields.requireObject(node, pointer);
+        Fields.rejectUnknown(object, CONDITION_FIELDS, pointer);
+        String path = Fields.requireString(object, "path", pointer);
+        List<String> segments = pathSegments(path, pointer + "/path");
+        String opName = Fields.requireString(object, "op", pointer);
+        Operator op = Operator.fromWire(opName).orElseThrow(() -> new InvalidInputException("unknown_operator",
+                pointer + "/op", "unknown operator '" + opName + "' (known: " + Operator.allWire() + ")"));
+        JsonNode value = object.get("value");
+        if (op.takesValue()) {
+            if (value == null) {
+                throw missing(pointer + "/value");
+            }
+            if ((op == Operator.IN || op == Operator.NOT_IN) && !value.isArray()) {
+                throw invalid(pointer + "/value", pointer + "/value must be an array for " + op.wire());
+            }
+            if ((op == Operator.STARTS_WITH) && !value.isTextual()) {
+                throw invalid(pointer + "/value", pointer + "/value must be a string for starts_with");
+            }
+            if ((op == Operator.GT || op == Operator.GTE || op == Operator.LT || op == Operator.LTE)
+                    && !value.isNumber() && !value.isTextual()) {
+                throw invalid(pointer + "/value", pointer + "/value must be a number or a string for " + op.wire());
+            }
+        } else if (value != null) {
+            throw invalid(pointer + "/value", op.wire() + " takes no value");
+        }
+        return new Condition(path, segments, op, value == null ? null : value.deepCopy());
+    }
+
+    static List<String> pathSegments(String path, String pointer) {
+        List<String> segments = Arrays.asList(path.split("\\.", -1));
+        boolean valid = segments.size() >= 2 && segments.stream().allMatch(s -> SEGMENT.matcher(s).matches())
+                && switch (segments.get(0)) {
+                    case "event" -> segments.size() == 2 ? EVENT_FIELDS.contains(segments.get(1)) : segments.get(1).equals("properties");
+                    case "user" -> segments.size() == 2 ? USER_FIELDS.contains(segments.get(1))
+                            : segments.get(1).equals("attributes") || segments.get(1).equals("consent") && segments.size() == 3;
+                    default -> false;
+                };
+        if (!valid) {
+            throw new InvalidInputException("invalid_path", pointer, "path '" + path + "' must be event.{id|name|userId|timestamp}, "
+                    + "event.properties.<name>[.<name>…], user.{userId|email|phone|timezone|locale}, user.attributes.<name>[…] or user.consent.<channel>");
+        }
+        return segments;
+    }
+
+    /** Reads a stored (already validated) trigger; its template was checked when it was saved. */
+    public static TriggerDefinition fromStored(String id, JsonNode document) {
+        Optional<Channel> channel = Channel.fromWire(document.path("channel").asText());
+        ObjectNode copy = ((ObjectNode) document).deepCopy();
+        copy.remove("id");
+        return parse(id, copy, template -> channel);
+    }
+
+    /** The stored, normalised form: what GET returns. */
+    public static ObjectNode toJson(TriggerDefinition trigger) {
+        ObjectNode doc = Json.object();
+        doc.put("id", trigger.id());
+        doc.put("event", trigger.event());
+        ArrayNode conditions = doc.putArray("conditions");
+        for (Condition c : trigger.conditions()) {
+            ObjectNode condition = conditions.addObject();
+            condition.put("path", c.path());
+            condition.put("op", c.op().wire());
+            if (c.value() != null) {
+                condition.set("value", c.value());
+            }
+        }
+        doc.put("channel", trigger.channel().wire());
+        doc.put("template", trigger.template());
+        doc.put("priority", trigger.priority().wire());
+        doc.put("enabled", trigger.enabled());
+        return doc;
+    }
+}

@@ -1,0 +1,31 @@
+package io.nudge.users;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.json.Json;
+import io.nudge.model.Times;
+import io.nudge.model.UserProfile;
+
+/** The API's view of a profile. */
+public final class UserJson {
+    private UserJson() {}
+
+    public static ObjectNode toJson(UserProfile user) {
+        ObjectNode json = Json.object();
+        json.put("userId", user.userId());
+        user.email().ifPresent(v -> json.put("email", v));
+        user.phone().ifPresent(v -> json.put("phone", v));
+        user.timezone().ifPresent(v -> json.put("timezone", v));
+        user.locale().ifPresent(v -> json.put("locale", v));
+        json.set("attributes", user.attributes());
+        ObjectNode consent = json.putObject("consent");
+        user.consent().forEach((channel, c) -> {
+            ObjectNode entry = consent.putObject(channel.wire());
+            entry.put("status", c.status().wire());
+            entry.put("source", c.source());
+            entry.put("at", Times.format(c.at()));
+        });
+        json.put("createdAt", Times.format(user.createdAt()));
+        json.put("updatedAt", Times.format(user.updatedAt()));
+        return json;
+    }
+}

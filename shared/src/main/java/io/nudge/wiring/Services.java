@@ -1,0 +1,108 @@
+package io.nudge.wiring;
+
+import io.nudge.api.NudgeApi;
+import io.nudge.channel.EmailSender;
+import io.nudge.channel.SmsSender;
+import io.nudge.config.Tables;
+import io.nudge.definitions.DefinitionService;
+import io.nudge.deliver.DeliverService;
+import io.nudge.deliver.Sweep;
+import io.nudge.evaluate.EvaluateService;
+import io.nudge.ingest.EventIngest;
+import io.nudge.keys.ApiKeyStore;
+import io.nudge.keys.ApiKeys;
+import io.nudge.lambda.StreamBatch;
+import io.nudge.store.DeadLetterStore;
+import io.nudge.store.DefinitionStore;
+import io.nudge.store.EventStore;
+import io.nudge.store.MessageStore;
+import io.nudge.store.UserStore;
+import io.nudge.template.TemplateCatalog;
+import io.nudge.trigger.TriggerCatalog;
+import io.nudge.users.UserService;
+import java.time.Clock;
+import java.time.Duration;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Plain constructor wiring, no framework: the stores over one DynamoDB client, and the services each
+ * handler needs. Lambda handlers build one per cold start; the local runner and tests build their own.
+ */
+public final class Services {
+    public static final Duration EVENT_RETENTION = Duration.ofDays(30);
+
+    private final DynamoDbClient dynamo;
+    private final Tables tables;
+    private final Clock clock;
+    private final UserStore users;
+    private final EventStore events;
+    private final MessageStore messages;
+    private final DefinitionStore definitions;
+    private final DeadLetterStore deadLetters;
+    private final ApiKeys apiKeys;
+
+    public Services(DynamoDbClient dynamo, Tables tables, Clock clock) {
+        this.dynamo = dynamo;
+        this.tables = tables;
+        this.clock = clock;
+        this.users = new UserStore(dynamo, tables.users());
+        this.events = new EventStore(dynamo, tables.events(), EVENT_RETENTION);
+        this.messages = new MessageStore(dynamo, tables.messages());
+        this.definitions = new DefinitionStore(dynamo, tables.definitions());
+        this.deadLetters = new DeadLetterStore(dynamo, tables.deadLetters());
+        this.apiKeys = new ApiKeys(new ApiKeyStore(dynamo, tables.apiKeys()), clock);
+    }
+
+    public NudgeApi api() {
+        return new NudgeApi(apiKeys, new UserService(users, clock), new EventIngest(events, clock),
+                new DefinitionService(definitions, clock), messages, events, clock);
+    }
+
+    public EvaluateService evaluate() {
+        return new EvaluateService(new TriggerCatalog(definitions), users, messages, events, clock);
+    }
+
+    public DeliverService deliver(EmailSender email, SmsSender sms, String emailFrom) {
+        return new DeliverService(messages, users, new TemplateCatalog(definitions), email, sms, emailFrom, clock);
+    }
+
+    public Sweep sweep(Duration grace) {
+        return new Sweep(messages, clock, grace);
+    }
+
+    public StreamBatch streamBatch(String source) {
+        return new StreamBatch(source, deadLetters, clock);
+    }
+
+    public ApiKeys apiKeys() {
+        return apiKeys;
+    }
+
+    public UserStore users() {
+        return users;
+    }
+
+    public EventStore events() {
+        return events;
+    }
+
+    public MessageStore messages() {
+        return messages;
+    }
+
+    public DefinitionStore definitions() {
+        return definitions;
+    }
+
+    public DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    public Tables tables() {
+        return tables;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+}
