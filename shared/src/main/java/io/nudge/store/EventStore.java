@@ -56,11 +56,15 @@ public final class EventStore {
 
     /** Why each candidate trigger did or did not match: readable through GET /v1/events/{id}. */
     public void recordEvaluation(String eventId, ArrayNode evaluation) {
-        dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("eventId", s(eventId)))
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("eventId", s(eventId)))
                 .updateExpression("SET evaluation = :e")
                 .conditionExpression("attribute_exists(eventId)")
                 .expressionAttributeValues(Map.of(":e", AttributeValues.fromJson(evaluation)))
                 .build());
+        } catch (ConditionalCheckFailedException expired) {
+            // the event expired or was erased before evaluation: the messages are what matters
+        }
     }
 
     public Optional<Map<String, AttributeValue>> rawItem(String eventId) {

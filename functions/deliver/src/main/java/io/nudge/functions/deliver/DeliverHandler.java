@@ -4,14 +4,45 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import io.nudge.deliver.DeliverService;
+import io.nudge.lambda.StreamBatch;
+import io.nudge.model.Message;
+import io.nudge.model.MessageStatus;
+import io.nudge.store.MessageStore;
+import io.nudge.wiring.LambdaEnvironment;
+import io.nudge.wiring.Services;
 import java.util.List;
+import java.util.Map;
 
 /** Messages stream (READY) → claim, render, send, record. */
 public final class DeliverHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
-    public static final List<String> ENVIRONMENT = List.of();
+    public static final List<String> ENVIRONMENT = LambdaEnvironment.DELIVER_ENVIRONMENT;
+
+    private final DeliverService deliver;
+    private final StreamBatch batch;
+
+    public DeliverHandler() {
+        this(LambdaEnvironment.services(System.getenv()), System.getenv());
+    }
+
+    private DeliverHandler(Services services, Map<String, String> env) {
+        this(LambdaEnvironment.deliver(services, env), services.streamBatch("deliver"));
+    }
+
+    public DeliverHandler(DeliverService deliver, StreamBatch batch) {
+        this.deliver = deliver;
+        this.batch = batch;
+    }
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
-        throw new UnsupportedOperationException("not yet wired");
+        deliver.refreshDefinitions();
+        return batch.process(event, image -> {
+            Message message = MessageStore.fromItem(image);
+            // The event source filter passes READY only; a replayed or hand-fed record may be anything.
+            if (message.status() == MessageStatus.READY) {
+                deliver.deliver(message.id());
+            }
+        });
     }
 }

@@ -4,14 +4,33 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import io.nudge.config.Tables;
+import io.nudge.deliver.Sweep;
+import io.nudge.log.Log;
+import io.nudge.wiring.LambdaEnvironment;
+import java.time.Duration;
 import java.util.List;
 
 /** Every 5 minutes: SENDING without attemptAt → READY; SENDING with an old attemptAt → UNKNOWN (never resent). */
 public final class SweepHandler implements RequestHandler<ScheduledEvent, String> {
     public static final List<String> ENVIRONMENT = Tables.ENVIRONMENT;
+    /** Longer than deliver's timeout, so a delivery still running is never swept. */
+    static final Duration GRACE = Duration.ofMinutes(5);
+    private static final Log LOG = Log.of(SweepHandler.class);
+
+    private final Sweep sweep;
+
+    public SweepHandler() {
+        this(LambdaEnvironment.services(System.getenv()).sweep(GRACE));
+    }
+
+    public SweepHandler(Sweep sweep) {
+        this.sweep = sweep;
+    }
 
     @Override
     public String handleRequest(ScheduledEvent event, Context context) {
-        throw new UnsupportedOperationException("not yet wired");
+        Sweep.Result result = sweep.run();
+        LOG.info("sweep done", "requeued", result.requeued(), "unknown", result.unknown());
+        return "requeued=" + result.requeued() + " unknown=" + result.unknown();
     }
 }

@@ -5,14 +5,36 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.nudge.config.Tables;
+import io.nudge.evaluate.EvaluateService;
+import io.nudge.lambda.StreamBatch;
+import io.nudge.store.EventStore;
+import io.nudge.wiring.LambdaEnvironment;
+import io.nudge.wiring.Services;
 import java.util.List;
 
 /** Events stream → matching triggers → READY messages. */
 public final class EvaluateTriggersHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
     public static final List<String> ENVIRONMENT = Tables.ENVIRONMENT;
 
+    private final EvaluateService evaluate;
+    private final StreamBatch batch;
+
+    public EvaluateTriggersHandler() {
+        this(LambdaEnvironment.services(System.getenv()));
+    }
+
+    public EvaluateTriggersHandler(Services services) {
+        this(services.evaluate(), services.streamBatch("evaluate-triggers"));
+    }
+
+    public EvaluateTriggersHandler(EvaluateService evaluate, StreamBatch batch) {
+        this.evaluate = evaluate;
+        this.batch = batch;
+    }
+
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
-        throw new UnsupportedOperationException("not yet wired");
+        evaluate.refreshDefinitions();
+        return batch.process(event, image -> evaluate.evaluate(EventStore.fromItem(image)));
     }
 }

@@ -4,7 +4,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import io.nudge.api.NudgeApi;
 import io.nudge.config.Tables;
+import io.nudge.lambda.HttpApiEvents;
+import io.nudge.wiring.LambdaEnvironment;
 import java.util.List;
 
 /** The HTTP API's single $default route: authenticates, routes and answers every request. */
@@ -12,8 +15,18 @@ public final class IngestApiHandler implements RequestHandler<APIGatewayV2HTTPEv
     /** Every environment variable this function reads (checked against template.yaml). */
     public static final List<String> ENVIRONMENT = Tables.ENVIRONMENT;
 
+    private final NudgeApi api;
+
+    public IngestApiHandler() {
+        this(LambdaEnvironment.services(System.getenv()).api());
+    }
+
+    public IngestApiHandler(NudgeApi api) {
+        this.api = api;
+    }
+
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        throw new UnsupportedOperationException("not yet wired");
+        return HttpApiEvents.toResponse(api.handle(HttpApiEvents.toRequest(event)));
     }
 }

@@ -1,0 +1,195 @@
+package io.nudge.local;
+
+import io.nudge.aws.AwsClients;
+import io.nudge.channel.EmailSender;
+import io.nudge.channel.SmsSender;
+import io.nudge.channel.aws.SesEmailSender;
+import io.nudge.channel.aws.SnsSmsSender;
+import io.nudge.channel.outbox.OutboxEmailSender;
+import io.nudge.channel.outbox.OutboxSmsSender;
+import io.nudge.config.Tables;
+import io.nudge.definitions.DefinitionService;
+import io.nudge.functions.deliver.DeliverHandler;
+import io.nudge.functions.evaluate.EvaluateTriggersHandler;
+import io.nudge.functions.ingest.IngestApiHandler;
+import io.nudge.keys.ApiKeys;
+import io.nudge.keys.Scope;
+import io.nudge.log.Log;
+import io.nudge.store.TableDefinitions;
+import io.nudge.wiring.Services;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.OperationType;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * The whole system in one JVM: DynamoDB Local, the tables, the same handler classes Lambda runs fed from the
+ * streams (with the template's filters), the sweep on a timer, and the HTTP API. {@link #close()} stops it all.
+ */
+public final class LocalRunner implements AutoCloseable {
+    private static final Log LOG = Log.of(LocalRunner.class);
+    static final String TABLE_PREFIX = "nudge-";
+
+    private final LocalDynamo dynamoServer;
+    private final DynamoDbClient dynamo;
+    private final DynamoDbStreamsClient streams;
+    private final List<StreamPoller> pollers;
+    private final List<Thread> threads;
+    private final ScheduledExecutorService timers;
+    private final LocalHttpServer http;
+    private final Path outbox;
+    private final Optional<String> generatedKey;
+    private final Services services;
+
+    private LocalRunner(LocalDynamo dynamoServer, DynamoDbClient dynamo, DynamoDbStreamsClient streams, List<StreamPoller> pollers,
+            List<Thread> threads, ScheduledExecutorService timers, LocalHttpServer http, Path outbox,
+            Optional<String> generatedKey, Services services) {
+        this.dynamoServer = dynamoServer;
+        this.dynamo = dynamo;
+        this.streams = streams;
+        this.pollers = pollers;
+        this.threads = threads;
+        this.timers = timers;
+        this.http = http;
+        this.outbox = outbox;
+        this.generatedKey = generatedKey;
+        this.services = services;
+    }
+
+    public static LocalRunner start(LocalOptions options) throws Exception {
+        Path data = options.dataDir().toAbsolutePath();
+        Files.createDirectories(data);
+        Natives.install(data.resolve("native"));
+        LocalDynamo dynamoServer = LocalDynamo.start(options.inMemory() ? Optional.empty() : Optional.of(Files.createDirectories(data.resolve("dynamodb"))));
+        DynamoDbClient dynamo = AwsClients.dynamoDbAt(dynamoServer.endpoint());
+        DynamoDbStreamsClient streams = AwsClients.dynamoDbStreamsAt(dynamoServer.endpoint());
+        Tables tables = Tables.withPrefix(TABLE_PREFIX);
+        TableDefinitions.createMissing(dynamo, tables);
+        Services services = new Services(dynamo, tables, options.clock());
+
+        Optional<String> generatedKey = ensureAdminKey(services.apiKeys(), options, data);
+        if (options.configDir().isPresent()) {
+            DefinitionsLoader.Loaded loaded = DefinitionsLoader.load(options.configDir().get(),
+                    new DefinitionService(services.definitions(), options.clock()));
+            LOG.info("definitions loaded", "from", options.configDir().get(), "templates", loaded.templates(), "triggers", loaded.triggers());
+            loaded.errors().forEach(e -> System.err.println("nudge: skipped definition: " + e));
+        }
+
+        Path outbox = Files.createDirectories(data.resolve("outbox"));
+        EmailSender email;
+        SmsSender sms;
+        if (options.channels() == LocalOptions.Channels.AWS) {
+            Map<String, String> env = System.getenv();
+            email = new SesEmailSender(AwsClients.sesV2(env), env.getOrDefault("NUDGE_SES_CONFIGURATION_SET", "nudge"));
+            sms = new SnsSmsSender(AwsClients.sns(env), Optional.empty(), Optional.empty());
+        } else {
+            email = new OutboxEmailSender(outbox, options.clock());
+            sms = new OutboxSmsSender(outbox, options.clock());
+        }
+
+        Checkpoints checkpoints = new Checkpoints(dynamo, TABLE_PREFIX + "LocalCheckpoints");
+        List<StreamPoller> pollers = List.of(
+                new StreamPoller("evaluate-triggers", tables.events(), dynamo, streams, checkpoints,
+                        r -> r.eventName() == OperationType.INSERT, new EvaluateTriggersHandler(services)),
+                new StreamPoller("deliver", tables.messages(), dynamo, streams, checkpoints,
+                        LocalRunner::isReady, new DeliverHandler(services.deliver(email, sms, options.emailFrom()), services.streamBatch("deliver"))));
+        List<Thread> threads = new ArrayList<>();
+        for (StreamPoller poller : pollers) {
+            threads.add(Thread.ofPlatform().daemon().name("poller-" + poller.hashCode()).start(poller));
+        }
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("sweep").unstarted(r));
+        var sweep = services.sweep(options.sweepGrace());
+        timers.scheduleWithFixedDelay(() -> {
+            try {
+                sweep.run();
+            } catch (RuntimeException e) {
+                LOG.error("sweep failed", e);
+            }
+        }, 30, 30, TimeUnit.SECONDS);
+
+        LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(), new IngestApiHandler(services.api()));
+        return new LocalRunner(dynamoServer, dynamo, streams, pollers, threads, timers, http, outbox, generatedKey, services);
+    }
+
+    /** The template's filter for deliver: INSERT or MODIFY whose new image has status READY. */
+    static boolean isReady(Record record) {
+        return (record.eventName() == OperationType.INSERT || record.eventName() == OperationType.MODIFY)
+                && record.dynamodb().hasNewImage()
+                && record.dynamodb().newImage().containsKey("status")
+                && "READY".equals(record.dynamodb().newImage().get("status").s());
+    }
+
+    /**
+     * NUDGE_API_KEY, when set, is an admin key on every start. Otherwise the key generated on the first start is
+     * kept in the data folder (readable by its owner only) and registered again on each start.
+     */
+    private static Optional<String> ensureAdminKey(ApiKeys keys, LocalOptions options, Path data) throws IOException {
+        if (options.apiKey().isPresent()) {
+            keys.register(options.apiKey().get(), "NUDGE_API_KEY", Scope.ADMIN);
+            return Optional.empty();
+        }
+        Path file = data.resolve("admin-key");
+        if (Files.exists(file)) {
+            keys.register(Files.readString(file).strip(), "local admin", Scope.ADMIN);
+            return Optional.empty();
+        }
+        ApiKeys.Created created = keys.create("local admin", Scope.ADMIN);
+        Files.writeString(file, created.secret() + "\n");
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the folder's own permissions apply
+        }
+        return Optional.of(created.secret());
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public Path outbox() {
+        return outbox;
+    }
+
+    /** The admin key generated on this start (first start without NUDGE_API_KEY), to print once. */
+    public Optional<String> generatedKey() {
+        return generatedKey;
+    }
+
+    Services services() {
+        return services;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        pollers.forEach(StreamPoller::stop);
+        timers.shutdownNow();
+        for (Thread thread : threads) {
+            try {
+                thread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        streams.close();
+        dynamo.close();
+        try {
+            dynamoServer.close();
+        } catch (Exception e) {
+            LOG.error("DynamoDB Local did not stop cleanly", e);
+        }
+    }
+
+}

@@ -1,0 +1,42 @@
+package io.nudge.wiring;
+
+import io.nudge.aws.AwsClients;
+import io.nudge.channel.aws.SesEmailSender;
+import io.nudge.channel.aws.SnsSmsSender;
+import io.nudge.config.Env;
+import io.nudge.config.Tables;
+import io.nudge.deliver.DeliverService;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** What a Lambda cold start builds from its environment: real clients, checked configuration. */
+public final class LambdaEnvironment {
+    public static final String EMAIL_FROM = "NUDGE_EMAIL_FROM";
+    public static final String SES_CONFIGURATION_SET = "NUDGE_SES_CONFIGURATION_SET";
+    public static final String SMS_SENDER_ID = "NUDGE_SMS_SENDER_ID";
+    public static final String SMS_ORIGINATION_NUMBER = "NUDGE_SMS_ORIGINATION_NUMBER";
+    public static final List<String> DELIVER_ENVIRONMENT = deliverEnvironment();
+
+    private LambdaEnvironment() {}
+
+    public static Services services(Map<String, String> env) {
+        return new Services(AwsClients.dynamoDb(env), Tables.fromEnvironment(env), Clock.systemUTC());
+    }
+
+    public static DeliverService deliver(Services services, Map<String, String> env) {
+        String from = Env.require(env, EMAIL_FROM);
+        String configurationSet = Env.require(env, SES_CONFIGURATION_SET);
+        return services.deliver(
+                new SesEmailSender(AwsClients.sesV2(env), configurationSet),
+                new SnsSmsSender(AwsClients.sns(env), Env.optional(env, SMS_SENDER_ID), Env.optional(env, SMS_ORIGINATION_NUMBER)),
+                from);
+    }
+
+    private static List<String> deliverEnvironment() {
+        List<String> names = new ArrayList<>(Tables.ENVIRONMENT);
+        names.addAll(List.of(EMAIL_FROM, SES_CONFIGURATION_SET, SMS_SENDER_ID, SMS_ORIGINATION_NUMBER));
+        return List.copyOf(names);
+    }
+}

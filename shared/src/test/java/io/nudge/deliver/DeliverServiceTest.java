@@ -1,0 +1,197 @@
+package io.nudge.deliver;
+
+import static io.nudge.testing.Fixtures.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.channel.SendOutcome;
+import io.nudge.definitions.DefinitionService;
+import io.nudge.evaluate.EvaluateService;
+import io.nudge.model.Event;
+import io.nudge.model.Message;
+import io.nudge.model.MessageStatus;
+import io.nudge.model.Priority;
+import io.nudge.testing.MutableClock;
+import io.nudge.testing.RecordingSenders;
+import io.nudge.testing.TestDynamo;
+import io.nudge.users.UserService;
+import io.nudge.wiring.Services;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DeliverServiceTest {
+    private final MutableClock clock = MutableClock.at("2026-11-24T09:00:00Z");
+    private final RecordingSenders senders = new RecordingSenders();
+    private Services services;
+    private DeliverService deliver;
+    private EvaluateService evaluate;
+    private UserService users;
+
+    @BeforeEach
+    void setUp() {
+        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        DefinitionService definitions = new DefinitionService(services.definitions(), clock);
+        definitions.putTemplate("welcome", json("{'channel':'email','subject':'Welcome, {{ user.attributes.first_name | default: \\u0027there\\u0027 }}!',"
+                + "'html':'<p>Plan: {{ event.properties.plan }}</p>','text':'Plan: {{ event.properties.plan }}',"
+                + "'locales':{'de':{'subject':'Willkommen, {{ user.attributes.first_name }}!','text':'Tarif: {{ event.properties.plan }}'}}}"));
+        definitions.putTemplate("code", json("{'channel':'sms','body':'Your code is {{ event.properties.code }}'}"));
+        definitions.putTrigger("welcome", json("{'event':'signed_up','channel':'email','template':'welcome'}"));
+        definitions.putTrigger("otp", json("{'event':'otp_requested','channel':'sms','template':'code','priority':'transactional'}"));
+        users = new UserService(services.users(), clock);
+        evaluate = services.evaluate();
+        evaluate.refreshDefinitions();
+        deliver = services.deliver(senders, senders, "Nudge <hello@example.com>");
+        deliver.refreshDefinitions();
+    }
+
+    private String messageFor(String userId, String eventName, String properties) {
+        Event event = new Event("evt-" + userId + eventName, userId, eventName, (ObjectNode) json(properties), clock.instant(), clock.instant());
+        evaluate.evaluate(event);
+        return services.messages().forUser(userId, 1).get(0).id();
+    }
+
+    @Test
+    void ready_email_is_rendered_sent_once_and_recorded_as_sent() {
+        users.upsert("ada", json("{'email':'ada@example.com','attributes':{'first_name':'Ada'}}"));
+        String id = messageFor("ada", "signed_up", "{'plan':'pro'}");
+
+        DeliveryResult result = deliver.deliver(id);
+
+        assertThat(result).isEqualTo(new DeliveryResult.Sent("provider-1"));
+        assertThat(senders.emails).singleElement().satisfies(email -> {
+            assertThat(email.to()).isEqualTo("ada@example.com");
+            assertThat(email.from()).isEqualTo("Nudge <hello@example.com>");
+            assertThat(email.subject()).isEqualTo("Welcome, Ada!");
+            assertThat(email.html()).contains("<p>Plan: pro</p>");
+            assertThat(email.text()).contains("Plan: pro");
+            assertThat(email.messageId()).isEqualTo(id);
+            assertThat(email.triggerId()).isEqualTo("welcome");
+            assertThat(email.priority()).isEqualTo(Priority.MARKETING);
+        });
+        Message stored = services.messages().find(id).orElseThrow();
+        assertThat(stored.status()).isEqualTo(MessageStatus.SENT);
+        assertThat(stored.providerMessageId()).contains("provider-1");
+        assertThat(stored.subject()).contains("Welcome, Ada!");
+        assertThat(stored.attemptAt()).contains(clock.instant());
+        assertThat(stored.history()).extracting(h -> h.status())
+                .containsExactly(MessageStatus.READY, MessageStatus.SENDING, MessageStatus.SENT);
+    }
+
+    @Test
+    void a_second_delivery_of_the_same_message_sends_nothing() {
+        users.upsert("ada", json("{'email':'ada@example.com'}"));
+        String id = messageFor("ada", "signed_up", "{'plan':'pro'}");
+
+        deliver.deliver(id);
+        DeliveryResult again = deliver.deliver(id);
+
+        assertThat(again).isEqualTo(new DeliveryResult.Skipped("not_ready"));
+        assertThat(senders.emails).hasSize(1);
+    }
+
+    @Test
+    void missing_first_name_falls_back_to_the_default_filter() {
+        users.upsert("bob", json("{'email':'bob@example.com'}"));
+        deliver.deliver(messageFor("bob", "signed_up", "{'plan':'free'}"));
+
+        assertThat(senders.emails.get(0).subject()).isEqualTo("Welcome, there!");
+    }
+
+    @Test
+    void renders_in_the_users_locale_falling_back_from_region_to_language() {
+        users.upsert("jan", json("{'email':'jan@example.com','locale':'de-AT','attributes':{'first_name':'Jan'}}"));
+        deliver.deliver(messageFor("jan", "signed_up", "{'plan':'pro'}"));
+
+        assertThat(senders.emails.get(0).subject()).isEqualTo("Willkommen, Jan!");
+        assertThat(senders.emails.get(0).text()).contains("Tarif: pro");
+        assertThat(senders.emails.get(0).html()).isEmpty();
+    }
+
+    @Test
+    void sms_goes_to_the_e164_number_as_transactional() {
+        users.upsert("kim", json("{'phone':'+44 20 7946 0958'}"));
+        DeliveryResult result = deliver.deliver(messageFor("kim", "otp_requested", "{'code':'123456'}"));
+
+        assertThat(result).isInstanceOf(DeliveryResult.Sent.class);
+        assertThat(senders.sms).singleElement().satisfies(sms -> {
+            assertThat(sms.to()).isEqualTo("+442079460958");
+            assertThat(sms.body()).isEqualTo("Your code is 123456");
+            assertThat(sms.priority()).isEqualTo(Priority.TRANSACTIONAL);
+        });
+    }
+
+    @Test
+    void a_user_without_an_address_is_suppressed_not_sent() {
+        String id = messageFor("nobody", "signed_up", "{'plan':'pro'}");
+
+        assertThat(deliver.deliver(id)).isEqualTo(new DeliveryResult.Suppressed("invalid_address"));
+        assertThat(senders.emails).isEmpty();
+        Message stored = services.messages().find(id).orElseThrow();
+        assertThat(stored.status()).isEqualTo(MessageStatus.SUPPRESSED);
+        assertThat(stored.reason()).contains("invalid_address");
+    }
+
+    @Test
+    void a_permanent_provider_refusal_is_failed_with_the_providers_words() {
+        users.upsert("ada", json("{'email':'ada@example.com'}"));
+        senders.answer(new SendOutcome.Rejected("Email address is not verified."));
+        String id = messageFor("ada", "signed_up", "{'plan':'pro'}");
+
+        assertThat(deliver.deliver(id)).isInstanceOf(DeliveryResult.Failed.class);
+        Message stored = services.messages().find(id).orElseThrow();
+        assertThat(stored.status()).isEqualTo(MessageStatus.FAILED);
+        assertThat(stored.reason()).contains("provider_rejected: Email address is not verified.");
+    }
+
+    @Test
+    void an_unknown_provider_outcome_is_never_resent() {
+        users.upsert("ada", json("{'email':'ada@example.com'}"));
+        senders.answer(new SendOutcome.Unknown("read timed out"));
+        String id = messageFor("ada", "signed_up", "{'plan':'pro'}");
+
+        deliver.deliver(id);
+
+        assertThat(services.messages().find(id).orElseThrow().status()).isEqualTo(MessageStatus.UNKNOWN);
+        assertThat(deliver.deliver(id)).isInstanceOf(DeliveryResult.Skipped.class);
+        assertThat(senders.emails).hasSize(1);
+    }
+
+    @Test
+    void a_retryable_refusal_puts_the_message_back_to_ready_and_gives_up_after_a_bound() {
+        users.upsert("ada", json("{'email':'ada@example.com'}"));
+        senders.answer(new SendOutcome.Retryable("Throttling"));
+        String id = messageFor("ada", "signed_up", "{'plan':'pro'}");
+
+        assertThat(deliver.deliver(id)).isInstanceOf(DeliveryResult.Requeued.class);
+        assertThat(services.messages().find(id).orElseThrow().status()).isEqualTo(MessageStatus.READY);
+        for (int i = 1; i < DeliverService.MAX_REQUEUES; i++) {
+            deliver.deliver(id);
+        }
+        assertThat(deliver.deliver(id)).isInstanceOf(DeliveryResult.Failed.class);
+        assertThat(services.messages().find(id).orElseThrow().status()).isEqualTo(MessageStatus.FAILED);
+        assertThat(senders.emails).hasSize(DeliverService.MAX_REQUEUES + 1);
+    }
+
+    @Test
+    void sweep_requeues_a_claim_that_never_reached_the_provider_and_marks_an_attempt_unknown() {
+        users.upsert("ada", json("{'email':'ada@example.com'}"));
+        String neverSent = messageFor("ada", "signed_up", "{'plan':'pro'}");
+        users.upsert("kim", json("{'phone':'+442079460958'}"));
+        String attempted = messageFor("kim", "otp_requested", "{'code':'1'}");
+        services.messages().claim(neverSent, clock.instant());
+        services.messages().claim(attempted, clock.instant());
+        services.messages().stampAttempt(attempted, clock.instant(), "+442079460958", Optional.empty());
+        Sweep sweep = services.sweep(Duration.ofMinutes(5));
+
+        assertThat(sweep.run()).isEqualTo(new Sweep.Result(0, 0));
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(sweep.run()).isEqualTo(new Sweep.Result(1, 1));
+
+        assertThat(services.messages().find(neverSent).orElseThrow().status()).isEqualTo(MessageStatus.READY);
+        assertThat(services.messages().find(attempted).orElseThrow().status()).isEqualTo(MessageStatus.UNKNOWN);
+        assertThat(deliver.deliver(attempted)).isInstanceOf(DeliveryResult.Skipped.class);
+        assertThat(senders.sms).isEmpty();
+    }
+}

@@ -1,0 +1,115 @@
+package io.nudge.evaluate;
+
+import static io.nudge.testing.Fixtures.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.config.Tables;
+import io.nudge.definitions.DefinitionService;
+import io.nudge.model.Event;
+import io.nudge.model.Message;
+import io.nudge.model.MessageStatus;
+import io.nudge.testing.MutableClock;
+import io.nudge.testing.TestDynamo;
+import io.nudge.users.UserService;
+import io.nudge.wiring.Services;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class EvaluateServiceTest {
+    private final MutableClock clock = MutableClock.at("2026-11-24T09:00:00Z");
+    private Services services;
+    private EvaluateService evaluate;
+
+    @BeforeEach
+    void setUp() {
+        Tables tables = TestDynamo.freshTables();
+        services = new Services(TestDynamo.client(), tables, clock);
+        DefinitionService definitions = new DefinitionService(services.definitions(), clock);
+        definitions.putTemplate("welcome", json("{'channel':'email','subject':'Hi {{ user.attributes.first_name }}','text':'Welcome'}"));
+        definitions.putTrigger("welcome_pro", json("{'event':'signed_up','conditions':[{'path':'event.properties.plan','op':'eq','value':'pro'}],"
+                + "'channel':'email','template':'welcome'}"));
+        evaluate = services.evaluate();
+        evaluate.refreshDefinitions();
+    }
+
+    private Event event(String id, String userId, String name, String properties) {
+        Instant now = clock.instant();
+        Event event = new Event(id, userId, name, (ObjectNode) json(properties), now, now);
+        services.events().putIfAbsent(event);
+        return event;
+    }
+
+    @Test
+    void matching_event_writes_one_ready_message_with_the_event_context() {
+        Evaluation evaluation = evaluate.evaluate(event("e1", "u1", "signed_up", "{'plan':'pro'}"));
+
+        assertThat(evaluation.decisions()).singleElement().isInstanceOf(Evaluation.Matched.class);
+        List<Message> messages = services.messages().forUser("u1", 10);
+        assertThat(messages).singleElement().satisfies(m -> {
+            assertThat(m.status()).isEqualTo(MessageStatus.READY);
+            assertThat(m.triggerId()).isEqualTo("welcome_pro");
+            assertThat(m.id()).matches("[a-z2-7]{26}");
+            assertThat(m.context().at("/event/properties/plan").asText()).isEqualTo("pro");
+            assertThat(m.history()).extracting(h -> h.status()).containsExactly(MessageStatus.READY);
+        });
+    }
+
+    @Test
+    void evaluating_the_same_event_twice_creates_nothing_twice() {
+        Event event = event("e1", "u1", "signed_up", "{'plan':'pro'}");
+        evaluate.evaluate(event);
+        Evaluation second = evaluate.evaluate(event);
+
+        assertThat(second.decisions()).singleElement()
+                .isEqualTo(new Evaluation.Matched("welcome_pro", ((Evaluation.Matched) second.decisions().get(0)).messageId(), false));
+        assertThat(services.messages().forUser("u1", 10)).hasSize(1);
+    }
+
+    @Test
+    void non_matching_event_writes_no_message_and_records_why() {
+        Evaluation evaluation = evaluate.evaluate(event("e2", "u2", "signed_up", "{'plan':'free'}"));
+
+        assertThat(evaluation.decisions()).singleElement()
+                .isEqualTo(new Evaluation.NotMatched("welcome_pro", 0, "event.properties.plan"));
+        assertThat(services.messages().forUser("u2", 10)).isEmpty();
+        assertThat(services.events().rawItem("e2")).hasValueSatisfying(item ->
+                assertThat(item.get("evaluation").l().get(0).m().get("reason").s()).contains("event.properties.plan"));
+    }
+
+    @Test
+    void an_event_for_an_unknown_user_creates_a_bare_profile() {
+        evaluate.evaluate(event("e3", "newcomer", "app_opened", "{}"));
+
+        assertThat(services.users().find("newcomer")).hasValueSatisfying(u -> {
+            assertThat(u.email()).isEmpty();
+            assertThat(u.createdAt()).isEqualTo(clock.instant());
+        });
+    }
+
+    @Test
+    void conditions_on_the_user_read_the_stored_profile() {
+        new DefinitionService(services.definitions(), clock).putTrigger("vip", json("{'event':'signed_up','conditions':"
+                + "[{'path':'user.attributes.tier','op':'in','value':['gold','platinum']}],'channel':'email','template':'welcome'}"));
+        new UserService(services.users(), clock).upsert("u4", json("{'attributes':{'tier':'gold'}}"));
+        evaluate.refreshDefinitions();
+
+        Evaluation evaluation = evaluate.evaluate(event("e4", "u4", "signed_up", "{'plan':'free'}"));
+
+        assertThat(evaluation.decisions()).extracting(Evaluation.Decision::triggerId, d -> d instanceof Evaluation.Matched)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("welcome_pro", false), org.assertj.core.groups.Tuple.tuple("vip", true));
+    }
+
+    @Test
+    void a_trigger_saved_after_the_cache_was_filled_is_seen_after_refresh() {
+        evaluate.evaluate(event("e5", "u5", "cart_abandoned", "{}"));
+        new DefinitionService(services.definitions(), clock).putTrigger("cart", json("{'event':'cart_abandoned','channel':'email','template':'welcome'}"));
+        evaluate.refreshDefinitions();
+
+        Evaluation evaluation = evaluate.evaluate(event("e6", "u5", "cart_abandoned", "{}"));
+
+        assertThat(evaluation.decisions()).singleElement().isInstanceOf(Evaluation.Matched.class);
+    }
+}
