@@ -1,0 +1,275 @@
+package io.nudge.channel.aws;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.nudge.channel.SendOutcome;
+import io.nudge.json.Json;
+import io.nudge.model.Priority;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/**
+ * The adapters with real SDK clients against WireMock speaking the real wire formats: SES v2 is REST-JSON, SNS is
+ * the AWS Query protocol (form-encoded POST, XML answers) in SDK 2.40.2. Retries are off so each case is one call.
+ */
+class AwsSendersWireTest {
+    static final String SES_PATH = "/v2/email/outbound-emails";
+    static final WireMockServer wire = new WireMockServer(options().dynamicPort());
+
+    @BeforeAll
+    static void start() {
+        wire.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        wire.stop();
+    }
+
+    @BeforeEach
+    void reset() {
+        wire.resetAll();
+    }
+
+    @Test
+    void ses_receives_the_email_as_rest_json_and_its_message_id_comes_back() throws IOException {
+        wire.stubFor(post(urlEqualTo(SES_PATH)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"MessageId\":\"0100018f-wire-0001\"}")));
+
+        try (SesV2Client client = ses(wireEndpoint(), Duration.ofSeconds(5))) {
+            SendOutcome outcome = new SesEmailSender(client, "nudge-events").send(SesEmailSenderTest.both());
+
+            assertThat(outcome).isEqualTo(new SendOutcome.Accepted("0100018f-wire-0001"));
+        }
+        List<LoggedRequest> requests = wire.findAll(postRequestedFor(urlEqualTo(SES_PATH)));
+        assertThat(requests).hasSize(1);
+        LoggedRequest request = requests.getFirst();
+        assertThat(request.getHeader("Content-Type")).startsWith("application/json");
+        assertThat(request.getHeader("Authorization"))
+                .startsWith("AWS4-HMAC-SHA256 Credential=AKIDWIRE/")
+                .contains("/us-east-1/ses/aws4_request");
+        JsonNode body = Json.parse(request.getBodyAsString());
+        assertThat(body.path("FromEmailAddress").asText()).isEqualTo("Nudge <hello@nudge.example>");
+        assertThat(body.path("Destination").path("ToAddresses")).hasSize(1);
+        assertThat(body.path("Destination").path("ToAddresses").get(0).asText()).isEqualTo(SesEmailSenderTest.TO);
+        JsonNode simple = body.path("Content").path("Simple");
+        assertThat(simple.path("Subject").path("Data").asText()).isEqualTo("Grüße, Ada");
+        assertThat(simple.path("Subject").path("Charset").asText()).isEqualTo("UTF-8");
+        assertThat(simple.path("Body").path("Html").path("Data").asText()).isEqualTo("<p>Hallo <b>Ada</b></p>");
+        assertThat(simple.path("Body").path("Html").path("Charset").asText()).isEqualTo("UTF-8");
+        assertThat(simple.path("Body").path("Text").path("Data").asText()).isEqualTo("Hallo Ada");
+        assertThat(simple.path("Body").path("Text").path("Charset").asText()).isEqualTo("UTF-8");
+        assertThat(body.path("ConfigurationSetName").asText()).isEqualTo("nudge-events");
+        assertThat(body.path("EmailTags")).isEqualTo(Json.parse("""
+                [{"Name":"nudge_message_id","Value":"k7q2m4x5ab3cdefghij6klmnop"},
+                 {"Name":"nudge_trigger_id","Value":"welcome_series-1"}]"""));
+    }
+
+    @Test
+    void ses_message_rejected_comes_back_rejected_in_its_own_words_without_the_address() {
+        wire.stubFor(post(urlEqualTo(SES_PATH)).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withHeader("x-amzn-ErrorType", "MessageRejected")
+                .withBody("{\"message\":\"Email address is not verified. The following identities failed the check"
+                        + " in region US-EAST-1: " + SesEmailSenderTest.TO + "\"}")));
+
+        try (SesV2Client client = ses(wireEndpoint(), Duration.ofSeconds(5))) {
+            SendOutcome outcome = new SesEmailSender(client, "nudge-events").send(SesEmailSenderTest.both());
+
+            assertThat(outcome).isEqualTo(new SendOutcome.Rejected("Email address is not verified. The following"
+                    + " identities failed the check in region US-EAST-1: <recipient>"));
+        }
+    }
+
+    @Test
+    void ses_internal_error_comes_back_unknown() {
+        wire.stubFor(post(urlEqualTo(SES_PATH)).willReturn(aResponse().withStatus(500)
+                .withHeader("Content-Type", "application/json")
+                .withHeader("x-amzn-ErrorType", "InternalFailure")
+                .withBody("{\"message\":\"An internal error occurred.\"}")));
+
+        try (SesV2Client client = ses(wireEndpoint(), Duration.ofSeconds(5))) {
+            SendOutcome outcome = new SesEmailSender(client, "nudge-events").send(SesEmailSenderTest.both());
+
+            assertThat(outcome).isInstanceOf(SendOutcome.Unknown.class);
+        }
+    }
+
+    @Test
+    void ses_that_answers_too_late_comes_back_unknown() {
+        wire.stubFor(post(urlEqualTo(SES_PATH)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"MessageId\":\"too-late\"}")
+                .withFixedDelay(1_500)));
+
+        try (SesV2Client client = ses(wireEndpoint(), Duration.ofMillis(200))) {
+            SendOutcome outcome = new SesEmailSender(client, "nudge-events").send(SesEmailSenderTest.both());
+
+            assertThat(outcome).isInstanceOf(SendOutcome.Unknown.class);
+        }
+        assertThat(wire.findAll(postRequestedFor(urlEqualTo(SES_PATH)))).hasSize(1);
+    }
+
+    @Test
+    void ses_behind_a_closed_port_comes_back_retryable() throws IOException {
+        try (SesV2Client client = ses(closedPortEndpoint(), Duration.ofSeconds(5))) {
+            SendOutcome outcome = new SesEmailSender(client, "nudge-events").send(SesEmailSenderTest.both());
+
+            assertThat(outcome).isInstanceOf(SendOutcome.Retryable.class);
+        }
+    }
+
+    @Test
+    void sns_receives_a_query_protocol_publish_and_its_message_id_comes_back() {
+        wire.stubFor(post(urlEqualTo("/"))
+                .withHeader("Content-Type", containing("application/x-www-form-urlencoded"))
+                .withRequestBody(containing("Action=Publish"))
+                .willReturn(aResponse().withStatus(200)
+                        .withHeader("Content-Type", "text/xml")
+                        .withBody("""
+                                <PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">
+                                  <PublishResult><MessageId>94f20ce6-13c5-43a0-9a9e-ca52d816e90b</MessageId></PublishResult>
+                                  <ResponseMetadata><RequestId>f187a3c1-376f-11df-8963-01868b7c937a</RequestId></ResponseMetadata>
+                                </PublishResponse>""")));
+
+        try (SnsClient client = sns(wireEndpoint())) {
+            SendOutcome outcome = new SnsSmsSender(client, Optional.of("Nudge"), Optional.empty())
+                    .send(SnsSmsSenderTest.sms(Priority.TRANSACTIONAL));
+
+            assertThat(outcome).isEqualTo(new SendOutcome.Accepted("94f20ce6-13c5-43a0-9a9e-ca52d816e90b"));
+        }
+        List<LoggedRequest> requests = wire.findAll(postRequestedFor(urlEqualTo("/")));
+        assertThat(requests).hasSize(1);
+        assertThat(requests.getFirst().getHeader("Authorization")).contains("/us-east-1/sns/aws4_request");
+        Map<String, String> form = form(requests.getFirst().getBodyAsString());
+        assertThat(form).containsEntry("Action", "Publish")
+                .containsEntry("Version", "2010-03-31")
+                .containsEntry("PhoneNumber", SnsSmsSenderTest.TO)
+                .containsEntry("Message", "Your cart misses you: 2 items");
+        assertThat(attributes(form)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "AWS.SNS.SMS.SMSType", "String:Transactional",
+                "AWS.SNS.SMS.SenderID", "String:Nudge"));
+    }
+
+    @Test
+    void sns_throttling_comes_back_retryable() {
+        wire.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "text/xml")
+                .withBody(snsError("Throttled", "Rate exceeded"))));
+
+        try (SnsClient client = sns(wireEndpoint())) {
+            SendOutcome outcome = new SnsSmsSender(client, Optional.empty(), Optional.empty())
+                    .send(SnsSmsSenderTest.sms(Priority.MARKETING));
+
+            assertThat(outcome).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+                    r -> assertThat(r.reason()).contains("Rate exceeded"));
+        }
+    }
+
+    @Test
+    void sns_invalid_parameter_comes_back_rejected_without_the_number() {
+        wire.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "text/xml")
+                .withBody(snsError("InvalidParameter",
+                        "Invalid parameter: PhoneNumber Reason: " + SnsSmsSenderTest.TO + " is not valid to publish to"))));
+
+        try (SnsClient client = sns(wireEndpoint())) {
+            SendOutcome outcome = new SnsSmsSender(client, Optional.empty(), Optional.empty())
+                    .send(SnsSmsSenderTest.sms(Priority.MARKETING));
+
+            assertThat(outcome).isEqualTo(new SendOutcome.Rejected(
+                    "Invalid parameter: PhoneNumber Reason: <recipient> is not valid to publish to"));
+        }
+    }
+
+    static String snsError(String code, String message) {
+        return """
+                <ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">
+                  <Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message></Error>
+                  <RequestId>9dd01905-5012-5f99-8663-4b3ecd0dfaef</RequestId>
+                </ErrorResponse>""".formatted(code, message);
+    }
+
+    static Map<String, String> form(String body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return form;
+    }
+
+    /** Query protocol maps: MessageAttributes.entry.N.Name / .Value.DataType / .Value.StringValue. */
+    static Map<String, String> attributes(Map<String, String> form) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        for (int n = 1; form.containsKey("MessageAttributes.entry." + n + ".Name"); n++) {
+            String prefix = "MessageAttributes.entry." + n;
+            attributes.put(form.get(prefix + ".Name"),
+                    form.get(prefix + ".Value.DataType") + ":" + form.get(prefix + ".Value.StringValue"));
+        }
+        return attributes;
+    }
+
+    static URI wireEndpoint() {
+        return URI.create("http://localhost:" + wire.port());
+    }
+
+    static URI closedPortEndpoint() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        return URI.create("http://localhost:" + port);
+    }
+
+    static SesV2Client ses(URI endpoint, Duration socketTimeout) {
+        return SesV2Client.builder()
+                .region(Region.US_EAST_1)
+                .endpointOverride(endpoint)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDWIRE", "secret")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(socketTimeout))
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
+    }
+
+    static SnsClient sns(URI endpoint) {
+        return SnsClient.builder()
+                .region(Region.US_EAST_1)
+                .endpointOverride(endpoint)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDWIRE", "secret")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
+    }
+}
