@@ -14,6 +14,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -87,6 +88,18 @@ public final class AwsClients {
         Objects.requireNonNull(endpoint, "endpoint");
         Region region = Env.optional(env, AWS_REGION).map(Region::of).orElse(LOCAL_REGION);
         return DynamoDbClient.builder()
+                .region(region)
+                .endpointOverride(endpoint)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClientBuilder(httpClient())
+                .build();
+    }
+
+    /** The streams API of DynamoDB Local: the local runner reads it as Lambda's event source mappings read DynamoDB Streams. */
+    public static DynamoDbStreamsClient dynamoDbStreamsAt(URI endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        Region region = Env.optional(System.getenv(), AWS_REGION).map(Region::of).orElse(LOCAL_REGION);
+        return DynamoDbStreamsClient.builder()
                 .region(region)
                 .endpointOverride(endpoint)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))

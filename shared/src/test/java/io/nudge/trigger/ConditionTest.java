@@ -12,7 +12,7 @@ class ConditionTest {
             + "'tags':['a','b'],'count':3,'ref':'utm_spring'}},'user':{'userId':'u1','attributes':{'tier':'gold'}}}");
 
     @ParameterizedTest(name = "{0} {1} {2} → {3}")
-    @CsvSource(delimiter = '|', value = {
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "event.properties.plan|eq|'pro'|true",
             "event.properties.plan|eq|'free'|false",
             "event.properties.count|eq|3.0|true",
