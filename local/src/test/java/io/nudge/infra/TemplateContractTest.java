@@ -1,0 +1,694 @@
+package io.nudge.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import io.nudge.config.Tables;
+import io.nudge.model.MessageStatus;
+import io.nudge.store.TableDefinitions;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+
+/**
+ * template.yaml against what it deploys: the function jars Maven built, the handlers' environment, the tables as
+ * {@link TableDefinitions} creates them locally, the stream mappings' failure handling, least privilege, the SAM
+ * schema, and the sample events in events/.
+ *
+ * <p>Runs in the local module's test phase, after the function modules were packaged in the same reactor.
+ */
+class TemplateContractTest {
+    private static final String EVENTS = "com.amazonaws.services.lambda.runtime.events.";
+
+    /** Every function the template declares, with the event type its handler must take. */
+    private static final Map<String, String> INPUT_TYPES = Map.of(
+            "IngestApiFunction", EVENTS + "APIGatewayV2HTTPEvent",
+            "EvaluateTriggersFunction", EVENTS + "DynamodbEvent",
+            "DeliverFunction", EVENTS + "DynamodbEvent",
+            "SweepFunction", EVENTS + "ScheduledEvent");
+
+    /** TTL is set outside CreateTableRequest (TableDefinitions.createMissing), so it is stated here. */
+    private static final Map<String, String> TTL_ATTRIBUTES = Map.of("Events", "expiresAt");
+
+    /** The one Allow with Resource '*': SNS Publish to phone numbers, which has no resource ARN. */
+    private static final String SMS_EXCEPTION_FUNCTION = "DeliverFunction";
+    private static final String SNS_TOPICS_AND_ENDPOINTS = "arn:${AWS::Partition}:sns:*:*:*";
+
+    private static Path repo;
+    private static SamTemplate template;
+
+    @BeforeAll
+    static void readTemplate() {
+        repo = SamTemplate.findRepo();
+        template = SamTemplate.load(repo);
+    }
+
+    // ------------------------------------------------------------------ jars and handlers
+
+    @Test
+    void every_function_jar_exists_and_holds_its_handler_for_the_expected_event_type() throws Exception {
+        assertThat(template.functions().keySet())
+                .as("functions in template.yaml (add an expected input type here for a new one)")
+                .containsExactlyInAnyOrderElementsOf(INPUT_TYPES.keySet());
+        SoftAssertions softly = new SoftAssertions();
+        for (String function : template.functions().keySet()) {
+            Path jar = codeUri(function);
+            softly.assertThat(jar).as("%s CodeUri (run ./mvnw package first)", function).isRegularFile();
+            if (!Files.isRegularFile(jar)) {
+                continue;
+            }
+            String handler = template.functionProperty(function, "Handler").asText();
+            try (HandlerJar opened = HandlerJar.open(jar)) {
+                Class<?> type = opened.load(HandlerJar.className(handler), false);
+                softly.assertThat(HandlerJar.requestHandlerInput(type))
+                        .as("%s: %s implements RequestHandler<input, ?>", function, type.getName())
+                        .contains(INPUT_TYPES.get(function));
+                String method = HandlerJar.methodName(handler);
+                softly.assertThat(Arrays.stream(type.getMethods())
+                                .filter(m -> m.getName().equals(method) && m.getParameterCount() == 2)
+                                .map(Method::getName).findAny())
+                        .as("%s: %s has %s(input, Context)", function, type.getName(), method)
+                        .isPresent();
+            } catch (ClassNotFoundException e) {
+                softly.fail("%s: handler class %s is not in %s", function, HandlerJar.className(handler), repo.relativize(jar));
+            }
+        }
+        softly.assertAll();
+    }
+
+    @Test
+    void every_environment_variable_a_handler_reads_is_set_for_its_function() throws Exception {
+        SoftAssertions softly = new SoftAssertions();
+        for (String function : template.functions().keySet()) {
+            Path jar = codeUri(function);
+            assumeTrue(Files.isRegularFile(jar), "no " + jar + ": run ./mvnw package first");
+            String handler = template.functionProperty(function, "Handler").asText();
+            try (HandlerJar opened = HandlerJar.open(jar)) {
+                Class<?> type = opened.load(HandlerJar.className(handler), true);
+                List<String> reads = HandlerJar.environment(type);
+                softly.assertThat(template.environmentOf(function))
+                        .as("%s environment (Globals + own) vs %s.ENVIRONMENT", function, type.getSimpleName())
+                        .containsAll(reads);
+            }
+        }
+        softly.assertAll();
+    }
+
+    // ------------------------------------------------------------------ least privilege
+
+    @Test
+    void functions_get_permissions_only_from_inline_policy_statements() {
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(template.globalsFunction().has("Policies")).as("Globals.Function.Policies").isFalse();
+        softly.assertThat(template.globalsFunction().has("Role")).as("Globals.Function.Role").isFalse();
+        template.functions().forEach((id, function) -> {
+            softly.assertThat(function.path("Properties").has("Role")).as("%s sets its own Role", id).isFalse();
+            for (JsonNode policy : SamTemplate.asList(function.path("Properties").path("Policies"))) {
+                softly.assertThat(policy.isObject() && policy.has("Statement"))
+                        .as("%s policy %s is an inline document (managed policies and SAM policy templates cannot be checked)", id, policy)
+                        .isTrue();
+            }
+        });
+        softly.assertAll();
+    }
+
+    @Test
+    void no_statement_grants_a_wildcard_action_or_resource_except_the_documented_sms_publish() {
+        List<SamTemplate.Statement> statements = template.statements();
+        assertThat(statements).isNotEmpty();
+        SoftAssertions softly = new SoftAssertions();
+        List<SamTemplate.Statement> starResources = new ArrayList<>();
+        for (SamTemplate.Statement statement : statements) {
+            softly.assertThat(statement.node().has("NotAction") || statement.node().has("NotResource"))
+                    .as("%s uses NotAction/NotResource", statement).isFalse();
+            softly.assertThat(statement.actions()).as("%s actions", statement).isNotEmpty()
+                    .noneMatch(action -> action.contains("*"));
+            if (!"Allow".equals(statement.effect())) {
+                continue;
+            }
+            for (JsonNode resource : statement.resources()) {
+                if (resource.isTextual() && resource.asText().equals("*")) {
+                    starResources.add(statement);
+                } else {
+                    softly.assertThat(SamTemplate.text(resource)).as("%s resource", statement).doesNotContain("*");
+                }
+            }
+            softly.assertThat(statement.resources()).as("%s resources", statement).isNotEmpty();
+        }
+        softly.assertAll();
+
+        assertThat(starResources).as("Allow statements with Resource '*'").hasSize(1);
+        SamTemplate.Statement sms = starResources.get(0);
+        assertThat(sms.owner()).isEqualTo(SMS_EXCEPTION_FUNCTION);
+        assertThat(sms.actions()).containsExactly("sns:Publish");
+        assertThat(sms.resources()).hasSize(1);
+        assertThat(sms.node().has("Condition")).as("no SNS condition key narrows Publish to phone numbers").isFalse();
+        assertThat(statements)
+                .as("%s denies sns:Publish to every topic and platform endpoint, so '*' means phone numbers only", SMS_EXCEPTION_FUNCTION)
+                .anyMatch(s -> s.owner().equals(SMS_EXCEPTION_FUNCTION) && "Deny".equals(s.effect())
+                        && s.actions().equals(List.of("sns:Publish"))
+                        && s.resources().stream().map(SamTemplate::text).toList().equals(List.of(SNS_TOPICS_AND_ENDPOINTS)));
+    }
+
+    @Test
+    void dynamodb_grants_name_tables_and_indexes_of_this_template() {
+        Map<String, JsonNode> tables = template.resources("AWS::DynamoDB::Table");
+        SoftAssertions softly = new SoftAssertions();
+        for (SamTemplate.Statement statement : template.statements()) {
+            List<String> dynamo = statement.actions().stream().filter(a -> a.startsWith("dynamodb:")).toList();
+            if (dynamo.isEmpty()) {
+                continue;
+            }
+            softly.assertThat(dynamo).as("%s mixes DynamoDB with other services", statement).hasSameSizeAs(statement.actions());
+            for (JsonNode resource : statement.resources()) {
+                Optional<SamTemplate.TableArn> arn = SamTemplate.tableArn(resource);
+                if (arn.isEmpty()) {
+                    softly.fail("%s: %s is not a table or index ARN of this template", statement, resource);
+                    continue;
+                }
+                JsonNode table = tables.get(arn.get().tableId());
+                softly.assertThat(table).as("%s: %s is a DynamoDB table of this template", statement, arn.get().tableId()).isNotNull();
+                if (table != null && arn.get().index().isPresent()) {
+                    Set<String> indexes = new HashSet<>();
+                    table.path("Properties").path("GlobalSecondaryIndexes").forEach(i -> indexes.add(i.path("IndexName").asText()));
+                    softly.assertThat(indexes).as("%s: indexes of %s", statement, arn.get().tableId()).contains(arn.get().index().get());
+                    softly.assertThat(dynamo).as("%s: actions on index %s", statement, arn.get())
+                            .allMatch(a -> a.equals("dynamodb:Query") || a.equals("dynamodb:Scan"));
+                }
+            }
+        }
+        softly.assertAll();
+    }
+
+    @Test
+    void sweep_may_only_query_in_flight_messages_and_update_them() {
+        Set<String> grants = new java.util.TreeSet<>();
+        for (SamTemplate.Statement statement : template.statements()) {
+            if (statement.owner().equals("SweepFunction")) {
+                for (String action : statement.actions()) {
+                    statement.resources().forEach(r -> grants.add(statement.effect() + " " + action + " "
+                            + SamTemplate.tableArn(r).map(Object::toString).orElse(r.toString())));
+                }
+            }
+        }
+        assertThat(grants).containsExactlyInAnyOrder(
+                "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_IN_FLIGHT,
+                "Allow dynamodb:UpdateItem MessagesTable");
+    }
+
+    @Test
+    void deliver_sends_email_only_as_the_sender_identity_with_the_configuration_set() {
+        List<SamTemplate.Statement> ses = template.statements().stream()
+                .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("ses:"))).toList();
+        assertThat(ses).hasSize(1);
+        SamTemplate.Statement send = ses.get(0);
+        assertThat(send.owner()).isEqualTo("DeliverFunction");
+        assertThat(send.actions()).containsExactly("ses:SendEmail");
+        assertThat(send.resources()).map(SamTemplate::text).containsExactlyInAnyOrder(
+                "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${SesIdentity}",
+                "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:configuration-set/${SesConfigurationSet}");
+        assertThat(template.resource("SesConfigurationSet").path("Type").asText()).isEqualTo("AWS::SES::ConfigurationSet");
+        assertThat(template.root.path("Parameters").has("SesIdentity")).isTrue();
+        JsonNode env = template.resource("DeliverFunction").path("Properties").path("Environment").path("Variables");
+        assertThat(SamTemplate.ref(env.path("NUDGE_EMAIL_FROM"))).contains("SenderEmail");
+        assertThat(SamTemplate.ref(env.path("NUDGE_SES_CONFIGURATION_SET"))).contains("SesConfigurationSet");
+    }
+
+    // ------------------------------------------------------------------ tables
+
+    @Test
+    void tables_have_the_keys_indexes_and_streams_of_table_definitions() {
+        List<CreateTableRequest> expected = TableDefinitions.all(Tables.withPrefix(""));
+        Map<String, JsonNode> tables = template.resources("AWS::DynamoDB::Table");
+        assertThat(tables.keySet()).as("tables in template.yaml")
+                .containsExactlyInAnyOrderElementsOf(expected.stream().map(t -> t.tableName() + "Table").toList());
+        SoftAssertions softly = new SoftAssertions();
+        for (CreateTableRequest table : expected) {
+            String id = table.tableName() + "Table";
+            JsonNode properties = tables.get(id).path("Properties");
+            softly.assertThat(properties.path("BillingMode").asText()).as("%s billing", id).isEqualTo(table.billingModeAsString());
+            softly.assertThat(keys(properties.path("KeySchema"))).as("%s key schema", id).isEqualTo(keys(table.keySchema()));
+            softly.assertThat(attributes(properties.path("AttributeDefinitions"))).as("%s attributes", id)
+                    .isEqualTo(table.attributeDefinitions().stream()
+                            .collect(Collectors.toMap(a -> a.attributeName(), a -> a.attributeTypeAsString(), (a, b) -> a, TreeMap::new)));
+            softly.assertThat(indexes(properties.path("GlobalSecondaryIndexes"))).as("%s global secondary indexes", id)
+                    .isEqualTo(indexes(table.globalSecondaryIndexes()));
+            softly.assertThat(properties.has("LocalSecondaryIndexes")).as("%s local secondary indexes", id).isFalse();
+            String streamView = table.streamSpecification() == null || !Boolean.TRUE.equals(table.streamSpecification().streamEnabled())
+                    ? null : table.streamSpecification().streamViewTypeAsString();
+            JsonNode stream = properties.path("StreamSpecification").path("StreamViewType");
+            softly.assertThat(stream.isMissingNode() ? null : stream.asText()).as("%s stream view type", id).isEqualTo(streamView);
+            JsonNode ttl = properties.path("TimeToLiveSpecification");
+            softly.assertThat(ttl.path("Enabled").asBoolean(false) ? ttl.path("AttributeName").asText() : null)
+                    .as("%s TTL attribute", id).isEqualTo(TTL_ATTRIBUTES.get(table.tableName()));
+            softly.assertThat(properties.path("PointInTimeRecoverySpecification").path("PointInTimeRecoveryEnabled").asBoolean(false))
+                    .as("%s point-in-time recovery", id).isTrue();
+            softly.assertThat(properties.path("SSESpecification").path("SSEEnabled").asBoolean(false)).as("%s SSE", id).isTrue();
+            softly.assertThat(properties.has("TableName")).as("%s has a fixed TableName (stacks could not coexist)", id).isFalse();
+        }
+        softly.assertAll();
+    }
+
+    // ------------------------------------------------------------------ stream mappings
+
+    @Test
+    void stream_mappings_report_item_failures_and_bound_retries_with_an_on_failure_queue() {
+        Map<String, JsonNode> queues = template.resources("AWS::SQS::Queue");
+        int mappings = 0;
+        SoftAssertions softly = new SoftAssertions();
+        for (String function : template.functions().keySet()) {
+            for (Map.Entry<String, JsonNode> event : template.events(function, "DynamoDB").entrySet()) {
+                mappings++;
+                String name = function + "." + event.getKey();
+                JsonNode p = event.getValue();
+                Optional<String> table = SamTemplate.getAtt(p.path("Stream"), "StreamArn");
+                softly.assertThat(table).as("%s Stream is a table's StreamArn", name).isPresent();
+                table.ifPresent(t -> softly.assertThat(template.resource(t).path("Properties").has("StreamSpecification"))
+                        .as("%s: %s has a stream", name, t).isTrue());
+                softly.assertThat(p.path("StartingPosition").asText()).as("%s StartingPosition", name).isIn("TRIM_HORIZON", "LATEST");
+                softly.assertThat(SamTemplate.asList(p.path("FunctionResponseTypes"))).map(JsonNode::asText)
+                        .as("%s FunctionResponseTypes", name).contains("ReportBatchItemFailures");
+                softly.assertThat(p.path("MaximumRetryAttempts").isInt() ? p.path("MaximumRetryAttempts").asInt() : -1)
+                        .as("%s MaximumRetryAttempts (finite: a failing record holds the shard)", name).isBetween(0, 10);
+                softly.assertThat(p.path("BisectBatchOnFunctionError").asBoolean(false)).as("%s BisectBatchOnFunctionError", name).isTrue();
+                softly.assertThat(p.path("MaximumRecordAgeInSeconds").isInt() ? p.path("MaximumRecordAgeInSeconds").asInt() : -1)
+                        .as("%s MaximumRecordAgeInSeconds (finite)", name).isBetween(60, 604_800);
+                softly.assertThat(p.path("BatchSize").isInt()).as("%s BatchSize", name).isTrue();
+                JsonNode onFailure = p.path("DestinationConfig").path("OnFailure");
+                softly.assertThat(onFailure.path("Type").asText()).as("%s OnFailure Type (SAM then grants sqs:SendMessage)", name).isEqualTo("SQS");
+                softly.assertThat(SamTemplate.getAtt(onFailure.path("Destination"), "Arn").filter(queues::containsKey))
+                        .as("%s OnFailure Destination is a queue of this template", name).isPresent();
+            }
+        }
+        softly.assertAll();
+        assertThat(mappings).as("DynamoDB stream mappings").isEqualTo(2);
+    }
+
+    @Test
+    void deliver_stream_filter_selects_only_ready_messages() throws IOException {
+        JsonNode mapping = onlyStreamEvent("DeliverFunction");
+        assertThat(SamTemplate.getAtt(mapping.path("Stream"), "StreamArn")).contains("MessagesTable");
+        EventFilter filter = EventFilter.of(mapping.path("FilterCriteria"));
+        assertThat(filter.size()).as("deliver filters").isPositive();
+        JsonNode ready = firstRecord("ddb-messages-ready.json");
+        assertThat(filter.selects(ready)).as("the READY sample").isTrue();
+        for (MessageStatus status : MessageStatus.values()) {
+            for (String eventName : List.of("INSERT", "MODIFY", "REMOVE")) {
+                ObjectNode record = ready.deepCopy();
+                record.put("eventName", eventName);
+                ((ObjectNode) record.path("dynamodb").path("NewImage").path("status")).put("S", status.name());
+                boolean shouldSelect = status == MessageStatus.READY && !eventName.equals("REMOVE");
+                assertThat(filter.selects(record)).as("%s of a %s message", eventName, status).isEqualTo(shouldSelect);
+            }
+        }
+        ObjectNode noStatus = ready.deepCopy();
+        ((ObjectNode) noStatus.path("dynamodb").path("NewImage")).remove("status");
+        assertThat(filter.selects(noStatus)).as("a message without status").isFalse();
+    }
+
+    @Test
+    void evaluate_stream_filter_selects_only_new_events() throws IOException {
+        JsonNode mapping = onlyStreamEvent("EvaluateTriggersFunction");
+        assertThat(SamTemplate.getAtt(mapping.path("Stream"), "StreamArn")).contains("EventsTable");
+        EventFilter filter = EventFilter.of(mapping.path("FilterCriteria"));
+        for (String sample : List.of("ddb-events-insert-signed-up.json", "ddb-events-insert-bad-record.json")) {
+            JsonNode insert = firstRecord(sample);
+            assertThat(filter.selects(insert)).as("%s", sample).isTrue();
+            for (String other : List.of("MODIFY", "REMOVE")) {
+                ObjectNode record = insert.deepCopy();
+                record.put("eventName", other);
+                assertThat(filter.selects(record)).as("%s as %s", sample, other).isFalse();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ API and schedule
+
+    @Test
+    void every_request_reaches_ingest_through_one_throttled_default_route() {
+        int routes = 0;
+        for (String function : template.functions().keySet()) {
+            Map<String, JsonNode> http = template.events(function, "HttpApi");
+            routes += http.size();
+            if (!http.isEmpty()) {
+                assertThat(function).isEqualTo("IngestApiFunction");
+            }
+        }
+        assertThat(routes).as("HttpApi events").isEqualTo(1);
+        JsonNode route = template.events("IngestApiFunction", "HttpApi").values().iterator().next();
+        assertThat(route.path("Path").asText()).isEqualTo("$default");
+        assertThat(route.path("Method").asText().toUpperCase(Locale.ROOT)).isEqualTo("ANY");
+        assertThat(route.path("PayloadFormatVersion").asText("2.0")).isEqualTo("2.0");
+        String api = SamTemplate.ref(route.path("ApiId")).orElseThrow();
+        assertThat(template.resource(api).path("Type").asText()).isEqualTo("AWS::Serverless::HttpApi");
+        JsonNode throttling = template.resource(api).path("Properties").path("DefaultRouteSettings");
+        assertThat(throttling.has("ThrottlingBurstLimit") && throttling.has("ThrottlingRateLimit")).as("HttpApi throttling").isTrue();
+    }
+
+    @Test
+    void sweep_runs_every_five_minutes() {
+        Map<String, JsonNode> schedules = template.events("SweepFunction", "Schedule");
+        assertThat(schedules).hasSize(1);
+        assertThat(schedules.values().iterator().next().path("Schedule").asText()).isEqualTo("rate(5 minutes)");
+    }
+
+    @Test
+    void every_function_logs_to_its_own_group_with_a_retention() {
+        Map<String, JsonNode> groups = template.resources("AWS::Logs::LogGroup");
+        Set<String> used = new HashSet<>();
+        SoftAssertions softly = new SoftAssertions();
+        template.functions().forEach((id, function) -> {
+            Optional<String> group = SamTemplate.ref(function.path("Properties").path("LoggingConfig").path("LogGroup"));
+            softly.assertThat(group.filter(groups::containsKey)).as("%s LoggingConfig.LogGroup", id).isPresent();
+            group.ifPresent(g -> softly.assertThat(used.add(g)).as("%s shares log group %s", id, g).isTrue());
+        });
+        groups.forEach((id, group) ->
+                softly.assertThat(group.path("Properties").has("RetentionInDays")).as("%s RetentionInDays", id).isTrue());
+        softly.assertAll();
+    }
+
+    // ------------------------------------------------------------------ SAM schema
+
+    @Test
+    void template_is_valid_against_the_sam_schema() throws IOException {
+        Path schemaFile = repo.getParent().resolve("shared/schemas/sam.schema.json").normalize();
+        assumeTrue(Files.isRegularFile(schemaFile),
+                "SAM schema not found at " + schemaFile + " (expected beside the repository as ../shared/schemas/sam.schema.json): schema validation skipped");
+        String schemaText = Files.readString(schemaFile);
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4);
+        Schema schema = registry.getSchema(schemaText, InputFormat.JSON);
+        List<Error> errors = schema.validate(template.json(), InputFormat.JSON);
+        if (!errors.isEmpty()) {
+            String precise = perResourceErrors(registry, schemaText);
+            fail("template.yaml does not validate against " + schemaFile + ":\n"
+                    + (precise.isEmpty() ? describe(errors) : precise));
+        }
+    }
+
+    /** Resources sit under an anyOf, whose errors say little: validate each SAM resource against its own definition. */
+    private static String perResourceErrors(SchemaRegistry registry, String schemaText) throws IOException {
+        ObjectNode full = (ObjectNode) SamTemplate.JSON.readTree(schemaText);
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, JsonNode> resource : template.root.path("Resources").properties()) {
+            String type = resource.getValue().path("Type").asText();
+            if (!type.startsWith("AWS::Serverless::")) {
+                continue;
+            }
+            String definition = "samtranslator__internal__schema_source__aws_serverless_"
+                    + type.substring("AWS::Serverless::".length()).toLowerCase(Locale.ROOT) + "__Resource";
+            if (!full.path("definitions").has(definition)) {
+                out.append("  ").append(resource.getKey()).append(": no definition ").append(definition).append('\n');
+                continue;
+            }
+            ObjectNode wrapper = SamTemplate.JSON.createObjectNode();
+            wrapper.put("$schema", full.path("$schema").asText());
+            wrapper.set("definitions", full.path("definitions"));
+            wrapper.put("$ref", "#/definitions/" + definition);
+            List<Error> errors = registry.getSchema(wrapper.toString(), InputFormat.JSON)
+                    .validate(SamTemplate.JSON.writeValueAsString(resource.getValue()), InputFormat.JSON);
+            if (!errors.isEmpty()) {
+                out.append("  ").append(resource.getKey()).append(":\n").append(describe(errors));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String describe(List<Error> errors) {
+        return errors.stream().limit(40).map(e -> "    " + e.getInstanceLocation() + ": " + e.getMessage())
+                .collect(Collectors.joining("\n")) + (errors.size() > 40 ? "\n    … " + (errors.size() - 40) + " more" : "");
+    }
+
+    // ------------------------------------------------------------------ sample events
+
+    @TestFactory
+    Stream<DynamicTest> every_sample_event_loads_into_its_lambda_type_with_the_fields_tests_use() throws IOException {
+        Path dir = repo.resolve("events");
+        Map<String, Consumer<Path>> specific = specificEventChecks();
+        List<String> present;
+        try (Stream<Path> files = Files.list(dir)) {
+            present = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
+        }
+        assertThat(present).as("events/*.json").containsAll(specific.keySet());
+        return present.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
+            try {
+                checkSampleEvent(dir.resolve(name), specific.get(name));
+            } catch (AssertionError e) {
+                throw new AssertionError("events/" + name + ": " + e.getMessage(), e);
+            }
+        }));
+    }
+
+    private static void checkSampleEvent(Path file, Consumer<Path> specific) {
+        String name = file.getFileName().toString();
+        if (name.startsWith("apigw-")) {
+            checkHttpEvent(name, EventLoader.loadApiGatewayHttpEvent(file.toString()));
+        } else if (name.startsWith("ddb-")) {
+            checkStreamEvent(name, EventLoader.loadDynamoDbEvent(file.toString()));
+        } else if (name.startsWith("scheduled-")) {
+            ScheduledEvent event = EventLoader.loadScheduledEvent(file.toString());
+            assertThat(event.getDetailType()).isEqualTo("Scheduled Event");
+            assertThat(event.getSource()).isEqualTo("aws.events");
+            assertThat(event.getTime()).isNotNull();
+            assertThat(event.getResources()).singleElement().asString().startsWith("arn:aws:events:");
+        } else {
+            fail("%s: name it apigw-*, ddb-* or scheduled-* so this test knows its Lambda type", name);
+        }
+        if (specific != null) {
+            specific.accept(file);
+        }
+    }
+
+    private static void checkHttpEvent(String name, APIGatewayV2HTTPEvent event) {
+        assertThat(event.getVersion()).isEqualTo("2.0");
+        assertThat(event.getRouteKey()).isEqualTo("$default");
+        assertThat(event.getRawPath()).startsWith("/");
+        assertThat(event.getRawQueryString()).isNotNull();
+        assertThat(event.getHeaders()).isNotEmpty();
+        assertThat(event.getHeaders().keySet()).as("header names arrive lowercased").allMatch(h -> h.equals(h.toLowerCase(Locale.ROOT)));
+        assertThat(event.getIsBase64Encoded()).isFalse();
+        APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
+        assertThat(context.getRouteKey()).isEqualTo("$default");
+        assertThat(context.getStage()).isEqualTo("$default");
+        assertThat(context.getHttp().getPath()).isEqualTo(event.getRawPath());
+        assertThat(context.getHttp().getMethod()).isIn("GET", "POST", "PUT", "DELETE", "PATCH");
+        assertThat(context.getHttp().getSourceIp()).isNotBlank();
+        assertThat(context.getRequestId()).isNotBlank();
+        assertThat(context.getTimeEpoch()).isPositive();
+        boolean unauthenticated = name.equals("apigw-health.json") || name.equals("apigw-no-auth.json");
+        assertThat(event.getHeaders().get("authorization")).as("authorization").isEqualTo(unauthenticated ? null : "Bearer test-admin-key");
+        if (!context.getHttp().getMethod().equals("GET")) {
+            assertThat(event.getBody()).as("body").isNotNull();
+            assertThat(event.getHeaders()).containsEntry("content-type", "application/json")
+                    .containsEntry("content-length", Integer.toString(event.getBody().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+        }
+    }
+
+    private static void checkStreamEvent(String name, DynamodbEvent event) {
+        assertThat(event.getRecords()).isNotEmpty();
+        Map<String, String> hashKeys = new LinkedHashMap<>();
+        for (CreateTableRequest table : TableDefinitions.all(Tables.withPrefix(""))) {
+            table.keySchema().stream().filter(k -> k.keyTypeAsString().equals("HASH"))
+                    .forEach(k -> hashKeys.put(table.tableName(), k.attributeName()));
+        }
+        for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
+            assertThat(record.getEventSource()).isEqualTo("aws:dynamodb");
+            assertThat(record.getEventVersion()).isEqualTo("1.1");
+            assertThat(record.getEventName()).isIn("INSERT", "MODIFY", "REMOVE");
+            assertThat(record.getEventID()).isNotBlank();
+            assertThat(record.getAwsRegion()).isNotBlank();
+            assertThat(record.getDynamodb().getStreamViewType()).isEqualTo("NEW_IMAGE");
+            assertThat(record.getDynamodb().getSequenceNumber()).containsOnlyDigits();
+            assertThat(record.getDynamodb().getApproximateCreationDateTime()).isNotNull();
+            assertThat(record.getDynamodb().getSizeBytes()).isPositive();
+            String table = hashKeys.keySet().stream().filter(t -> record.getEventSourceARN().contains("-" + t + "Table-"))
+                    .findFirst().orElseThrow(() -> new AssertionError(name + ": eventSourceARN names no known table: " + record.getEventSourceARN()));
+            assertThat(record.getEventSourceARN()).matches("arn:aws:dynamodb:[a-z0-9-]+:\\d{12}:table/[^/]+/stream/.+");
+            String key = hashKeys.get(table);
+            assertThat(record.getDynamodb().getKeys()).as("%s Keys (the %s table's hash key)", name, table).containsOnlyKeys(key);
+            assertThat(record.getDynamodb().getNewImage().get(key).getS()).isEqualTo(record.getDynamodb().getKeys().get(key).getS());
+        }
+    }
+
+    /** What the handler tests rely on, file by file. */
+    private static Map<String, Consumer<Path>> specificEventChecks() {
+        Map<String, Consumer<Path>> checks = new LinkedHashMap<>();
+        checks.put("apigw-health.json", f -> {
+            APIGatewayV2HTTPEvent e = EventLoader.loadApiGatewayHttpEvent(f.toString());
+            assertThat(e.getRequestContext().getHttp().getMethod()).isEqualTo("GET");
+            assertThat(e.getRawPath()).isEqualTo("/health");
+            assertThat(e.getBody()).isNull();
+        });
+        checks.put("apigw-post-event.json", f -> {
+            JsonNode body = body(f);
+            assertThat(body.path("id").asText()).isEqualTo("evt-1");
+            assertThat(body.path("userId").asText()).isEqualTo("u-1");
+            assertThat(body.path("name").asText()).isEqualTo("signed_up");
+            assertThat(body.path("properties").path("plan").asText()).isEqualTo("pro");
+        });
+        checks.put("apigw-post-events-batch-one-bad.json", f -> {
+            JsonNode events = body(f).path("events");
+            assertThat(events.size()).isEqualTo(3);
+            assertThat(events.get(0).has("name")).isTrue();
+            assertThat(events.get(1).has("name")).as("the second event has no name").isFalse();
+            assertThat(events.get(2).has("name")).isTrue();
+        });
+        checks.put("apigw-put-user.json", f -> {
+            assertThat(EventLoader.loadApiGatewayHttpEvent(f.toString()).getRawPath()).isEqualTo("/v1/users/u-1");
+            JsonNode body = body(f);
+            assertThat(body.path("email").asText()).isEqualTo("ada@example.com");
+            assertThat(body.path("phone").asText()).isEqualTo("+44 20 7946 0958");
+            assertThat(body.path("timezone").asText()).isEqualTo("Europe/London");
+            assertThat(body.path("locale").asText()).isEqualTo("en-GB");
+            assertThat(body.path("attributes").path("first_name").asText()).isEqualTo("Ada");
+        });
+        checks.put("apigw-put-trigger-bad-operator.json", f -> {
+            assertThat(EventLoader.loadApiGatewayHttpEvent(f.toString()).getRawPath()).isEqualTo("/v1/triggers/welcome");
+            assertThat(body(f).path("conditions").path(0).path("op").asText()).isEqualTo("equals");
+        });
+        checks.put("apigw-no-auth.json", f -> {
+            APIGatewayV2HTTPEvent e = EventLoader.loadApiGatewayHttpEvent(f.toString());
+            assertThat(e.getRawPath()).isEqualTo("/v1/events");
+            assertThat(e.getHeaders()).doesNotContainKey("authorization");
+        });
+        checks.put("apigw-malformed-json.json", f -> {
+            APIGatewayV2HTTPEvent e = EventLoader.loadApiGatewayHttpEvent(f.toString());
+            assertThat(e.getRawPath()).isEqualTo("/v1/events");
+            assertThat(e.getBody()).isEqualTo("{\"id\":");
+        });
+        checks.put("apigw-unknown-route.json", f -> {
+            APIGatewayV2HTTPEvent e = EventLoader.loadApiGatewayHttpEvent(f.toString());
+            assertThat(e.getRequestContext().getHttp().getMethod()).isEqualTo("GET");
+            assertThat(e.getRawPath()).isEqualTo("/v1/nope");
+        });
+        checks.put("ddb-events-insert-signed-up.json", f -> {
+            Map<String, AttributeValue> image = onlyNewImage(f, "INSERT");
+            assertThat(image.get("eventId").getS()).isEqualTo("evt-1");
+            assertThat(image.get("userId").getS()).isEqualTo("u-1");
+            assertThat(image.get("name").getS()).isEqualTo("signed_up");
+            assertThat(image.get("properties").getM().get("plan").getS()).isEqualTo("pro");
+            assertThat(image.get("timestamp").getS()).isEqualTo("2026-11-24T08:00:00.000Z");
+            assertThat(image.get("receivedAt").getS()).isEqualTo("2026-11-24T08:00:00.000Z");
+            assertThat(image.get("expiresAt").getN()).containsOnlyDigits();
+        });
+        checks.put("ddb-events-insert-bad-record.json", f -> {
+            Map<String, AttributeValue> image = onlyNewImage(f, "INSERT");
+            assertThat(image).containsKey("eventId").doesNotContainKeys("name", "userId");
+        });
+        checks.put("ddb-messages-ready.json", f -> {
+            Map<String, AttributeValue> image = onlyNewImage(f, "INSERT");
+            assertThat(image.get("id").getS()).matches("[a-z2-7]{26}");
+            assertThat(image.get("status").getS()).isEqualTo("READY");
+            assertThat(image.get("userId").getS()).isEqualTo("u-1");
+            assertThat(image.get("triggerId").getS()).isEqualTo("welcome");
+            assertThat(image.get("eventId").getS()).isEqualTo("evt-1");
+            assertThat(image.get("channel").getS()).isEqualTo("email");
+            assertThat(image.get("priority").getS()).isEqualTo("marketing");
+            assertThat(image.get("templateId").getS()).isEqualTo("welcome");
+            assertThat(image.get("createdAt").getS()).isNotBlank();
+            assertThat(image.get("history").getL()).singleElement()
+                    .satisfies(h -> assertThat(h.getM().get("status").getS()).isEqualTo("READY"))
+                    .satisfies(h -> assertThat(h.getM().get("at").getS()).isNotBlank());
+            Map<String, AttributeValue> event = image.get("context").getM().get("event").getM();
+            assertThat(event).containsKeys("id", "name", "properties", "timestamp");
+        });
+        checks.put("scheduled-sweep.json", f -> assertThat(EventLoader.loadScheduledEvent(f.toString()).getRegion()).isNotBlank());
+        return checks;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Path codeUri(String function) {
+        return repo.resolve(template.functionProperty(function, "CodeUri").asText()).normalize();
+    }
+
+    private static JsonNode onlyStreamEvent(String function) {
+        Map<String, JsonNode> streams = template.events(function, "DynamoDB");
+        assertThat(streams).as("%s DynamoDB events", function).hasSize(1);
+        return streams.values().iterator().next();
+    }
+
+    private static JsonNode firstRecord(String sample) throws IOException {
+        return SamTemplate.JSON.readTree(repo.resolve("events").resolve(sample).toFile()).path("Records").path(0);
+    }
+
+    private static JsonNode body(Path file) {
+        try {
+            return SamTemplate.JSON.readTree(EventLoader.loadApiGatewayHttpEvent(file.toString()).getBody());
+        } catch (IOException e) {
+            throw new AssertionError(file + ": body is not JSON", e);
+        }
+    }
+
+    private static Map<String, AttributeValue> onlyNewImage(Path file, String eventName) {
+        DynamodbEvent event = EventLoader.loadDynamoDbEvent(file.toString());
+        assertThat(event.getRecords()).hasSize(1);
+        assertThat(event.getRecords().get(0).getEventName()).isEqualTo(eventName);
+        return event.getRecords().get(0).getDynamodb().getNewImage();
+    }
+
+    private static List<String> keys(JsonNode keySchema) {
+        List<String> keys = new ArrayList<>();
+        keySchema.forEach(k -> keys.add(k.path("AttributeName").asText() + ":" + k.path("KeyType").asText()));
+        return keys;
+    }
+
+    private static List<String> keys(List<KeySchemaElement> keySchema) {
+        return keySchema.stream().map(k -> k.attributeName() + ":" + k.keyTypeAsString()).toList();
+    }
+
+    private static Map<String, String> attributes(JsonNode definitions) {
+        Map<String, String> attributes = new TreeMap<>();
+        definitions.forEach(a -> attributes.put(a.path("AttributeName").asText(), a.path("AttributeType").asText()));
+        return attributes;
+    }
+
+    private static Map<String, String> indexes(JsonNode gsis) {
+        Map<String, String> indexes = new TreeMap<>();
+        gsis.forEach(i -> indexes.put(i.path("IndexName").asText(),
+                keys(i.path("KeySchema")) + " " + i.path("Projection").path("ProjectionType").asText()));
+        return indexes;
+    }
+
+    private static Map<String, String> indexes(List<GlobalSecondaryIndex> gsis) {
+        Map<String, String> indexes = new TreeMap<>();
+        if (gsis != null) {
+            gsis.forEach(i -> indexes.put(i.indexName(), keys(i.keySchema()) + " " + i.projection().projectionTypeAsString()));
+        }
+        return indexes;
+    }
+}
