@@ -203,7 +203,7 @@ final class StreamPoller implements Runnable {
             }
             streamRecord.setSequenceNumber(record.dynamodb().sequenceNumber());
             streamRecord.setSizeBytes(record.dynamodb().sizeBytes());
-            streamRecord.setStreamViewType(record.dynamodb().streamViewTypeAsString());
+            streamRecord.setStreamViewType(com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamViewType.valueOf(record.dynamodb().streamViewTypeAsString()));
             if (record.dynamodb().approximateCreationDateTime() != null) {
                 streamRecord.setApproximateCreationDateTime(Date.from(record.dynamodb().approximateCreationDateTime()));
             }

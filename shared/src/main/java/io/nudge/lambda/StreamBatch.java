@@ -35,9 +35,25 @@ public final class StreamBatch {
         this.clock = clock;
     }
 
-    public StreamsEventResponse process(DynamodbEvent event, RecordHandler handler) {
+    /**
+     * @param beforeBatch work for the whole batch (refreshing cached definitions); if it fails transiently,
+     *                    the batch is reported failed from its first record
+     */
+    public StreamsEventResponse process(DynamodbEvent event, Runnable beforeBatch, RecordHandler handler) {
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         List<DynamodbEvent.DynamodbStreamRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
+        if (records.isEmpty()) {
+            return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
+        }
+        try {
+            beforeBatch.run();
+        } catch (RuntimeException transientFailure) {
+            LOG.error("batch preparation failed; the stream retries the batch", transientFailure, "source", source);
+            DynamodbEvent.DynamodbStreamRecord first = records.get(0);
+            failures.add(StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(
+                    first.getDynamodb() == null ? first.getEventID() : first.getDynamodb().getSequenceNumber()).build());
+            return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
+        }
         for (DynamodbEvent.DynamodbStreamRecord record : records) {
             String sequence = record.getDynamodb() == null ? record.getEventID() : record.getDynamodb().getSequenceNumber();
             try {

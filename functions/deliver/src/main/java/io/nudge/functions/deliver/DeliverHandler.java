@@ -36,8 +36,7 @@ public final class DeliverHandler implements RequestHandler<DynamodbEvent, Strea
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
-        deliver.refreshDefinitions();
-        return batch.process(event, image -> {
+        return batch.process(event, deliver::refreshDefinitions, image -> {
             Message message = MessageStore.fromItem(image);
             // The event source filter passes READY only; a replayed or hand-fed record may be anything.
             if (message.status() == MessageStatus.READY) {

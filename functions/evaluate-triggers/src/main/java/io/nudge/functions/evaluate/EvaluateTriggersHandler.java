@@ -34,7 +34,6 @@ public final class EvaluateTriggersHandler implements RequestHandler<DynamodbEve
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
-        evaluate.refreshDefinitions();
-        return batch.process(event, image -> evaluate.evaluate(EventStore.fromItem(image)));
+        return batch.process(event, evaluate::refreshDefinitions, image -> evaluate.evaluate(EventStore.fromItem(image)));
     }
 }
