@@ -28,14 +28,14 @@ public final class DefinitionService {
     public Saved putTemplate(String id, JsonNode body) {
         CompiledTemplate template = TemplateParser.parse(id, body);
         ObjectNode doc = TemplateParser.toJson(template.definition());
-        boolean created = store.put(DefinitionStore.TEMPLATE, id, doc, Optional.empty(), clock.instant());
+        boolean created = store.put(DefinitionStore.TEMPLATE, id, doc, clock.instant());
         return new Saved(doc, created);
     }
 
     public Saved putTrigger(String id, JsonNode body) {
         TriggerDefinition trigger = TriggerParser.parse(id, body, this::templateChannel);
         ObjectNode doc = TriggerParser.toJson(trigger);
-        boolean created = store.put(DefinitionStore.TRIGGER, id, doc, Optional.of(trigger.event()), clock.instant());
+        boolean created = store.put(DefinitionStore.TRIGGER, id, doc, clock.instant());
         return new Saved(doc, created);
     }
 

@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * The Definitions table: triggers and templates as documents (kind, id), a sparse index of triggers by event
- * name, and one version counter bumped on every change so functions can cache definitions and refresh cheaply.
+ * The Definitions table: triggers and templates as documents (kind, id), and one version counter bumped on every
+ * change so functions can cache all definitions and refresh them with one small read.
  */
 public final class DefinitionStore {
     public static final String TRIGGER = "trigger";
@@ -42,13 +42,12 @@ public final class DefinitionStore {
     public record Stored(String kind, String id, ObjectNode document, Instant updatedAt) {}
 
     /** @return true when the definition was created, false when it replaced one */
-    public boolean put(String kind, String id, ObjectNode document, Optional<String> triggerEvent, Instant now) {
+    public boolean put(String kind, String id, ObjectNode document, Instant now) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("kind", s(kind));
         item.put("id", s(id));
         item.put("doc", s(Json.write(document)));
         item.put("updatedAt", s(Times.format(now)));
-        triggerEvent.ifPresent(event -> item.put("triggerEvent", s(event)));
         Map<String, AttributeValue> old = dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
                 .returnValues(ReturnValue.ALL_OLD).build()).attributes();
         bumpVersion();
@@ -77,15 +76,6 @@ public final class DefinitionStore {
                         .keyConditionExpression("kind = :k")
                         .expressionAttributeValues(Map.of(":k", s(kind)))
                         .consistentRead(true).build())
-                .items().stream().map(DefinitionStore::fromItem).toList();
-    }
-
-    /** The triggers listening to one event name, through the byEvent index: never a scan of all triggers. */
-    public List<Stored> triggersFor(String eventName) {
-        return dynamo.queryPaginator(QueryRequest.builder().tableName(table)
-                        .indexName(TableDefinitions.TRIGGERS_BY_EVENT)
-                        .keyConditionExpression("triggerEvent = :e")
-                        .expressionAttributeValues(Map.of(":e", s(eventName))).build())
                 .items().stream().map(DefinitionStore::fromItem).toList();
     }
 

@@ -26,7 +26,13 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 public final class TableDefinitions {
     public static final String MESSAGES_BY_USER = "byUser";
     public static final String MESSAGES_IN_FLIGHT = "inFlight";
-    public static final String TRIGGERS_BY_EVENT = "byEvent";
+    public static final String MESSAGES_BY_SLOT = "bySlot";
+    public static final String MESSAGES_PENDING = "pending";
+    public static final String SLOTS_UNFIRED = "unfired";
+
+    /** Tables whose items expire through the TTL attribute {@code expiresAt}. */
+    public static final java.util.function.Function<Tables, List<String>> TTL_TABLES =
+            tables -> List.of(tables.events(), tables.slots(), tables.state());
 
     private TableDefinitions() {}
 
@@ -38,18 +44,26 @@ public final class TableDefinitions {
         all.add(CreateTableRequest.builder().tableName(tables.messages())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .keySchema(hash("id"))
-                .attributeDefinitions(attr("id"), attr("userId"), attr("createdAt"), attr("inFlight"), attr("claimedAt"))
+                .attributeDefinitions(attr("id"), attr("userId"), attr("createdAt"), attr("inFlight"), attr("claimedAt"),
+                        attr("slotKey"), attr("pendingUser"), attr("pendingSort"))
                 .globalSecondaryIndexes(
                         gsi(MESSAGES_BY_USER, "userId", "createdAt"),
-                        gsi(MESSAGES_IN_FLIGHT, "inFlight", "claimedAt"))
+                        gsi(MESSAGES_IN_FLIGHT, "inFlight", "claimedAt"),
+                        gsi(MESSAGES_BY_SLOT, "slotKey", "id"),
+                        gsi(MESSAGES_PENDING, "pendingUser", "pendingSort"))
                 .streamSpecification(stream(StreamViewType.NEW_IMAGE)).build());
         all.add(CreateTableRequest.builder().tableName(tables.definitions())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .keySchema(hash("kind"), range("id"))
-                .attributeDefinitions(attr("kind"), attr("id"), attr("triggerEvent"))
-                .globalSecondaryIndexes(gsi(TRIGGERS_BY_EVENT, "triggerEvent", "id")).build());
+                .attributeDefinitions(attr("kind"), attr("id")).build());
         all.add(simple(tables.apiKeys(), "id").build());
         all.add(simple(tables.deadLetters(), "id").build());
+        all.add(CreateTableRequest.builder().tableName(tables.slots())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(hash("slot"))
+                .attributeDefinitions(attr("slot"), attr("unfired"))
+                .globalSecondaryIndexes(gsi(SLOTS_UNFIRED, "unfired", "slot")).build());
+        all.add(simple(tables.state(), "pk").build());
         return all;
     }
 
@@ -61,8 +75,8 @@ public final class TableDefinitions {
             } catch (ResourceInUseException alreadyThere) {
                 continue;
             }
-            if (request.tableName().equals(tables.events())) {
-                dynamo.updateTimeToLive(UpdateTimeToLiveRequest.builder().tableName(tables.events())
+            if (TTL_TABLES.apply(tables).contains(request.tableName())) {
+                dynamo.updateTimeToLive(UpdateTimeToLiveRequest.builder().tableName(request.tableName())
                         .timeToLiveSpecification(TimeToLiveSpecification.builder().enabled(true).attributeName("expiresAt").build())
                         .build());
             }

@@ -1,35 +1,52 @@
 package io.nudge.trigger;
 
 import io.nudge.store.DefinitionStore;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Triggers by event name, cached per function instance. {@link #refresh()} (once per batch) reads the
- * definitions version — one small read — and drops the cache when anything changed; a miss loads only the
- * triggers of that event name through the byEvent index.
+ * All triggers, cached per function instance and indexed by the event that fires them and by the events that
+ * cancel them, so evaluating an event is two map lookups. {@link #refresh()} (once per batch) reads the
+ * definitions version — one small read — and reloads everything (one paged query) only when it changed.
  */
 public final class TriggerCatalog {
     private final DefinitionStore store;
-    private final Map<String, List<TriggerDefinition>> byEvent = new ConcurrentHashMap<>();
+    private volatile Index index = new Index(Map.of(), Map.of());
     private volatile long version = -1;
 
     public TriggerCatalog(DefinitionStore store) {
         this.store = store;
     }
 
+    private record Index(Map<String, List<TriggerDefinition>> byEvent, Map<String, List<TriggerDefinition>> byCancelEvent) {}
+
     public void refresh() {
         long current = store.version();
-        if (current != version) {
-            byEvent.clear();
-            version = current;
+        if (current == version) {
+            return;
         }
+        Map<String, List<TriggerDefinition>> byEvent = new HashMap<>();
+        Map<String, List<TriggerDefinition>> byCancelEvent = new HashMap<>();
+        for (DefinitionStore.Stored stored : store.list(DefinitionStore.TRIGGER)) {
+            TriggerDefinition trigger = TriggerParser.fromStored(stored.id(), stored.document());
+            byEvent.computeIfAbsent(trigger.event(), e -> new ArrayList<>()).add(trigger);
+            for (CancelRule rule : trigger.cancelOn()) {
+                byCancelEvent.computeIfAbsent(rule.event(), e -> new ArrayList<>()).add(trigger);
+            }
+        }
+        index = new Index(Map.copyOf(byEvent), Map.copyOf(byCancelEvent));
+        version = current;
     }
 
+    /** The triggers an event of this name fires. */
     public List<TriggerDefinition> forEvent(String eventName) {
-        return byEvent.computeIfAbsent(eventName, name -> store.triggersFor(name).stream()
-                .map(stored -> TriggerParser.fromStored(stored.id(), stored.document()))
-                .toList());
+        return index.byEvent().getOrDefault(eventName, List.of());
+    }
+
+    /** The triggers whose pending messages an event of this name may cancel. */
+    public List<TriggerDefinition> cancelledBy(String eventName) {
+        return index.byCancelEvent().getOrDefault(eventName, List.of());
     }
 }

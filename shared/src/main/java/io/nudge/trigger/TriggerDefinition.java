@@ -2,10 +2,15 @@ package io.nudge.trigger;
 
 import io.nudge.model.Channel;
 import io.nudge.model.Priority;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 
-/** "When {event} happens and every condition holds, send {template} on {channel}." */
+/**
+ * "When {event} happens and every condition holds, send {template} on {channel}" — after {delay}, at the next
+ * {sendAt} local time, unless a {cancelOn} event comes first, and as often as {reentry} allows.
+ */
 public record TriggerDefinition(
         String id,
         String event,
@@ -13,7 +18,11 @@ public record TriggerDefinition(
         Channel channel,
         String template,
         Priority priority,
-        boolean enabled) {
+        boolean enabled,
+        Duration delay,
+        List<CancelRule> cancelOn,
+        Reentry reentry,
+        Optional<SendAt> sendAt) {
     public TriggerDefinition {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(event, "event");
@@ -21,5 +30,14 @@ public record TriggerDefinition(
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(template, "template");
         Objects.requireNonNull(priority, "priority");
+        Objects.requireNonNull(delay, "delay");
+        cancelOn = List.copyOf(cancelOn);
+        Objects.requireNonNull(reentry, "reentry");
+        Objects.requireNonNull(sendAt, "sendAt");
+    }
+
+    /** Sent at once: no delay and no send-time rule. */
+    public boolean immediate() {
+        return delay.isZero() && sendAt.isEmpty();
     }
 }

@@ -12,6 +12,9 @@ import io.nudge.model.Channel;
 import io.nudge.model.Priority;
 import io.nudge.validation.Fields;
 import io.nudge.validation.InvalidInputException;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,12 +25,15 @@ import java.util.regex.Pattern;
 
 /** Reads a trigger document, checking every field and naming the first bad one. */
 public final class TriggerParser {
-    private static final Set<String> FIELDS = Set.of("event", "conditions", "channel", "template", "priority", "enabled");
+    private static final Set<String> FIELDS = Set.of("event", "conditions", "channel", "template", "priority", "enabled",
+            "delay", "cancelOn", "reentry", "sendAt");
     private static final Set<String> CONDITION_FIELDS = Set.of("path", "op", "value");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Set<String> EVENT_FIELDS = Set.of("id", "name", "userId", "timestamp");
     private static final Set<String> USER_FIELDS = Set.of("userId", "email", "phone", "timezone", "locale");
     private static final int MAX_CONDITIONS = 50;
+    private static final Duration MAX_DELAY = Duration.ofDays(365);
+    private static final Pattern LOCAL_TIME = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]");
 
     private TriggerParser() {}
 
@@ -60,7 +66,102 @@ public final class TriggerParser {
                 .map(p -> Priority.fromWire(p).orElseThrow(() -> invalid("/priority", "/priority must be marketing or transactional")))
                 .orElse(Priority.MARKETING);
         boolean enabled = Fields.optionalBoolean(doc, "enabled", "").orElse(true);
-        return new TriggerDefinition(id, event, conditions(doc.get("conditions")), channel, template, priority, enabled);
+        Duration delay = Fields.optionalString(doc, "delay", "").map(d -> duration(d, "/delay", Duration.ZERO)).orElse(Duration.ZERO);
+        Reentry reentry = Fields.optionalString(doc, "reentry", "").map(TriggerParser::reentry).orElse(new Reentry.Always());
+        return new TriggerDefinition(id, event, conditions(doc.get("conditions")), channel, template, priority, enabled,
+                delay, cancelOn(doc.get("cancelOn")), reentry, sendAt(doc.get("sendAt")));
+    }
+
+    /** ISO-8601 durations (PT1H, P14D), {@code min} up to 365 days; PT0S means none. */
+    private static Duration duration(String text, String pointer, Duration min) {
+        Duration duration;
+        try {
+            duration = Duration.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidInputException("invalid_duration", pointer,
+                    pointer + " must be an ISO-8601 duration such as PT30M, PT1H or P14D, not '" + text + "'");
+        }
+        if (duration.isZero() && min.isZero()) {
+            return duration;
+        }
+        if (duration.isNegative() || duration.compareTo(min.isZero() ? Duration.ofSeconds(1) : min) < 0 || duration.compareTo(MAX_DELAY) > 0) {
+            throw new InvalidInputException("invalid_duration", pointer,
+                    pointer + " must be between " + (min.isZero() ? "1 second" : min) + " and 365 days");
+        }
+        return duration;
+    }
+
+    private static Reentry reentry(String text) {
+        return switch (text) {
+            case "always" -> new Reentry.Always();
+            case "once" -> new Reentry.Once();
+            case "replace" -> new Reentry.Replace();
+            default -> {
+                if (text.startsWith("once_per:")) {
+                    yield new Reentry.OncePer(duration(text.substring("once_per:".length()), "/reentry", Duration.ofMinutes(1)));
+                }
+                throw new InvalidInputException("unknown_reentry", "/reentry",
+                        "/reentry must be always, once, once_per:<ISO-8601 duration> (e.g. once_per:P7D) or replace");
+            }
+        };
+    }
+
+    private static List<CancelRule> cancelOn(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw invalid("/cancelOn", "/cancelOn must be an array of {\"event\",\"match\":[…]}");
+        }
+        List<CancelRule> rules = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            String pointer = "/cancelOn/" + i;
+            ObjectNode rule = Fields.requireObject(node.get(i), pointer);
+            Fields.rejectUnknown(rule, Set.of("event", "match"), pointer);
+            String event = Fields.requireString(rule, "event", pointer);
+            if (!Ids.isEventName(event)) {
+                throw invalid(pointer + "/event", pointer + "/event must be an event name");
+            }
+            List<List<String>> match = new ArrayList<>();
+            JsonNode matchNode = rule.get("match");
+            if (matchNode != null && !matchNode.isNull()) {
+                if (!matchNode.isArray()) {
+                    throw invalid(pointer + "/match", pointer + "/match must be an array of property paths such as properties.cartId");
+                }
+                for (int j = 0; j < matchNode.size(); j++) {
+                    JsonNode path = matchNode.get(j);
+                    List<String> segments = path.isTextual() ? Arrays.asList(path.textValue().split("\\.", -1)) : List.of();
+                    if (segments.size() < 2 || !segments.get(0).equals("properties")
+                            || !segments.stream().allMatch(s -> SEGMENT.matcher(s).matches())) {
+                        throw new InvalidInputException("invalid_path", pointer + "/match/" + j,
+                                pointer + "/match/" + j + " must be a property path such as properties.cartId");
+                    }
+                    match.add(segments);
+                }
+            }
+            rules.add(new CancelRule(event, match));
+        }
+        return rules;
+    }
+
+    private static Optional<SendAt> sendAt(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        ObjectNode sendAt = Fields.requireObject(node, "/sendAt");
+        Fields.rejectUnknown(sendAt, Set.of("localTime", "timezone"), "/sendAt");
+        String time = Fields.requireString(sendAt, "localTime", "/sendAt");
+        if (!LOCAL_TIME.matcher(time).matches()) {
+            throw new InvalidInputException("invalid_time", "/sendAt/localTime", "/sendAt/localTime must be HH:mm (24 hours), e.g. 10:00");
+        }
+        String zone = Fields.optionalString(sendAt, "timezone", "/sendAt").orElse("UTC");
+        ZoneId zoneId;
+        try {
+            zoneId = ZoneId.of(zone);
+        } catch (java.time.DateTimeException e) {
+            throw invalid("/sendAt/timezone", "/sendAt/timezone must be an IANA time zone such as Europe/Berlin");
+        }
+        return Optional.of(new SendAt(LocalTime.parse(time), zoneId));
     }
 
     private static List<Condition> conditions(JsonNode node) {
@@ -151,6 +252,24 @@ public final class TriggerParser {
         doc.put("template", trigger.template());
         doc.put("priority", trigger.priority().wire());
         doc.put("enabled", trigger.enabled());
+        if (!trigger.delay().isZero()) {
+            doc.put("delay", trigger.delay().toString());
+        }
+        if (!trigger.cancelOn().isEmpty()) {
+            ArrayNode cancelOn = doc.putArray("cancelOn");
+            for (CancelRule rule : trigger.cancelOn()) {
+                ObjectNode r = cancelOn.addObject();
+                r.put("event", rule.event());
+                ArrayNode match = r.putArray("match");
+                rule.match().forEach(path -> match.add(String.join(".", path)));
+            }
+        }
+        doc.put("reentry", Reentry.wire(trigger.reentry()));
+        trigger.sendAt().ifPresent(s -> {
+            ObjectNode sendAt = doc.putObject("sendAt");
+            sendAt.put("localTime", s.localTime().toString());
+            sendAt.put("timezone", s.defaultZone().getId());
+        });
         return doc;
     }
 }
