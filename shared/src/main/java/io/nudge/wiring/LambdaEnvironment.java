@@ -17,7 +17,16 @@ public final class LambdaEnvironment {
     public static final String SES_CONFIGURATION_SET = "NUDGE_SES_CONFIGURATION_SET";
     public static final String SMS_SENDER_ID = "NUDGE_SMS_SENDER_ID";
     public static final String SMS_ORIGINATION_NUMBER = "NUDGE_SMS_ORIGINATION_NUMBER";
-    public static final List<String> DELIVER_ENVIRONMENT = deliverEnvironment();
+    public static final String SCHEDULE_GROUP = "NUDGE_SCHEDULE_GROUP";
+    public static final String SCHEDULER_ROLE_ARN = "NUDGE_SCHEDULER_ROLE_ARN";
+    public static final String SCHEDULE_DLQ_ARN = "NUDGE_SCHEDULE_DLQ_ARN";
+    public static final String SCHEDULE_TARGET_ARN = "NUDGE_SCHEDULE_TARGET_ARN";
+    /** Read by every function: the tables, and the slot width (evaluate and deliver schedule, schedule-sends releases). */
+    public static final List<String> COMMON_ENVIRONMENT = concat(Tables.ENVIRONMENT, List.of(io.nudge.config.SlotWidth.ENV));
+    public static final List<String> DELIVER_ENVIRONMENT = concat(COMMON_ENVIRONMENT,
+            List.of(EMAIL_FROM, SES_CONFIGURATION_SET, SMS_SENDER_ID, SMS_ORIGINATION_NUMBER));
+    public static final List<String> SCHEDULE_SENDS_ENVIRONMENT = concat(COMMON_ENVIRONMENT,
+            List.of(SCHEDULE_GROUP, SCHEDULER_ROLE_ARN, SCHEDULE_DLQ_ARN, SCHEDULE_TARGET_ARN));
 
     private LambdaEnvironment() {}
 
@@ -34,9 +43,9 @@ public final class LambdaEnvironment {
                 from);
     }
 
-    private static List<String> deliverEnvironment() {
-        List<String> names = new ArrayList<>(Tables.ENVIRONMENT);
-        names.addAll(List.of(EMAIL_FROM, SES_CONFIGURATION_SET, SMS_SENDER_ID, SMS_ORIGINATION_NUMBER));
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> names = new ArrayList<>(a);
+        names.addAll(b);
         return List.copyOf(names);
     }
 }

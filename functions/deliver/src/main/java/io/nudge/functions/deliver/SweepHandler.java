@@ -12,7 +12,7 @@ import java.util.List;
 
 /** Every 5 minutes: SENDING without attemptAt → READY; SENDING with an old attemptAt → UNKNOWN (never resent). */
 public final class SweepHandler implements RequestHandler<ScheduledEvent, String> {
-    public static final List<String> ENVIRONMENT = Tables.ENVIRONMENT;
+    public static final List<String> ENVIRONMENT = LambdaEnvironment.COMMON_ENVIRONMENT;
     /** Longer than deliver's timeout, so a delivery still running is never swept. */
     static final Duration GRACE = Duration.ofMinutes(5);
     private static final Log LOG = Log.of(SweepHandler.class);

@@ -14,7 +14,7 @@ import java.util.List;
 
 /** Events stream → matching triggers → READY messages. */
 public final class EvaluateTriggersHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
-    public static final List<String> ENVIRONMENT = Tables.ENVIRONMENT;
+    public static final List<String> ENVIRONMENT = LambdaEnvironment.COMMON_ENVIRONMENT;
 
     private final EvaluateService evaluate;
     private final StreamBatch batch;
