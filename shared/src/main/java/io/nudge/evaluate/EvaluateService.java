@@ -1,5 +1,6 @@
 package io.nudge.evaluate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.ids.Ids;
@@ -12,31 +13,38 @@ import io.nudge.model.UserProfile;
 import io.nudge.store.EventStore;
 import io.nudge.store.MessageStore;
 import io.nudge.store.UserStore;
+import io.nudge.trigger.CancelRule;
 import io.nudge.trigger.Condition;
+import io.nudge.trigger.Reentry;
 import io.nudge.trigger.TriggerCatalog;
 import io.nudge.trigger.TriggerDefinition;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * One event in, one READY message per matching trigger out. Message ids are derived from trigger id and
- * event id and written conditionally, so evaluating the same event twice creates nothing twice.
+ * One event in: first the pending messages it cancels (cancelOn), then one message per matching trigger —
+ * READY when due within one slot, else SCHEDULED for its due time. Message ids are derived from trigger id and
+ * event id (user id for "once") and written conditionally, so evaluating the same event twice creates nothing twice.
  */
 public final class EvaluateService {
     private final TriggerCatalog triggers;
     private final UserStore users;
     private final MessageStore messages;
     private final EventStore events;
+    private final ReentryStore reentry;
     private final Clock clock;
 
-    public EvaluateService(TriggerCatalog triggers, UserStore users, MessageStore messages, EventStore events, Clock clock) {
+    public EvaluateService(TriggerCatalog triggers, UserStore users, MessageStore messages, EventStore events,
+            ReentryStore reentry, Clock clock) {
         this.triggers = triggers;
         this.users = users;
         this.messages = messages;
         this.events = events;
+        this.reentry = reentry;
         this.clock = clock;
     }
 
@@ -47,39 +55,129 @@ public final class EvaluateService {
 
     public Evaluation evaluate(Event event) {
         List<TriggerDefinition> candidates = triggers.forEvent(event.name());
+        List<TriggerDefinition> cancellable = triggers.cancelledBy(event.name());
         UserProfile user = userFor(event);
-        if (candidates.isEmpty()) {
+        if (candidates.isEmpty() && cancellable.isEmpty()) {
             return new Evaluation(event.id(), List.of());
         }
-        ObjectNode context = EvaluationContext.of(event, user);
         List<Evaluation.Decision> decisions = new ArrayList<>();
+        for (TriggerDefinition trigger : cancellable) {
+            decisions.addAll(cancelMatching(trigger, event));
+        }
+        ObjectNode context = EvaluationContext.of(event, user);
         for (TriggerDefinition trigger : candidates) {
-            decisions.add(decide(trigger, event, context));
+            decisions.addAll(decide(trigger, event, user, context));
         }
         Evaluation evaluation = new Evaluation(event.id(), decisions);
         events.recordEvaluation(event.id(), toJson(evaluation));
         return evaluation;
     }
 
-    private Evaluation.Decision decide(TriggerDefinition trigger, Event event, ObjectNode context) {
+    /** Cancels this trigger's pending messages for the user whose triggering event matches {@code event} by the rule. */
+    private List<Evaluation.Decision> cancelMatching(TriggerDefinition trigger, Event event) {
+        List<Evaluation.Decision> decisions = new ArrayList<>();
+        List<CancelRule> rules = trigger.cancelOn().stream().filter(r -> r.event().equals(event.name())).toList();
+        for (Message pending : messages.pendingFor(event.userId(), trigger.id())) {
+            JsonNode triggering = pending.context().path("event").path("properties");
+            if (rules.stream().anyMatch(rule -> matches(rule, triggering, event.properties()))) {
+                decisions.add(cancel(trigger, pending, "cancelled_by: " + event.name() + " (event " + event.id() + ")"));
+            }
+        }
+        return decisions;
+    }
+
+    static boolean matches(CancelRule rule, JsonNode triggeringProperties, JsonNode cancellingProperties) {
+        for (List<String> path : rule.match()) {
+            JsonNode a = at(triggeringProperties, path);
+            JsonNode b = at(cancellingProperties, path);
+            if (a == null || b == null || !Condition.sameValue(a, b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A match path is "properties.cartId": walk it below the properties object. */
+    private static JsonNode at(JsonNode properties, List<String> path) {
+        JsonNode node = properties;
+        for (String segment : path.subList(1, path.size())) {
+            node = node.get(segment);
+            if (node == null || node.isNull()) {
+                return null;
+            }
+        }
+        return node;
+    }
+
+    private Evaluation.Decision cancel(TriggerDefinition trigger, Message pending, String reason) {
+        Instant now = clock.instant();
+        boolean won = messages.cancel(pending.id(), reason, now);
+        if (!won) {
+            messages.find(pending.id()).ifPresent(current -> {
+                if (current.status() == MessageStatus.SENDING) {
+                    messages.note(pending.id(), MessageStatus.SENDING, "cancel_too_late: " + reason, now);
+                }
+            });
+        }
+        return new Evaluation.Cancelled(trigger.id(), pending.id(), won);
+    }
+
+    private List<Evaluation.Decision> decide(TriggerDefinition trigger, Event event, UserProfile user, ObjectNode context) {
         if (!trigger.enabled()) {
-            return new Evaluation.Disabled(trigger.id());
+            return List.of(new Evaluation.Disabled(trigger.id()));
         }
         List<Condition> conditions = trigger.conditions();
         for (int i = 0; i < conditions.size(); i++) {
             if (!conditions.get(i).test(context)) {
-                return new Evaluation.NotMatched(trigger.id(), i, conditions.get(i).path());
+                return List.of(new Evaluation.NotMatched(trigger.id(), i, conditions.get(i).path()));
             }
         }
+        String messageId = switch (trigger.reentry()) {
+            case Reentry.Once once -> Ids.derive("message", trigger.id(), "once", event.userId());
+            default -> Ids.derive("message", trigger.id(), event.id());
+        };
+        if (trigger.reentry() instanceof Reentry.OncePer per
+                && !reentry.take(trigger.id(), event.userId(), event.id(), event.timestamp(), per.window())) {
+            return List.of(new Evaluation.ReentryBlocked(trigger.id(), "once_per:" + per.window()));
+        }
+        List<Evaluation.Decision> decisions = new ArrayList<>();
+        if (trigger.reentry() instanceof Reentry.Replace) {
+            for (Message pending : messages.pendingFor(event.userId(), trigger.id())) {
+                if (!pending.id().equals(messageId)) {
+                    decisions.add(cancel(trigger, pending, "replaced_by: a newer " + event.name() + " (event " + event.id() + ")"));
+                }
+            }
+        }
+        decisions.add(write(trigger, event, user, context, messageId));
+        return decisions;
+    }
+
+    private Evaluation.Decision write(TriggerDefinition trigger, Event event, UserProfile user, ObjectNode context, String messageId) {
         Instant now = clock.instant();
-        String messageId = Ids.derive("message", trigger.id(), event.id());
+        Instant due = dueAt(trigger, event, user);
+        boolean scheduled = due.isAfter(now.plus(messages.slotWidth()));
         ObjectNode messageContext = Json.object();
         messageContext.set("event", context.get("event"));
+        MessageStatus status = scheduled ? MessageStatus.SCHEDULED : MessageStatus.READY;
+        String reason = !scheduled ? "trigger_matched" : trigger.sendAt().isPresent() ? "send_at" : "delay";
         Message message = new Message(messageId, event.userId(), trigger.id(), event.id(), trigger.channel(),
-                trigger.priority(), trigger.template(), MessageStatus.READY, Optional.empty(), messageContext,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), now,
-                List.of(new HistoryEntry(MessageStatus.READY, "trigger_matched", now)));
-        return new Evaluation.Matched(trigger.id(), messageId, messages.createIfAbsent(message));
+                trigger.priority(), trigger.template(), status, scheduled ? Optional.of(reason) : Optional.empty(), messageContext,
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                scheduled ? Optional.of(due) : Optional.empty(), now,
+                List.of(new HistoryEntry(status, reason, now)));
+        boolean created = messages.createIfAbsent(message);
+        return scheduled ? new Evaluation.Scheduled(trigger.id(), messageId, due, created)
+                : new Evaluation.Matched(trigger.id(), messageId, created);
+    }
+
+    /** The event's time plus the delay, then the next send-at local time in the user's zone (or the trigger's default). */
+    static Instant dueAt(TriggerDefinition trigger, Event event, UserProfile user) {
+        Instant due = event.timestamp().plus(trigger.delay());
+        if (trigger.sendAt().isPresent()) {
+            ZoneId zone = user.timezone().map(ZoneId::of).orElse(trigger.sendAt().get().defaultZone());
+            due = trigger.sendAt().get().next(due, zone);
+        }
+        return due;
     }
 
     /** An event for an unknown user creates a bare profile here, not in ingest (ingest stays one write). */
@@ -105,6 +203,11 @@ public final class EvaluateService {
                     d.put("matched", true);
                     d.put("messageId", m.messageId());
                 }
+                case Evaluation.Scheduled s -> {
+                    d.put("matched", true);
+                    d.put("messageId", s.messageId());
+                    d.put("dueAt", s.dueAt().toString());
+                }
                 case Evaluation.NotMatched n -> {
                     d.put("matched", false);
                     d.put("reason", "condition " + n.conditionIndex() + " (" + n.path() + ") did not hold");
@@ -112,6 +215,14 @@ public final class EvaluateService {
                 case Evaluation.Disabled x -> {
                     d.put("matched", false);
                     d.put("reason", "trigger disabled");
+                }
+                case Evaluation.ReentryBlocked r -> {
+                    d.put("matched", true);
+                    d.put("reason", "re-entry rule " + r.rule() + ": the user already had this message in the window");
+                }
+                case Evaluation.Cancelled c -> {
+                    d.put("cancelled", c.messageId());
+                    d.put("reason", c.won() ? "cancelled a pending message" : "the message was no longer pending");
                 }
             }
         }

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * A message to one user on one channel. It carries a copy of the event context it renders from
- * ({@code context}), so it still renders after the event itself has expired.
+ * ({@code context}), so it still renders after the event itself has expired. {@code dueAt} is set while it waits
+ * (SCHEDULED) for a delay, a send time or the end of quiet hours.
  */
 public record Message(
         String id,
@@ -25,6 +26,7 @@ public record Message(
         Optional<String> subject,
         Optional<String> providerMessageId,
         Optional<Instant> attemptAt,
+        Optional<Instant> dueAt,
         Instant createdAt,
         List<HistoryEntry> history) {
 
@@ -33,6 +35,12 @@ public record Message(
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(dueAt, "dueAt");
         history = List.copyOf(history);
+    }
+
+    /** Still waiting to be sent: a cancel may stop it. */
+    public boolean pending() {
+        return status == MessageStatus.SCHEDULED || status == MessageStatus.READY;
     }
 }

@@ -8,12 +8,16 @@ import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
 import io.nudge.model.Priority;
 import io.nudge.model.Times;
+import io.nudge.scheduling.Slots;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -24,19 +28,32 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * The Messages table. Every status change is a conditional write from the expected status, so two
- * writers racing on one message (a retry, a sweep, a cancel) can never both win.
+ * The Messages table. Every status change is a conditional write from the expected status, so two writers racing
+ * on one message (a retry, a sweep, a cancel, a slot release) can never both win.
+ *
+ * <p>Sparse index attributes follow the status: {@code slotKey} while SCHEDULED (the bySlot index a firing slot
+ * reads), {@code pendingUser}/{@code pendingSort} while SCHEDULED, READY or SENDING (the pending index cancels read),
+ * {@code inFlight}/{@code claimedAt} while SENDING (the sweep's index).
  */
 public final class MessageStore {
     /** SENDING messages carry inFlight = one of these shards, so the sweep's index has no single hot key. */
     public static final int IN_FLIGHT_SHARDS = 4;
+    private static final Set<MessageStatus> PENDING = Set.of(MessageStatus.SCHEDULED, MessageStatus.READY);
+    /** Kept in the pending index while SENDING too, so a cancel that comes too late finds the message and says so. */
+    private static final Set<MessageStatus> PENDING_INDEXED = Set.of(MessageStatus.SCHEDULED, MessageStatus.READY, MessageStatus.SENDING);
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final Duration slotWidth;
 
-    public MessageStore(DynamoDbClient dynamo, String table) {
+    public MessageStore(DynamoDbClient dynamo, String table, Duration slotWidth) {
         this.dynamo = dynamo;
         this.table = table;
+        this.slotWidth = slotWidth;
+    }
+
+    public Duration slotWidth() {
+        return slotWidth;
     }
 
     /** @return false when a message with this id exists already (the same trigger and event, evaluated twice) */
@@ -56,19 +73,13 @@ public final class MessageStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
     }
 
-    /** READY → SENDING. Empty when someone else claimed it first, or it is no longer READY. */
+    /** READY → SENDING. Empty when someone else claimed it first, or it is no longer READY (cancelled, sent). */
     public Optional<Message> claim(String id, Instant now) {
-        Map<String, AttributeValue> values = transitionValues(MessageStatus.SENDING, Optional.empty(), now);
-        values.put(":expected", s(MessageStatus.READY.name()));
-        values.put(":shard", s(Integer.toString(Math.floorMod(id.hashCode(), IN_FLIGHT_SHARDS))));
+        Update update = new Update(MessageStatus.SENDING, Optional.empty(), now);
+        update.set("claimedAt = :now").set("inFlight = :shard")
+                .value(":shard", s(Integer.toString(Math.floorMod(id.hashCode(), IN_FLIGHT_SHARDS))));
         try {
-            Map<String, AttributeValue> item = dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
-                    .key(Map.of("id", s(id)))
-                    .updateExpression("SET #status = :status, updatedAt = :now, claimedAt = :now, inFlight = :shard, "
-                            + "history = list_append(history, :entry) REMOVE reason")
-                    .conditionExpression("#status = :expected")
-                    .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(values)
+            Map<String, AttributeValue> item = dynamo.updateItem(update.request(id, Set.of(MessageStatus.READY))
                     .returnValues(ReturnValue.ALL_NEW).build()).attributes();
             return Optional.of(fromItem(item));
         } catch (ConditionalCheckFailedException notReady) {
@@ -105,34 +116,46 @@ public final class MessageStore {
      */
     public boolean transition(String id, MessageStatus from, MessageStatus to, Optional<String> reason,
             Optional<String> providerMessageId, Instant now) {
-        Map<String, AttributeValue> values = transitionValues(to, reason, now);
-        values.put(":expected", s(from.name()));
-        StringBuilder set = new StringBuilder("SET #status = :status, updatedAt = :now, history = list_append(history, :entry)");
-        List<String> remove = new ArrayList<>();
-        if (reason.isPresent()) {
-            set.append(", reason = :reason");
-            values.put(":reason", s(reason.get()));
-        } else {
-            remove.add("reason");
-        }
-        providerMessageId.ifPresent(pid -> {
-            set.append(", providerMessageId = :pid");
-            values.put(":pid", s(pid));
-        });
-        if (to != MessageStatus.SENDING) {
-            remove.add("inFlight");
-        }
-        if (to == MessageStatus.READY) {
-            remove.add("claimedAt");
-            remove.add("attemptAt");
-        }
-        String expression = set + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        Update update = new Update(to, reason, now);
+        providerMessageId.ifPresent(pid -> update.set("providerMessageId = :pid").value(":pid", s(pid)));
+        return apply(id, Set.of(from), update);
+    }
+
+    /** SCHEDULED or READY → CANCELLED: loses cleanly (false) once deliver has claimed the message. */
+    public boolean cancel(String id, String reason, Instant now) {
+        return apply(id, PENDING, new Update(MessageStatus.CANCELLED, Optional.of(reason), now));
+    }
+
+    /** SCHEDULED → READY for the slot that holds it; a message moved to another slot meanwhile stays put. */
+    public boolean release(String id, String slotKey, Instant now) {
+        Update update = new Update(MessageStatus.READY, Optional.of("due"), now);
+        update.condition("slotKey = :slotKey").value(":slotKey", s(slotKey));
+        return apply(id, Set.of(MessageStatus.SCHEDULED), update);
+    }
+
+    /** SCHEDULED → READY whatever its slot (its slot fired before the message was written). */
+    public boolean releaseNow(String id, String reason, Instant now) {
+        return apply(id, Set.of(MessageStatus.SCHEDULED), new Update(MessageStatus.READY, Optional.of(reason), now));
+    }
+
+    /** Records, without a status change, that something happened to the message (a cancel that came too late). */
+    public void note(String id, MessageStatus status, String reason, Instant now) {
+        Update update = new Update(status, Optional.of(reason), now);
         try {
             dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(id)))
-                    .updateExpression(expression)
-                    .conditionExpression("#status = :expected")
+                    .updateExpression("SET history = list_append(history, :entry)")
+                    .conditionExpression("#status = :status")
                     .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(values).build());
+                    .expressionAttributeValues(Map.of(":entry", update.values.get(":entry"), ":status", s(status.name())))
+                    .build());
+        } catch (ConditionalCheckFailedException moved) {
+            // it moved on again; the note would describe a state it is no longer in
+        }
+    }
+
+    private boolean apply(String id, Set<MessageStatus> from, Update update) {
+        try {
+            dynamo.updateItem(update.request(id, from).build());
             return true;
         } catch (ConditionalCheckFailedException moved) {
             return false;
@@ -148,6 +171,26 @@ public final class MessageStore {
                 .items().stream().map(MessageStore::fromItem).toList();
     }
 
+    /** A user's SCHEDULED, READY or SENDING messages of one trigger (the pending index holds nothing else). */
+    public List<Message> pendingFor(String userId, String triggerId) {
+        List<Message> found = new ArrayList<>();
+        dynamo.queryPaginator(QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_PENDING)
+                        .keyConditionExpression("pendingUser = :u AND begins_with(pendingSort, :t)")
+                        .expressionAttributeValues(Map.of(":u", s(userId), ":t", s(triggerId + "#")))
+                        .build())
+                .items().forEach(item -> found.add(fromItem(item)));
+        return found;
+    }
+
+    /** Streams the messages waiting in one shard of a slot, a page at a time: a slot may hold very many. */
+    public void forEachInSlot(long slot, int shard, Consumer<Message> action) {
+        dynamo.queryPaginator(QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_BY_SLOT)
+                        .keyConditionExpression("slotKey = :k")
+                        .expressionAttributeValues(Map.of(":k", s(Slots.key(slot, shard))))
+                        .build())
+                .items().forEach(item -> action.accept(fromItem(item)));
+    }
+
     /** SENDING messages claimed before {@code cutoff}, across all in-flight shards. */
     public List<Message> inFlightClaimedBefore(Instant cutoff) {
         List<Message> found = new ArrayList<>();
@@ -161,12 +204,77 @@ public final class MessageStore {
         return found;
     }
 
-    private static Map<String, AttributeValue> transitionValues(MessageStatus to, Optional<String> reason, Instant now) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":status", s(to.name()));
-        values.put(":now", s(Times.format(now)));
-        values.put(":entry", AttributeValue.fromL(List.of(historyEntry(new HistoryEntry(to, reason.orElse(null), now)))));
-        return values;
+    /** The slot key a SCHEDULED message is stored under. */
+    public String slotKeyOf(Message message) {
+        return Slots.key(Slots.slotOf(message.dueAt().orElseThrow(), slotWidth), Slots.shardOf(message.id()));
+    }
+
+    /** One conditional status change: SET/REMOVE clauses follow from the target status (see the class comment). */
+    private final class Update {
+        private final List<String> set = new ArrayList<>();
+        private final List<String> remove = new ArrayList<>();
+        private final List<String> conditions = new ArrayList<>();
+        private final Map<String, AttributeValue> values = new HashMap<>();
+
+        Update(MessageStatus to, Optional<String> reason, Instant now) {
+            set.add("#status = :status");
+            set.add("updatedAt = :now");
+            set.add("history = list_append(history, :entry)");
+            values.put(":status", s(to.name()));
+            values.put(":now", s(Times.format(now)));
+            values.put(":entry", AttributeValue.fromL(List.of(historyEntry(new HistoryEntry(to, reason.orElse(null), now)))));
+            if (reason.isPresent()) {
+                set.add("reason = :reason");
+                values.put(":reason", s(reason.get()));
+            } else {
+                remove.add("reason");
+            }
+            if (to != MessageStatus.SCHEDULED) {
+                remove.add("slotKey");
+            }
+            if (!PENDING_INDEXED.contains(to)) {
+                remove.add("pendingUser");
+                remove.add("pendingSort");
+            }
+            if (to != MessageStatus.SENDING) {
+                remove.add("inFlight");
+            }
+            if (to == MessageStatus.READY) {
+                remove.add("claimedAt");
+                remove.add("attemptAt");
+            }
+        }
+
+        Update set(String clause) {
+            set.add(clause);
+            return this;
+        }
+
+        Update condition(String clause) {
+            conditions.add(clause);
+            return this;
+        }
+
+        Update value(String name, AttributeValue value) {
+            values.put(name, value);
+            return this;
+        }
+
+        UpdateItemRequest.Builder request(String id, Set<MessageStatus> from) {
+            List<String> expected = new ArrayList<>();
+            int i = 0;
+            for (MessageStatus status : from) {
+                values.put(":from" + i, s(status.name()));
+                expected.add(":from" + i++);
+            }
+            List<String> all = new ArrayList<>(conditions);
+            all.add(0, "#status IN (" + String.join(", ", expected) + ")");
+            return UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(id)))
+                    .updateExpression("SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove)))
+                    .conditionExpression(String.join(" AND ", all))
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(values);
+        }
     }
 
     private static AttributeValue historyEntry(HistoryEntry entry) {
@@ -179,7 +287,7 @@ public final class MessageStore {
         return AttributeValue.fromM(m);
     }
 
-    public static Map<String, AttributeValue> toItem(Message message) {
+    public Map<String, AttributeValue> toItem(Message message) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("id", s(message.id()));
         item.put("userId", s(message.userId()));
@@ -195,6 +303,16 @@ public final class MessageStore {
         message.subject().ifPresent(v -> item.put("subject", s(v)));
         message.providerMessageId().ifPresent(v -> item.put("providerMessageId", s(v)));
         message.attemptAt().ifPresent(v -> item.put("attemptAt", s(Times.format(v))));
+        message.dueAt().ifPresent(v -> item.put("dueAt", s(Times.format(v))));
+        if (message.status() == MessageStatus.SCHEDULED) {
+            long slot = Slots.slotOf(message.dueAt().orElseThrow(() -> new IllegalArgumentException("a SCHEDULED message needs dueAt")), slotWidth);
+            item.put("slot", s(Long.toString(slot)));
+            item.put("slotKey", s(Slots.key(slot, Slots.shardOf(message.id()))));
+        }
+        if (message.pending()) {
+            item.put("pendingUser", s(message.userId()));
+            item.put("pendingSort", s(message.triggerId() + "#" + Times.format(message.createdAt()) + "#" + message.id()));
+        }
         item.put("createdAt", s(Times.format(message.createdAt())));
         item.put("updatedAt", s(Times.format(message.createdAt())));
         item.put("history", AttributeValue.fromL(message.history().stream().map(MessageStore::historyEntry).toList()));
@@ -225,6 +343,7 @@ public final class MessageStore {
                     UserStore.string(item, "subject"),
                     UserStore.string(item, "providerMessageId"),
                     UserStore.string(item, "attemptAt").map(Times::parse),
+                    UserStore.string(item, "dueAt").map(Times::parse),
                     Times.parse(item.get("createdAt").s()),
                     history);
         } catch (NullPointerException | IllegalArgumentException | java.time.format.DateTimeParseException e) {

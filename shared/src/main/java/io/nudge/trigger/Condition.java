@@ -46,6 +46,10 @@ public record Condition(String path, List<String> segments, Operator op, JsonNod
     }
 
     /** JSON equality, with 1 and 1.0 equal. */
+    public static boolean sameValue(JsonNode a, JsonNode b) {
+        return same(a, b);
+    }
+
     static boolean same(JsonNode a, JsonNode b) {
         if (a.isNumber() && b.isNumber()) {
             return a.decimalValue().compareTo(b.decimalValue()) == 0;

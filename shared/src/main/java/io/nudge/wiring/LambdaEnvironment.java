@@ -31,7 +31,8 @@ public final class LambdaEnvironment {
     private LambdaEnvironment() {}
 
     public static Services services(Map<String, String> env) {
-        return new Services(AwsClients.dynamoDb(env), Tables.fromEnvironment(env), Clock.systemUTC());
+        return new Services(AwsClients.dynamoDb(env), Tables.fromEnvironment(env), Clock.systemUTC(),
+                io.nudge.config.SlotWidth.fromEnvironment(env));
     }
 
     public static DeliverService deliver(Services services, Map<String, String> env) {

@@ -8,6 +8,10 @@ import io.nudge.definitions.DefinitionService;
 import io.nudge.deliver.DeliverService;
 import io.nudge.deliver.Sweep;
 import io.nudge.evaluate.EvaluateService;
+import io.nudge.evaluate.ReentryStore;
+import io.nudge.scheduling.Scheduler;
+import io.nudge.scheduling.SlotService;
+import io.nudge.scheduling.SlotStore;
 import io.nudge.ingest.EventIngest;
 import io.nudge.keys.ApiKeyStore;
 import io.nudge.keys.ApiKeys;
@@ -41,13 +45,18 @@ public final class Services {
     private final DeadLetterStore deadLetters;
     private final ApiKeys apiKeys;
 
+    /** With AWS's 60-second slots. */
     public Services(DynamoDbClient dynamo, Tables tables, Clock clock) {
+        this(dynamo, tables, clock, Duration.ofSeconds(60));
+    }
+
+    public Services(DynamoDbClient dynamo, Tables tables, Clock clock, Duration slotWidth) {
         this.dynamo = dynamo;
         this.tables = tables;
         this.clock = clock;
         this.users = new UserStore(dynamo, tables.users());
         this.events = new EventStore(dynamo, tables.events(), EVENT_RETENTION);
-        this.messages = new MessageStore(dynamo, tables.messages());
+        this.messages = new MessageStore(dynamo, tables.messages(), slotWidth);
         this.definitions = new DefinitionStore(dynamo, tables.definitions());
         this.deadLetters = new DeadLetterStore(dynamo, tables.deadLetters());
         this.apiKeys = new ApiKeys(new ApiKeyStore(dynamo, tables.apiKeys()), clock);
@@ -59,7 +68,12 @@ public final class Services {
     }
 
     public EvaluateService evaluate() {
-        return new EvaluateService(new TriggerCatalog(definitions), users, messages, events, clock);
+        return new EvaluateService(new TriggerCatalog(definitions), users, messages, events,
+                new ReentryStore(dynamo, tables.state()), clock);
+    }
+
+    public SlotService slots(Scheduler scheduler) {
+        return new SlotService(new SlotStore(dynamo, tables.slots()), messages, scheduler, clock);
     }
 
     public DeliverService deliver(EmailSender email, SmsSender sms, String emailFrom) {
@@ -88,6 +102,10 @@ public final class Services {
 
     public MessageStore messages() {
         return messages;
+    }
+
+    public DeadLetterStore deadLetters() {
+        return deadLetters;
     }
 
     public DefinitionStore definitions() {
