@@ -89,6 +89,71 @@ public final class StreamEventJson {
         return value;
     }
 
+    /** The JSON Lambda would deliver for {@code event} (the local runner feeds stream handlers this way). */
+    public static String toJson(DynamodbEvent event) {
+        ObjectNode json = Json.object();
+        ArrayNode records = json.putArray("Records");
+        for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
+            ObjectNode r = records.addObject();
+            r.put("eventID", record.getEventID());
+            r.put("eventName", record.getEventName());
+            r.put("eventVersion", record.getEventVersion());
+            r.put("eventSource", record.getEventSource());
+            r.put("awsRegion", record.getAwsRegion());
+            r.put("eventSourceARN", record.getEventSourceARN());
+            ObjectNode d = r.putObject("dynamodb");
+            StreamRecord stream = record.getDynamodb();
+            d.put("SequenceNumber", stream.getSequenceNumber());
+            if (stream.getKeys() != null) {
+                d.set("Keys", imageJson(stream.getKeys()));
+            }
+            if (stream.getNewImage() != null) {
+                d.set("NewImage", imageJson(stream.getNewImage()));
+            }
+            d.put("StreamViewType", "NEW_IMAGE");
+        }
+        return Json.write(json);
+    }
+
+    private static ObjectNode imageJson(Map<String, AttributeValue> image) {
+        ObjectNode json = Json.object();
+        image.forEach((k, v) -> json.set(k, valueJson(v)));
+        return json;
+    }
+
+    private static ObjectNode valueJson(AttributeValue v) {
+        ObjectNode json = Json.object();
+        if (v.getS() != null) {
+            json.put("S", v.getS());
+        } else if (v.getN() != null) {
+            json.put("N", v.getN());
+        } else if (v.getBOOL() != null) {
+            json.put("BOOL", v.getBOOL());
+        } else if (v.getM() != null) {
+            json.set("M", imageJson(v.getM()));
+        } else if (v.getL() != null) {
+            ArrayNode list = json.putArray("L");
+            v.getL().forEach(item -> list.add(valueJson(item)));
+        } else if (v.getSS() != null) {
+            ArrayNode list = json.putArray("SS");
+            v.getSS().forEach(list::add);
+        } else if (v.getNS() != null) {
+            ArrayNode list = json.putArray("NS");
+            v.getNS().forEach(list::add);
+        } else {
+            json.put("NULL", true);
+        }
+        return json;
+    }
+
+    /** Reads a handler's batch response back. */
+    public static StreamsEventResponse readResponse(JsonNode json) {
+        List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
+        json.path("batchItemFailures").forEach(f -> failures.add(StreamsEventResponse.BatchItemFailure.builder()
+                .withItemIdentifier(f.path("itemIdentifier").asText()).build()));
+        return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
+    }
+
     /** {"batchItemFailures":[{"itemIdentifier":"…"}]}, as Lambda reads it. */
     public static String write(StreamsEventResponse response) {
         ObjectNode json = Json.object();
