@@ -62,8 +62,9 @@ class TemplateContractTest {
             "DeliverFunction", EVENTS + "DynamodbEvent",
             "SweepFunction", EVENTS + "ScheduledEvent");
 
-    /** TTL is set outside CreateTableRequest (TableDefinitions.createMissing), so it is stated here. */
-    private static final Map<String, String> TTL_ATTRIBUTES = Map.of("Events", "expiresAt");
+    /** TTL is set outside CreateTableRequest (TableDefinitions.createMissing), always on {@code expiresAt}. */
+    private static final Map<String, String> TTL_ATTRIBUTES = TableDefinitions.TTL_TABLES.apply(Tables.withPrefix("")).stream()
+            .collect(Collectors.toMap(table -> table, table -> "expiresAt"));
 
     /** The one Allow with Resource '*': SNS Publish to phone numbers, which has no resource ARN. */
     private static final String SMS_EXCEPTION_FUNCTION = "DeliverFunction";
