@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -54,20 +55,36 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
  */
 class TemplateContractTest {
     private static final String EVENTS = "com.amazonaws.services.lambda.runtime.events.";
+    /** Stands for "implements RequestStreamHandler" in INPUT_TYPES: the handler reads raw JSON, several shapes. */
+    private static final String REQUEST_STREAM_HANDLER = "com.amazonaws.services.lambda.runtime.RequestStreamHandler";
 
     /** Every function the template declares, with the event type its handler must take. */
     private static final Map<String, String> INPUT_TYPES = Map.of(
             "IngestApiFunction", EVENTS + "APIGatewayV2HTTPEvent",
             "EvaluateTriggersFunction", EVENTS + "DynamodbEvent",
             "DeliverFunction", EVENTS + "DynamodbEvent",
-            "SweepFunction", EVENTS + "ScheduledEvent");
+            "SweepFunction", EVENTS + "ScheduledEvent",
+            "ScheduleSendsFunction", REQUEST_STREAM_HANDLER);
 
-    /** TTL is set outside CreateTableRequest (TableDefinitions.createMissing), so it is stated here. */
-    private static final Map<String, String> TTL_ATTRIBUTES = Map.of("Events", "expiresAt");
+    /** TTL is set outside CreateTableRequest (TableDefinitions.createMissing), always on {@code expiresAt}. */
+    private static final Map<String, String> TTL_ATTRIBUTES = TableDefinitions.TTL_TABLES.apply(Tables.withPrefix("")).stream()
+            .collect(Collectors.toMap(table -> table, table -> "expiresAt"));
 
     /** The one Allow with Resource '*': SNS Publish to phone numbers, which has no resource ARN. */
     private static final String SMS_EXCEPTION_FUNCTION = "DeliverFunction";
     private static final String SNS_TOPICS_AND_ENDPOINTS = "arn:${AWS::Partition}:sns:*:*:*";
+
+    /** Delayed messages: slot schedules, created by schedule-sends, invoke its live alias with the Scheduler role. */
+    private static final String SCHEDULE_SENDS = "ScheduleSendsFunction";
+    private static final String SCHEDULE_GROUP = "SlotScheduleGroup";
+    private static final String SCHEDULER_ROLE = "SchedulerRole";
+    private static final String SCHEDULE_DLQ = "ScheduleDeadLetterQueue";
+    private static final String SCHEDULE_SENDS_NAME = "${AWS::StackName}-schedule-sends";
+    private static final String SCHEDULE_SENDS_LIVE_ALIAS =
+            "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:" + SCHEDULE_SENDS_NAME + ":live";
+    /** The one Allow resource with a '*' inside: schedules are named per slot, so CreateSchedule covers the group. */
+    private static final String SLOT_SCHEDULES =
+            "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/${" + SCHEDULE_GROUP + "}/*";
 
     private static Path repo;
     private static SamTemplate template;
@@ -95,14 +112,23 @@ class TemplateContractTest {
             String handler = template.functionProperty(function, "Handler").asText();
             try (HandlerJar opened = HandlerJar.open(jar)) {
                 Class<?> type = opened.load(HandlerJar.className(handler), false);
-                softly.assertThat(HandlerJar.requestHandlerInput(type))
-                        .as("%s: %s implements RequestHandler<input, ?>", function, type.getName())
-                        .contains(INPUT_TYPES.get(function));
+                boolean stream = INPUT_TYPES.get(function).equals(REQUEST_STREAM_HANDLER);
+                if (stream) {
+                    softly.assertThat(implementsInterface(type, REQUEST_STREAM_HANDLER))
+                            .as("%s: %s implements RequestStreamHandler", function, type.getName()).isTrue();
+                    softly.assertThat(HandlerJar.requestHandlerInput(type))
+                            .as("%s: %s is a stream handler, not also a RequestHandler", function, type.getName()).isEmpty();
+                } else {
+                    softly.assertThat(HandlerJar.requestHandlerInput(type))
+                            .as("%s: %s implements RequestHandler<input, ?>", function, type.getName())
+                            .contains(INPUT_TYPES.get(function));
+                }
                 String method = HandlerJar.methodName(handler);
+                int parameters = stream ? 3 : 2;
                 softly.assertThat(Arrays.stream(type.getMethods())
-                                .filter(m -> m.getName().equals(method) && m.getParameterCount() == 2)
+                                .filter(m -> m.getName().equals(method) && m.getParameterCount() == parameters)
                                 .map(Method::getName).findAny())
-                        .as("%s: %s has %s(input, Context)", function, type.getName(), method)
+                        .as("%s: %s has %s(%s, Context)", function, type.getName(), method, stream ? "InputStream, OutputStream" : "input")
                         .isPresent();
             } catch (ClassNotFoundException e) {
                 softly.fail("%s: handler class %s is not in %s", function, HandlerJar.className(handler), repo.relativize(jar));
@@ -164,7 +190,7 @@ class TemplateContractTest {
             for (JsonNode resource : statement.resources()) {
                 if (resource.isTextual() && resource.asText().equals("*")) {
                     starResources.add(statement);
-                } else {
+                } else if (!isSlotScheduleGrant(statement, resource)) {
                     softly.assertThat(SamTemplate.text(resource)).as("%s resource", statement).doesNotContain("*");
                 }
             }
@@ -316,7 +342,7 @@ class TemplateContractTest {
             }
         }
         softly.assertAll();
-        assertThat(mappings).as("DynamoDB stream mappings").isEqualTo(2);
+        assertThat(mappings).as("DynamoDB stream mappings").isEqualTo(3);
     }
 
     @Test
@@ -339,6 +365,46 @@ class TemplateContractTest {
         ObjectNode noStatus = ready.deepCopy();
         ((ObjectNode) noStatus.path("dynamodb").path("NewImage")).remove("status");
         assertThat(filter.selects(noStatus)).as("a message without status").isFalse();
+    }
+
+    @Test
+    void schedule_sends_stream_filter_selects_only_scheduled_messages() throws IOException {
+        JsonNode mapping = onlyStreamEvent(SCHEDULE_SENDS);
+        assertThat(SamTemplate.getAtt(mapping.path("Stream"), "StreamArn")).contains("MessagesTable");
+        EventFilter filter = EventFilter.of(mapping.path("FilterCriteria"));
+        assertThat(filter.size()).as("schedule-sends filters").isPositive();
+        JsonNode scheduled = firstRecord("ddb-messages-scheduled.json");
+        assertThat(filter.selects(scheduled)).as("the SCHEDULED sample").isTrue();
+        for (MessageStatus status : MessageStatus.values()) {
+            for (String eventName : List.of("INSERT", "MODIFY", "REMOVE")) {
+                ObjectNode record = scheduled.deepCopy();
+                record.put("eventName", eventName);
+                ((ObjectNode) record.path("dynamodb").path("NewImage").path("status")).put("S", status.name());
+                boolean shouldSelect = status == MessageStatus.SCHEDULED && !eventName.equals("REMOVE");
+                assertThat(filter.selects(record)).as("%s of a %s message", eventName, status).isEqualTo(shouldSelect);
+            }
+        }
+        ObjectNode noStatus = scheduled.deepCopy();
+        ((ObjectNode) noStatus.path("dynamodb").path("NewImage")).remove("status");
+        assertThat(filter.selects(noStatus)).as("a message without status").isFalse();
+    }
+
+    @Test
+    void the_messages_stream_has_two_readers_that_never_see_the_same_record() throws IOException {
+        List<String> readers = new ArrayList<>();
+        for (String function : template.functions().keySet()) {
+            template.events(function, "DynamoDB").values().stream()
+                    .filter(p -> SamTemplate.getAtt(p.path("Stream"), "StreamArn").filter("MessagesTable"::equals).isPresent())
+                    .forEach(p -> readers.add(function));
+        }
+        assertThat(readers).as("readers of the Messages stream (a stream serves two consumers well)")
+                .containsExactlyInAnyOrder("DeliverFunction", SCHEDULE_SENDS);
+        EventFilter deliver = EventFilter.of(onlyStreamEvent("DeliverFunction").path("FilterCriteria"));
+        EventFilter scheduleSends = EventFilter.of(onlyStreamEvent(SCHEDULE_SENDS).path("FilterCriteria"));
+        JsonNode ready = firstRecord("ddb-messages-ready.json");
+        JsonNode scheduled = firstRecord("ddb-messages-scheduled.json");
+        assertThat(deliver.selects(scheduled)).as("deliver gets the SCHEDULED sample").isFalse();
+        assertThat(scheduleSends.selects(ready)).as("schedule-sends gets the READY sample").isFalse();
     }
 
     @Test
@@ -400,6 +466,116 @@ class TemplateContractTest {
         groups.forEach((id, group) ->
                 softly.assertThat(group.path("Properties").has("RetentionInDays")).as("%s RetentionInDays", id).isTrue());
         softly.assertAll();
+    }
+
+    // ------------------------------------------------------------------ delayed messages (slots)
+
+    @Test
+    void schedule_sends_has_a_fixed_name_so_its_live_alias_can_be_named() {
+        JsonNode properties = template.resource(SCHEDULE_SENDS).path("Properties");
+        assertThat(SamTemplate.text(properties.path("FunctionName"))).isEqualTo(SCHEDULE_SENDS_NAME);
+        assertThat(template.functionProperty(SCHEDULE_SENDS, "AutoPublishAlias").asText()).isEqualTo("live");
+        JsonNode env = properties.path("Environment").path("Variables");
+        assertThat(SamTemplate.ref(env.path("NUDGE_SCHEDULE_GROUP"))).contains(SCHEDULE_GROUP);
+        assertThat(SamTemplate.getAtt(env.path("NUDGE_SCHEDULER_ROLE_ARN"), "Arn")).contains(SCHEDULER_ROLE);
+        assertThat(SamTemplate.getAtt(env.path("NUDGE_SCHEDULE_DLQ_ARN"), "Arn")).contains(SCHEDULE_DLQ);
+        assertThat(SamTemplate.text(env.path("NUDGE_SCHEDULE_TARGET_ARN"))).isEqualTo(SCHEDULE_SENDS_LIVE_ALIAS);
+        assertThat(template.globalsFunction().path("Environment").path("Variables").path("NUDGE_SLOT_SECONDS").asText())
+                .as("slot width on AWS: Scheduler's one-minute precision").isEqualTo("60");
+        // Scheduler invokes asynchronously: bounded retries, then the failure is kept with its payload.
+        JsonNode async = properties.path("EventInvokeConfig");
+        assertThat(async.path("MaximumRetryAttempts").asInt(-1)).isBetween(0, 2);
+        assertThat(async.path("DestinationConfig").path("OnFailure").path("Type").asText()).isEqualTo("SQS");
+        assertThat(SamTemplate.getAtt(async.path("DestinationConfig").path("OnFailure").path("Destination"), "Arn"))
+                .contains(SCHEDULE_DLQ);
+    }
+
+    @Test
+    void slot_schedules_live_in_their_own_group_and_only_schedule_sends_creates_them_there() {
+        assertThat(template.resources("AWS::Scheduler::ScheduleGroup").keySet()).containsExactly(SCHEDULE_GROUP);
+        assertThat(SamTemplate.text(template.resource(SCHEDULE_GROUP).path("Properties").path("Name")))
+                .isEqualTo("${AWS::StackName}-slots");
+        List<SamTemplate.Statement> scheduler = template.statements().stream()
+                .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("scheduler:"))).toList();
+        assertThat(scheduler).singleElement().satisfies(s -> {
+            assertThat(s.owner()).isEqualTo(SCHEDULE_SENDS);
+            assertThat(s.effect()).isEqualTo("Allow");
+            assertThat(s.actions()).containsExactly("scheduler:CreateSchedule");
+            assertThat(s.resources()).map(SamTemplate::text).containsExactly(SLOT_SCHEDULES);
+        });
+    }
+
+    @Test
+    void schedule_sends_passes_only_the_scheduler_role_and_only_to_scheduler() {
+        List<SamTemplate.Statement> passRole = template.statements().stream()
+                .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("iam:"))).toList();
+        assertThat(passRole).singleElement().satisfies(s -> {
+            assertThat(s.owner()).isEqualTo(SCHEDULE_SENDS);
+            assertThat(s.effect()).isEqualTo("Allow");
+            assertThat(s.actions()).containsExactly("iam:PassRole");
+            assertThat(s.resources()).singleElement()
+                    .satisfies(r -> assertThat(SamTemplate.getAtt(r, "Arn")).contains(SCHEDULER_ROLE));
+            assertThat(s.node().path("Condition").path("StringEquals").path("iam:PassedToService").asText())
+                    .isEqualTo("scheduler.amazonaws.com");
+        });
+    }
+
+    @Test
+    void the_scheduler_role_is_assumed_only_by_scheduler_for_this_account_and_may_only_fire_slots() {
+        assertThat(template.resources("AWS::IAM::Role").keySet()).containsExactly(SCHEDULER_ROLE);
+        JsonNode role = template.resource(SCHEDULER_ROLE).path("Properties");
+        List<JsonNode> trust = SamTemplate.asList(role.path("AssumeRolePolicyDocument").path("Statement"));
+        assertThat(trust).singleElement().satisfies(s -> {
+            assertThat(s.path("Effect").asText()).isEqualTo("Allow");
+            assertThat(SamTemplate.asList(s.path("Action"))).map(JsonNode::asText).containsExactly("sts:AssumeRole");
+            assertThat(s.path("Principal").fieldNames()).toIterable().containsExactly("Service");
+            assertThat(SamTemplate.asList(s.path("Principal").path("Service"))).map(JsonNode::asText)
+                    .containsExactly("scheduler.amazonaws.com");
+            JsonNode equals = s.path("Condition").path("StringEquals");
+            assertThat(SamTemplate.ref(equals.path("aws:SourceAccount"))).as("aws:SourceAccount").contains("AWS::AccountId");
+            assertThat(SamTemplate.text(equals.path("aws:SourceArn"))).as("aws:SourceArn")
+                    .isEqualTo("arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule-group/${" + SCHEDULE_GROUP + "}");
+        });
+        assertThat(role.has("ManagedPolicyArns")).as("SchedulerRole managed policies").isFalse();
+        Set<String> grants = new java.util.TreeSet<>();
+        for (SamTemplate.Statement statement : template.statements()) {
+            if (statement.owner().equals(SCHEDULER_ROLE)) {
+                for (String action : statement.actions()) {
+                    statement.resources().forEach(r -> grants.add(statement.effect() + " " + action + " "
+                            + SamTemplate.getAtt(r, "Arn").map(id -> id + ".Arn").orElse(SamTemplate.text(r))));
+                }
+            }
+        }
+        assertThat(grants).containsExactlyInAnyOrder(
+                "Allow lambda:InvokeFunction " + SCHEDULE_SENDS_LIVE_ALIAS,
+                "Allow sqs:SendMessage " + SCHEDULE_DLQ + ".Arn");
+        JsonNode queue = template.resource(SCHEDULE_DLQ);
+        assertThat(queue.path("Type").asText()).isEqualTo("AWS::SQS::Queue");
+        assertThat(queue.path("Properties").path("SqsManagedSseEnabled").asBoolean(false)).as("DLQ SSE").isTrue();
+        assertThat(queue.path("Properties").path("MessageRetentionPeriod").asInt()).as("DLQ retention").isEqualTo(1_209_600);
+    }
+
+    @Test
+    void schedule_sends_may_only_claim_and_fire_slots_and_release_their_messages() {
+        Set<String> grants = new java.util.TreeSet<>();
+        for (SamTemplate.Statement statement : template.statements()) {
+            if (statement.owner().equals(SCHEDULE_SENDS)) {
+                for (String action : statement.actions()) {
+                    if (action.startsWith("dynamodb:")) {
+                        statement.resources().forEach(r -> grants.add(statement.effect() + " " + action + " "
+                                + SamTemplate.tableArn(r).map(Object::toString).orElse(r.toString())));
+                    }
+                }
+            }
+        }
+        assertThat(grants).containsExactlyInAnyOrder(
+                "Allow dynamodb:GetItem SlotsTable",
+                "Allow dynamodb:PutItem SlotsTable",
+                "Allow dynamodb:UpdateItem SlotsTable",
+                "Allow dynamodb:Query SlotsTable/index/" + TableDefinitions.SLOTS_UNFIRED,
+                "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_BY_SLOT,
+                "Allow dynamodb:UpdateItem MessagesTable",
+                "Allow dynamodb:PutItem DeadLettersTable");
     }
 
     // ------------------------------------------------------------------ SAM schema
@@ -485,8 +661,12 @@ class TemplateContractTest {
             assertThat(event.getSource()).isEqualTo("aws.events");
             assertThat(event.getTime()).isNotNull();
             assertThat(event.getResources()).singleElement().asString().startsWith("arn:aws:events:");
+        } else if (name.startsWith("scheduler-")) {
+            // EventBridge Scheduler hands a Lambda target the schedule's Input as the event itself: plain JSON.
+            JsonNode event = readJson(file);
+            assertThat(event.isObject()).as("%s is a JSON object", name).isTrue();
         } else {
-            fail("%s: name it apigw-*, ddb-* or scheduled-* so this test knows its Lambda type", name);
+            fail("%s: name it apigw-*, ddb-*, scheduled-* or scheduler-* so this test knows its Lambda type", name);
         }
         if (specific != null) {
             specific.accept(file);
@@ -626,7 +806,47 @@ class TemplateContractTest {
             Map<String, AttributeValue> event = image.get("context").getM().get("event").getM();
             assertThat(event).containsKeys("id", "name", "properties", "timestamp");
         });
+        checks.put("ddb-messages-scheduled.json", f -> {
+            Map<String, AttributeValue> image = onlyNewImage(f, "INSERT");
+            String id = image.get("id").getS();
+            assertThat(id).matches("[a-z2-7]{26}");
+            assertThat(image.get("status").getS()).isEqualTo("SCHEDULED");
+            assertThat(image.get("reason").getS()).isEqualTo("delay");
+            assertThat(image.get("userId").getS()).isEqualTo("u-1");
+            assertThat(image.get("triggerId").getS()).isEqualTo("cart_reminder");
+            assertThat(image.get("eventId").getS()).isEqualTo("evt-cart-1");
+            assertThat(image.get("channel").getS()).isEqualTo("email");
+            assertThat(image.get("priority").getS()).isEqualTo("marketing");
+            assertThat(image.get("templateId").getS()).isEqualTo("cart_reminder");
+            Instant due = Instant.parse(image.get("dueAt").getS());
+            assertThat(due).isEqualTo(Instant.parse("2026-11-24T09:00:30Z"));
+            long slot = Long.parseLong(image.get("slot").getS());
+            assertThat(slot).as("slot: the due time rounded up to the minute, epoch seconds")
+                    .isEqualTo(Math.ceilDiv(due.getEpochSecond(), 60) * 60)
+                    .isEqualTo(Instant.parse("2026-11-24T09:01:00Z").getEpochSecond());
+            assertThat(image.get("slotKey").getS()).as("slotKey: slot#shard").matches(slot + "#\\d+");
+            assertThat(image.get("pendingUser").getS()).isEqualTo("u-1");
+            assertThat(image.get("pendingSort").getS()).isEqualTo("cart_reminder#2026-11-24T08:00:30.000Z#" + id);
+            assertThat(image.get("createdAt").getS()).isNotBlank();
+            assertThat(image.get("history").getL()).singleElement()
+                    .satisfies(h -> assertThat(h.getM().get("status").getS()).isEqualTo("SCHEDULED"))
+                    .satisfies(h -> assertThat(h.getM().get("reason").getS()).isEqualTo("delay"))
+                    .satisfies(h -> assertThat(h.getM().get("at").getS()).isNotBlank());
+            Map<String, AttributeValue> event = image.get("context").getM().get("event").getM();
+            assertThat(event).containsKeys("id", "name", "properties", "timestamp");
+            assertThat(event.get("id").getS()).isEqualTo("evt-cart-1");
+            assertThat(event.get("name").getS()).isEqualTo("cart_abandoned");
+            assertThat(event.get("properties").getM().get("cartId").getS()).isEqualTo("c1");
+        });
         checks.put("scheduled-sweep.json", f -> assertThat(EventLoader.loadScheduledEvent(f.toString()).getRegion()).isNotBlank());
+        checks.put("scheduler-slot-fired.json", f -> {
+            JsonNode event = readJson(f);
+            assertThat(event.fieldNames()).toIterable().as("fields").containsExactly("slot");
+            Instant slot = Instant.parse(event.path("slot").asText());
+            assertThat(slot.getEpochSecond() % 60).as("a slot starts on a minute").isZero();
+            assertThat(slot.getEpochSecond()).as("the slot of ddb-messages-scheduled.json")
+                    .isEqualTo(Long.parseLong(onlyNewImage(f.resolveSibling("ddb-messages-scheduled.json"), "INSERT").get("slot").getS()));
+        });
         return checks;
     }
 
@@ -644,6 +864,32 @@ class TemplateContractTest {
 
     private static JsonNode firstRecord(String sample) throws IOException {
         return SamTemplate.JSON.readTree(repo.resolve("events").resolve(sample).toFile()).path("Records").path(0);
+    }
+
+    private static JsonNode readJson(Path file) {
+        try {
+            return SamTemplate.JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new AssertionError(file + " is not JSON", e);
+        }
+    }
+
+    /** By name, as the jar's types come from their own class loader. */
+    private static boolean implementsInterface(Class<?> type, String interfaceName) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Class<?> implemented : c.getInterfaces()) {
+                if (implemented.getName().equals(interfaceName) || implementsInterface(implemented, interfaceName)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The one grant whose resource may hold a '*': CreateSchedule on any schedule of the stack's slot group. */
+    private static boolean isSlotScheduleGrant(SamTemplate.Statement statement, JsonNode resource) {
+        return statement.owner().equals(SCHEDULE_SENDS) && statement.actions().equals(List.of("scheduler:CreateSchedule"))
+                && SamTemplate.text(resource).equals(SLOT_SCHEDULES);
     }
 
     private static JsonNode body(Path file) {
