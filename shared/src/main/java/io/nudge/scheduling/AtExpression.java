@@ -22,13 +22,13 @@ record AtExpression(String text, LocalDateTime time) implements ScheduleExpressi
 
     static AtExpression parse(String text, String inner) {
         if (!SHAPE.matcher(inner).matches()) {
-            throw ScheduleExpression.invalid("at(...) takes a date and time as yyyy-mm-ddThh:mm:ss,"
+            throw InvalidSchedule.because("at(...) takes a date and time as yyyy-mm-ddThh:mm:ss,"
                     + " e.g. at(2026-12-24T18:00:00)");
         }
         try {
             return new AtExpression(text, LocalDateTime.parse(inner, FORMAT));
         } catch (DateTimeParseException e) {
-            throw ScheduleExpression.invalid("at(" + inner + ") is not a real date and time");
+            throw InvalidSchedule.because("at(" + inner + ") is not a real date and time");
         }
     }
 

@@ -21,7 +21,7 @@ record CronExpression(String text, ValueSet minutes, ValueSet hours, DayRule day
     static CronExpression parse(String text, String inner) {
         String[] fields = inner.split(" ", -1);
         if (fields.length != 6) {
-            throw ScheduleExpression.invalid("cron(...) takes 6 fields separated by single spaces:"
+            throw InvalidSchedule.because("cron(...) takes 6 fields separated by single spaces:"
                     + " minutes hours day-of-month month day-of-week year; got " + fields.length);
         }
         return new CronExpression(text,

@@ -97,6 +97,6 @@ record CronField(String name, int min, int max, Map<String, Integer> names, bool
     }
 
     io.nudge.validation.InvalidInputException invalid(String problem) {
-        return ScheduleExpression.invalid("cron(...) " + name + " " + problem);
+        return InvalidSchedule.because("cron(...) " + name + " " + problem);
     }
 }

@@ -15,10 +15,10 @@ sealed interface DayRule {
         boolean domAny = dayOfMonth.equals("?");
         boolean dowAny = dayOfWeek.equals("?");
         if (domAny && dowAny) {
-            throw ScheduleExpression.invalid("cron(...) day-of-month and day-of-week cannot both be ?: set one of them");
+            throw InvalidSchedule.because("cron(...) day-of-month and day-of-week cannot both be ?: set one of them");
         }
         if (!domAny && !dowAny) {
-            throw ScheduleExpression.invalid("cron(...) day-of-month and day-of-week cannot both be set:"
+            throw InvalidSchedule.because("cron(...) day-of-month and day-of-week cannot both be set:"
                     + " use ? in one of them, e.g. cron(0 10 * * ? *) or cron(0 10 ? * MON *)");
         }
         return domAny ? dayOfWeek(dayOfWeek) : dayOfMonth(dayOfMonth);

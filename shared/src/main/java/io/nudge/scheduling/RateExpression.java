@@ -18,7 +18,7 @@ record RateExpression(String text, Duration period) implements ScheduleExpressio
     static RateExpression parse(String text, String inner) {
         Matcher m = SHAPE.matcher(inner);
         if (!m.matches()) {
-            throw ScheduleExpression.invalid("rate(...) takes a whole number and a unit, e.g. rate(5 minutes)");
+            throw InvalidSchedule.because("rate(...) takes a whole number and a unit, e.g. rate(5 minutes)");
         }
         long value = Long.parseLong(m.group(1));
         String unit = m.group(2);
@@ -26,18 +26,18 @@ record RateExpression(String text, Duration period) implements ScheduleExpressio
             case "minute", "minutes" -> Duration.ofMinutes(1);
             case "hour", "hours" -> Duration.ofHours(1);
             case "day", "days" -> Duration.ofDays(1);
-            default -> throw ScheduleExpression.invalid(
+            default -> throw InvalidSchedule.because(
                     "rate(...) unit '" + unit + "' is not one of minute(s), hour(s), day(s)");
         };
         if (value < 1) {
-            throw ScheduleExpression.invalid("rate(...) value must be 1 or more");
+            throw InvalidSchedule.because("rate(...) value must be 1 or more");
         }
         boolean singular = !unit.endsWith("s");
         if (value == 1 && !singular) {
-            throw ScheduleExpression.invalid("rate(1 ...) takes the singular unit: rate(1 " + unit.substring(0, unit.length() - 1) + ")");
+            throw InvalidSchedule.because("rate(1 ...) takes the singular unit: rate(1 " + unit.substring(0, unit.length() - 1) + ")");
         }
         if (value > 1 && singular) {
-            throw ScheduleExpression.invalid("rate(" + value + " ...) takes the plural unit: rate(" + value + " " + unit + "s)");
+            throw InvalidSchedule.because("rate(" + value + " ...) takes the plural unit: rate(" + value + " " + unit + "s)");
         }
         return new RateExpression(text, one.multipliedBy(value));
     }

@@ -19,19 +19,16 @@ import java.util.regex.Pattern;
  * one-time schedule is never lost. Rates are fixed durations (a day is 24 hours) and ignore the zone.
  */
 public sealed interface ScheduleExpression permits AtExpression, RateExpression, CronExpression {
-    String CODE = "invalid_schedule";
-    String FIELD = "/schedule/expression";
-
     /**
      * @throws InvalidInputException (code {@code invalid_schedule}, field {@code /schedule/expression}) naming what is wrong
      */
     static ScheduleExpression parse(String text) {
         if (text == null || text.isEmpty()) {
-            throw invalid("a schedule expression is required: at(...), rate(...) or cron(...)");
+            throw InvalidSchedule.because("a schedule expression is required: at(...), rate(...) or cron(...)");
         }
         Matcher m = Pattern.compile("(at|rate|cron)\\((.*)\\)", Pattern.DOTALL).matcher(text);
         if (!m.matches()) {
-            throw invalid("expected at(yyyy-mm-ddThh:mm:ss), rate(value unit) or cron(six fields)");
+            throw InvalidSchedule.because("expected at(yyyy-mm-ddThh:mm:ss), rate(value unit) or cron(six fields)");
         }
         return switch (m.group(1)) {
             case "at" -> AtExpression.parse(text, m.group(2));
@@ -55,8 +52,4 @@ public sealed interface ScheduleExpression permits AtExpression, RateExpression,
 
     /** The expression exactly as given. */
     String text();
-
-    static InvalidInputException invalid(String message) {
-        return new InvalidInputException(CODE, FIELD, message);
-    }
 }
