@@ -15,6 +15,7 @@ import software.amazon.awssdk.retries.StandardRetryStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -76,6 +77,20 @@ public final class AwsClients {
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .httpClientBuilder(httpClient())
                 .overrideConfiguration(c -> c.retryStrategy(providerRetries()))
+                .build();
+    }
+
+    public static SchedulerClient scheduler() {
+        return scheduler(System.getenv());
+    }
+
+    public static SchedulerClient scheduler(Map<String, String> env) {
+        // The SDK's default retries (5xx, timeouts) are safe here: a repeated CreateSchedule meets the schedule of
+        // the same name (ConflictException, read as "already exists"); UpdateSchedule and DeleteSchedule repeat harmlessly.
+        return SchedulerClient.builder()
+                .region(region(env))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .httpClientBuilder(httpClient())
                 .build();
     }
 

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -82,10 +83,12 @@ class AwsClientsTest {
         Map<String, String> env = Map.of("AWS_REGION", "eu-central-1");
         try (DynamoDbClient dynamo = AwsClients.dynamoDb(env);
                 SesV2Client ses = AwsClients.sesV2(env);
-                SnsClient sns = AwsClients.sns(env)) {
+                SnsClient sns = AwsClients.sns(env);
+                SchedulerClient scheduler = AwsClients.scheduler(env)) {
             assertThat(dynamo.serviceClientConfiguration().region()).isEqualTo(Region.EU_CENTRAL_1);
             assertThat(ses.serviceClientConfiguration().region()).isEqualTo(Region.EU_CENTRAL_1);
             assertThat(sns.serviceClientConfiguration().region()).isEqualTo(Region.EU_CENTRAL_1);
+            assertThat(scheduler.serviceClientConfiguration().region()).isEqualTo(Region.EU_CENTRAL_1);
         }
     }
 
