@@ -12,6 +12,10 @@ import io.nudge.definitions.DefinitionService;
 import io.nudge.functions.deliver.DeliverHandler;
 import io.nudge.functions.evaluate.EvaluateTriggersHandler;
 import io.nudge.functions.ingest.IngestApiHandler;
+import io.nudge.functions.schedule.ScheduleSendsHandler;
+import io.nudge.scheduling.ScheduleRequest;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import io.nudge.keys.ApiKeys;
 import io.nudge.keys.Scope;
 import io.nudge.log.Log;
@@ -40,6 +44,8 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 public final class LocalRunner implements AutoCloseable {
     private static final Log LOG = Log.of(LocalRunner.class);
     static final String TABLE_PREFIX = "nudge-";
+    /** Locally a slot is one second: delayed messages go out on time, to the second. */
+    static final Duration SLOT_WIDTH = Duration.ofSeconds(1);
 
     private final LocalDynamo dynamoServer;
     private final DynamoDbClient dynamo;
@@ -47,13 +53,14 @@ public final class LocalRunner implements AutoCloseable {
     private final List<StreamPoller> pollers;
     private final List<Thread> threads;
     private final ScheduledExecutorService timers;
+    private final LocalScheduler scheduler;
     private final LocalHttpServer http;
     private final Path outbox;
     private final Optional<String> generatedKey;
     private final Services services;
 
     private LocalRunner(LocalDynamo dynamoServer, DynamoDbClient dynamo, DynamoDbStreamsClient streams, List<StreamPoller> pollers,
-            List<Thread> threads, ScheduledExecutorService timers, LocalHttpServer http, Path outbox,
+            List<Thread> threads, ScheduledExecutorService timers, LocalScheduler scheduler, LocalHttpServer http, Path outbox,
             Optional<String> generatedKey, Services services) {
         this.dynamoServer = dynamoServer;
         this.dynamo = dynamo;
@@ -61,6 +68,7 @@ public final class LocalRunner implements AutoCloseable {
         this.pollers = pollers;
         this.threads = threads;
         this.timers = timers;
+        this.scheduler = scheduler;
         this.http = http;
         this.outbox = outbox;
         this.generatedKey = generatedKey;
@@ -76,7 +84,7 @@ public final class LocalRunner implements AutoCloseable {
         DynamoDbStreamsClient streams = AwsClients.dynamoDbStreamsAt(dynamoServer.endpoint());
         Tables tables = Tables.withPrefix(TABLE_PREFIX);
         TableDefinitions.createMissing(dynamo, tables);
-        Services services = new Services(dynamo, tables, options.clock());
+        Services services = new Services(dynamo, tables, options.clock(), SLOT_WIDTH);
 
         Optional<String> generatedKey = ensureAdminKey(services.apiKeys(), options, data);
         if (options.configDir().isPresent()) {
@@ -99,11 +107,19 @@ public final class LocalRunner implements AutoCloseable {
         }
 
         Checkpoints checkpoints = new Checkpoints(dynamo, TABLE_PREFIX + "LocalCheckpoints");
+        // EventBridge Scheduler's stand-in: schedules persisted in DynamoDB Local, fired with the same input.
+        AtomicReference<ScheduleSendsHandler> scheduleSends = new AtomicReference<>();
+        LocalScheduler scheduler = new LocalScheduler(dynamo, TABLE_PREFIX + "LocalSchedules", options.clock(),
+                Map.of(ScheduleRequest.Target.SCHEDULE_SENDS, input -> StreamHandlers.invoke(scheduleSends.get(), input)));
+        scheduleSends.set(new ScheduleSendsHandler(services.slots(scheduler), services.streamBatch("schedule-sends"),
+                services.deadLetters(), options.clock()));
         List<StreamPoller> pollers = List.of(
                 new StreamPoller("evaluate-triggers", tables.events(), dynamo, streams, checkpoints,
                         r -> r.eventName() == OperationType.INSERT, new EvaluateTriggersHandler(services)),
                 new StreamPoller("deliver", tables.messages(), dynamo, streams, checkpoints,
-                        LocalRunner::isReady, new DeliverHandler(services.deliver(email, sms, options.emailFrom()), services.streamBatch("deliver"))));
+                        r -> hasStatus(r, "READY"), new DeliverHandler(services.deliver(email, sms, options.emailFrom()), services.streamBatch("deliver"))),
+                new StreamPoller("schedule-sends", tables.messages(), dynamo, streams, checkpoints,
+                        r -> hasStatus(r, "SCHEDULED"), StreamHandlers.fromStreamHandler(scheduleSends.get())));
         List<Thread> threads = new ArrayList<>();
         for (StreamPoller poller : pollers) {
             threads.add(Thread.ofPlatform().daemon().name("poller-" + poller.hashCode()).start(poller));
@@ -118,16 +134,17 @@ public final class LocalRunner implements AutoCloseable {
             }
         }, 30, 30, TimeUnit.SECONDS);
 
+        scheduler.start();
         LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(), new IngestApiHandler(services.api()));
-        return new LocalRunner(dynamoServer, dynamo, streams, pollers, threads, timers, http, outbox, generatedKey, services);
+        return new LocalRunner(dynamoServer, dynamo, streams, pollers, threads, timers, scheduler, http, outbox, generatedKey, services);
     }
 
-    /** The template's filter for deliver: INSERT or MODIFY whose new image has status READY. */
-    static boolean isReady(Record record) {
+    /** The template's filters on the Messages stream: INSERT or MODIFY whose new image has this status. */
+    static boolean hasStatus(Record record, String status) {
         return (record.eventName() == OperationType.INSERT || record.eventName() == OperationType.MODIFY)
                 && record.dynamodb().hasNewImage()
                 && record.dynamodb().newImage().containsKey("status")
-                && "READY".equals(record.dynamodb().newImage().get("status").s());
+                && status.equals(record.dynamodb().newImage().get("status").s());
     }
 
     /**
@@ -176,6 +193,7 @@ public final class LocalRunner implements AutoCloseable {
         http.close();
         pollers.forEach(StreamPoller::stop);
         timers.shutdownNow();
+        scheduler.close();
         for (Thread thread : threads) {
             try {
                 thread.join(2_000);

@@ -6,6 +6,9 @@ import io.nudge.channel.aws.SnsSmsSender;
 import io.nudge.config.Env;
 import io.nudge.config.Tables;
 import io.nudge.deliver.DeliverService;
+import io.nudge.scheduling.ScheduleRequest;
+import io.nudge.scheduling.Scheduler;
+import io.nudge.scheduling.aws.EventBridgeScheduler;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +46,18 @@ public final class LambdaEnvironment {
                 new SnsSmsSender(AwsClients.sns(env), Env.optional(env, SMS_SENDER_ID), Env.optional(env, SMS_ORIGINATION_NUMBER)),
                 from);
     }
+
+    /** EventBridge Scheduler, creating schedules in the stack's group that invoke schedule-sends' live alias. */
+    public static Scheduler scheduler(Map<String, String> env) {
+        return new EventBridgeScheduler(AwsClients.scheduler(env), new EventBridgeScheduler.Config(
+                Env.require(env, SCHEDULE_GROUP), Env.require(env, SCHEDULER_ROLE_ARN), Env.require(env, SCHEDULE_DLQ_ARN),
+                Map.of(ScheduleRequest.Target.SCHEDULE_SENDS, Env.require(env, SCHEDULE_TARGET_ARN)),
+                SLOT_RETRY_ATTEMPTS, SLOT_MAX_EVENT_AGE_SECONDS));
+    }
+
+    /** A slot invocation that keeps failing is retried for an hour; later slots also release what it held. */
+    private static final int SLOT_RETRY_ATTEMPTS = 20;
+    private static final int SLOT_MAX_EVENT_AGE_SECONDS = 3600;
 
     private static List<String> concat(List<String> a, List<String> b) {
         List<String> names = new ArrayList<>(a);
