@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The local runner's EventBridge Scheduler. Schedules are kept in a DynamoDB Local table (so a restart loses
- * nothing) and one daemon thread fires due ones every 200 ms: the target receives the schedule's input exactly as
+ * nothing) and one daemon thread fires due ones every 50 ms: the target receives the schedule's input exactly as
  * Lambda would receive it as the event. Like EventBridge, a schedule that came due while the runner was stopped fires
  * late, once, on the first tick after start; a failed invocation is retried on the next ticks, then dropped.
  *
@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class LocalScheduler implements Scheduler, AutoCloseable {
     private static final Log LOG = Log.of(LocalScheduler.class);
-    static final Duration TICK = Duration.ofMillis(200);
+    static final Duration TICK = Duration.ofMillis(50);
     /** Retries after the first failed invocation of one fire, each on a later tick. */
     static final int MAX_RETRIES = 3;
     // Long enough for any local target to return; if the runner dies mid-invocation, the fire is due again after it.
@@ -62,7 +62,7 @@ public final class LocalScheduler implements Scheduler, AutoCloseable {
         table.delete(Objects.requireNonNull(name, "name"));
     }
 
-    /** Starts the daemon thread that calls {@link #fireDue()} every 200 ms, the first time at once. */
+    /** Starts the daemon thread that calls {@link #fireDue()} every 50 ms, the first time at once. */
     public synchronized void start() {
         if (ticker != null) {
             throw new IllegalStateException("already started");

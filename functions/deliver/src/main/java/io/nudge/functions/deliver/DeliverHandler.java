@@ -36,7 +36,7 @@ public final class DeliverHandler implements RequestHandler<DynamodbEvent, Strea
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
-        return batch.process(event, deliver::refreshDefinitions, image -> {
+        return batch.process(event, deliver::refreshDefinitions, image -> image.containsKey("id") ? image.get("id").s() : "", image -> {
             Message message = MessageStore.fromItem(image);
             // The event source filter passes READY only; a replayed or hand-fed record may be anything.
             if (message.status() == MessageStatus.READY) {

@@ -34,6 +34,8 @@ public final class EvaluateTriggersHandler implements RequestHandler<DynamodbEve
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
-        return batch.process(event, evaluate::refreshDefinitions, image -> evaluate.evaluate(EventStore.fromItem(image)));
+        // One user's events stay in order (a purchase must follow the cart it cancels); users run side by side.
+        return batch.process(event, evaluate::refreshDefinitions, image -> image.containsKey("userId") ? image.get("userId").s() : "",
+                image -> evaluate.evaluate(EventStore.fromItem(image)));
     }
 }

@@ -57,7 +57,8 @@ public final class ScheduleSendsHandler implements RequestStreamHandler {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode json = Json.MAPPER.readTree(input);
         if (json != null && StreamEventJson.isStreamEvent(json)) {
-            StreamsEventResponse response = batch.process(StreamEventJson.parse(json), () -> { }, image -> {
+            StreamsEventResponse response = batch.process(StreamEventJson.parse(json), () -> { },
+                    image -> image.containsKey("id") ? image.get("id").s() : "", image -> {
                 var message = MessageStore.fromItem(image);
                 // The event source filter passes SCHEDULED only; a replayed or hand-fed record may be anything.
                 if (message.status() == MessageStatus.SCHEDULED) {
