@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.definitions.DefinitionService;
 import io.nudge.ids.Ids;
+import io.nudge.guards.Suppression;
+import io.nudge.guards.SuppressionReason;
+import io.nudge.guards.SuppressionStore;
 import io.nudge.ingest.EventIngest;
+import io.nudge.model.Channel;
 import io.nudge.ingest.IngestResult;
 import io.nudge.json.Json;
 import io.nudge.keys.ApiKey;
@@ -48,17 +52,19 @@ public final class NudgeApi {
     private final DefinitionService definitions;
     private final MessageStore messages;
     private final EventStore events;
+    private final SuppressionStore suppressions;
     private final Clock clock;
     private final List<Route> routes;
 
     public NudgeApi(ApiKeys keys, UserService users, EventIngest ingest, DefinitionService definitions,
-            MessageStore messages, EventStore events, Clock clock) {
+            MessageStore messages, EventStore events, SuppressionStore suppressions, Clock clock) {
         this.keys = keys;
         this.users = users;
         this.ingest = ingest;
         this.definitions = definitions;
         this.messages = messages;
         this.events = events;
+        this.suppressions = suppressions;
         this.clock = clock;
         this.routes = List.of(
                 Route.of("POST", "/v1/keys", Scope.ADMIN, this::createKey),
@@ -78,7 +84,12 @@ public final class NudgeApi {
                 Route.of("PUT", "/v1/triggers/{id}", Scope.ADMIN, this::putTrigger),
                 Route.of("GET", "/v1/triggers/{id}", Scope.ADMIN, (r, p) -> get(DefinitionStore.TRIGGER, p.get("id"))),
                 Route.of("DELETE", "/v1/triggers/{id}", Scope.ADMIN,
-                        (r, p) -> deleted(definitions.deleteTrigger(adminId(p.get("id"))), "trigger")));
+                        (r, p) -> deleted(definitions.deleteTrigger(adminId(p.get("id"))), "trigger")),
+                Route.of("GET", "/v1/suppressions", Scope.ADMIN, this::listSuppressions),
+                Route.of("PUT", "/v1/suppressions/{channel}/{address}", Scope.ADMIN, this::putSuppression),
+                Route.of("GET", "/v1/suppressions/{channel}/{address}", Scope.ADMIN, this::getSuppression),
+                Route.of("DELETE", "/v1/suppressions/{channel}/{address}", Scope.ADMIN,
+                        (r, p) -> deleted(suppressions.delete(channel(p.get("channel"), "channel"), p.get("address")), "suppression")));
     }
 
     public ApiResponse handle(ApiRequest request) {
@@ -290,6 +301,87 @@ public final class NudgeApi {
             throw InvalidInputException.invalid("id", "ids are 1-64 characters of A-Z, a-z, 0-9, _ and -");
         }
         return id;
+    }
+
+    // --- suppressions
+
+    private ApiResponse listSuppressions(ApiRequest request, Map<String, String> params) {
+        Channel channel = channel(request.query().getOrDefault("channel", "email"), "channel");
+        int limit = limit(request, 100, 1000);
+        List<Suppression> page = suppressions.list(channel, Optional.ofNullable(request.query().get("after")), limit);
+        ObjectNode json = Json.object();
+        ArrayNode list = json.putArray("suppressions");
+        page.forEach(sup -> list.add(suppressionJson(sup)));
+        if (page.size() == limit) {
+            json.put("next", page.get(page.size() - 1).address());
+        }
+        return ApiResponse.json(200, json);
+    }
+
+    private ApiResponse putSuppression(ApiRequest request, Map<String, String> params) throws JsonProcessingException {
+        Channel channel = channel(params.get("channel"), "channel");
+        String address = address(channel, params.get("address"));
+        SuppressionReason reason = SuppressionReason.MANUAL;
+        if (request.body().map(b -> b.length > 0).orElse(false)) {
+            ObjectNode body = Fields.requireObject(body(request), "");
+            Fields.rejectUnknown(body, java.util.Set.of("reason"), "");
+            reason = Fields.optionalString(body, "reason", "").map(r -> SuppressionReason.fromWire(r).orElseThrow(() ->
+                    InvalidInputException.invalid("/reason", "/reason must be bounced, complained, unsubscribed or manual"))).orElse(reason);
+        }
+        Suppression suppression = new Suppression(channel, address, reason, "api", clock.instant());
+        suppressions.put(suppression);
+        return ApiResponse.json(200, suppressionJson(suppression));
+    }
+
+    private ApiResponse getSuppression(ApiRequest request, Map<String, String> params) {
+        Channel channel = channel(params.get("channel"), "channel");
+        return suppressions.find(channel, params.get("address"))
+                .map(sup -> ApiResponse.json(200, suppressionJson(sup)))
+                .orElseGet(() -> ApiResponse.error(404, "not_found", "that address is not suppressed", null));
+    }
+
+    private static ObjectNode suppressionJson(Suppression suppression) {
+        ObjectNode json = Json.object();
+        json.put("channel", suppression.channel().wire());
+        json.put("address", suppression.address());
+        json.put("reason", suppression.reason().wire());
+        json.put("source", suppression.source());
+        json.put("at", Times.format(suppression.at()));
+        return json;
+    }
+
+    private static Channel channel(String value, String field) {
+        return Channel.fromWire(value).filter(c -> c != Channel.PUSH)
+                .orElseThrow(() -> InvalidInputException.invalid(field, field + " must be email or sms"));
+    }
+
+    /** Suppressions hold addresses as deliver sees them: normalised emails, E.164 numbers. */
+    private static String address(Channel channel, String address) {
+        if (channel == Channel.SMS) {
+            try {
+                return UserService.phone(address);
+            } catch (InvalidInputException e) {
+                throw InvalidInputException.invalid("address", "address must be a phone number with its country code");
+            }
+        }
+        if (!address.contains("@") || address.length() > 254) {
+            throw InvalidInputException.invalid("address", "address must be an email address");
+        }
+        return Suppression.normalise(channel, address);
+    }
+
+    private static int limit(ApiRequest request, int fallback, int max) {
+        int limit = Optional.ofNullable(request.query().get("limit")).map(l -> {
+            try {
+                return Integer.parseInt(l);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }).orElse(fallback);
+        if (limit < 1 || limit > max) {
+            throw InvalidInputException.invalid("limit", "limit must be a number from 1 to " + max);
+        }
+        return limit;
     }
 
     // --- plumbing

@@ -7,9 +7,19 @@ import io.nudge.channel.SendOutcome;
 import io.nudge.channel.SmsMessage;
 import io.nudge.channel.SmsSender;
 import io.nudge.evaluate.EvaluationContext;
+import io.nudge.guards.FrequencyCaps;
+import io.nudge.guards.GuardSettings;
+import io.nudge.guards.QuietHours;
+import io.nudge.guards.RateLimits;
+import io.nudge.guards.Suppression;
+import io.nudge.guards.SuppressionReason;
+import io.nudge.guards.SuppressionStore;
 import io.nudge.json.Json;
+import io.nudge.model.Channel;
+import io.nudge.model.ConsentStatus;
 import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
+import io.nudge.model.Priority;
 import io.nudge.model.UserProfile;
 import io.nudge.store.MessageStore;
 import io.nudge.store.UserStore;
@@ -17,39 +27,62 @@ import io.nudge.template.CompiledTemplate;
 import io.nudge.template.Rendered;
 import io.nudge.template.Renderer;
 import io.nudge.template.TemplateCatalog;
+import io.nudge.trigger.QuietHoursSetting;
+import io.nudge.trigger.TriggerCatalog;
+import io.nudge.trigger.TriggerDefinition;
+import io.nudge.users.UserService;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.Optional;
 
 /**
- * Claim (READY → SENDING), check the address, render, stamp attemptAt, call the provider once, record the
- * outcome. Every step is a conditional write from the expected status: at most once to the provider.
+ * Claim (READY → SENDING), then the guards in order — consent, suppression list, quiet hours, frequency caps, provider
+ * rate limits — then render, stamp attemptAt, call the provider once, record the outcome. Every step is a conditional
+ * write from the expected status: at most once to the provider, and every decision is in the message's history.
  */
 public final class DeliverService {
-    /** A message the provider refused to take this often (throttled, unavailable) is given up as FAILED. */
-    static final int MAX_REQUEUES = 5;
+    /** A provider that keeps refusing to take a message (throttled, unreachable) is given up after this many tries. */
+    static final int MAX_DEFERRALS = 24;
+    private static final Duration MAX_BACKOFF = Duration.ofHours(1);
 
     private final MessageStore messages;
     private final UserStore users;
+    private final UserService userService;
     private final TemplateCatalog templates;
+    private final TriggerCatalog triggers;
+    private final SuppressionStore suppressions;
+    private final FrequencyCaps caps;
+    private final RateLimits rates;
+    private final GuardSettings settings;
     private final EmailSender email;
     private final SmsSender sms;
     private final String emailFrom;
     private final Clock clock;
 
-    public DeliverService(MessageStore messages, UserStore users, TemplateCatalog templates, EmailSender email,
-            SmsSender sms, String emailFrom, Clock clock) {
+    public DeliverService(MessageStore messages, UserStore users, UserService userService, TemplateCatalog templates,
+            TriggerCatalog triggers, SuppressionStore suppressions, FrequencyCaps caps, RateLimits rates, GuardSettings settings,
+            EmailSender email, SmsSender sms, String emailFrom, Clock clock) {
         this.messages = messages;
         this.users = users;
+        this.userService = userService;
         this.templates = templates;
+        this.triggers = triggers;
+        this.suppressions = suppressions;
+        this.caps = caps;
+        this.rates = rates;
+        this.settings = settings;
         this.email = email;
         this.sms = sms;
         this.emailFrom = emailFrom;
         this.clock = clock;
     }
 
-    /** Call once per batch: picks up changed templates. */
+    /** Call once per batch: picks up changed templates and triggers. */
     public void refreshDefinitions() {
         templates.refresh();
+        triggers.refresh();
     }
 
     public DeliveryResult deliver(String messageId) {
@@ -67,6 +100,37 @@ public final class DeliverService {
         if (address.isEmpty()) {
             return finish(message, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("invalid_address"));
         }
+        Optional<TriggerDefinition> trigger = triggers.find(message.triggerId());
+        boolean marketing = message.priority() == Priority.MARKETING;
+
+        // 1. consent
+        if (marketing && !consented(user.get(), message.channel())) {
+            return finish(message, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("no_consent"));
+        }
+        // 2. suppression list: every message, transactional included
+        if (suppressions.find(message.channel(), address.get()).isPresent()) {
+            return finish(message, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("suppressed"));
+        }
+        // 3. quiet hours: marketing waits for the morning, it is not dropped
+        if (marketing) {
+            Optional<QuietHours> quiet = quietHours(trigger);
+            ZoneId zone = user.get().timezone().map(ZoneId::of).orElse(settings.defaultZone());
+            Optional<Instant> end = quiet.flatMap(q -> q.endIfInside(clock.instant(), zone));
+            if (end.isPresent()) {
+                return defer(message, "quiet_hours", end.get());
+            }
+        }
+        // 4. frequency caps over a rolling 24 hours
+        if (marketing && caps.reserve(message.userId(), message.id(), message.channel(), message.triggerId(),
+                trigger.flatMap(TriggerDefinition::frequencyCap), clock.instant()) instanceof FrequencyCaps.Reservation.CapReached) {
+            return finish(message, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("frequency_cap"));
+        }
+        // 5. provider rate and daily limits, shared by every instance
+        if (rates.acquire(message.channel(), clock.instant()) instanceof RateLimits.Decision.Limited) {
+            giveBackCap(message, marketing);
+            return defer(message, "rate_limit", clock.instant().plus(messages.slotWidth()));
+        }
+
         Optional<CompiledTemplate> template = templates.find(message.templateId());
         if (template.isEmpty()) {
             return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("template_not_found: " + message.templateId()));
@@ -92,20 +156,63 @@ public final class DeliverService {
                         Optional.of(a.providerMessageId()), clock.instant());
                 yield new DeliveryResult.Sent(a.providerMessageId());
             }
-            case SendOutcome.Rejected r -> finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("provider_rejected: " + shorten(r.reason())));
+            case SendOutcome.Rejected r -> refused(message, address.get(), r.reason());
             case SendOutcome.Unknown u -> finish(message, MessageStatus.UNKNOWN, new DeliveryResult.Unknown("provider_outcome_unknown: " + shorten(u.reason())));
-            case SendOutcome.Retryable r -> requeue(message, r.reason());
+            case SendOutcome.Retryable r -> notTaken(message, marketing, r.reason());
         };
     }
 
-    private DeliveryResult requeue(Message message, String reason) {
-        long requeues = message.history().stream().filter(h -> h.reason() != null && h.reason().startsWith("requeued")).count();
-        if (requeues >= MAX_REQUEUES) {
+    private static boolean consented(UserProfile user, Channel channel) {
+        Optional<ConsentStatus> consent = Optional.ofNullable(user.consent().get(channel)).map(c -> c.status());
+        return channel == Channel.EMAIL ? consent.orElse(null) != ConsentStatus.OPTED_OUT : consent.orElse(null) == ConsentStatus.OPTED_IN;
+    }
+
+    private Optional<QuietHours> quietHours(Optional<TriggerDefinition> trigger) {
+        QuietHoursSetting setting = trigger.map(TriggerDefinition::quietHours).orElse(new QuietHoursSetting.Default());
+        return switch (setting) {
+            case QuietHoursSetting.Default d -> Optional.of(settings.quietHours());
+            case QuietHoursSetting.Off off -> Optional.empty();
+            case QuietHoursSetting.Window w -> Optional.of(w.hours());
+        };
+    }
+
+    /**
+     * A permanent refusal. An SMS AWS refuses because the number opted out with the carrier is a consent fact, not a
+     * failure; an email address the provider calls dead joins the suppression list.
+     */
+    private DeliveryResult refused(Message message, String address, String reason) {
+        String lower = reason.toLowerCase(java.util.Locale.ROOT);
+        if (message.channel() == Channel.SMS && (lower.contains("opted out") || lower.contains("opt-out") || lower.contains("optedout"))) {
+            userService.setConsent(message.userId(), Channel.SMS, ConsentStatus.OPTED_OUT, "carrier");
+            return finish(message, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("no_consent"));
+        }
+        if (lower.contains("suppression list") || lower.contains("does not exist") || lower.contains("invalid phone number")
+                || lower.contains("invalid parameter: phonenumber")) {
+            suppressions.put(new Suppression(message.channel(), address, SuppressionReason.BOUNCED, "provider", clock.instant()));
+        }
+        return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("provider_rejected: " + shorten(reason)));
+    }
+
+    /** The provider certainly did not take it (throttled after retries, unreachable): try again later, backing off. */
+    private DeliveryResult notTaken(Message message, boolean marketing, String reason) {
+        giveBackCap(message, marketing);
+        long deferrals = message.history().stream().filter(h -> "rate_limit".equals(h.reason())).count();
+        if (deferrals >= MAX_DEFERRALS) {
             return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("provider_unavailable: " + shorten(reason)));
         }
-        messages.transition(message.id(), MessageStatus.SENDING, MessageStatus.READY,
-                Optional.of("requeued: " + shorten(reason)), Optional.empty(), clock.instant());
-        return new DeliveryResult.Requeued(reason);
+        Duration backoff = messages.slotWidth().multipliedBy(1L << Math.min(deferrals, 12));
+        return defer(message, "rate_limit", clock.instant().plus(backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff));
+    }
+
+    private void giveBackCap(Message message, boolean marketing) {
+        if (marketing) {
+            caps.release(message.userId(), message.id());
+        }
+    }
+
+    private DeliveryResult defer(Message message, String reason, Instant dueAt) {
+        messages.reschedule(message, dueAt, reason, clock.instant());
+        return new DeliveryResult.Deferred(reason, dueAt);
     }
 
     private DeliveryResult finish(Message message, MessageStatus status, DeliveryResult result) {
@@ -137,5 +244,4 @@ public final class DeliverService {
         String oneLine = reason.replaceAll("\\s+", " ").strip();
         return oneLine.length() > 300 ? oneLine.substring(0, 300) : oneLine;
     }
-
 }

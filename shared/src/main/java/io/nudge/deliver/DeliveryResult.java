@@ -10,8 +10,8 @@ public sealed interface DeliveryResult {
     /** Rendering or the provider failed permanently. */
     record Failed(String reason) implements DeliveryResult {}
 
-    /** The provider certainly did not take it: back to READY, tried again. */
-    record Requeued(String reason) implements DeliveryResult {}
+    /** Not now: quiet hours, a rate limit or a provider that refused to take it yet; SCHEDULED again for {@code dueAt}. */
+    record Deferred(String reason, java.time.Instant dueAt) implements DeliveryResult {}
 
     /** The provider may have taken it: never resent. */
     record Unknown(String reason) implements DeliveryResult {}

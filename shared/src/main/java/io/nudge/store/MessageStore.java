@@ -138,6 +138,26 @@ public final class MessageStore {
         return apply(id, Set.of(MessageStatus.SCHEDULED), new Update(MessageStatus.READY, Optional.of(reason), now));
     }
 
+    /**
+     * SENDING → SCHEDULED for {@code dueAt}: a guard deferred it (quiet hours, a rate limit). It goes back into the
+     * slot index and the pending index, and schedule-sends makes sure its slot has a schedule.
+     */
+    public boolean reschedule(Message message, Instant dueAt, String reason, Instant now) {
+        long slot = Slots.slotOf(dueAt, slotWidth);
+        Update update = new Update(MessageStatus.SCHEDULED, Optional.of(reason), now);
+        update.set("dueAt = :due").value(":due", s(Times.format(dueAt)))
+                .set("slot = :slot").value(":slot", s(Long.toString(slot)))
+                .set("slotKey = :slotKey").value(":slotKey", s(Slots.key(slot, Slots.shardOf(message.id()))))
+                .set("pendingUser = :pu").value(":pu", s(message.userId()))
+                .set("pendingSort = :ps").value(":ps", s(pendingSort(message)));
+        update.removeAlso("claimedAt", "attemptAt");
+        return apply(message.id(), Set.of(MessageStatus.SENDING), update);
+    }
+
+    private static String pendingSort(Message message) {
+        return message.triggerId() + "#" + Times.format(message.createdAt()) + "#" + message.id();
+    }
+
     /** Records, without a status change, that something happened to the message (a cancel that came too late). */
     public void note(String id, MessageStatus status, String reason, Instant now) {
         Update update = new Update(status, Optional.of(reason), now);
@@ -250,6 +270,15 @@ public final class MessageStore {
             return this;
         }
 
+        Update removeAlso(String... attributes) {
+            for (String attribute : attributes) {
+                if (!remove.contains(attribute)) {
+                    remove.add(attribute);
+                }
+            }
+            return this;
+        }
+
         Update condition(String clause) {
             conditions.add(clause);
             return this;
@@ -311,7 +340,7 @@ public final class MessageStore {
         }
         if (message.pending()) {
             item.put("pendingUser", s(message.userId()));
-            item.put("pendingSort", s(message.triggerId() + "#" + Times.format(message.createdAt()) + "#" + message.id()));
+            item.put("pendingSort", s(pendingSort(message)));
         }
         item.put("createdAt", s(Times.format(message.createdAt())));
         item.put("updatedAt", s(Times.format(message.createdAt())));

@@ -64,6 +64,10 @@ public final class TableDefinitions {
                 .attributeDefinitions(attr("slot"), attr("unfired"))
                 .globalSecondaryIndexes(gsi(SLOTS_UNFIRED, "unfired", "slot")).build());
         all.add(simple(tables.state(), "pk").build());
+        all.add(CreateTableRequest.builder().tableName(tables.suppressions())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(hash("channel"), range("address"))
+                .attributeDefinitions(attr("channel"), attr("address")).build());
         return all;
     }
 

@@ -13,14 +13,15 @@ import java.util.Map;
  */
 public final class TriggerCatalog {
     private final DefinitionStore store;
-    private volatile Index index = new Index(Map.of(), Map.of());
+    private volatile Index index = new Index(Map.of(), Map.of(), Map.of());
     private volatile long version = -1;
 
     public TriggerCatalog(DefinitionStore store) {
         this.store = store;
     }
 
-    private record Index(Map<String, List<TriggerDefinition>> byEvent, Map<String, List<TriggerDefinition>> byCancelEvent) {}
+    private record Index(Map<String, List<TriggerDefinition>> byEvent, Map<String, List<TriggerDefinition>> byCancelEvent,
+            Map<String, TriggerDefinition> byId) {}
 
     public void refresh() {
         long current = store.version();
@@ -29,20 +30,26 @@ public final class TriggerCatalog {
         }
         Map<String, List<TriggerDefinition>> byEvent = new HashMap<>();
         Map<String, List<TriggerDefinition>> byCancelEvent = new HashMap<>();
+        Map<String, TriggerDefinition> byId = new HashMap<>();
         for (DefinitionStore.Stored stored : store.list(DefinitionStore.TRIGGER)) {
             TriggerDefinition trigger = TriggerParser.fromStored(stored.id(), stored.document());
             byEvent.computeIfAbsent(trigger.event(), e -> new ArrayList<>()).add(trigger);
+            byId.put(trigger.id(), trigger);
             for (CancelRule rule : trigger.cancelOn()) {
                 byCancelEvent.computeIfAbsent(rule.event(), e -> new ArrayList<>()).add(trigger);
             }
         }
-        index = new Index(Map.copyOf(byEvent), Map.copyOf(byCancelEvent));
+        index = new Index(Map.copyOf(byEvent), Map.copyOf(byCancelEvent), Map.copyOf(byId));
         version = current;
     }
 
     /** The triggers an event of this name fires. */
     public List<TriggerDefinition> forEvent(String eventName) {
         return index.byEvent().getOrDefault(eventName, List.of());
+    }
+
+    public java.util.Optional<TriggerDefinition> find(String id) {
+        return java.util.Optional.ofNullable(index.byId().get(id));
     }
 
     /** The triggers whose pending messages an event of this name may cancel. */

@@ -22,7 +22,9 @@ public record TriggerDefinition(
         Duration delay,
         List<CancelRule> cancelOn,
         Reentry reentry,
-        Optional<SendAt> sendAt) {
+        Optional<SendAt> sendAt,
+        QuietHoursSetting quietHours,
+        Optional<Integer> frequencyCap) {
     public TriggerDefinition {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(event, "event");
@@ -34,6 +36,8 @@ public record TriggerDefinition(
         cancelOn = List.copyOf(cancelOn);
         Objects.requireNonNull(reentry, "reentry");
         Objects.requireNonNull(sendAt, "sendAt");
+        Objects.requireNonNull(quietHours, "quietHours");
+        Objects.requireNonNull(frequencyCap, "frequencyCap");
     }
 
     /** Sent at once: no delay and no send-time rule. */

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 /** Reads a trigger document, checking every field and naming the first bad one. */
 public final class TriggerParser {
     private static final Set<String> FIELDS = Set.of("event", "conditions", "channel", "template", "priority", "enabled",
-            "delay", "cancelOn", "reentry", "sendAt");
+            "delay", "cancelOn", "reentry", "sendAt", "quietHours", "frequencyCap");
     private static final Set<String> CONDITION_FIELDS = Set.of("path", "op", "value");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Set<String> EVENT_FIELDS = Set.of("id", "name", "userId", "timestamp");
@@ -68,8 +68,24 @@ public final class TriggerParser {
         boolean enabled = Fields.optionalBoolean(doc, "enabled", "").orElse(true);
         Duration delay = Fields.optionalString(doc, "delay", "").map(d -> duration(d, "/delay", Duration.ZERO)).orElse(Duration.ZERO);
         Reentry reentry = Fields.optionalString(doc, "reentry", "").map(TriggerParser::reentry).orElse(new Reentry.Always());
+        QuietHoursSetting quietHours = Fields.optionalString(doc, "quietHours", "").map(TriggerParser::quietHours)
+                .orElse(new QuietHoursSetting.Default());
+        Optional<Integer> frequencyCap = Optional.ofNullable(doc.get("frequencyCap")).filter(n -> !n.isNull()).map(n -> {
+            if (!n.canConvertToInt() || !n.isIntegralNumber() || n.intValue() < 1 || n.intValue() > 1000) {
+                throw invalid("/frequencyCap", "/frequencyCap must be a whole number from 1 to 1000 (messages of this trigger per user per 24 h)");
+            }
+            return n.intValue();
+        });
         return new TriggerDefinition(id, event, conditions(doc.get("conditions")), channel, template, priority, enabled,
-                delay, cancelOn(doc.get("cancelOn")), reentry, sendAt(doc.get("sendAt")));
+                delay, cancelOn(doc.get("cancelOn")), reentry, sendAt(doc.get("sendAt")), quietHours, frequencyCap);
+    }
+
+    private static QuietHoursSetting quietHours(String text) {
+        if (text.equals("off")) {
+            return new QuietHoursSetting.Off();
+        }
+        return new QuietHoursSetting.Window(io.nudge.guards.QuietHours.parse(text).orElseThrow(() -> new InvalidInputException(
+                "invalid_time", "/quietHours", "/quietHours must be a window HH:mm-HH:mm such as 21:00-08:00, or off")));
     }
 
     /** ISO-8601 durations (PT1H, P14D), {@code min} up to 365 days; PT0S means none. */
@@ -265,6 +281,12 @@ public final class TriggerParser {
             }
         }
         doc.put("reentry", Reentry.wire(trigger.reentry()));
+        switch (trigger.quietHours()) {
+            case QuietHoursSetting.Off off -> doc.put("quietHours", "off");
+            case QuietHoursSetting.Window w -> doc.put("quietHours", w.hours().wire());
+            case QuietHoursSetting.Default d -> { }
+        }
+        trigger.frequencyCap().ifPresent(c -> doc.put("frequencyCap", c));
         trigger.sendAt().ifPresent(s -> {
             ObjectNode sendAt = doc.putObject("sendAt");
             sendAt.put("localTime", s.localTime().toString());

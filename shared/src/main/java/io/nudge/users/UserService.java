@@ -65,6 +65,21 @@ public final class UserService {
         throw new IllegalStateException("user profile kept changing under " + ATTEMPTS + " concurrent updates");
     }
 
+    /** Records a consent change from outside the API (unsubscribe link, carrier opt-out, inbound STOP) with its source. */
+    public UserProfile setConsent(String userId, Channel channel, ConsentStatus status, String source) {
+        Update update = new Update(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Map.of(channel, status), Map.of(channel, source));
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Instant now = clock.instant();
+            UserProfile current = store.find(userId).orElseGet(() -> UserProfile.bare(userId, now));
+            UserProfile next = update.applyTo(current, now);
+            if (store.putIfRevision(next)) {
+                return next;
+            }
+        }
+        throw new IllegalStateException("user profile kept changing under " + ATTEMPTS + " concurrent updates");
+    }
+
     /** What a PUT asked for; a present Optional.empty() means "clear". */
     private record Update(
             Optional<Optional<String>> email,

@@ -6,6 +6,7 @@ import io.nudge.channel.aws.SnsSmsSender;
 import io.nudge.config.Env;
 import io.nudge.config.Tables;
 import io.nudge.deliver.DeliverService;
+import io.nudge.guards.GuardSettings;
 import io.nudge.scheduling.ScheduleRequest;
 import io.nudge.scheduling.Scheduler;
 import io.nudge.scheduling.aws.EventBridgeScheduler;
@@ -26,8 +27,8 @@ public final class LambdaEnvironment {
     public static final String SCHEDULE_TARGET_ARN = "NUDGE_SCHEDULE_TARGET_ARN";
     /** Read by every function: the tables, and the slot width (evaluate and deliver schedule, schedule-sends releases). */
     public static final List<String> COMMON_ENVIRONMENT = concat(Tables.ENVIRONMENT, List.of(io.nudge.config.SlotWidth.ENV));
-    public static final List<String> DELIVER_ENVIRONMENT = concat(COMMON_ENVIRONMENT,
-            List.of(EMAIL_FROM, SES_CONFIGURATION_SET, SMS_SENDER_ID, SMS_ORIGINATION_NUMBER));
+    public static final List<String> DELIVER_ENVIRONMENT = concat(concat(COMMON_ENVIRONMENT,
+            List.of(EMAIL_FROM, SES_CONFIGURATION_SET, SMS_SENDER_ID, SMS_ORIGINATION_NUMBER)), GuardSettings.ENVIRONMENT);
     public static final List<String> SCHEDULE_SENDS_ENVIRONMENT = concat(COMMON_ENVIRONMENT,
             List.of(SCHEDULE_GROUP, SCHEDULER_ROLE_ARN, SCHEDULE_DLQ_ARN, SCHEDULE_TARGET_ARN));
 
@@ -44,7 +45,7 @@ public final class LambdaEnvironment {
         return services.deliver(
                 new SesEmailSender(AwsClients.sesV2(env), configurationSet),
                 new SnsSmsSender(AwsClients.sns(env), Env.optional(env, SMS_SENDER_ID), Env.optional(env, SMS_ORIGINATION_NUMBER)),
-                from);
+                from, GuardSettings.fromEnvironment(env));
     }
 
     /** EventBridge Scheduler, creating schedules in the stack's group that invoke schedule-sends' live alias. */

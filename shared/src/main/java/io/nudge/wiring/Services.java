@@ -8,6 +8,10 @@ import io.nudge.definitions.DefinitionService;
 import io.nudge.deliver.DeliverService;
 import io.nudge.deliver.Sweep;
 import io.nudge.evaluate.EvaluateService;
+import io.nudge.guards.FrequencyCaps;
+import io.nudge.guards.GuardSettings;
+import io.nudge.guards.RateLimits;
+import io.nudge.guards.SuppressionStore;
 import io.nudge.evaluate.ReentryStore;
 import io.nudge.scheduling.Scheduler;
 import io.nudge.scheduling.SlotService;
@@ -43,6 +47,7 @@ public final class Services {
     private final MessageStore messages;
     private final DefinitionStore definitions;
     private final DeadLetterStore deadLetters;
+    private final SuppressionStore suppressions;
     private final ApiKeys apiKeys;
 
     /** With AWS's 60-second slots. */
@@ -59,12 +64,13 @@ public final class Services {
         this.messages = new MessageStore(dynamo, tables.messages(), slotWidth);
         this.definitions = new DefinitionStore(dynamo, tables.definitions());
         this.deadLetters = new DeadLetterStore(dynamo, tables.deadLetters());
+        this.suppressions = new SuppressionStore(dynamo, tables.suppressions());
         this.apiKeys = new ApiKeys(new ApiKeyStore(dynamo, tables.apiKeys()), clock);
     }
 
     public NudgeApi api() {
         return new NudgeApi(apiKeys, new UserService(users, clock), new EventIngest(events, clock),
-                new DefinitionService(definitions, clock), messages, events, clock);
+                new DefinitionService(definitions, clock), messages, events, suppressions, clock);
     }
 
     public EvaluateService evaluate() {
@@ -76,8 +82,19 @@ public final class Services {
         return new SlotService(new SlotStore(dynamo, tables.slots()), messages, scheduler, clock);
     }
 
+    /** With the guards' defaults (no configuration). */
     public DeliverService deliver(EmailSender email, SmsSender sms, String emailFrom) {
-        return new DeliverService(messages, users, new TemplateCatalog(definitions), email, sms, emailFrom, clock);
+        return deliver(email, sms, emailFrom, GuardSettings.defaults());
+    }
+
+    public DeliverService deliver(EmailSender email, SmsSender sms, String emailFrom, GuardSettings guards) {
+        return new DeliverService(messages, users, new UserService(users, clock), new TemplateCatalog(definitions),
+                new TriggerCatalog(definitions), suppressions, new FrequencyCaps(dynamo, tables.state(), guards.caps()),
+                new RateLimits(dynamo, tables.state(), guards.rates()), guards, email, sms, emailFrom, clock);
+    }
+
+    public SuppressionStore suppressions() {
+        return suppressions;
     }
 
     public Sweep sweep(Duration grace) {

@@ -35,7 +35,16 @@ class NudgeApiTest {
         if (key != null) {
             headers.put("authorization", "Bearer " + key);
         }
-        return api.handle(new ApiRequest(method, path, headers, Map.of(),
+        Map<String, String> query = new HashMap<>();
+        int q = path.indexOf('?');
+        if (q >= 0) {
+            for (String pair : path.substring(q + 1).split("&")) {
+                String[] kv = pair.split("=", 2);
+                query.put(kv[0], kv.length > 1 ? kv[1] : "");
+            }
+            path = path.substring(0, q);
+        }
+        return api.handle(new ApiRequest(method, path, headers, query,
                 Optional.ofNullable(body).map(b -> b.replace('\'', '"').getBytes(StandardCharsets.UTF_8))));
     }
 
@@ -203,5 +212,22 @@ class NudgeApiTest {
         ApiResponse response = call("PUT", "/v1/templates/broken", admin, "{'channel':'email','subject':'Hi','text':'line one\\n{% if x %}unclosed'}");
         assertError(response, 400, "template_syntax", "/text");
         assertThat(json(response).at("/error/message").asText()).contains("line");
+    }
+
+    @Test
+    void suppressions_can_be_added_listed_read_and_removed_by_an_admin() {
+        assertThat(call("PUT", "/v1/suppressions/email/Someone@Example.com", admin, "{'reason':'manual'}").status()).isEqualTo(200);
+        assertThat(call("PUT", "/v1/suppressions/sms/+44%2020%207946%200958", admin, null).status()).isEqualTo(200);
+
+        JsonNode emails = json(call("GET", "/v1/suppressions?channel=email", admin, null));
+        assertThat(emails.at("/suppressions/0/address").asText()).isEqualTo("someone@example.com");
+        assertThat(emails.at("/suppressions/0/reason").asText()).isEqualTo("manual");
+        assertThat(json(call("GET", "/v1/suppressions/sms/+442079460958", admin, null)).get("reason").asText()).isEqualTo("manual");
+        assertError(call("PUT", "/v1/suppressions/fax/x", admin, null), 400, "invalid_field", "channel");
+        assertError(call("PUT", "/v1/suppressions/email/x", admin, "{'reason':'annoyed'}"), 400, "invalid_field", "address");
+        assertThat(call("GET", "/v1/suppressions", ingest, null).status()).isEqualTo(403);
+
+        assertThat(call("DELETE", "/v1/suppressions/email/someone@example.com", admin, null).status()).isEqualTo(204);
+        assertThat(call("GET", "/v1/suppressions/email/someone@example.com", admin, null).status()).isEqualTo(404);
     }
 }

@@ -44,7 +44,7 @@ class CancelRaceTest {
 
     private Message scheduledMessage() {
         Instant now = clock.instant();
-        Message message = new Message("race" + ++ids, "u", "cart", "e" + ids, Channel.EMAIL, Priority.MARKETING, "t",
+        Message message = new Message("race" + ++ids, "u", "cart", "e" + ids, Channel.EMAIL, Priority.TRANSACTIONAL, "t",
                 MessageStatus.SCHEDULED, Optional.of("delay"), (ObjectNode) json("{'event':{}}"), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.of(Instant.parse("2026-11-24T08:00:30Z")), now,
                 List.of(new HistoryEntry(MessageStatus.SCHEDULED, "delay", now)));

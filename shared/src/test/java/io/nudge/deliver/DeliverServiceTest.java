@@ -159,19 +159,23 @@ class DeliverServiceTest {
     }
 
     @Test
-    void a_retryable_refusal_puts_the_message_back_to_ready_and_gives_up_after_a_bound() {
+    void a_provider_that_will_not_take_it_yet_defers_it_with_backoff_and_gives_up_after_a_bound() {
         users.upsert("ada", json("{'email':'ada@example.com'}"));
         senders.answer(new SendOutcome.Retryable("Throttling"));
         String id = messageFor("ada", "signed_up", "{'plan':'pro'}");
 
-        assertThat(deliver.deliver(id)).isInstanceOf(DeliveryResult.Requeued.class);
-        assertThat(services.messages().find(id).orElseThrow().status()).isEqualTo(MessageStatus.READY);
-        for (int i = 1; i < DeliverService.MAX_REQUEUES; i++) {
-            deliver.deliver(id);
+        DeliveryResult first = deliver.deliver(id);
+        assertThat(first).isEqualTo(new DeliveryResult.Deferred("rate_limit", clock.instant().plusSeconds(60)));
+        Message deferred = services.messages().find(id).orElseThrow();
+        assertThat(deferred.status()).isEqualTo(MessageStatus.SCHEDULED);
+        assertThat(deferred.reason()).contains("rate_limit");
+        for (int i = 1; i < DeliverService.MAX_DEFERRALS; i++) {
+            services.messages().releaseNow(id, "due", clock.instant());
+            assertThat(deliver.deliver(id)).isInstanceOf(DeliveryResult.Deferred.class);
         }
+        services.messages().releaseNow(id, "due", clock.instant());
         assertThat(deliver.deliver(id)).isInstanceOf(DeliveryResult.Failed.class);
-        assertThat(services.messages().find(id).orElseThrow().status()).isEqualTo(MessageStatus.FAILED);
-        assertThat(senders.emails).hasSize(DeliverService.MAX_REQUEUES + 1);
+        assertThat(services.messages().find(id).orElseThrow().reason().orElseThrow()).startsWith("provider_unavailable");
     }
 
     @Test
