@@ -121,6 +121,19 @@ public final class MessageStore {
         return apply(id, Set.of(from), update);
     }
 
+    /** Feedback moves a message from any of several statuses (SENT or DELIVERED → BOUNCED, …). */
+    public boolean transitionFrom(String id, Set<MessageStatus> from, MessageStatus to, Optional<String> reason, Instant now) {
+        return apply(id, from, new Update(to, reason, now));
+    }
+
+    /** The message a provider id belongs to (feedback without our tag; SMS receipts), through a keys-only index. */
+    public Optional<Message> findByProviderId(String providerMessageId) {
+        return dynamo.query(QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_BY_PROVIDER_ID)
+                        .keyConditionExpression("providerMessageId = :p")
+                        .expressionAttributeValues(Map.of(":p", s(providerMessageId))).limit(1).build())
+                .items().stream().findFirst().flatMap(key -> find(key.get("id").s()));
+    }
+
     /** SCHEDULED or READY → CANCELLED: loses cleanly (false) once deliver has claimed the message. */
     public boolean cancel(String id, String reason, Instant now) {
         return apply(id, PENDING, new Update(MessageStatus.CANCELLED, Optional.of(reason), now));

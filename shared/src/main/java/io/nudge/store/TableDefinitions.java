@@ -29,6 +29,8 @@ public final class TableDefinitions {
     public static final String MESSAGES_BY_SLOT = "bySlot";
     public static final String MESSAGES_PENDING = "pending";
     public static final String SLOTS_UNFIRED = "unfired";
+    public static final String MESSAGES_BY_PROVIDER_ID = "byProviderId";
+    public static final String USERS_BY_PHONE = "byPhone";
 
     /** Tables whose items expire through the TTL attribute {@code expiresAt}. */
     public static final java.util.function.Function<Tables, List<String>> TTL_TABLES =
@@ -38,19 +40,24 @@ public final class TableDefinitions {
 
     public static List<CreateTableRequest> all(Tables tables) {
         List<CreateTableRequest> all = new ArrayList<>();
-        all.add(simple(tables.users(), "userId").build());
+        all.add(CreateTableRequest.builder().tableName(tables.users())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(hash("userId"))
+                .attributeDefinitions(attr("userId"), attr("phone"))
+                .globalSecondaryIndexes(gsiKeysOnly(USERS_BY_PHONE, "phone")).build());
         all.add(simple(tables.events(), "eventId")
                 .streamSpecification(stream(StreamViewType.NEW_IMAGE)).build());
         all.add(CreateTableRequest.builder().tableName(tables.messages())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .keySchema(hash("id"))
                 .attributeDefinitions(attr("id"), attr("userId"), attr("createdAt"), attr("inFlight"), attr("claimedAt"),
-                        attr("slotKey"), attr("pendingUser"), attr("pendingSort"))
+                        attr("slotKey"), attr("pendingUser"), attr("pendingSort"), attr("providerMessageId"))
                 .globalSecondaryIndexes(
                         gsi(MESSAGES_BY_USER, "userId", "createdAt"),
                         gsi(MESSAGES_IN_FLIGHT, "inFlight", "claimedAt"),
                         gsi(MESSAGES_BY_SLOT, "slotKey", "id"),
-                        gsi(MESSAGES_PENDING, "pendingUser", "pendingSort"))
+                        gsi(MESSAGES_PENDING, "pendingUser", "pendingSort"),
+                        gsiKeysOnly(MESSAGES_BY_PROVIDER_ID, "providerMessageId"))
                 .streamSpecification(stream(StreamViewType.NEW_IMAGE)).build());
         all.add(CreateTableRequest.builder().tableName(tables.definitions())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
@@ -64,6 +71,10 @@ public final class TableDefinitions {
                 .attributeDefinitions(attr("slot"), attr("unfired"))
                 .globalSecondaryIndexes(gsi(SLOTS_UNFIRED, "unfired", "slot")).build());
         all.add(simple(tables.state(), "pk").build());
+        all.add(CreateTableRequest.builder().tableName(tables.stats())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(hash("pk"), range("sk"))
+                .attributeDefinitions(attr("pk"), attr("sk")).build());
         all.add(CreateTableRequest.builder().tableName(tables.suppressions())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .keySchema(hash("channel"), range("address"))
@@ -99,6 +110,12 @@ public final class TableDefinitions {
     private static GlobalSecondaryIndex gsi(String name, String hash, String range) {
         return GlobalSecondaryIndex.builder().indexName(name).keySchema(hash(hash), range(range))
                 .projection(Projection.builder().projectionType(ProjectionType.ALL).build()).build();
+    }
+
+    /** An index that only finds keys: the caller reads the item itself (consistently) afterwards. */
+    private static GlobalSecondaryIndex gsiKeysOnly(String name, String hash) {
+        return GlobalSecondaryIndex.builder().indexName(name).keySchema(hash(hash))
+                .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build()).build();
     }
 
     private static KeySchemaElement hash(String name) {

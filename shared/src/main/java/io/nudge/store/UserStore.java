@@ -35,6 +35,15 @@ public final class UserStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
     }
 
+    /** The users with this E.164 number (inbound SMS: STOP from a phone), through a keys-only index. */
+    public java.util.List<String> idsByPhone(String phone) {
+        return dynamo.queryPaginator(software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder().tableName(table)
+                        .indexName(TableDefinitions.USERS_BY_PHONE)
+                        .keyConditionExpression("phone = :p")
+                        .expressionAttributeValues(Map.of(":p", s(phone))).build())
+                .items().stream().map(item -> item.get("userId").s()).toList();
+    }
+
     /** Writes {@code profile} with revision+1 if the stored revision is still {@code profile.revision()}. */
     public boolean putIfRevision(UserProfile profile) {
         Map<String, AttributeValue> item = toItem(profile, profile.revision() + 1);
