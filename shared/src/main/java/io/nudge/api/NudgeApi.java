@@ -10,6 +10,10 @@ import io.nudge.guards.Suppression;
 import io.nudge.guards.SuppressionReason;
 import io.nudge.guards.SuppressionStore;
 import io.nudge.ingest.EventIngest;
+import io.nudge.stats.StatsReport;
+import io.nudge.stats.StatsStore;
+import io.nudge.stats.Subject;
+import java.time.LocalDate;
 import io.nudge.model.Channel;
 import io.nudge.ingest.IngestResult;
 import io.nudge.json.Json;
@@ -53,11 +57,12 @@ public final class NudgeApi {
     private final MessageStore messages;
     private final EventStore events;
     private final SuppressionStore suppressions;
+    private final StatsStore stats;
     private final Clock clock;
     private final List<Route> routes;
 
     public NudgeApi(ApiKeys keys, UserService users, EventIngest ingest, DefinitionService definitions,
-            MessageStore messages, EventStore events, SuppressionStore suppressions, Clock clock) {
+            MessageStore messages, EventStore events, SuppressionStore suppressions, StatsStore stats, Clock clock) {
         this.keys = keys;
         this.users = users;
         this.ingest = ingest;
@@ -65,6 +70,7 @@ public final class NudgeApi {
         this.messages = messages;
         this.events = events;
         this.suppressions = suppressions;
+        this.stats = stats;
         this.clock = clock;
         this.routes = List.of(
                 Route.of("POST", "/v1/keys", Scope.ADMIN, this::createKey),
@@ -85,6 +91,7 @@ public final class NudgeApi {
                 Route.of("GET", "/v1/triggers/{id}", Scope.ADMIN, (r, p) -> get(DefinitionStore.TRIGGER, p.get("id"))),
                 Route.of("DELETE", "/v1/triggers/{id}", Scope.ADMIN,
                         (r, p) -> deleted(definitions.deleteTrigger(adminId(p.get("id"))), "trigger")),
+                Route.of("GET", "/v1/stats/triggers/{id}", Scope.ADMIN, this::triggerStats),
                 Route.of("GET", "/v1/suppressions", Scope.ADMIN, this::listSuppressions),
                 Route.of("PUT", "/v1/suppressions/{channel}/{address}", Scope.ADMIN, this::putSuppression),
                 Route.of("GET", "/v1/suppressions/{channel}/{address}", Scope.ADMIN, this::getSuppression),
@@ -301,6 +308,30 @@ public final class NudgeApi {
             throw InvalidInputException.invalid("id", "ids are 1-64 characters of A-Z, a-z, 0-9, _ and -");
         }
         return id;
+    }
+
+    // --- stats
+
+    private ApiResponse triggerStats(ApiRequest request, Map<String, String> params) {
+        Subject subject = Subject.trigger(adminId(params.get("id")));
+        LocalDate from = day(request, "from");
+        LocalDate to = day(request, "to");
+        if (from != null && to != null && from.isAfter(to)) {
+            throw InvalidInputException.invalid("from", "from must not be after to");
+        }
+        return ApiResponse.json(200, StatsReport.build(subject, from, to, stats.read(subject, from, to)));
+    }
+
+    private static LocalDate day(ApiRequest request, String name) {
+        String value = request.query().get(name);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw InvalidInputException.invalid(name, name + " must be a date YYYY-MM-DD");
+        }
     }
 
     // --- suppressions

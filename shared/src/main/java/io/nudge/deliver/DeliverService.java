@@ -21,6 +21,9 @@ import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
 import io.nudge.model.Priority;
 import io.nudge.model.UserProfile;
+import io.nudge.stats.Counter;
+import io.nudge.stats.StatsStore;
+import io.nudge.stats.Subject;
 import io.nudge.store.MessageStore;
 import io.nudge.store.UserStore;
 import io.nudge.template.CompiledTemplate;
@@ -56,6 +59,7 @@ public final class DeliverService {
     private final FrequencyCaps caps;
     private final RateLimits rates;
     private final GuardSettings settings;
+    private final StatsStore stats;
     private final EmailSender email;
     private final SmsSender sms;
     private final String emailFrom;
@@ -63,7 +67,7 @@ public final class DeliverService {
 
     public DeliverService(MessageStore messages, UserStore users, UserService userService, TemplateCatalog templates,
             TriggerCatalog triggers, SuppressionStore suppressions, FrequencyCaps caps, RateLimits rates, GuardSettings settings,
-            EmailSender email, SmsSender sms, String emailFrom, Clock clock) {
+            StatsStore stats, EmailSender email, SmsSender sms, String emailFrom, Clock clock) {
         this.messages = messages;
         this.users = users;
         this.userService = userService;
@@ -73,6 +77,7 @@ public final class DeliverService {
         this.caps = caps;
         this.rates = rates;
         this.settings = settings;
+        this.stats = stats;
         this.email = email;
         this.sms = sms;
         this.emailFrom = emailFrom;
@@ -152,8 +157,10 @@ public final class DeliverService {
         };
         return switch (outcome) {
             case SendOutcome.Accepted a -> {
-                messages.transition(message.id(), MessageStatus.SENDING, MessageStatus.SENT, Optional.empty(),
-                        Optional.of(a.providerMessageId()), clock.instant());
+                if (messages.transition(message.id(), MessageStatus.SENDING, MessageStatus.SENT, Optional.empty(),
+                        Optional.of(a.providerMessageId()), clock.instant())) {
+                    count(message, Counter.SENT.wire());
+                }
                 yield new DeliveryResult.Sent(a.providerMessageId());
             }
             case SendOutcome.Rejected r -> refused(message, address.get(), r.reason());
@@ -211,8 +218,14 @@ public final class DeliverService {
     }
 
     private DeliveryResult defer(Message message, String reason, Instant dueAt) {
-        messages.reschedule(message, dueAt, reason, clock.instant());
+        if (messages.reschedule(message, dueAt, reason, clock.instant())) {
+            count(message, Counter.DEFERRED.wire());
+        }
         return new DeliveryResult.Deferred(reason, dueAt);
+    }
+
+    private void count(Message message, String counter) {
+        stats.increment(Subject.trigger(message.triggerId()), message.channel(), clock.instant(), counter);
     }
 
     private DeliveryResult finish(Message message, MessageStatus status, DeliveryResult result) {
@@ -222,7 +235,13 @@ public final class DeliverService {
             case DeliveryResult.Unknown u -> u.reason();
             default -> null;
         };
-        messages.transition(message.id(), MessageStatus.SENDING, status, Optional.ofNullable(reason), Optional.empty(), clock.instant());
+        if (messages.transition(message.id(), MessageStatus.SENDING, status, Optional.ofNullable(reason), Optional.empty(), clock.instant())) {
+            count(message, switch (result) {
+                case DeliveryResult.Suppressed sup -> Counter.suppressed(sup.reason());
+                case DeliveryResult.Unknown u -> Counter.UNKNOWN.wire();
+                default -> Counter.FAILED.wire();
+            });
+        }
         return result;
     }
 

@@ -2,6 +2,9 @@ package io.nudge.deliver;
 
 import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
+import io.nudge.stats.Counter;
+import io.nudge.stats.StatsStore;
+import io.nudge.stats.Subject;
 import io.nudge.store.MessageStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,11 +16,13 @@ import java.util.Optional;
  */
 public final class Sweep {
     private final MessageStore messages;
+    private final StatsStore stats;
     private final Clock clock;
     private final Duration grace;
 
-    public Sweep(MessageStore messages, Clock clock, Duration grace) {
+    public Sweep(MessageStore messages, StatsStore stats, Clock clock, Duration grace) {
         this.messages = messages;
+        this.stats = stats;
         this.clock = clock;
         this.grace = grace;
     }
@@ -38,6 +43,7 @@ public final class Sweep {
                 }
             } else if (messages.transition(message.id(), MessageStatus.SENDING, MessageStatus.UNKNOWN,
                     Optional.of("sweep: provider call outcome unknown"), Optional.empty(), clock.instant())) {
+                stats.increment(Subject.trigger(message.triggerId()), message.channel(), clock.instant(), Counter.UNKNOWN);
                 unknown++;
             }
         }

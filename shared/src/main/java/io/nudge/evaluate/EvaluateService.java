@@ -10,6 +10,9 @@ import io.nudge.model.HistoryEntry;
 import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
 import io.nudge.model.UserProfile;
+import io.nudge.stats.Counter;
+import io.nudge.stats.StatsStore;
+import io.nudge.stats.Subject;
 import io.nudge.store.EventStore;
 import io.nudge.store.MessageStore;
 import io.nudge.store.UserStore;
@@ -36,15 +39,17 @@ public final class EvaluateService {
     private final MessageStore messages;
     private final EventStore events;
     private final ReentryStore reentry;
+    private final StatsStore stats;
     private final Clock clock;
 
     public EvaluateService(TriggerCatalog triggers, UserStore users, MessageStore messages, EventStore events,
-            ReentryStore reentry, Clock clock) {
+            ReentryStore reentry, StatsStore stats, Clock clock) {
         this.triggers = triggers;
         this.users = users;
         this.messages = messages;
         this.events = events;
         this.reentry = reentry;
+        this.stats = stats;
         this.clock = clock;
     }
 
@@ -112,7 +117,9 @@ public final class EvaluateService {
     private Evaluation.Decision cancel(TriggerDefinition trigger, Message pending, String reason) {
         Instant now = clock.instant();
         boolean won = messages.cancel(pending.id(), reason, now);
-        if (!won) {
+        if (won) {
+            stats.increment(Subject.trigger(trigger.id()), pending.channel(), now, Counter.CANCELLED);
+        } else {
             messages.find(pending.id()).ifPresent(current -> {
                 if (current.status() == MessageStatus.SENDING) {
                     messages.note(pending.id(), MessageStatus.SENDING, "cancel_too_late: " + reason, now);
@@ -166,6 +173,12 @@ public final class EvaluateService {
                 scheduled ? Optional.of(due) : Optional.empty(), now,
                 List.of(new HistoryEntry(status, reason, now)));
         boolean created = messages.createIfAbsent(message);
+        if (created) {
+            stats.increment(Subject.trigger(trigger.id()), trigger.channel(), now, Counter.TRIGGERED);
+            if (scheduled) {
+                stats.increment(Subject.trigger(trigger.id()), trigger.channel(), now, Counter.SCHEDULED);
+            }
+        }
         return scheduled ? new Evaluation.Scheduled(trigger.id(), messageId, due, created)
                 : new Evaluation.Matched(trigger.id(), messageId, created);
     }

@@ -14,6 +14,7 @@ import io.nudge.guards.RateLimits;
 import io.nudge.guards.SuppressionStore;
 import io.nudge.evaluate.ReentryStore;
 import io.nudge.scheduling.Scheduler;
+import io.nudge.stats.StatsStore;
 import io.nudge.scheduling.SlotService;
 import io.nudge.scheduling.SlotStore;
 import io.nudge.ingest.EventIngest;
@@ -48,6 +49,7 @@ public final class Services {
     private final DefinitionStore definitions;
     private final DeadLetterStore deadLetters;
     private final SuppressionStore suppressions;
+    private final StatsStore stats;
     private final ApiKeys apiKeys;
 
     /** With AWS's 60-second slots. */
@@ -65,17 +67,18 @@ public final class Services {
         this.definitions = new DefinitionStore(dynamo, tables.definitions());
         this.deadLetters = new DeadLetterStore(dynamo, tables.deadLetters());
         this.suppressions = new SuppressionStore(dynamo, tables.suppressions());
+        this.stats = new StatsStore(dynamo, tables.stats());
         this.apiKeys = new ApiKeys(new ApiKeyStore(dynamo, tables.apiKeys()), clock);
     }
 
     public NudgeApi api() {
         return new NudgeApi(apiKeys, new UserService(users, clock), new EventIngest(events, clock),
-                new DefinitionService(definitions, clock), messages, events, suppressions, clock);
+                new DefinitionService(definitions, clock), messages, events, suppressions, stats, clock);
     }
 
     public EvaluateService evaluate() {
         return new EvaluateService(new TriggerCatalog(definitions), users, messages, events,
-                new ReentryStore(dynamo, tables.state()), clock);
+                new ReentryStore(dynamo, tables.state()), stats, clock);
     }
 
     public SlotService slots(Scheduler scheduler) {
@@ -90,7 +93,11 @@ public final class Services {
     public DeliverService deliver(EmailSender email, SmsSender sms, String emailFrom, GuardSettings guards) {
         return new DeliverService(messages, users, new UserService(users, clock), new TemplateCatalog(definitions),
                 new TriggerCatalog(definitions), suppressions, new FrequencyCaps(dynamo, tables.state(), guards.caps()),
-                new RateLimits(dynamo, tables.state(), guards.rates()), guards, email, sms, emailFrom, clock);
+                new RateLimits(dynamo, tables.state(), guards.rates()), guards, stats, email, sms, emailFrom, clock);
+    }
+
+    public StatsStore stats() {
+        return stats;
     }
 
     public SuppressionStore suppressions() {
@@ -98,7 +105,7 @@ public final class Services {
     }
 
     public Sweep sweep(Duration grace) {
-        return new Sweep(messages, clock, grace);
+        return new Sweep(messages, stats, clock, grace);
     }
 
     public StreamBatch streamBatch(String source) {

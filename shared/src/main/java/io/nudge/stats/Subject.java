@@ -1,0 +1,21 @@
+package io.nudge.stats;
+
+import java.util.Objects;
+
+/** What counters belong to: a trigger or a campaign. */
+public record Subject(Kind kind, String id) {
+    public enum Kind { TRIGGER, CAMPAIGN }
+
+    public Subject {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(id, "id");
+    }
+
+    public static Subject trigger(String id) {
+        return new Subject(Kind.TRIGGER, id);
+    }
+
+    String key() {
+        return kind.name().toLowerCase(java.util.Locale.ROOT) + "#" + id;
+    }
+}
