@@ -93,6 +93,8 @@ public final class DeliverService {
                 yield new DeliveryResult.Sent(a.providerMessageId());
             }
             case SendOutcome.Rejected r -> finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("provider_rejected: " + shorten(r.reason())));
+            // Stopgap from the channels branch so the module compiles; no push is sent here yet. Replace when wiring push.
+            case SendOutcome.EndpointDisabled d -> finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("endpoint_disabled: " + shorten(d.reason())));
             case SendOutcome.Unknown u -> finish(message, MessageStatus.UNKNOWN, new DeliveryResult.Unknown("provider_outcome_unknown: " + shorten(u.reason())));
             case SendOutcome.Retryable r -> requeue(message, r.reason());
         };
