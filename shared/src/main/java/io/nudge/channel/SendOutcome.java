@@ -26,6 +26,16 @@ public sealed interface SendOutcome {
         }
     }
 
+    /**
+     * The push endpoint is disabled or no longer exists (the app was uninstalled, the token expired): this message
+     * failed, and the caller removes the token from the user so later messages do not try it again.
+     */
+    record EndpointDisabled(String reason) implements SendOutcome {
+        public EndpointDisabled {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
     /** The request may or may not have reached the provider (timeout, connection lost): never resent. */
     record Unknown(String reason) implements SendOutcome {
         public Unknown {

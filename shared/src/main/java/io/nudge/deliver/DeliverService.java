@@ -164,6 +164,7 @@ public final class DeliverService {
                 yield new DeliveryResult.Sent(a.providerMessageId());
             }
             case SendOutcome.Rejected r -> refused(message, address.get(), r.reason());
+            case SendOutcome.EndpointDisabled d -> finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("endpoint_disabled: " + shorten(d.reason())));
             case SendOutcome.Unknown u -> finish(message, MessageStatus.UNKNOWN, new DeliveryResult.Unknown("provider_outcome_unknown: " + shorten(u.reason())));
             case SendOutcome.Retryable r -> notTaken(message, marketing, r.reason());
         };

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.nudge.channel.PushPlatform;
 import io.nudge.channel.SendOutcome;
 import io.nudge.json.Json;
 import io.nudge.model.Priority;
@@ -210,6 +211,60 @@ class AwsSendersWireTest {
             assertThat(outcome).isEqualTo(new SendOutcome.Rejected(
                     "Invalid parameter: PhoneNumber Reason: <recipient> is not valid to publish to"));
         }
+    }
+
+    @Test
+    void sns_receives_a_json_structured_push_publish_to_the_endpoint_without_attributes() throws IOException {
+        wire.stubFor(post(urlEqualTo("/"))
+                .withRequestBody(containing("Action=Publish"))
+                .willReturn(aResponse().withStatus(200)
+                        .withHeader("Content-Type", "text/xml")
+                        .withBody("""
+                                <PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">
+                                  <PublishResult><MessageId>6b1c2d3e-push-wire-0001</MessageId></PublishResult>
+                                  <ResponseMetadata><RequestId>a187a3c1-376f-11df-8963-01868b7c937a</RequestId></ResponseMetadata>
+                                </PublishResponse>""")));
+
+        try (SnsClient client = sns(wireEndpoint())) {
+            SendOutcome outcome = new SnsPushSender(client).send(SnsPushSenderTest.push(PushPlatform.FCM));
+
+            assertThat(outcome).isEqualTo(new SendOutcome.Accepted("6b1c2d3e-push-wire-0001"));
+        }
+        List<LoggedRequest> requests = wire.findAll(postRequestedFor(urlEqualTo("/")));
+        assertThat(requests).hasSize(1);
+        Map<String, String> form = form(requests.getFirst().getBodyAsString());
+        assertThat(form).containsOnlyKeys("Action", "Version", "TargetArn", "MessageStructure", "Message");
+        assertThat(form).containsEntry("Action", "Publish")
+                .containsEntry("Version", "2010-03-31")
+                .containsEntry("TargetArn", SnsPushSenderTest.ENDPOINT)
+                .containsEntry("MessageStructure", "json");
+        JsonNode message = Json.parse(form.get("Message"));
+        assertThat(message.path("default").asText()).isEqualTo("Your cart misses you");
+        assertThat(Json.parse(message.path("GCM").asText())).isEqualTo(Json.parse("""
+                {"fcmV1Message":{"message":{"notification":{"title":"Still thinking?","body":"Your cart misses you"},
+                 "data":{"cartId":"c-42"}}}}"""));
+    }
+
+    @Test
+    void sns_already_exists_answer_for_a_token_gives_back_the_existing_endpoint() {
+        String existing = "arn:aws:sns:us-east-1:123456789012:endpoint/GCM/nudge-android/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+        wire.stubFor(post(urlEqualTo("/"))
+                .withRequestBody(containing("Action=CreatePlatformEndpoint"))
+                .willReturn(aResponse().withStatus(400)
+                        .withHeader("Content-Type", "text/xml")
+                        .withBody(snsError("InvalidParameter", "Invalid parameter: Token Reason: Endpoint " + existing
+                                + " already exists with the same Token, but different attributes."))));
+
+        try (SnsClient client = sns(wireEndpoint())) {
+            String arn = new SnsPushEndpoints(client, Map.of(PushPlatform.FCM, SnsPushEndpointsTest.FCM_APP))
+                    .register(PushPlatform.FCM, SnsPushEndpointsTest.TOKEN, "user-43");
+
+            assertThat(arn).isEqualTo(existing);
+        }
+        Map<String, String> form = form(wire.findAll(postRequestedFor(urlEqualTo("/"))).getFirst().getBodyAsString());
+        assertThat(form).containsEntry("PlatformApplicationArn", SnsPushEndpointsTest.FCM_APP)
+                .containsEntry("Token", SnsPushEndpointsTest.TOKEN)
+                .containsEntry("CustomUserData", "user-43");
     }
 
     static String snsError(String code, String message) {
