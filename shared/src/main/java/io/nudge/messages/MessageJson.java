@@ -23,6 +23,9 @@ public final class MessageJson {
         message.to().ifPresent(v -> json.put("to", v));
         message.subject().ifPresent(v -> json.put("subject", v));
         message.providerMessageId().ifPresent(v -> json.put("providerMessageId", v));
+        if (message.status() == io.nudge.model.MessageStatus.SCHEDULED) {
+            message.dueAt().ifPresent(due -> json.put("dueAt", Times.format(due)));
+        }
         json.put("createdAt", Times.format(message.createdAt()));
         ArrayNode history = json.putArray("history");
         for (HistoryEntry entry : message.history()) {
