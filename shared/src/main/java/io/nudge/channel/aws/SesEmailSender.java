@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.sesv2.model.EmailContent;
 import software.amazon.awssdk.services.sesv2.model.LimitExceededException;
 import software.amazon.awssdk.services.sesv2.model.MailFromDomainNotVerifiedException;
 import software.amazon.awssdk.services.sesv2.model.Message;
+import software.amazon.awssdk.services.sesv2.model.MessageHeader;
 import software.amazon.awssdk.services.sesv2.model.MessageRejectedException;
 import software.amazon.awssdk.services.sesv2.model.MessageTag;
 import software.amazon.awssdk.services.sesv2.model.NotFoundException;
@@ -32,6 +33,10 @@ import software.amazon.awssdk.services.sesv2.model.TooManyRequestsException;
 public final class SesEmailSender implements EmailSender {
     public static final String MESSAGE_ID_TAG = "nudge_message_id";
     public static final String TRIGGER_ID_TAG = "nudge_trigger_id";
+    static final String LIST_UNSUBSCRIBE = "List-Unsubscribe";
+    static final String LIST_UNSUBSCRIBE_POST = "List-Unsubscribe-Post";
+    // RFC 8058: the mailbox provider POSTs this body to the URL, so one click unsubscribes without a landing page.
+    static final String ONE_CLICK = "List-Unsubscribe=One-Click";
     static final String CHARSET = "UTF-8";
     private static final String PROVIDER = "SES";
     private static final int MAX_TAG_VALUE_LENGTH = 256;
@@ -81,12 +86,14 @@ public final class SesEmailSender implements EmailSender {
         Body.Builder body = Body.builder();
         email.html().ifPresent(html -> body.html(utf8(html)));
         email.text().ifPresent(text -> body.text(utf8(text)));
+        Message.Builder simple = Message.builder().subject(utf8(email.subject())).body(body.build());
+        email.unsubscribeUrl().ifPresent(url -> simple.headers(
+                MessageHeader.builder().name(LIST_UNSUBSCRIBE).value("<" + url + ">").build(),
+                MessageHeader.builder().name(LIST_UNSUBSCRIBE_POST).value(ONE_CLICK).build()));
         return SendEmailRequest.builder()
                 .fromEmailAddress(email.from())
                 .destination(Destination.builder().toAddresses(email.to()).build())
-                .content(EmailContent.builder()
-                        .simple(Message.builder().subject(utf8(email.subject())).body(body.build()).build())
-                        .build())
+                .content(EmailContent.builder().simple(simple.build()).build())
                 .configurationSetName(configurationSetName)
                 .emailTags(tags(email))
                 .build();

@@ -40,6 +40,11 @@ final class MimeEmail {
         header(out, "X-Nudge-Message-Id", oneLine(email.messageId()));
         header(out, "X-Nudge-Trigger-Id", oneLine(email.triggerId()));
         header(out, "X-Nudge-Priority", email.priority().wire());
+        // The same two headers SesEmailSender asks SES to add, so the outbox shows what a mailbox provider sees.
+        email.unsubscribeUrl().ifPresent(url -> {
+            header(out, "List-Unsubscribe", "<" + oneLine(url) + ">");
+            header(out, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        });
         if (email.text().isPresent() && email.html().isPresent()) {
             String boundary = boundary(providerId);
             // Folded: with a long provider id the line would pass 78 characters.

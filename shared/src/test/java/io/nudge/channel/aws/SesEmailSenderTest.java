@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.sesv2.model.InternalServiceErrorException
 import software.amazon.awssdk.services.sesv2.model.LimitExceededException;
 import software.amazon.awssdk.services.sesv2.model.MailFromDomainNotVerifiedException;
 import software.amazon.awssdk.services.sesv2.model.Message;
+import software.amazon.awssdk.services.sesv2.model.MessageHeader;
 import software.amazon.awssdk.services.sesv2.model.MessageRejectedException;
 import software.amazon.awssdk.services.sesv2.model.MessageTag;
 import software.amazon.awssdk.services.sesv2.model.NotFoundException;
@@ -89,6 +90,36 @@ class SesEmailSenderTest {
                 .emailTags(MessageTag.builder().name("nudge_message_id").value(MESSAGE_ID).build(),
                         MessageTag.builder().name("nudge_trigger_id").value("welcome_series-1").build())
                 .build());
+    }
+
+    static final String UNSUBSCRIBE = "https://nudge.example/v1/unsubscribe?token=v1.k2.dXNlci00MgBlbWFpbA.sig-_9";
+
+    @Test
+    void an_email_with_an_unsubscribe_url_carries_one_click_list_unsubscribe_headers() {
+        sender.send(new EmailMessage(MESSAGE_ID, "welcome_series-1", "Nudge <hello@nudge.example>", TO, "Grüße, Ada",
+                Optional.empty(), Optional.of("Hallo Ada"), Priority.MARKETING, Optional.of(UNSUBSCRIBE)));
+
+        assertThat(ses.requests).containsExactly(SendEmailRequest.builder()
+                .fromEmailAddress("Nudge <hello@nudge.example>")
+                .destination(Destination.builder().toAddresses(TO).build())
+                .content(EmailContent.builder().simple(Message.builder()
+                        .subject(utf8("Grüße, Ada"))
+                        .body(Body.builder().text(utf8("Hallo Ada")).build())
+                        .headers(MessageHeader.builder().name("List-Unsubscribe").value("<" + UNSUBSCRIBE + ">").build(),
+                                MessageHeader.builder().name("List-Unsubscribe-Post").value("List-Unsubscribe=One-Click").build())
+                        .build()).build())
+                .configurationSetName("nudge-events")
+                .emailTags(MessageTag.builder().name("nudge_message_id").value(MESSAGE_ID).build(),
+                        MessageTag.builder().name("nudge_trigger_id").value("welcome_series-1").build())
+                .build());
+    }
+
+    @Test
+    void an_email_without_an_unsubscribe_url_has_no_custom_headers() {
+        sender.send(both());
+
+        assertThat(both().unsubscribeUrl()).isEmpty();
+        assertThat(ses.requests.getFirst().content().simple().hasHeaders()).isFalse();
     }
 
     @Test

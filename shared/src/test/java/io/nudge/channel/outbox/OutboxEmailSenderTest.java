@@ -75,6 +75,28 @@ class OutboxEmailSenderTest {
     }
 
     @Test
+    void an_unsubscribe_url_is_written_as_one_click_list_unsubscribe_headers() throws IOException {
+        String url = "https://nudge.example/v1/unsubscribe?token=v1.k2.dXNlci00MgBlbWFpbA.sig-_9";
+        sender().send(new EmailMessage(MESSAGE_ID, "cart-reminder", "Nudge <hello@nudge.example>", "ada@example.org",
+                "Your cart", Optional.of(HTML), Optional.of(TEXT), Priority.MARKETING, Optional.of(url)));
+
+        ParsedMail mail = ParsedMail.parse(written());
+        assertThat(mail.raw("List-Unsubscribe")).isEqualTo("<" + url + ">");
+        assertThat(mail.raw("List-Unsubscribe-Post")).isEqualTo("List-Unsubscribe=One-Click");
+        assertThat(written()).contains("\r\nList-Unsubscribe: <" + url + ">\r\n"
+                + "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
+    }
+
+    @Test
+    void without_an_unsubscribe_url_there_are_no_list_headers() throws IOException {
+        sender().send(email("Your cart", Optional.of(HTML), Optional.of(TEXT)));
+
+        ParsedMail mail = ParsedMail.parse(written());
+        assertThat(mail.raw("List-Unsubscribe")).isNull();
+        assertThat(mail.raw("List-Unsubscribe-Post")).isNull();
+    }
+
+    @Test
     void a_non_ascii_subject_is_written_as_encoded_words_that_decode_to_the_original() throws IOException {
         String subject = "Grüße aus Zürich — dein Warenkorb wartet 🛒 auf dich, Ada! Nur heute: 20 % Rabatt";
         sender().send(email(subject, Optional.of(HTML), Optional.of(TEXT)));
