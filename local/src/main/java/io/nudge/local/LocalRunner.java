@@ -14,6 +14,9 @@ import io.nudge.functions.evaluate.EvaluateTriggersHandler;
 import io.nudge.functions.ingest.IngestApiHandler;
 import io.nudge.functions.schedule.ScheduleSendsHandler;
 import io.nudge.scheduling.ScheduleRequest;
+import io.nudge.unsubscribe.KeyRing;
+import io.nudge.unsubscribe.UnsubscribeLinks;
+import io.nudge.unsubscribe.UnsubscribeTokens;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import io.nudge.keys.ApiKeys;
@@ -84,7 +87,9 @@ public final class LocalRunner implements AutoCloseable {
         DynamoDbStreamsClient streams = AwsClients.dynamoDbStreamsAt(dynamoServer.endpoint());
         Tables tables = Tables.withPrefix(TABLE_PREFIX);
         TableDefinitions.createMissing(dynamo, tables);
-        Services services = new Services(dynamo, tables, options.clock(), SLOT_WIDTH);
+        AtomicReference<String> baseUrl = new AtomicReference<>(System.getenv().getOrDefault(UnsubscribeLinks.BASE_URL, ""));
+        Services services = new Services(dynamo, tables, options.clock(), SLOT_WIDTH,
+                new UnsubscribeLinks(new UnsubscribeTokens(unsubscribeKeys(data)), baseUrl::get));
 
         Optional<String> generatedKey = ensureAdminKey(services.apiKeys(), options, data);
         if (options.configDir().isPresent()) {
@@ -136,6 +141,9 @@ public final class LocalRunner implements AutoCloseable {
 
         scheduler.start();
         LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(), new IngestApiHandler(services.api()));
+        if (baseUrl.get().isEmpty()) {
+            baseUrl.set("http://" + options.host() + ":" + http.port());
+        }
         return new LocalRunner(dynamoServer, dynamo, streams, pollers, threads, timers, scheduler, http, outbox, generatedKey, services);
     }
 
@@ -145,6 +153,28 @@ public final class LocalRunner implements AutoCloseable {
                 && record.dynamodb().hasNewImage()
                 && record.dynamodb().newImage().containsKey("status")
                 && status.equals(record.dynamodb().newImage().get("status").s());
+    }
+
+    /**
+     * The unsubscribe-link signing keys: NUDGE_UNSUBSCRIBE_KEYS when set, else a key generated on the first start and
+     * kept in the data folder, so links in mail already sent keep working after a restart.
+     */
+    private static KeyRing unsubscribeKeys(Path data) throws IOException {
+        if (System.getenv(KeyRing.VARIABLE) != null && !System.getenv(KeyRing.VARIABLE).isBlank()) {
+            return KeyRing.fromEnvironment(System.getenv());
+        }
+        Path file = data.resolve("unsubscribe-keys");
+        if (!Files.exists(file)) {
+            KeyRing fresh = UnsubscribeLinks.randomKeys();
+            String encoded = "local:" + java.util.Base64.getEncoder().encodeToString(fresh.keys().get("local"));
+            Files.writeString(file, encoded + "\n");
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // the folder's own permissions apply
+            }
+        }
+        return KeyRing.parse(Files.readString(file).strip());
     }
 
     /**

@@ -112,6 +112,26 @@ class GuardsIT {
         assertThat(deferred.get("reason").asText()).isEqualTo("quiet_hours");
     }
 
+    @Test
+    void a_one_click_unsubscribe_stops_the_next_marketing_email() throws Exception {
+        call("PUT", "/v1/users/leo", "{'email':'leo@example.com'}");
+        JsonNode first = outcome("leo", "news");
+        String mail = java.nio.file.Files.readString(runner.outbox().resolve(first.get("id").asText() + ".eml"));
+        java.util.regex.Matcher header = java.util.regex.Pattern.compile("List-Unsubscribe: <([^>]+)>").matcher(mail.replace("\r\n ", ""));
+        assertThat(header.find()).as(mail).isTrue();
+        assertThat(mail).contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+
+        // what a mailbox provider does for RFC 8058: POST, no credentials, whatever the Content-Type
+        HttpResponse<String> oneClick = http.send(HttpRequest.newBuilder(URI.create(header.group(1)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(oneClick.statusCode()).isEqualTo(200);
+
+        JsonNode next = outcome("leo", "news");
+        assertThat(next.get("status").asText()).isEqualTo("SUPPRESSED");
+        assertThat(next.get("reason").asText()).isEqualTo("no_consent");
+    }
+
     private static ZoneId nightZone() {
         for (String id : ZoneId.getAvailableZoneIds().stream().sorted().toList()) {
             if (!id.startsWith("Etc/")) {

@@ -10,6 +10,9 @@ import io.nudge.guards.Suppression;
 import io.nudge.guards.SuppressionReason;
 import io.nudge.guards.SuppressionStore;
 import io.nudge.ingest.EventIngest;
+import io.nudge.model.ConsentStatus;
+import io.nudge.unsubscribe.Subscription;
+import io.nudge.unsubscribe.UnsubscribeTokens;
 import io.nudge.stats.StatsReport;
 import io.nudge.stats.StatsStore;
 import io.nudge.stats.Subject;
@@ -58,11 +61,13 @@ public final class NudgeApi {
     private final EventStore events;
     private final SuppressionStore suppressions;
     private final StatsStore stats;
+    private final UnsubscribeTokens unsubscribeTokens;
     private final Clock clock;
     private final List<Route> routes;
 
     public NudgeApi(ApiKeys keys, UserService users, EventIngest ingest, DefinitionService definitions,
-            MessageStore messages, EventStore events, SuppressionStore suppressions, StatsStore stats, Clock clock) {
+            MessageStore messages, EventStore events, SuppressionStore suppressions, StatsStore stats,
+            UnsubscribeTokens unsubscribeTokens, Clock clock) {
         this.keys = keys;
         this.users = users;
         this.ingest = ingest;
@@ -71,6 +76,7 @@ public final class NudgeApi {
         this.events = events;
         this.suppressions = suppressions;
         this.stats = stats;
+        this.unsubscribeTokens = unsubscribeTokens;
         this.clock = clock;
         this.routes = List.of(
                 Route.of("POST", "/v1/keys", Scope.ADMIN, this::createKey),
@@ -125,6 +131,9 @@ public final class NudgeApi {
             return request.method().equals("GET") || request.method().equals("HEAD")
                     ? ApiResponse.json(200, Json.object().put("status", "ok"))
                     : ApiResponse.error(405, "method_not_allowed", "use GET /health", null).withHeader("allow", "GET");
+        }
+        if (segments.size() == 2 && segments.get(0).equals("v1") && segments.get(1).equals("unsubscribe")) {
+            return unsubscribe(request);
         }
         List<Route> candidates = new ArrayList<>();
         Map<String, String> params = null;
@@ -308,6 +317,39 @@ public final class NudgeApi {
             throw InvalidInputException.invalid("id", "ids are 1-64 characters of A-Z, a-z, 0-9, _ and -");
         }
         return id;
+    }
+
+    // --- unsubscribe (no key: the signed token is the authority)
+
+    /**
+     * GET shows a confirmation page and changes nothing (mail scanners follow links); POST — the RFC 8058 one-click
+     * request from the mailbox provider, or the page's button — withdraws the channel's consent.
+     */
+    private ApiResponse unsubscribe(ApiRequest request) {
+        String token = request.query().getOrDefault("token", "");
+        Optional<Subscription> subscription = unsubscribeTokens.verify(token);
+        if (subscription.isEmpty()) {
+            return ApiResponse.error(400, "invalid_token", "this unsubscribe link is not valid", "token");
+        }
+        String channel = subscription.get().channel().wire();
+        if (request.method().equals("POST")) {
+            users.setConsent(subscription.get().userId(), subscription.get().channel(), ConsentStatus.OPTED_OUT, "unsubscribe");
+            return page(200, "You are unsubscribed", "You will no longer receive marketing " + channel + " from us.", null);
+        }
+        if (request.method().equals("GET") || request.method().equals("HEAD")) {
+            return page(200, "Unsubscribe?", "Stop marketing " + channel + " to you? Messages you ask for (receipts, password resets) still arrive.",
+                    "token=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return ApiResponse.error(405, "method_not_allowed", "use GET or POST", null).withHeader("allow", "GET, POST");
+    }
+
+    private static ApiResponse page(int status, String title, String text, String formQuery) {
+        String form = formQuery == null ? "" : "<form method=\"post\" action=\"/v1/unsubscribe?" + formQuery + "\">"
+                + "<button type=\"submit\">Unsubscribe</button></form>";
+        String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
+                + "<title>" + title + "</title></head><body style=\"font-family:sans-serif;max-width:32em;margin:4em auto\">"
+                + "<h1>" + title + "</h1><p>" + text + "</p>" + form + "</body></html>";
+        return new ApiResponse(status, Map.of("content-type", "text/html; charset=utf-8", "cache-control", "no-store"), html);
     }
 
     // --- stats

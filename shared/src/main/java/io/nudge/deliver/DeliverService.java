@@ -33,6 +33,7 @@ import io.nudge.template.TemplateCatalog;
 import io.nudge.trigger.QuietHoursSetting;
 import io.nudge.trigger.TriggerCatalog;
 import io.nudge.trigger.TriggerDefinition;
+import io.nudge.unsubscribe.UnsubscribeLinks;
 import io.nudge.users.UserService;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +61,7 @@ public final class DeliverService {
     private final RateLimits rates;
     private final GuardSettings settings;
     private final StatsStore stats;
+    private final UnsubscribeLinks unsubscribe;
     private final EmailSender email;
     private final SmsSender sms;
     private final String emailFrom;
@@ -67,7 +69,7 @@ public final class DeliverService {
 
     public DeliverService(MessageStore messages, UserStore users, UserService userService, TemplateCatalog templates,
             TriggerCatalog triggers, SuppressionStore suppressions, FrequencyCaps caps, RateLimits rates, GuardSettings settings,
-            StatsStore stats, EmailSender email, SmsSender sms, String emailFrom, Clock clock) {
+            StatsStore stats, UnsubscribeLinks unsubscribe, EmailSender email, SmsSender sms, String emailFrom, Clock clock) {
         this.messages = messages;
         this.users = users;
         this.userService = userService;
@@ -78,6 +80,7 @@ public final class DeliverService {
         this.rates = rates;
         this.settings = settings;
         this.stats = stats;
+        this.unsubscribe = unsubscribe;
         this.email = email;
         this.sms = sms;
         this.emailFrom = emailFrom;
@@ -142,7 +145,11 @@ public final class DeliverService {
         }
         Rendered rendered;
         try {
-            rendered = Renderer.render(template.get(), user.get().locale().orElse(null), variables(message, user.get()));
+            ObjectNode vars = variables(message, user.get());
+            if (message.channel() == Channel.EMAIL) {
+                vars.put("unsubscribe_url", unsubscribe.url(message.userId(), Channel.EMAIL));
+            }
+            rendered = Renderer.render(template.get(), user.get().locale().orElse(null), vars);
         } catch (RuntimeException e) {
             return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("render_error: " + shorten(e.getMessage())));
         }
@@ -152,7 +159,9 @@ public final class DeliverService {
         }
         SendOutcome outcome = switch (rendered) {
             case Rendered.Email e -> email.send(new EmailMessage(message.id(), message.triggerId(), emailFrom,
-                    address.get(), e.subject(), e.html(), e.text(), message.priority()));
+                    address.get(), e.subject(), e.html(), e.text(), message.priority(),
+                    // RFC 8058 one-click unsubscribe on marketing mail; a receipt has nothing to unsubscribe from
+                    marketing ? Optional.of(unsubscribe.url(message.userId(), Channel.EMAIL)) : Optional.empty()));
             case Rendered.Sms s -> sms.send(new SmsMessage(message.id(), message.triggerId(), address.get(), s.body(), message.priority()));
         };
         return switch (outcome) {

@@ -6,6 +6,8 @@ import io.nudge.channel.aws.SnsSmsSender;
 import io.nudge.config.Env;
 import io.nudge.config.Tables;
 import io.nudge.deliver.DeliverService;
+import io.nudge.unsubscribe.KeyRing;
+import io.nudge.unsubscribe.UnsubscribeLinks;
 import io.nudge.guards.GuardSettings;
 import io.nudge.scheduling.ScheduleRequest;
 import io.nudge.scheduling.Scheduler;
@@ -26,7 +28,8 @@ public final class LambdaEnvironment {
     public static final String SCHEDULE_DLQ_ARN = "NUDGE_SCHEDULE_DLQ_ARN";
     public static final String SCHEDULE_TARGET_ARN = "NUDGE_SCHEDULE_TARGET_ARN";
     /** Read by every function: the tables, and the slot width (evaluate and deliver schedule, schedule-sends releases). */
-    public static final List<String> COMMON_ENVIRONMENT = concat(Tables.ENVIRONMENT, List.of(io.nudge.config.SlotWidth.ENV));
+    public static final List<String> COMMON_ENVIRONMENT = concat(Tables.ENVIRONMENT,
+            List.of(io.nudge.config.SlotWidth.ENV, UnsubscribeLinks.BASE_URL, KeyRing.VARIABLE));
     public static final List<String> DELIVER_ENVIRONMENT = concat(concat(COMMON_ENVIRONMENT,
             List.of(EMAIL_FROM, SES_CONFIGURATION_SET, SMS_SENDER_ID, SMS_ORIGINATION_NUMBER)), GuardSettings.ENVIRONMENT);
     public static final List<String> SCHEDULE_SENDS_ENVIRONMENT = concat(COMMON_ENVIRONMENT,
@@ -36,7 +39,7 @@ public final class LambdaEnvironment {
 
     public static Services services(Map<String, String> env) {
         return new Services(AwsClients.dynamoDb(env), Tables.fromEnvironment(env), Clock.systemUTC(),
-                io.nudge.config.SlotWidth.fromEnvironment(env));
+                io.nudge.config.SlotWidth.fromEnvironment(env), UnsubscribeLinks.fromEnvironment(env));
     }
 
     public static DeliverService deliver(Services services, Map<String, String> env) {

@@ -15,6 +15,8 @@ import io.nudge.guards.SuppressionStore;
 import io.nudge.evaluate.ReentryStore;
 import io.nudge.scheduling.Scheduler;
 import io.nudge.stats.StatsStore;
+import io.nudge.unsubscribe.UnsubscribeLinks;
+import io.nudge.unsubscribe.UnsubscribeTokens;
 import io.nudge.scheduling.SlotService;
 import io.nudge.scheduling.SlotStore;
 import io.nudge.ingest.EventIngest;
@@ -50,14 +52,21 @@ public final class Services {
     private final DeadLetterStore deadLetters;
     private final SuppressionStore suppressions;
     private final StatsStore stats;
+    private final UnsubscribeLinks unsubscribe;
     private final ApiKeys apiKeys;
 
-    /** With AWS's 60-second slots. */
+    /** With AWS's 60-second slots and throwaway unsubscribe keys (tests). */
     public Services(DynamoDbClient dynamo, Tables tables, Clock clock) {
         this(dynamo, tables, clock, Duration.ofSeconds(60));
     }
 
     public Services(DynamoDbClient dynamo, Tables tables, Clock clock, Duration slotWidth) {
+        this(dynamo, tables, clock, slotWidth,
+                new UnsubscribeLinks(new UnsubscribeTokens(UnsubscribeLinks.randomKeys()), () -> "http://127.0.0.1"));
+    }
+
+    public Services(DynamoDbClient dynamo, Tables tables, Clock clock, Duration slotWidth, UnsubscribeLinks unsubscribe) {
+        this.unsubscribe = unsubscribe;
         this.dynamo = dynamo;
         this.tables = tables;
         this.clock = clock;
@@ -73,7 +82,7 @@ public final class Services {
 
     public NudgeApi api() {
         return new NudgeApi(apiKeys, new UserService(users, clock), new EventIngest(events, clock),
-                new DefinitionService(definitions, clock), messages, events, suppressions, stats, clock);
+                new DefinitionService(definitions, clock), messages, events, suppressions, stats, unsubscribe.tokens(), clock);
     }
 
     public EvaluateService evaluate() {
@@ -93,7 +102,11 @@ public final class Services {
     public DeliverService deliver(EmailSender email, SmsSender sms, String emailFrom, GuardSettings guards) {
         return new DeliverService(messages, users, new UserService(users, clock), new TemplateCatalog(definitions),
                 new TriggerCatalog(definitions), suppressions, new FrequencyCaps(dynamo, tables.state(), guards.caps()),
-                new RateLimits(dynamo, tables.state(), guards.rates()), guards, stats, email, sms, emailFrom, clock);
+                new RateLimits(dynamo, tables.state(), guards.rates()), guards, stats, unsubscribe, email, sms, emailFrom, clock);
+    }
+
+    public UnsubscribeLinks unsubscribe() {
+        return unsubscribe;
     }
 
     public StatsStore stats() {

@@ -230,4 +230,36 @@ class NudgeApiTest {
         assertThat(call("DELETE", "/v1/suppressions/email/someone@example.com", admin, null).status()).isEqualTo(204);
         assertThat(call("GET", "/v1/suppressions/email/someone@example.com", admin, null).status()).isEqualTo(404);
     }
+
+    @Test
+    void an_unsubscribe_link_shows_a_page_on_get_and_withdraws_consent_on_one_click_post() {
+        call("PUT", "/v1/users/u1", ingest, "{'email':'u1@example.com','consent':{'email':'opted_in'}}");
+        String url = services.unsubscribe().url("u1", io.nudge.model.Channel.EMAIL);
+        String path = url.substring(url.indexOf("/v1/unsubscribe"));
+
+        ApiResponse page = call("GET", path, null, null);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.headers().get("content-type")).startsWith("text/html");
+        assertThat(page.body()).contains("<form method=\"post\"");
+        assertThat(services.users().find("u1").orElseThrow().consent().get(io.nudge.model.Channel.EMAIL).status())
+                .isEqualTo(io.nudge.model.ConsentStatus.OPTED_IN);
+
+        assertThat(call("POST", path, null, "List-Unsubscribe=One-Click").status()).isEqualTo(200);
+        var consent = services.users().find("u1").orElseThrow().consent().get(io.nudge.model.Channel.EMAIL);
+        assertThat(consent.status()).isEqualTo(io.nudge.model.ConsentStatus.OPTED_OUT);
+        assertThat(consent.source()).isEqualTo("unsubscribe");
+    }
+
+    @Test
+    void a_forged_or_altered_unsubscribe_token_is_400_and_changes_nothing() {
+        call("PUT", "/v1/users/u2", ingest, "{'email':'u2@example.com','consent':{'email':'opted_in'}}");
+        String url = services.unsubscribe().url("u2", io.nudge.model.Channel.EMAIL);
+        String token = url.substring(url.indexOf("token=") + 6);
+        String altered = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "BB" : "AA");
+
+        assertError(call("POST", "/v1/unsubscribe?token=" + altered, null, "List-Unsubscribe=One-Click"), 400, "invalid_token", "token");
+        assertError(call("POST", "/v1/unsubscribe?token=nudge", null, null), 400, "invalid_token", "token");
+        assertThat(services.users().find("u2").orElseThrow().consent().get(io.nudge.model.Channel.EMAIL).status())
+                .isEqualTo(io.nudge.model.ConsentStatus.OPTED_IN);
+    }
 }

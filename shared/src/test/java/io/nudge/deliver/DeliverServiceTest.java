@@ -198,4 +198,23 @@ class DeliverServiceTest {
         assertThat(deliver.deliver(attempted)).isInstanceOf(DeliveryResult.Skipped.class);
         assertThat(senders.sms).isEmpty();
     }
+
+    @Test
+    void marketing_email_carries_a_one_click_unsubscribe_link_and_the_template_can_show_it() {
+        new DefinitionService(services.definitions(), clock).putTemplate("welcome",
+                json("{'channel':'email','subject':'Hi','text':'Unsubscribe: {{ unsubscribe_url }}'}"));
+        deliver.refreshDefinitions();
+        users.upsert("ada", json("{'email':'ada@example.com'}"));
+
+        deliver.deliver(messageFor("ada", "signed_up", "{'plan':'pro'}"));
+
+        var email = senders.emails.get(0);
+        assertThat(email.unsubscribeUrl()).hasValueSatisfying(url -> {
+            assertThat(url).startsWith("http://127.0.0.1/v1/unsubscribe?token=");
+            assertThat(email.text()).contains("Unsubscribe: " + url);
+            String token = java.net.URLDecoder.decode(url.substring(url.indexOf("token=") + 6), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(services.unsubscribe().tokens().verify(token))
+                    .contains(new io.nudge.unsubscribe.Subscription("ada", io.nudge.model.Channel.EMAIL));
+        });
+    }
 }

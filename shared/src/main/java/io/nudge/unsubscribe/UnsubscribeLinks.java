@@ -1,0 +1,41 @@
+package io.nudge.unsubscribe;
+
+import io.nudge.model.Channel;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * One-click unsubscribe links: {@code <NUDGE_PUBLIC_BASE_URL>/v1/unsubscribe?token=<signed user+channel>}.
+ * The base URL is a supplier because locally it is only known once the HTTP server has its port.
+ */
+public record UnsubscribeLinks(UnsubscribeTokens tokens, Supplier<String> baseUrl) {
+    public static final String BASE_URL = "NUDGE_PUBLIC_BASE_URL";
+    public static final String PATH = "/v1/unsubscribe";
+
+    public UnsubscribeLinks {
+        Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(baseUrl, "baseUrl");
+    }
+
+    public String url(String userId, Channel channel) {
+        String base = baseUrl.get();
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + PATH + "?token="
+                + URLEncoder.encode(tokens.issue(userId, channel), StandardCharsets.UTF_8);
+    }
+
+    /** A fresh random key that lives as long as the process: tests, and local runs that did not configure one. */
+    public static KeyRing randomKeys() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return new KeyRing("local", Map.of("local", key));
+    }
+
+    public static UnsubscribeLinks fromEnvironment(Map<String, String> env) {
+        String base = io.nudge.config.Env.require(env, BASE_URL);
+        return new UnsubscribeLinks(new UnsubscribeTokens(KeyRing.fromEnvironment(env)), () -> base);
+    }
+}
