@@ -5,6 +5,7 @@ import io.nudge.channel.EmailMessage;
 import io.nudge.channel.EmailSender;
 import io.nudge.channel.SendOutcome;
 import io.nudge.channel.SmsMessage;
+import io.nudge.channel.SmsSegments;
 import io.nudge.channel.SmsSender;
 import io.nudge.evaluate.EvaluationContext;
 import io.nudge.guards.FrequencyCaps;
@@ -154,7 +155,8 @@ public final class DeliverService {
             return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("render_error: " + shorten(e.getMessage())));
         }
         Optional<String> subject = rendered instanceof Rendered.Email e ? Optional.of(e.subject()) : Optional.empty();
-        if (!messages.stampAttempt(message.id(), clock.instant(), address.get(), subject)) {
+        Optional<Integer> segments = rendered instanceof Rendered.Sms text ? Optional.of(SmsSegments.count(text.body()).segments()) : Optional.empty();
+        if (!messages.stampAttempt(message.id(), clock.instant(), address.get(), subject, segments)) {
             return new DeliveryResult.Skipped("no_longer_sending");
         }
         SendOutcome outcome = switch (rendered) {

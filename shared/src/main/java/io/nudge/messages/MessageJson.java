@@ -26,6 +26,7 @@ public final class MessageJson {
         if (message.status() == io.nudge.model.MessageStatus.SCHEDULED) {
             message.dueAt().ifPresent(due -> json.put("dueAt", Times.format(due)));
         }
+        message.smsSegments().ifPresent(n -> json.put("smsSegments", n));
         json.put("createdAt", Times.format(message.createdAt()));
         ArrayNode history = json.putArray("history");
         for (HistoryEntry entry : message.history()) {

@@ -28,7 +28,8 @@ public record Message(
         Optional<Instant> attemptAt,
         Optional<Instant> dueAt,
         Instant createdAt,
-        List<HistoryEntry> history) {
+        List<HistoryEntry> history,
+        Optional<Integer> smsSegments) {
 
     public Message {
         Objects.requireNonNull(id, "id");
@@ -37,6 +38,16 @@ public record Message(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(dueAt, "dueAt");
         history = List.copyOf(history);
+        java.util.Objects.requireNonNull(smsSegments, "smsSegments");
+    }
+
+    /** A message not sent yet (no SMS segment count). */
+    public Message(String id, String userId, String triggerId, String eventId, Channel channel, Priority priority,
+            String templateId, MessageStatus status, Optional<String> reason, ObjectNode context, Optional<String> to,
+            Optional<String> subject, Optional<String> providerMessageId, Optional<Instant> attemptAt, Optional<Instant> dueAt,
+            Instant createdAt, List<HistoryEntry> history) {
+        this(id, userId, triggerId, eventId, channel, priority, templateId, status, reason, context, to, subject,
+                providerMessageId, attemptAt, dueAt, createdAt, history, Optional.empty());
     }
 
     /** Still waiting to be sent: a cancel may stop it. */

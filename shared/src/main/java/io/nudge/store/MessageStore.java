@@ -89,6 +89,11 @@ public final class MessageStore {
 
     /** Stamped just before the provider call: a crash after this point must never resend (the sweep marks UNKNOWN). */
     public boolean stampAttempt(String id, Instant now, String to, Optional<String> subject) {
+        return stampAttempt(id, now, to, subject, Optional.empty());
+    }
+
+    /** @param smsSegments the billed parts of an SMS, stored for cost visibility (same write, no extra unit) */
+    public boolean stampAttempt(String id, Instant now, String to, Optional<String> subject, Optional<Integer> smsSegments) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":now", s(Times.format(now)));
         values.put(":to", s(to));
@@ -97,6 +102,10 @@ public final class MessageStore {
         if (subject.isPresent()) {
             values.put(":subject", s(subject.get()));
             update += ", subject = :subject";
+        }
+        if (smsSegments.isPresent()) {
+            values.put(":segments", AttributeValues.n(smsSegments.get()));
+            update += ", smsSegments = :segments";
         }
         try {
             dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(id)))
@@ -387,7 +396,8 @@ public final class MessageStore {
                     UserStore.string(item, "attemptAt").map(Times::parse),
                     UserStore.string(item, "dueAt").map(Times::parse),
                     Times.parse(item.get("createdAt").s()),
-                    history);
+                    history,
+                    item.containsKey("smsSegments") ? Optional.of(Integer.parseInt(item.get("smsSegments").n())) : Optional.empty());
         } catch (NullPointerException | IllegalArgumentException | java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("not a message record: " + e.getClass().getSimpleName(), e);
         }

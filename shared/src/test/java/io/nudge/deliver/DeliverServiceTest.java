@@ -120,6 +120,7 @@ class DeliverServiceTest {
             assertThat(sms.body()).isEqualTo("Your code is 123456");
             assertThat(sms.priority()).isEqualTo(Priority.TRANSACTIONAL);
         });
+        assertThat(services.messages().forUser("kim", 1).get(0).smsSegments()).contains(1);
     }
 
     @Test
