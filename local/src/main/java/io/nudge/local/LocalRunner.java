@@ -14,6 +14,7 @@ import io.nudge.functions.evaluate.EvaluateTriggersHandler;
 import io.nudge.functions.ingest.IngestApiHandler;
 import io.nudge.functions.schedule.ScheduleSendsHandler;
 import io.nudge.scheduling.ScheduleRequest;
+import io.nudge.guards.GuardSettings;
 import io.nudge.unsubscribe.KeyRing;
 import io.nudge.unsubscribe.UnsubscribeLinks;
 import io.nudge.unsubscribe.UnsubscribeTokens;
@@ -122,7 +123,7 @@ public final class LocalRunner implements AutoCloseable {
                 new StreamPoller("evaluate-triggers", tables.events(), dynamo, streams, checkpoints,
                         r -> r.eventName() == OperationType.INSERT, new EvaluateTriggersHandler(services)),
                 new StreamPoller("deliver", tables.messages(), dynamo, streams, checkpoints,
-                        r -> hasStatus(r, "READY"), new DeliverHandler(services.deliver(email, sms, options.emailFrom()), services.streamBatch("deliver"))),
+                        r -> hasStatus(r, "READY"), new DeliverHandler(services.deliver(email, sms, options.emailFrom(), guardSettings(options)), services.streamBatch("deliver"))),
                 new StreamPoller("schedule-sends", tables.messages(), dynamo, streams, checkpoints,
                         r -> hasStatus(r, "SCHEDULED"), StreamHandlers.fromStreamHandler(scheduleSends.get())));
         List<Thread> threads = new ArrayList<>();
@@ -145,6 +146,18 @@ public final class LocalRunner implements AutoCloseable {
             baseUrl.set("http://" + options.host() + ":" + http.port());
         }
         return new LocalRunner(dynamoServer, dynamo, streams, pollers, threads, timers, scheduler, http, outbox, generatedKey, services);
+    }
+
+    /**
+     * The guards as on AWS (NUDGE_* settings honoured), except that the outbox has no provider to protect: no rate
+     * limits (and no counter writes), so load tests measure the pipeline, not a made-up SES quota.
+     */
+    static GuardSettings guardSettings(LocalOptions options) {
+        GuardSettings configured = GuardSettings.fromEnvironment(System.getenv());
+        if (options.channels() == LocalOptions.Channels.AWS || System.getenv(GuardSettings.RATE_LIMITS) != null) {
+            return configured;
+        }
+        return new GuardSettings(configured.quietHours(), configured.defaultZone(), configured.caps(), Map.of());
     }
 
     /** The template's filters on the Messages stream: INSERT or MODIFY whose new image has this status. */
