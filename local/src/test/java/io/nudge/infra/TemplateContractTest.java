@@ -17,6 +17,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.nudge.config.Tables;
+import io.nudge.guards.GuardSettings;
 import io.nudge.model.MessageStatus;
 import io.nudge.store.TableDefinitions;
 import java.io.IOException;
@@ -243,18 +244,87 @@ class TemplateContractTest {
 
     @Test
     void sweep_may_only_query_in_flight_messages_and_update_them() {
-        Set<String> grants = new java.util.TreeSet<>();
-        for (SamTemplate.Statement statement : template.statements()) {
-            if (statement.owner().equals("SweepFunction")) {
-                for (String action : statement.actions()) {
-                    statement.resources().forEach(r -> grants.add(statement.effect() + " " + action + " "
-                            + SamTemplate.tableArn(r).map(Object::toString).orElse(r.toString())));
-                }
-            }
-        }
-        assertThat(grants).containsExactlyInAnyOrder(
+        assertThat(grants("SweepFunction")).containsExactlyInAnyOrder(
                 "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_IN_FLIGHT,
-                "Allow dynamodb:UpdateItem MessagesTable");
+                "Allow dynamodb:UpdateItem MessagesTable",
+                "Allow dynamodb:UpdateItem StatsTable");
+    }
+
+    @Test
+    void ingest_api_grants_are_exactly_what_the_api_does() {
+        assertThat(dynamoGrants("IngestApiFunction")).containsExactlyInAnyOrder(
+                "Allow dynamodb:GetItem ApiKeysTable", "Allow dynamodb:PutItem ApiKeysTable", "Allow dynamodb:UpdateItem ApiKeysTable",
+                "Allow dynamodb:DeleteItem ApiKeysTable", "Allow dynamodb:Scan ApiKeysTable",
+                "Allow dynamodb:GetItem EventsTable", "Allow dynamodb:PutItem EventsTable",
+                "Allow dynamodb:Scan EventsTable", "Allow dynamodb:DeleteItem EventsTable",
+                "Allow dynamodb:GetItem UsersTable", "Allow dynamodb:PutItem UsersTable", "Allow dynamodb:UpdateItem UsersTable",
+                "Allow dynamodb:DeleteItem UsersTable",
+                // UpdateItem: DefinitionStore bumps the version item on every put and delete.
+                "Allow dynamodb:GetItem DefinitionsTable", "Allow dynamodb:PutItem DefinitionsTable",
+                "Allow dynamodb:UpdateItem DefinitionsTable", "Allow dynamodb:DeleteItem DefinitionsTable",
+                "Allow dynamodb:Query DefinitionsTable",
+                "Allow dynamodb:GetItem MessagesTable", "Allow dynamodb:UpdateItem MessagesTable",
+                "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_BY_USER,
+                "Allow dynamodb:GetItem DeadLettersTable", "Allow dynamodb:Scan DeadLettersTable",
+                "Allow dynamodb:GetItem SuppressionsTable", "Allow dynamodb:PutItem SuppressionsTable",
+                "Allow dynamodb:DeleteItem SuppressionsTable", "Allow dynamodb:Query SuppressionsTable",
+                "Allow dynamodb:Query StatsTable");
+    }
+
+    @Test
+    void evaluate_grants_are_exactly_what_evaluation_does() {
+        assertThat(grants("EvaluateTriggersFunction")).containsExactlyInAnyOrder(
+                "Allow dynamodb:GetItem UsersTable", "Allow dynamodb:PutItem UsersTable",
+                "Allow dynamodb:GetItem DefinitionsTable", "Allow dynamodb:Query DefinitionsTable",
+                "Allow dynamodb:GetItem MessagesTable", "Allow dynamodb:PutItem MessagesTable", "Allow dynamodb:UpdateItem MessagesTable",
+                "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_PENDING,
+                // conversions: the user's recent messages
+                "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_BY_USER,
+                "Allow dynamodb:GetItem StateTable", "Allow dynamodb:PutItem StateTable", "Allow dynamodb:UpdateItem StateTable",
+                "Allow dynamodb:UpdateItem EventsTable",
+                "Allow dynamodb:PutItem DeadLettersTable",
+                "Allow dynamodb:UpdateItem StatsTable");
+    }
+
+    @Test
+    void deliver_dynamodb_grants_are_exactly_what_the_guards_and_the_send_do() {
+        assertThat(dynamoGrants("DeliverFunction")).containsExactlyInAnyOrder(
+                "Allow dynamodb:GetItem MessagesTable", "Allow dynamodb:UpdateItem MessagesTable",
+                // carrier opt-outs recorded on the profile
+                "Allow dynamodb:GetItem UsersTable", "Allow dynamodb:PutItem UsersTable",
+                "Allow dynamodb:GetItem DefinitionsTable", "Allow dynamodb:Query DefinitionsTable",
+                "Allow dynamodb:PutItem DeadLettersTable",
+                // frequency caps (versioned item per user) and shared rate counters
+                "Allow dynamodb:GetItem StateTable", "Allow dynamodb:PutItem StateTable", "Allow dynamodb:UpdateItem StateTable",
+                "Allow dynamodb:GetItem SuppressionsTable", "Allow dynamodb:PutItem SuppressionsTable",
+                "Allow dynamodb:UpdateItem StatsTable");
+    }
+
+    @Test
+    void deliver_reads_the_guard_settings_from_parameters_whose_defaults_are_the_code_defaults() {
+        JsonNode env = template.resource("DeliverFunction").path("Properties").path("Environment").path("Variables");
+        Map<String, String> parameterOf = Map.of(
+                GuardSettings.QUIET_HOURS, "QuietHours",
+                GuardSettings.DEFAULT_TIMEZONE, "DefaultTimezone",
+                GuardSettings.FREQUENCY_CAPS, "FrequencyCaps",
+                GuardSettings.RATE_LIMITS, "RateLimits");
+        assertThat(parameterOf.keySet()).containsExactlyInAnyOrderElementsOf(GuardSettings.ENVIRONMENT);
+        Map<String, String> defaults = new TreeMap<>();
+        SoftAssertions softly = new SoftAssertions();
+        parameterOf.forEach((variable, parameter) -> {
+            softly.assertThat(SamTemplate.ref(env.path(variable))).as("DeliverFunction %s", variable).contains(parameter);
+            JsonNode declared = template.root.path("Parameters").path(parameter);
+            String value = declared.path("Default").asText();
+            defaults.put(variable, value);
+            softly.assertThat(value).as("%s default", parameter).isNotBlank()
+                    .matches(declared.path("AllowedPattern").asText(".*"));
+            softly.assertThat(declared.path("Description").asText()).as("%s description", parameter).contains(variable);
+        });
+        softly.assertAll();
+        assertThat(GuardSettings.fromEnvironment(defaults)).as("the parameters' defaults, parsed as deliver parses them")
+                .isEqualTo(GuardSettings.defaults());
+        String rates = template.root.path("Parameters").path("RateLimits").path("Description").asText();
+        assertThat(rates).as("RateLimits tells users to set their real limits").contains("SES").contains("MPS");
     }
 
     @Test
@@ -852,6 +922,25 @@ class TemplateContractTest {
 
     // ------------------------------------------------------------------ helpers
 
+    /** A function's (or role's) grants as "Effect action resource", resources named by table/index or their text. */
+    private static Set<String> grants(String owner) {
+        Set<String> grants = new java.util.TreeSet<>();
+        for (SamTemplate.Statement statement : template.statements()) {
+            if (statement.owner().equals(owner)) {
+                for (String action : statement.actions()) {
+                    statement.resources().forEach(r -> grants.add(statement.effect() + " " + action + " "
+                            + SamTemplate.tableArn(r).map(Object::toString).orElse(SamTemplate.text(r))));
+                }
+            }
+        }
+        return grants;
+    }
+
+    private static Set<String> dynamoGrants(String owner) {
+        return grants(owner).stream().filter(g -> g.split(" ")[1].startsWith("dynamodb:"))
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+    }
+
     private static Path codeUri(String function) {
         return repo.resolve(template.functionProperty(function, "CodeUri").asText()).normalize();
     }
@@ -923,17 +1012,23 @@ class TemplateContractTest {
         return attributes;
     }
 
+    /** Name → "keys projection [non-key attributes]": KEYS_ONLY and ALL indexes differ in what a Query returns. */
     private static Map<String, String> indexes(JsonNode gsis) {
         Map<String, String> indexes = new TreeMap<>();
-        gsis.forEach(i -> indexes.put(i.path("IndexName").asText(),
-                keys(i.path("KeySchema")) + " " + i.path("Projection").path("ProjectionType").asText()));
+        gsis.forEach(i -> {
+            List<String> nonKey = new ArrayList<>();
+            i.path("Projection").path("NonKeyAttributes").forEach(a -> nonKey.add(a.asText()));
+            indexes.put(i.path("IndexName").asText(),
+                    keys(i.path("KeySchema")) + " " + i.path("Projection").path("ProjectionType").asText() + " " + nonKey);
+        });
         return indexes;
     }
 
     private static Map<String, String> indexes(List<GlobalSecondaryIndex> gsis) {
         Map<String, String> indexes = new TreeMap<>();
         if (gsis != null) {
-            gsis.forEach(i -> indexes.put(i.indexName(), keys(i.keySchema()) + " " + i.projection().projectionTypeAsString()));
+            gsis.forEach(i -> indexes.put(i.indexName(), keys(i.keySchema()) + " " + i.projection().projectionTypeAsString()
+                    + " " + (i.projection().hasNonKeyAttributes() ? i.projection().nonKeyAttributes() : List.of())));
         }
         return indexes;
     }
