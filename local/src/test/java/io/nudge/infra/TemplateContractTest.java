@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.CloudWatchLogsEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.SNSEvent;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
@@ -17,6 +19,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.nudge.config.Tables;
+import io.nudge.guards.GuardSettings;
 import io.nudge.model.MessageStatus;
 import io.nudge.store.TableDefinitions;
 import java.io.IOException;
@@ -64,15 +67,37 @@ class TemplateContractTest {
             "EvaluateTriggersFunction", EVENTS + "DynamodbEvent",
             "DeliverFunction", EVENTS + "DynamodbEvent",
             "SweepFunction", EVENTS + "ScheduledEvent",
-            "ScheduleSendsFunction", REQUEST_STREAM_HANDLER);
+            "ScheduleSendsFunction", REQUEST_STREAM_HANDLER,
+            "ProcessFeedbackFunction", REQUEST_STREAM_HANDLER);
+
+    /**
+     * Functions whose module is still being written: while their jar is absent, the jar and handler checks for them
+     * are skipped (with an assumption message, after every other function was checked). Remove an entry once the
+     * module is in main.
+     */
+    private static final Set<String> PENDING_MODULES = Set.of("ProcessFeedbackFunction");
 
     /** TTL is set outside CreateTableRequest (TableDefinitions.createMissing), always on {@code expiresAt}. */
     private static final Map<String, String> TTL_ATTRIBUTES = TableDefinitions.TTL_TABLES.apply(Tables.withPrefix("")).stream()
             .collect(Collectors.toMap(table -> table, table -> "expiresAt"));
 
-    /** The one Allow with Resource '*': SNS Publish to phone numbers, which has no resource ARN. */
+    /** The first Allow with Resource '*': SNS Publish to phone numbers, which has no resource ARN. */
     private static final String SMS_EXCEPTION_FUNCTION = "DeliverFunction";
     private static final String SNS_TOPICS_AND_ENDPOINTS = "arn:${AWS::Partition}:sns:*:*:*";
+    /** The second: sns:OptInPhoneNumber acts on a phone number, not on an SNS resource. */
+    private static final String PROCESS_FEEDBACK = "ProcessFeedbackFunction";
+    private static final String OPT_IN_ACTION = "sns:OptInPhoneNumber";
+
+    /** Feedback: SES events through one topic, SMS receipts through SNS's delivery-status log groups. */
+    private static final String SES_TOPIC = "SesEventsTopic";
+    private static final String SES_TOPIC_KEY = "SesEventsKey";
+    private static final List<String> SES_EVENT_TYPES = List.of("SEND", "REJECT", "BOUNCE", "COMPLAINT", "DELIVERY", "OPEN",
+            "CLICK", "RENDERING_FAILURE", "DELIVERY_DELAY", "SUBSCRIPTION");
+    private static final String SMS_STATUS_ROLE = "SmsDeliveryStatusRole";
+    private static final Map<String, String> SMS_DELIVERY_LOG_GROUPS = Map.of(
+            "SmsDeliveryLogGroup", "sns/${AWS::Region}/${AWS::AccountId}/DirectPublishToPhoneNumber",
+            "SmsDeliveryFailureLogGroup", "sns/${AWS::Region}/${AWS::AccountId}/DirectPublishToPhoneNumber/Failure");
+    private static final String FEEDBACK_QUEUE = "FeedbackFailureQueue";
 
     /** Delayed messages: slot schedules, created by schedule-sends, invoke its live alias with the Scheduler role. */
     private static final String SCHEDULE_SENDS = "ScheduleSendsFunction";
@@ -103,8 +128,13 @@ class TemplateContractTest {
                 .as("functions in template.yaml (add an expected input type here for a new one)")
                 .containsExactlyInAnyOrderElementsOf(INPUT_TYPES.keySet());
         SoftAssertions softly = new SoftAssertions();
+        List<String> pending = new ArrayList<>();
         for (String function : template.functions().keySet()) {
             Path jar = codeUri(function);
+            if (PENDING_MODULES.contains(function) && !Files.isRegularFile(jar)) {
+                pending.add(function + " (" + repo.relativize(jar) + ")");
+                continue;
+            }
             softly.assertThat(jar).as("%s CodeUri (run ./mvnw package first)", function).isRegularFile();
             if (!Files.isRegularFile(jar)) {
                 continue;
@@ -135,14 +165,19 @@ class TemplateContractTest {
             }
         }
         softly.assertAll();
+        assumeTrue(pending.isEmpty(), "every other function checked; jar and handler not checked for modules still being written: " + pending);
     }
 
     @Test
     void every_environment_variable_a_handler_reads_is_set_for_its_function() throws Exception {
         SoftAssertions softly = new SoftAssertions();
+        List<String> unchecked = new ArrayList<>();
         for (String function : template.functions().keySet()) {
             Path jar = codeUri(function);
-            assumeTrue(Files.isRegularFile(jar), "no " + jar + ": run ./mvnw package first");
+            if (!Files.isRegularFile(jar)) {
+                unchecked.add(function + (PENDING_MODULES.contains(function) ? " (module still being written)" : " (run ./mvnw package first)"));
+                continue;
+            }
             String handler = template.functionProperty(function, "Handler").asText();
             try (HandlerJar opened = HandlerJar.open(jar)) {
                 Class<?> type = opened.load(HandlerJar.className(handler), true);
@@ -153,6 +188,7 @@ class TemplateContractTest {
             }
         }
         softly.assertAll();
+        assumeTrue(unchecked.isEmpty(), "every other function checked; no jar for " + unchecked);
     }
 
     // ------------------------------------------------------------------ least privilege
@@ -174,7 +210,7 @@ class TemplateContractTest {
     }
 
     @Test
-    void no_statement_grants_a_wildcard_action_or_resource_except_the_documented_sms_publish() {
+    void no_statement_grants_a_wildcard_action_or_resource_except_the_two_documented_sns_phone_number_actions() {
         List<SamTemplate.Statement> statements = template.statements();
         assertThat(statements).isNotEmpty();
         SoftAssertions softly = new SoftAssertions();
@@ -198,9 +234,9 @@ class TemplateContractTest {
         }
         softly.assertAll();
 
-        assertThat(starResources).as("Allow statements with Resource '*'").hasSize(1);
-        SamTemplate.Statement sms = starResources.get(0);
-        assertThat(sms.owner()).isEqualTo(SMS_EXCEPTION_FUNCTION);
+        assertThat(starResources).as("Allow statements with Resource '*'").hasSize(2)
+                .extracting(SamTemplate.Statement::owner).containsExactlyInAnyOrder(SMS_EXCEPTION_FUNCTION, PROCESS_FEEDBACK);
+        SamTemplate.Statement sms = starResources.stream().filter(s -> s.owner().equals(SMS_EXCEPTION_FUNCTION)).findFirst().orElseThrow();
         assertThat(sms.actions()).containsExactly("sns:Publish");
         assertThat(sms.resources()).hasSize(1);
         assertThat(sms.node().has("Condition")).as("no SNS condition key narrows Publish to phone numbers").isFalse();
@@ -209,6 +245,17 @@ class TemplateContractTest {
                 .anyMatch(s -> s.owner().equals(SMS_EXCEPTION_FUNCTION) && "Deny".equals(s.effect())
                         && s.actions().equals(List.of("sns:Publish"))
                         && s.resources().stream().map(SamTemplate::text).toList().equals(List.of(SNS_TOPICS_AND_ENDPOINTS)));
+
+        SamTemplate.Statement optIn = starResources.stream().filter(s -> s.owner().equals(PROCESS_FEEDBACK)).findFirst().orElseThrow();
+        assertThat(optIn.actions()).as("the opt-in exception is exactly one action").containsExactly(OPT_IN_ACTION);
+        assertThat(optIn.resources()).hasSize(1);
+        assertThat(statements).as("only %s may opt phone numbers back in", PROCESS_FEEDBACK)
+                .filteredOn(s -> s.actions().contains(OPT_IN_ACTION)).containsExactly(optIn);
+        assertThat(statements).as("SNS actions anywhere: the two exceptions and deliver's Deny, nothing else")
+                .filteredOn(s -> s.actions().stream().anyMatch(a -> a.startsWith("sns:")))
+                .extracting(s -> s.owner() + " " + s.effect() + " " + s.actions())
+                .containsExactlyInAnyOrder(SMS_EXCEPTION_FUNCTION + " Allow [sns:Publish]", SMS_EXCEPTION_FUNCTION + " Deny [sns:Publish]",
+                        PROCESS_FEEDBACK + " Allow [" + OPT_IN_ACTION + "]");
     }
 
     @Test
@@ -243,18 +290,87 @@ class TemplateContractTest {
 
     @Test
     void sweep_may_only_query_in_flight_messages_and_update_them() {
-        Set<String> grants = new java.util.TreeSet<>();
-        for (SamTemplate.Statement statement : template.statements()) {
-            if (statement.owner().equals("SweepFunction")) {
-                for (String action : statement.actions()) {
-                    statement.resources().forEach(r -> grants.add(statement.effect() + " " + action + " "
-                            + SamTemplate.tableArn(r).map(Object::toString).orElse(r.toString())));
-                }
-            }
-        }
-        assertThat(grants).containsExactlyInAnyOrder(
+        assertThat(grants("SweepFunction")).containsExactlyInAnyOrder(
                 "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_IN_FLIGHT,
-                "Allow dynamodb:UpdateItem MessagesTable");
+                "Allow dynamodb:UpdateItem MessagesTable",
+                "Allow dynamodb:UpdateItem StatsTable");
+    }
+
+    @Test
+    void ingest_api_grants_are_exactly_what_the_api_does() {
+        assertThat(dynamoGrants("IngestApiFunction")).containsExactlyInAnyOrder(
+                "Allow dynamodb:GetItem ApiKeysTable", "Allow dynamodb:PutItem ApiKeysTable", "Allow dynamodb:UpdateItem ApiKeysTable",
+                "Allow dynamodb:DeleteItem ApiKeysTable", "Allow dynamodb:Scan ApiKeysTable",
+                "Allow dynamodb:GetItem EventsTable", "Allow dynamodb:PutItem EventsTable",
+                "Allow dynamodb:Scan EventsTable", "Allow dynamodb:DeleteItem EventsTable",
+                "Allow dynamodb:GetItem UsersTable", "Allow dynamodb:PutItem UsersTable", "Allow dynamodb:UpdateItem UsersTable",
+                "Allow dynamodb:DeleteItem UsersTable",
+                // UpdateItem: DefinitionStore bumps the version item on every put and delete.
+                "Allow dynamodb:GetItem DefinitionsTable", "Allow dynamodb:PutItem DefinitionsTable",
+                "Allow dynamodb:UpdateItem DefinitionsTable", "Allow dynamodb:DeleteItem DefinitionsTable",
+                "Allow dynamodb:Query DefinitionsTable",
+                "Allow dynamodb:GetItem MessagesTable", "Allow dynamodb:UpdateItem MessagesTable",
+                "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_BY_USER,
+                "Allow dynamodb:GetItem DeadLettersTable", "Allow dynamodb:Scan DeadLettersTable",
+                "Allow dynamodb:GetItem SuppressionsTable", "Allow dynamodb:PutItem SuppressionsTable",
+                "Allow dynamodb:DeleteItem SuppressionsTable", "Allow dynamodb:Query SuppressionsTable",
+                "Allow dynamodb:Query StatsTable");
+    }
+
+    @Test
+    void evaluate_grants_are_exactly_what_evaluation_does() {
+        assertThat(grants("EvaluateTriggersFunction")).containsExactlyInAnyOrder(
+                "Allow dynamodb:GetItem UsersTable", "Allow dynamodb:PutItem UsersTable",
+                "Allow dynamodb:GetItem DefinitionsTable", "Allow dynamodb:Query DefinitionsTable",
+                "Allow dynamodb:GetItem MessagesTable", "Allow dynamodb:PutItem MessagesTable", "Allow dynamodb:UpdateItem MessagesTable",
+                "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_PENDING,
+                // conversions: the user's recent messages
+                "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_BY_USER,
+                "Allow dynamodb:GetItem StateTable", "Allow dynamodb:PutItem StateTable", "Allow dynamodb:UpdateItem StateTable",
+                "Allow dynamodb:UpdateItem EventsTable",
+                "Allow dynamodb:PutItem DeadLettersTable",
+                "Allow dynamodb:UpdateItem StatsTable");
+    }
+
+    @Test
+    void deliver_dynamodb_grants_are_exactly_what_the_guards_and_the_send_do() {
+        assertThat(dynamoGrants("DeliverFunction")).containsExactlyInAnyOrder(
+                "Allow dynamodb:GetItem MessagesTable", "Allow dynamodb:UpdateItem MessagesTable",
+                // carrier opt-outs recorded on the profile
+                "Allow dynamodb:GetItem UsersTable", "Allow dynamodb:PutItem UsersTable",
+                "Allow dynamodb:GetItem DefinitionsTable", "Allow dynamodb:Query DefinitionsTable",
+                "Allow dynamodb:PutItem DeadLettersTable",
+                // frequency caps (versioned item per user) and shared rate counters
+                "Allow dynamodb:GetItem StateTable", "Allow dynamodb:PutItem StateTable", "Allow dynamodb:UpdateItem StateTable",
+                "Allow dynamodb:GetItem SuppressionsTable", "Allow dynamodb:PutItem SuppressionsTable",
+                "Allow dynamodb:UpdateItem StatsTable");
+    }
+
+    @Test
+    void deliver_reads_the_guard_settings_from_parameters_whose_defaults_are_the_code_defaults() {
+        JsonNode env = template.resource("DeliverFunction").path("Properties").path("Environment").path("Variables");
+        Map<String, String> parameterOf = Map.of(
+                GuardSettings.QUIET_HOURS, "QuietHours",
+                GuardSettings.DEFAULT_TIMEZONE, "DefaultTimezone",
+                GuardSettings.FREQUENCY_CAPS, "FrequencyCaps",
+                GuardSettings.RATE_LIMITS, "RateLimits");
+        assertThat(parameterOf.keySet()).containsExactlyInAnyOrderElementsOf(GuardSettings.ENVIRONMENT);
+        Map<String, String> defaults = new TreeMap<>();
+        SoftAssertions softly = new SoftAssertions();
+        parameterOf.forEach((variable, parameter) -> {
+            softly.assertThat(SamTemplate.ref(env.path(variable))).as("DeliverFunction %s", variable).contains(parameter);
+            JsonNode declared = template.root.path("Parameters").path(parameter);
+            String value = declared.path("Default").asText();
+            defaults.put(variable, value);
+            softly.assertThat(value).as("%s default", parameter).isNotBlank()
+                    .matches(declared.path("AllowedPattern").asText(".*"));
+            softly.assertThat(declared.path("Description").asText()).as("%s description", parameter).contains(variable);
+        });
+        softly.assertAll();
+        assertThat(GuardSettings.fromEnvironment(defaults)).as("the parameters' defaults, parsed as deliver parses them")
+                .isEqualTo(GuardSettings.defaults());
+        String rates = template.root.path("Parameters").path("RateLimits").path("Description").asText();
+        assertThat(rates).as("RateLimits tells users to set their real limits").contains("SES").contains("MPS");
     }
 
     @Test
@@ -522,7 +638,7 @@ class TemplateContractTest {
 
     @Test
     void the_scheduler_role_is_assumed_only_by_scheduler_for_this_account_and_may_only_fire_slots() {
-        assertThat(template.resources("AWS::IAM::Role").keySet()).containsExactly(SCHEDULER_ROLE);
+        assertThat(template.resources("AWS::IAM::Role").keySet()).containsExactlyInAnyOrder(SCHEDULER_ROLE, SMS_STATUS_ROLE);
         JsonNode role = template.resource(SCHEDULER_ROLE).path("Properties");
         List<JsonNode> trust = SamTemplate.asList(role.path("AssumeRolePolicyDocument").path("Statement"));
         assertThat(trust).singleElement().satisfies(s -> {
@@ -576,6 +692,195 @@ class TemplateContractTest {
                 "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_BY_SLOT,
                 "Allow dynamodb:UpdateItem MessagesTable",
                 "Allow dynamodb:PutItem DeadLettersTable");
+    }
+
+    // ------------------------------------------------------------------ feedback (process-feedback)
+
+    @Test
+    void process_feedback_grants_are_exactly_what_feedback_does() {
+        assertThat(grants(PROCESS_FEEDBACK)).containsExactlyInAnyOrder(
+                "Allow dynamodb:GetItem MessagesTable", "Allow dynamodb:UpdateItem MessagesTable",
+                "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_BY_PROVIDER_ID,
+                "Allow dynamodb:GetItem UsersTable", "Allow dynamodb:PutItem UsersTable",
+                "Allow dynamodb:Query UsersTable/index/" + TableDefinitions.USERS_BY_PHONE,
+                "Allow dynamodb:GetItem SuppressionsTable", "Allow dynamodb:PutItem SuppressionsTable",
+                // the feedback ledger: claim (put), complete (update), release after a transient failure (delete)
+                "Allow dynamodb:GetItem StateTable", "Allow dynamodb:PutItem StateTable", "Allow dynamodb:UpdateItem StateTable",
+                "Allow dynamodb:DeleteItem StateTable",
+                "Allow dynamodb:UpdateItem StatsTable",
+                "Allow dynamodb:PutItem DeadLettersTable",
+                "Allow " + OPT_IN_ACTION + " *");
+    }
+
+    @Test
+    void every_ses_event_of_the_configuration_set_reaches_process_feedback_through_one_topic() {
+        Map<String, JsonNode> destinations = template.resources("AWS::SES::ConfigurationSetEventDestination");
+        assertThat(destinations).as("configuration set event destinations").hasSize(1);
+        JsonNode properties = destinations.values().iterator().next().path("Properties");
+        assertThat(SamTemplate.ref(properties.path("ConfigurationSetName"))).contains("SesConfigurationSet");
+        JsonNode destination = properties.path("EventDestination");
+        assertThat(destination.path("Enabled").asBoolean(false)).as("Enabled").isTrue();
+        assertThat(SamTemplate.asList(destination.path("MatchingEventTypes"))).map(JsonNode::asText)
+                .as("MatchingEventTypes: every SESv2 event type").containsExactlyInAnyOrderElementsOf(SES_EVENT_TYPES);
+        assertThat(SamTemplate.ref(destination.path("SnsDestination").path("TopicARN"))).as("SnsDestination.TopicARN").contains(SES_TOPIC);
+        assertThat(destination.fieldNames()).toIterable().as("one destination only")
+                .containsExactlyInAnyOrder("Name", "Enabled", "MatchingEventTypes", "SnsDestination");
+
+        assertThat(template.resource(SES_TOPIC).path("Type").asText()).isEqualTo("AWS::SNS::Topic");
+        Map<String, JsonNode> subscribers = new TreeMap<>();
+        template.functions().keySet().forEach(function -> template.events(function, "SNS").values().stream()
+                .filter(p -> SamTemplate.ref(p.path("Topic")).filter(SES_TOPIC::equals).isPresent())
+                .forEach(p -> subscribers.put(function, p)));
+        assertThat(subscribers.keySet()).as("subscribers of %s", SES_TOPIC).containsExactly(PROCESS_FEEDBACK);
+        assertThat(subscribers.get(PROCESS_FEEDBACK).has("FilterPolicy")).as("every event type is delivered").isFalse();
+        assertThat(template.resources("AWS::SNS::Subscription").values())
+                .as("no other subscription to %s", SES_TOPIC)
+                .noneMatch(sub -> SamTemplate.ref(sub.path("Properties").path("TopicArn")).filter(SES_TOPIC::equals).isPresent());
+    }
+
+    @Test
+    void only_ses_of_this_account_may_publish_to_the_ses_events_topic() {
+        Map<String, JsonNode> policies = new TreeMap<>();
+        template.resources("AWS::SNS::TopicPolicy").forEach((id, policy) -> {
+            if (SamTemplate.asList(policy.path("Properties").path("Topics")).stream()
+                    .anyMatch(t -> SamTemplate.ref(t).filter(SES_TOPIC::equals).isPresent())) {
+                policies.put(id, policy.path("Properties"));
+            }
+        });
+        assertThat(policies).as("topic policies of %s", SES_TOPIC).hasSize(1);
+        JsonNode policy = policies.values().iterator().next();
+        assertThat(SamTemplate.asList(policy.path("Topics"))).as("the policy covers that topic only").hasSize(1);
+        List<JsonNode> statements = SamTemplate.asList(policy.path("PolicyDocument").path("Statement"));
+        assertThat(statements).isNotEmpty().allSatisfy(s -> {
+            assertThat(s.path("Effect").asText()).isEqualTo("Allow");
+            assertThat(s.has("NotPrincipal") || s.has("NotAction") || s.has("NotResource")).isFalse();
+            assertThat(s.path("Principal").fieldNames()).toIterable().containsExactly("Service");
+            assertThat(SamTemplate.asList(s.path("Principal").path("Service"))).map(JsonNode::asText).containsExactly("ses.amazonaws.com");
+            assertThat(SamTemplate.asList(s.path("Action"))).map(JsonNode::asText).containsExactly("sns:Publish");
+            assertThat(SamTemplate.asList(s.path("Resource"))).singleElement()
+                    .satisfies(r -> assertThat(SamTemplate.ref(r)).contains(SES_TOPIC));
+            assertThat(s.path("Condition").fieldNames()).toIterable().containsExactly("StringEquals");
+            assertThat(SamTemplate.ref(s.path("Condition").path("StringEquals").path("aws:SourceAccount")))
+                    .as("aws:SourceAccount").contains("AWS::AccountId");
+        });
+        assertThat(template.resources("AWS::SES::ConfigurationSetEventDestination").values())
+                .as("the destination waits for the policy").allSatisfy(d -> assertThat(SamTemplate.asList(d.path("DependsOn")))
+                        .map(JsonNode::asText).contains(policies.keySet().iterator().next()));
+    }
+
+    @Test
+    void the_ses_events_topic_is_encrypted_with_a_key_ses_of_this_account_may_use() {
+        JsonNode topic = template.resource(SES_TOPIC).path("Properties");
+        assertThat(SamTemplate.getAtt(topic.path("KmsMasterKeyId"), "Arn")).as("KmsMasterKeyId (not alias/aws/sns: SES cannot use it)")
+                .contains(SES_TOPIC_KEY);
+        JsonNode key = template.resource(SES_TOPIC_KEY);
+        assertThat(key.path("Type").asText()).isEqualTo("AWS::KMS::Key");
+        assertThat(key.path("Properties").path("EnableKeyRotation").asBoolean(false)).as("key rotation").isTrue();
+        List<JsonNode> services = SamTemplate.asList(key.path("Properties").path("KeyPolicy").path("Statement")).stream()
+                .filter(s -> s.path("Principal").has("Service")).toList();
+        assertThat(services).singleElement().satisfies(s -> {
+            assertThat(SamTemplate.asList(s.path("Principal").path("Service"))).map(JsonNode::asText).containsExactly("ses.amazonaws.com");
+            assertThat(SamTemplate.asList(s.path("Action"))).map(JsonNode::asText)
+                    .containsExactlyInAnyOrder("kms:GenerateDataKey*", "kms:Decrypt");
+            assertThat(SamTemplate.ref(s.path("Condition").path("StringEquals").path("aws:SourceAccount")))
+                    .as("aws:SourceAccount").contains("AWS::AccountId");
+        });
+        assertThat(SamTemplate.asList(key.path("Properties").path("KeyPolicy").path("Statement")))
+                .as("every other principal is this account").filteredOn(s -> !s.path("Principal").has("Service"))
+                .allSatisfy(s -> assertThat(SamTemplate.text(s.path("Principal").path("AWS")))
+                        .isEqualTo("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"));
+    }
+
+    @Test
+    void sms_delivery_status_log_groups_are_created_and_subscribed_by_process_feedback_only() {
+        Map<String, JsonNode> groups = template.resources("AWS::Logs::LogGroup");
+        SMS_DELIVERY_LOG_GROUPS.forEach((id, name) -> {
+            assertThat(groups).as("log groups").containsKey(id);
+            assertThat(SamTemplate.text(groups.get(id).path("Properties").path("LogGroupName"))).as("%s name (SNS chooses it)", id)
+                    .isEqualTo(name);
+        });
+        Map<String, String> subscriptions = new TreeMap<>();
+        template.functions().keySet().forEach(function -> template.events(function, "CloudWatchLogs").forEach((event, p) -> {
+            subscriptions.put(SamTemplate.ref(p.path("LogGroupName")).orElse(SamTemplate.text(p.path("LogGroupName"))), function);
+            assertThat(p.path("FilterPattern").asText("missing")).as("%s.%s FilterPattern: every receipt", function, event).isEmpty();
+        }));
+        assertThat(subscriptions).as("log group -> subscribed function (SAM adds the logs.amazonaws.com permission)")
+                .containsExactlyInAnyOrderEntriesOf(SMS_DELIVERY_LOG_GROUPS.keySet().stream()
+                        .collect(Collectors.toMap(g -> g, g -> PROCESS_FEEDBACK)));
+        assertThat(template.resources("AWS::Logs::SubscriptionFilter")).as("hand-written subscription filters").isEmpty();
+    }
+
+    @Test
+    void sns_may_only_write_sms_delivery_status_to_those_log_groups_with_its_role() {
+        JsonNode role = template.resource(SMS_STATUS_ROLE).path("Properties");
+        List<JsonNode> trust = SamTemplate.asList(role.path("AssumeRolePolicyDocument").path("Statement"));
+        assertThat(trust).singleElement().satisfies(s -> {
+            assertThat(s.path("Effect").asText()).isEqualTo("Allow");
+            assertThat(SamTemplate.asList(s.path("Action"))).map(JsonNode::asText).containsExactly("sts:AssumeRole");
+            assertThat(s.path("Principal").fieldNames()).toIterable().containsExactly("Service");
+            assertThat(SamTemplate.asList(s.path("Principal").path("Service"))).map(JsonNode::asText).containsExactly("sns.amazonaws.com");
+        });
+        assertThat(role.has("ManagedPolicyArns")).as("%s managed policies", SMS_STATUS_ROLE).isFalse();
+        Set<String> expected = new java.util.TreeSet<>();
+        for (String group : SMS_DELIVERY_LOG_GROUPS.keySet()) {
+            for (String action : List.of("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")) {
+                expected.add("Allow " + action + " " + group);
+            }
+        }
+        assertThat(grants(SMS_STATUS_ROLE)).containsExactlyInAnyOrderElementsOf(expected);
+        JsonNode output = template.root.path("Outputs").path("SmsDeliveryStatusRoleArn").path("Value");
+        assertThat(SamTemplate.getAtt(output, "Arn")).as("Outputs.SmsDeliveryStatusRoleArn").contains(SMS_STATUS_ROLE);
+    }
+
+    @Test
+    void inbound_sms_reach_process_feedback_only_when_a_two_way_topic_is_given() {
+        JsonNode parameter = template.root.path("Parameters").path("InboundSmsTopicArn");
+        assertThat(parameter.path("Default").isTextual() && parameter.path("Default").asText().isEmpty()).as("optional: default ''").isTrue();
+        assertThat("").matches(parameter.path("AllowedPattern").asText());
+        assertThat("arn:aws:sns:eu-west-1:123456789012:inbound-sms").matches(parameter.path("AllowedPattern").asText());
+        JsonNode condition = template.root.path("Conditions").path("HasInboundSmsTopic").path("Fn::Not").path(0).path("Fn::Equals");
+        assertThat(SamTemplate.ref(condition.path(0))).contains("InboundSmsTopicArn");
+        assertThat(condition.path(1).asText("x")).isEmpty();
+
+        List<String> uses = new ArrayList<>();
+        template.root.path("Resources").properties().forEach(entry -> {
+            if (entry.getValue().path("Properties").toString().contains("\"Ref\":\"InboundSmsTopicArn\"")) {
+                uses.add(entry.getKey());
+                assertThat(entry.getValue().path("Condition").asText()).as("%s Condition", entry.getKey()).isEqualTo("HasInboundSmsTopic");
+            }
+        });
+        Map<String, JsonNode> subscriptions = template.resources("AWS::SNS::Subscription");
+        Map<String, JsonNode> permissions = template.resources("AWS::Lambda::Permission");
+        assertThat(subscriptions).hasSize(1);
+        assertThat(permissions).hasSize(1);
+        assertThat(uses).containsExactlyInAnyOrder(subscriptions.keySet().iterator().next(), permissions.keySet().iterator().next());
+        JsonNode subscription = subscriptions.values().iterator().next().path("Properties");
+        assertThat(subscription.path("Protocol").asText()).isEqualTo("lambda");
+        assertThat(SamTemplate.ref(subscription.path("TopicArn"))).contains("InboundSmsTopicArn");
+        assertThat(SamTemplate.ref(subscription.path("Endpoint"))).as("the live alias").contains(PROCESS_FEEDBACK + ".Alias");
+        JsonNode permission = permissions.values().iterator().next().path("Properties");
+        assertThat(permission.path("Action").asText()).isEqualTo("lambda:InvokeFunction");
+        assertThat(permission.path("Principal").asText()).isEqualTo("sns.amazonaws.com");
+        assertThat(SamTemplate.ref(permission.path("FunctionName"))).contains(PROCESS_FEEDBACK + ".Alias");
+        assertThat(SamTemplate.ref(permission.path("SourceArn"))).as("only that topic").contains("InboundSmsTopicArn");
+    }
+
+    @Test
+    void process_feedback_retries_a_failed_notification_twice_then_keeps_it_in_a_queue() {
+        JsonNode properties = template.resource(PROCESS_FEEDBACK).path("Properties");
+        assertThat(SamTemplate.text(properties.path("CodeUri"))).isEqualTo("functions/process-feedback/target/process-feedback.jar");
+        assertThat(properties.path("Handler").asText()).isEqualTo("io.nudge.functions.feedback.ProcessFeedbackHandler::handleRequest");
+        assertThat(template.functionProperty(PROCESS_FEEDBACK, "AutoPublishAlias").asText()).isEqualTo("live");
+        JsonNode async = properties.path("EventInvokeConfig");
+        assertThat(async.path("MaximumRetryAttempts").asInt(-1)).as("MaximumRetryAttempts").isBetween(0, 2);
+        assertThat(async.path("MaximumEventAgeInSeconds").asInt(-1)).as("MaximumEventAgeInSeconds").isBetween(60, 21_600);
+        assertThat(async.path("DestinationConfig").path("OnFailure").path("Type").asText()).isEqualTo("SQS");
+        assertThat(SamTemplate.getAtt(async.path("DestinationConfig").path("OnFailure").path("Destination"), "Arn")).contains(FEEDBACK_QUEUE);
+        JsonNode queue = template.resource(FEEDBACK_QUEUE);
+        assertThat(queue.path("Type").asText()).isEqualTo("AWS::SQS::Queue");
+        assertThat(queue.path("Properties").path("SqsManagedSseEnabled").asBoolean(false)).as("queue SSE (payloads hold addresses)").isTrue();
+        assertThat(queue.path("Properties").path("MessageRetentionPeriod").asInt()).as("queue retention").isEqualTo(1_209_600);
+        assertThat(template.events(PROCESS_FEEDBACK, "DynamoDB")).as("process-feedback reads no stream").isEmpty();
     }
 
     // ------------------------------------------------------------------ SAM schema
@@ -665,8 +970,22 @@ class TemplateContractTest {
             // EventBridge Scheduler hands a Lambda target the schedule's Input as the event itself: plain JSON.
             JsonNode event = readJson(file);
             assertThat(event.isObject()).as("%s is a JSON object", name).isTrue();
+        } else if (name.startsWith("sns-")) {
+            // process-feedback: SES events and inbound SMS, one notification per invocation.
+            SNSEvent event = EventLoader.loadSNSEvent(file.toString());
+            assertThat(event.getRecords()).as("%s Records", name).singleElement().satisfies(r -> {
+                assertThat(r.getEventSource()).isEqualTo("aws:sns");
+                assertThat(r.getSNS().getType()).isEqualTo("Notification");
+                assertThat(r.getSNS().getTopicArn()).matches("arn:aws:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]+");
+                assertThat(r.getSNS().getMessageId()).isNotBlank();
+                assertThat(r.getSNS().getMessage()).isNotBlank();
+            });
+        } else if (name.startsWith("cwlogs-")) {
+            // process-feedback: SMS delivery receipts, {"awslogs":{"data":"<base64 of gzip>"}}.
+            CloudWatchLogsEvent event = EventLoader.loadCloudWatchLogsEvent(file.toString());
+            assertThat(event.getAwsLogs().getData()).as("%s awslogs.data", name).isNotBlank();
         } else {
-            fail("%s: name it apigw-*, ddb-*, scheduled-* or scheduler-* so this test knows its Lambda type", name);
+            fail("%s: name it apigw-*, ddb-*, scheduled-*, scheduler-*, sns-* or cwlogs-* so this test knows its Lambda type", name);
         }
         if (specific != null) {
             specific.accept(file);
@@ -852,6 +1171,25 @@ class TemplateContractTest {
 
     // ------------------------------------------------------------------ helpers
 
+    /** A function's (or role's) grants as "Effect action resource", resources named by table/index or their text. */
+    private static Set<String> grants(String owner) {
+        Set<String> grants = new java.util.TreeSet<>();
+        for (SamTemplate.Statement statement : template.statements()) {
+            if (statement.owner().equals(owner)) {
+                for (String action : statement.actions()) {
+                    statement.resources().forEach(r -> grants.add(statement.effect() + " " + action + " "
+                            + SamTemplate.tableArn(r).map(Object::toString).orElse(SamTemplate.text(r))));
+                }
+            }
+        }
+        return grants;
+    }
+
+    private static Set<String> dynamoGrants(String owner) {
+        return grants(owner).stream().filter(g -> g.split(" ")[1].startsWith("dynamodb:"))
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+    }
+
     private static Path codeUri(String function) {
         return repo.resolve(template.functionProperty(function, "CodeUri").asText()).normalize();
     }
@@ -923,17 +1261,23 @@ class TemplateContractTest {
         return attributes;
     }
 
+    /** Name → "keys projection [non-key attributes]": KEYS_ONLY and ALL indexes differ in what a Query returns. */
     private static Map<String, String> indexes(JsonNode gsis) {
         Map<String, String> indexes = new TreeMap<>();
-        gsis.forEach(i -> indexes.put(i.path("IndexName").asText(),
-                keys(i.path("KeySchema")) + " " + i.path("Projection").path("ProjectionType").asText()));
+        gsis.forEach(i -> {
+            List<String> nonKey = new ArrayList<>();
+            i.path("Projection").path("NonKeyAttributes").forEach(a -> nonKey.add(a.asText()));
+            indexes.put(i.path("IndexName").asText(),
+                    keys(i.path("KeySchema")) + " " + i.path("Projection").path("ProjectionType").asText() + " " + nonKey);
+        });
         return indexes;
     }
 
     private static Map<String, String> indexes(List<GlobalSecondaryIndex> gsis) {
         Map<String, String> indexes = new TreeMap<>();
         if (gsis != null) {
-            gsis.forEach(i -> indexes.put(i.indexName(), keys(i.keySchema()) + " " + i.projection().projectionTypeAsString()));
+            gsis.forEach(i -> indexes.put(i.indexName(), keys(i.keySchema()) + " " + i.projection().projectionTypeAsString()
+                    + " " + (i.projection().hasNonKeyAttributes() ? i.projection().nonKeyAttributes() : List.of())));
         }
         return indexes;
     }
