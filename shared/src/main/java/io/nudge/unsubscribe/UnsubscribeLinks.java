@@ -34,8 +34,4 @@ public record UnsubscribeLinks(UnsubscribeTokens tokens, Supplier<String> baseUr
         return new KeyRing("local", Map.of("local", key));
     }
 
-    public static UnsubscribeLinks fromEnvironment(Map<String, String> env) {
-        String base = io.nudge.config.Env.require(env, BASE_URL);
-        return new UnsubscribeLinks(new UnsubscribeTokens(KeyRing.fromEnvironment(env)), () -> base);
-    }
 }

@@ -8,6 +8,7 @@ import io.nudge.config.Tables;
 import io.nudge.deliver.DeliverService;
 import io.nudge.unsubscribe.KeyRing;
 import io.nudge.unsubscribe.UnsubscribeLinks;
+import io.nudge.unsubscribe.UnsubscribeTokens;
 import io.nudge.guards.GuardSettings;
 import io.nudge.scheduling.ScheduleRequest;
 import io.nudge.scheduling.Scheduler;
@@ -29,21 +30,26 @@ public final class LambdaEnvironment {
     public static final String SCHEDULE_TARGET_ARN = "NUDGE_SCHEDULE_TARGET_ARN";
     /** Read by every function: the tables, and the slot width (evaluate and deliver schedule, schedule-sends releases). */
     public static final List<String> COMMON_ENVIRONMENT = concat(Tables.ENVIRONMENT,
-            List.of(io.nudge.config.SlotWidth.ENV, UnsubscribeLinks.BASE_URL, KeyRing.VARIABLE));
+            List.of(io.nudge.config.SlotWidth.ENV, KeyRing.VARIABLE));
     public static final List<String> DELIVER_ENVIRONMENT = concat(concat(COMMON_ENVIRONMENT,
-            List.of(EMAIL_FROM, SES_CONFIGURATION_SET, SMS_SENDER_ID, SMS_ORIGINATION_NUMBER)), GuardSettings.ENVIRONMENT);
+            List.of(EMAIL_FROM, SES_CONFIGURATION_SET, SMS_SENDER_ID, SMS_ORIGINATION_NUMBER, UnsubscribeLinks.BASE_URL)),
+            GuardSettings.ENVIRONMENT);
     public static final List<String> SCHEDULE_SENDS_ENVIRONMENT = concat(COMMON_ENVIRONMENT,
             List.of(SCHEDULE_GROUP, SCHEDULER_ROLE_ARN, SCHEDULE_DLQ_ARN, SCHEDULE_TARGET_ARN));
 
     private LambdaEnvironment() {}
 
     public static Services services(Map<String, String> env) {
+        // Only deliver builds links, so only deliver must have the base URL (checked in deliver(...) at init);
+        // the API only verifies tokens. The HTTP API's own URL cannot be passed to ingest-api without a cycle.
         return new Services(AwsClients.dynamoDb(env), Tables.fromEnvironment(env), Clock.systemUTC(),
-                io.nudge.config.SlotWidth.fromEnvironment(env), UnsubscribeLinks.fromEnvironment(env));
+                io.nudge.config.SlotWidth.fromEnvironment(env),
+                new UnsubscribeLinks(new UnsubscribeTokens(KeyRing.fromEnvironment(env)), () -> Env.require(env, UnsubscribeLinks.BASE_URL)));
     }
 
     public static DeliverService deliver(Services services, Map<String, String> env) {
         String from = Env.require(env, EMAIL_FROM);
+        Env.require(env, UnsubscribeLinks.BASE_URL);
         String configurationSet = Env.require(env, SES_CONFIGURATION_SET);
         return services.deliver(
                 new SesEmailSender(AwsClients.sesV2(env), configurationSet),
