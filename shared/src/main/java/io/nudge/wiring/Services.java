@@ -2,6 +2,7 @@ package io.nudge.wiring;
 
 import io.nudge.api.NudgeApi;
 import io.nudge.channel.EmailSender;
+import io.nudge.channel.PushEndpoints;
 import io.nudge.channel.SmsSender;
 import io.nudge.config.Tables;
 import io.nudge.definitions.DefinitionService;
@@ -71,8 +72,14 @@ public final class Services {
         this.apiKeys = new ApiKeys(new ApiKeyStore(dynamo, tables.apiKeys()), clock);
     }
 
+    /** Without push: a profile update naming push tokens is refused as {@code push_not_configured}. */
     public NudgeApi api() {
-        return new NudgeApi(apiKeys, new UserService(users, clock), new EventIngest(events, clock),
+        return api(PushEndpoints.notConfigured());
+    }
+
+    /** @param pushEndpoints registers the tokens of {@code PUT /v1/users/{id}} (SNS on AWS, local ids locally) */
+    public NudgeApi api(PushEndpoints pushEndpoints) {
+        return new NudgeApi(apiKeys, new UserService(users, clock, pushEndpoints), new EventIngest(events, clock),
                 new DefinitionService(definitions, clock), messages, events, suppressions, stats, clock);
     }
 
