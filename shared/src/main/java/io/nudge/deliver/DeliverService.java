@@ -154,6 +154,7 @@ public final class DeliverService {
             case Rendered.Email e -> email.send(new EmailMessage(message.id(), message.triggerId(), emailFrom,
                     address.get(), e.subject(), e.html(), e.text(), message.priority()));
             case Rendered.Sms s -> sms.send(new SmsMessage(message.id(), message.triggerId(), address.get(), s.body(), message.priority()));
+            case Rendered.Push p -> new SendOutcome.Rejected("push is not wired yet");
         };
         return switch (outcome) {
             case SendOutcome.Accepted a -> {
