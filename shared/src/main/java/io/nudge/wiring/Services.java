@@ -3,6 +3,7 @@ package io.nudge.wiring;
 import io.nudge.api.NudgeApi;
 import io.nudge.channel.EmailSender;
 import io.nudge.channel.PushEndpoints;
+import io.nudge.channel.PushSender;
 import io.nudge.channel.SmsSender;
 import io.nudge.config.Tables;
 import io.nudge.definitions.DefinitionService;
@@ -97,10 +98,22 @@ public final class Services {
         return deliver(email, sms, emailFrom, GuardSettings.defaults());
     }
 
+    /** Without push: a push message fails as "push is not configured". */
     public DeliverService deliver(EmailSender email, SmsSender sms, String emailFrom, GuardSettings guards) {
-        return new DeliverService(messages, users, new UserService(users, clock), new TemplateCatalog(definitions),
+        return deliver(email, sms, PushSender.notConfigured(), PushEndpoints.notConfigured(), emailFrom, guards);
+    }
+
+    /** With the guards' defaults (no configuration). */
+    public DeliverService deliver(EmailSender email, SmsSender sms, PushSender push, PushEndpoints pushEndpoints, String emailFrom) {
+        return deliver(email, sms, push, pushEndpoints, emailFrom, GuardSettings.defaults());
+    }
+
+    /** @param pushEndpoints deletes the endpoints of devices the provider reports disabled */
+    public DeliverService deliver(EmailSender email, SmsSender sms, PushSender push, PushEndpoints pushEndpoints, String emailFrom,
+            GuardSettings guards) {
+        return new DeliverService(messages, users, new UserService(users, clock, pushEndpoints), new TemplateCatalog(definitions),
                 new TriggerCatalog(definitions), suppressions, new FrequencyCaps(dynamo, tables.state(), guards.caps()),
-                new RateLimits(dynamo, tables.state(), guards.rates()), guards, stats, email, sms, emailFrom, clock);
+                new RateLimits(dynamo, tables.state(), guards.rates()), guards, stats, email, sms, push, emailFrom, clock);
     }
 
     public StatsStore stats() {
