@@ -2,10 +2,16 @@ package io.nudge.local;
 
 import io.nudge.aws.AwsClients;
 import io.nudge.channel.EmailSender;
+import io.nudge.channel.PushEndpoints;
+import io.nudge.channel.PushSender;
 import io.nudge.channel.SmsSender;
 import io.nudge.channel.aws.SesEmailSender;
+import io.nudge.channel.aws.SnsPushEndpoints;
+import io.nudge.channel.aws.SnsPushSender;
 import io.nudge.channel.aws.SnsSmsSender;
+import io.nudge.channel.outbox.LocalPushEndpoints;
 import io.nudge.channel.outbox.OutboxEmailSender;
+import io.nudge.channel.outbox.OutboxPushSender;
 import io.nudge.channel.outbox.OutboxSmsSender;
 import io.nudge.config.Tables;
 import io.nudge.definitions.DefinitionService;
@@ -103,13 +109,22 @@ public final class LocalRunner implements AutoCloseable {
         Path outbox = Files.createDirectories(data.resolve("outbox"));
         EmailSender email;
         SmsSender sms;
+        PushSender push;
+        // Registration and sending must agree: an SNS endpoint ARN is what SnsPushSender publishes to, a local id
+        // is only meaningful to the outbox.
+        PushEndpoints pushEndpoints;
         if (options.channels() == LocalOptions.Channels.AWS) {
             Map<String, String> env = System.getenv();
+            var sns = AwsClients.sns(env);
             email = new SesEmailSender(AwsClients.sesV2(env), env.getOrDefault("NUDGE_SES_CONFIGURATION_SET", "nudge"));
-            sms = new SnsSmsSender(AwsClients.sns(env), Optional.empty(), Optional.empty());
+            sms = new SnsSmsSender(sns, Optional.empty(), Optional.empty());
+            push = new SnsPushSender(sns);
+            pushEndpoints = new SnsPushEndpoints(sns, SnsPushEndpoints.applicationArns(env));
         } else {
             email = new OutboxEmailSender(outbox, options.clock());
             sms = new OutboxSmsSender(outbox, options.clock());
+            push = new OutboxPushSender(outbox, options.clock());
+            pushEndpoints = new LocalPushEndpoints();
         }
 
         Checkpoints checkpoints = new Checkpoints(dynamo, TABLE_PREFIX + "LocalCheckpoints");
@@ -123,7 +138,8 @@ public final class LocalRunner implements AutoCloseable {
                 new StreamPoller("evaluate-triggers", tables.events(), dynamo, streams, checkpoints,
                         r -> r.eventName() == OperationType.INSERT, new EvaluateTriggersHandler(services)),
                 new StreamPoller("deliver", tables.messages(), dynamo, streams, checkpoints,
-                        r -> hasStatus(r, "READY"), new DeliverHandler(services.deliver(email, sms, options.emailFrom(), guardSettings(options)), services.streamBatch("deliver"))),
+                        r -> hasStatus(r, "READY"), new DeliverHandler(services.deliver(email, sms, push, pushEndpoints, options.emailFrom(),
+                                guardSettings(options)), services.streamBatch("deliver"))),
                 new StreamPoller("schedule-sends", tables.messages(), dynamo, streams, checkpoints,
                         r -> hasStatus(r, "SCHEDULED"), StreamHandlers.fromStreamHandler(scheduleSends.get())));
         List<Thread> threads = new ArrayList<>();
@@ -141,7 +157,7 @@ public final class LocalRunner implements AutoCloseable {
         }, 30, 30, TimeUnit.SECONDS);
 
         scheduler.start();
-        LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(), new IngestApiHandler(services.api()));
+        LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(), new IngestApiHandler(services.api(pushEndpoints)));
         if (baseUrl.get().isEmpty()) {
             baseUrl.set("http://" + options.host() + ":" + http.port());
         }

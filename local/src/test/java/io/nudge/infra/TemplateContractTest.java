@@ -83,7 +83,9 @@ class TemplateContractTest {
 
     /** The first Allow with Resource '*': SNS Publish to phone numbers, which has no resource ARN. */
     private static final String SMS_EXCEPTION_FUNCTION = "DeliverFunction";
-    private static final String SNS_TOPICS_AND_ENDPOINTS = "arn:${AWS::Partition}:sns:*:*:*";
+    /** Push: endpoints are per device and platform applications are parameters, so these two patterns are allowed. */
+    private static final String PUSH_APPS = "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:app/*";
+    private static final String PUSH_ENDPOINTS = "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:endpoint/*";
     /** The second: sns:OptInPhoneNumber acts on a phone number, not on an SNS resource. */
     private static final String PROCESS_FEEDBACK = "ProcessFeedbackFunction";
     private static final String OPT_IN_ACTION = "sns:OptInPhoneNumber";
@@ -226,7 +228,7 @@ class TemplateContractTest {
             for (JsonNode resource : statement.resources()) {
                 if (resource.isTextual() && resource.asText().equals("*")) {
                     starResources.add(statement);
-                } else if (!isSlotScheduleGrant(statement, resource)) {
+                } else if (!isSlotScheduleGrant(statement, resource) && !isPushEndpointGrant(statement, resource)) {
                     softly.assertThat(SamTemplate.text(resource)).as("%s resource", statement).doesNotContain("*");
                 }
             }
@@ -240,21 +242,17 @@ class TemplateContractTest {
         assertThat(sms.actions()).containsExactly("sns:Publish");
         assertThat(sms.resources()).hasSize(1);
         assertThat(sms.node().has("Condition")).as("no SNS condition key narrows Publish to phone numbers").isFalse();
-        assertThat(statements)
-                .as("%s denies sns:Publish to every topic and platform endpoint, so '*' means phone numbers only", SMS_EXCEPTION_FUNCTION)
-                .anyMatch(s -> s.owner().equals(SMS_EXCEPTION_FUNCTION) && "Deny".equals(s.effect())
-                        && s.actions().equals(List.of("sns:Publish"))
-                        && s.resources().stream().map(SamTemplate::text).toList().equals(List.of(SNS_TOPICS_AND_ENDPOINTS)));
 
         SamTemplate.Statement optIn = starResources.stream().filter(s -> s.owner().equals(PROCESS_FEEDBACK)).findFirst().orElseThrow();
         assertThat(optIn.actions()).as("the opt-in exception is exactly one action").containsExactly(OPT_IN_ACTION);
         assertThat(optIn.resources()).hasSize(1);
         assertThat(statements).as("only %s may opt phone numbers back in", PROCESS_FEEDBACK)
                 .filteredOn(s -> s.actions().contains(OPT_IN_ACTION)).containsExactly(optIn);
-        assertThat(statements).as("SNS actions anywhere: the two exceptions and deliver's Deny, nothing else")
+        assertThat(statements).as("SNS actions anywhere: the two exceptions and the push endpoint grants, nothing else")
                 .filteredOn(s -> s.actions().stream().anyMatch(a -> a.startsWith("sns:")))
                 .extracting(s -> s.owner() + " " + s.effect() + " " + s.actions())
-                .containsExactlyInAnyOrder(SMS_EXCEPTION_FUNCTION + " Allow [sns:Publish]", SMS_EXCEPTION_FUNCTION + " Deny [sns:Publish]",
+                .containsExactlyInAnyOrder(SMS_EXCEPTION_FUNCTION + " Allow [sns:Publish]", SMS_EXCEPTION_FUNCTION + " Allow [sns:DeleteEndpoint]",
+                        "IngestApiFunction Allow [sns:CreatePlatformEndpoint]", "IngestApiFunction Allow [sns:DeleteEndpoint]",
                         PROCESS_FEEDBACK + " Allow [" + OPT_IN_ACTION + "]");
     }
 
@@ -1225,6 +1223,12 @@ class TemplateContractTest {
     }
 
     /** The one grant whose resource may hold a '*': CreateSchedule on any schedule of the stack's slot group. */
+    private static boolean isPushEndpointGrant(SamTemplate.Statement statement, JsonNode resource) {
+        String text = SamTemplate.text(resource);
+        return statement.actions().equals(List.of("sns:CreatePlatformEndpoint")) && text.equals(PUSH_APPS)
+                || statement.actions().equals(List.of("sns:DeleteEndpoint")) && text.equals(PUSH_ENDPOINTS);
+    }
+
     private static boolean isSlotScheduleGrant(SamTemplate.Statement statement, JsonNode resource) {
         return statement.owner().equals(SCHEDULE_SENDS) && statement.actions().equals(List.of("scheduler:CreateSchedule"))
                 && SamTemplate.text(resource).equals(SLOT_SCHEDULES);

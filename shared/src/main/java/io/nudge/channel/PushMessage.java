@@ -41,7 +41,7 @@ public record PushMessage(
         data.forEach((key, value) -> {
             Objects.requireNonNull(key, "data key");
             Objects.requireNonNull(value, "data value");
-            if (key.isEmpty() || isReserved(key)) {
+            if (key.isEmpty() || isReservedDataKey(key)) {
                 throw new IllegalArgumentException("data key '" + key + "' is reserved by FCM or APNs");
             }
             sorted.put(key, value);
@@ -49,7 +49,8 @@ public record PushMessage(
         data = Collections.unmodifiableMap(sorted);
     }
 
-    private static boolean isReserved(String key) {
+    /** Keys FCM or APNs would refuse or misread in {@link #data()}; templates are checked against the same rule. */
+    public static boolean isReservedDataKey(String key) {
         return RESERVED_KEYS.contains(key) || key.startsWith("google") || key.startsWith("gcm");
     }
 

@@ -3,6 +3,7 @@ package io.nudge.deliver;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.channel.EmailMessage;
 import io.nudge.channel.EmailSender;
+import io.nudge.channel.PushSender;
 import io.nudge.channel.SendOutcome;
 import io.nudge.channel.SmsMessage;
 import io.nudge.channel.SmsSegments;
@@ -65,12 +66,13 @@ public final class DeliverService {
     private final UnsubscribeLinks unsubscribe;
     private final EmailSender email;
     private final SmsSender sms;
+    private final PushFanOut push;
     private final String emailFrom;
     private final Clock clock;
 
     public DeliverService(MessageStore messages, UserStore users, UserService userService, TemplateCatalog templates,
             TriggerCatalog triggers, SuppressionStore suppressions, FrequencyCaps caps, RateLimits rates, GuardSettings settings,
-            StatsStore stats, UnsubscribeLinks unsubscribe, EmailSender email, SmsSender sms, String emailFrom, Clock clock) {
+            StatsStore stats, UnsubscribeLinks unsubscribe, EmailSender email, SmsSender sms, PushSender push, String emailFrom, Clock clock) {
         this.messages = messages;
         this.users = users;
         this.userService = userService;
@@ -84,6 +86,7 @@ public final class DeliverService {
         this.unsubscribe = unsubscribe;
         this.email = email;
         this.sms = sms;
+        this.push = new PushFanOut(push, userService);
         this.emailFrom = emailFrom;
         this.clock = clock;
     }
@@ -104,7 +107,8 @@ public final class DeliverService {
         Optional<String> address = user.flatMap(u -> switch (message.channel()) {
             case EMAIL -> u.email();
             case SMS -> u.phone();
-            case PUSH -> Optional.<String>empty();
+            // Every device of the user; the recipient recorded is their number, never a token.
+            case PUSH -> u.pushTokens().isEmpty() ? Optional.<String>empty() : Optional.of(PushFanOut.recipient(u.pushTokens()));
         });
         if (address.isEmpty()) {
             return finish(message, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("invalid_address"));
@@ -117,7 +121,8 @@ public final class DeliverService {
             return finish(message, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("no_consent"));
         }
         // 2. suppression list: every message, transactional included
-        if (suppressions.find(message.channel(), address.get()).isPresent()) {
+        // (not push: the list holds addresses, and a dead device is removed from the user instead)
+        if (message.channel() != Channel.PUSH && suppressions.find(message.channel(), address.get()).isPresent()) {
             return finish(message, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("suppressed"));
         }
         // 3. quiet hours: marketing waits for the morning, it is not dropped
@@ -165,6 +170,7 @@ public final class DeliverService {
                     // RFC 8058 one-click unsubscribe on marketing mail; a receipt has nothing to unsubscribe from
                     marketing ? Optional.of(unsubscribe.url(message.userId(), Channel.EMAIL)) : Optional.empty()));
             case Rendered.Sms s -> sms.send(new SmsMessage(message.id(), message.triggerId(), address.get(), s.body(), message.priority()));
+            case Rendered.Push p -> push.send(message, user.get().pushTokens(), p);
         };
         return switch (outcome) {
             case SendOutcome.Accepted a -> {
@@ -174,8 +180,13 @@ public final class DeliverService {
                 }
                 yield new DeliveryResult.Sent(a.providerMessageId());
             }
-            case SendOutcome.Rejected r -> refused(message, address.get(), r.reason());
-            case SendOutcome.EndpointDisabled d -> finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("endpoint_disabled: " + shorten(d.reason())));
+            case SendOutcome.Rejected r -> message.channel() == Channel.PUSH
+                    ? finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("provider_rejected: " + shorten(r.reason())))
+                    : refused(message, address.get(), r.reason());
+            // For push, every device was disabled (and removed): the user has nowhere left to receive it.
+            case SendOutcome.EndpointDisabled d -> message.channel() == Channel.PUSH
+                    ? finish(message, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("invalid_address"))
+                    : finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("endpoint_disabled: " + shorten(d.reason())));
             case SendOutcome.Unknown u -> finish(message, MessageStatus.UNKNOWN, new DeliveryResult.Unknown("provider_outcome_unknown: " + shorten(u.reason())));
             case SendOutcome.Retryable r -> notTaken(message, marketing, r.reason());
         };

@@ -2,11 +2,16 @@ package io.nudge.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** A user as the app describes them. Email and phone are personal data: never logged. */
+/**
+ * A user as the app describes them. Email and phone are personal data, push tokens lead to a device: never logged.
+ *
+ * @param pushTokens the user's devices, at most {@link #MAX_PUSH_TOKENS}, each token once
+ */
 public record UserProfile(
         String userId,
         Optional<String> email,
@@ -15,18 +20,22 @@ public record UserProfile(
         Optional<String> locale,
         ObjectNode attributes,
         Map<Channel, Consent> consent,
+        List<PushToken> pushTokens,
         Instant createdAt,
         Instant updatedAt,
         long revision) {
+
+    public static final int MAX_PUSH_TOKENS = 10;
 
     public UserProfile {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(attributes, "attributes");
         consent = Map.copyOf(consent);
+        pushTokens = List.copyOf(pushTokens);
     }
 
     public static UserProfile bare(String userId, Instant now) {
         return new UserProfile(userId, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                io.nudge.json.Json.object(), Map.of(), now, now, 0);
+                io.nudge.json.Json.object(), Map.of(), List.of(), now, now, 0);
     }
 }

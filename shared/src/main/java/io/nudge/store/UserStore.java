@@ -4,13 +4,17 @@ import static io.nudge.store.AttributeValues.n;
 import static io.nudge.store.AttributeValues.s;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.channel.PushPlatform;
 import io.nudge.model.Channel;
 import io.nudge.model.Consent;
 import io.nudge.model.ConsentStatus;
+import io.nudge.model.PushToken;
 import io.nudge.model.Times;
 import io.nudge.model.UserProfile;
 import java.util.EnumMap;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -75,6 +79,10 @@ public final class UserStore {
         user.consent().forEach((channel, c) -> consent.put(channel.wire(), AttributeValue.fromM(Map.of(
                 "status", s(c.status().wire()), "source", s(c.source()), "at", s(Times.format(c.at()))))));
         item.put("consent", AttributeValue.fromM(consent));
+        if (!user.pushTokens().isEmpty()) {
+            item.put("pushTokens", AttributeValue.fromL(user.pushTokens().stream().map(t -> AttributeValue.fromM(Map.of(
+                    "platform", s(t.platform().wire()), "token", s(t.token()), "target", s(t.target())))).toList()));
+        }
         item.put("createdAt", s(Times.format(user.createdAt())));
         item.put("updatedAt", s(Times.format(user.updatedAt())));
         item.put("revision", n(revision));
@@ -93,9 +101,22 @@ public final class UserStore {
         }
         ObjectNode attributes = AttributeValues.objectOrEmpty(item.get("attributes"));
         return new UserProfile(item.get("userId").s(), string(item, "email"), string(item, "phone"),
-                string(item, "timezone"), string(item, "locale"), attributes, consent,
+                string(item, "timezone"), string(item, "locale"), attributes, consent, pushTokens(item.get("pushTokens")),
                 Times.parse(item.get("createdAt").s()), Times.parse(item.get("updatedAt").s()),
                 Long.parseLong(item.get("revision").n()));
+    }
+
+    private static List<PushToken> pushTokens(AttributeValue value) {
+        List<PushToken> tokens = new ArrayList<>();
+        if (value != null && value.hasL()) {
+            for (AttributeValue entry : value.l()) {
+                Map<String, AttributeValue> t = entry.m();
+                // A platform this version does not know (written by a newer one) is skipped, not a failed read.
+                PushPlatform.fromWire(t.get("platform").s()).ifPresent(platform ->
+                        tokens.add(new PushToken(platform, t.get("token").s(), t.get("target").s())));
+            }
+        }
+        return tokens;
     }
 
     static Optional<String> string(Map<String, AttributeValue> item, String name) {

@@ -1,6 +1,8 @@
 package io.nudge.template;
 
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import liqp.Template;
@@ -19,6 +21,8 @@ public final class CompiledTemplate {
         record Email(Template subject, Optional<Template> html, Optional<Template> text) implements CompiledParts {}
 
         record Sms(Template body) implements CompiledParts {}
+
+        record Push(Template title, Template body, Map<String, Template> data) implements CompiledParts {}
     }
 
     static CompiledTemplate compile(TemplateDefinition definition) {
@@ -35,6 +39,12 @@ public final class CompiledTemplate {
                     email.html().map(h -> Liquid.parse(h, pointer + "/html")),
                     email.text().map(t -> Liquid.parse(t, pointer + "/text")));
             case TemplateParts.Sms sms -> new CompiledParts.Sms(Liquid.parse(sms.body(), pointer + "/body"));
+            case TemplateParts.Push push -> {
+                Map<String, Template> data = new LinkedHashMap<>();
+                push.data().forEach((key, value) -> data.put(key, Liquid.parse(value, pointer + "/data/" + key)));
+                yield new CompiledParts.Push(Liquid.parse(push.title(), pointer + "/title"),
+                        Liquid.parse(push.body(), pointer + "/body"), Collections.unmodifiableMap(data));
+            }
         };
     }
 

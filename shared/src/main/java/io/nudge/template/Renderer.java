@@ -3,6 +3,7 @@ package io.nudge.template;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.json.Json;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Renders a compiled template against {user, event, message} in the user's locale. */
@@ -20,10 +21,16 @@ public final class Renderer {
                     email.html().map(h -> Liquid.render(h, vars)),
                     email.text().map(t -> Liquid.render(t, vars)));
             case CompiledTemplate.CompiledParts.Sms sms -> new Rendered.Sms(Liquid.render(sms.body(), vars).strip());
+            case CompiledTemplate.CompiledParts.Push push -> {
+                Map<String, String> data = new LinkedHashMap<>();
+                push.data().forEach((key, value) -> data.put(key, Liquid.render(value, vars).strip()));
+                // A notification title is one line on every device; a newline from a variable would be cut anyway.
+                yield new Rendered.Push(oneLine(Liquid.render(push.title(), vars)), Liquid.render(push.body(), vars).strip(), data);
+            }
         };
     }
 
-    /** A subject is one header line: folding it is the transport's job, stray newlines are not. */
+    /** A subject (or push title) is one line: folding it is the transport's job, stray newlines are not. */
     private static String oneLine(String subject) {
         return subject.replaceAll("[\\r\\n]+", " ").strip();
     }

@@ -4,6 +4,7 @@ import static io.nudge.validation.InvalidInputException.invalid;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.channel.PushMessage;
 import io.nudge.ids.Ids;
 import io.nudge.json.Json;
 import io.nudge.model.Channel;
@@ -22,6 +23,10 @@ public final class TemplateParser {
     private static final Set<String> SMS_FIELDS = Set.of("channel", "body", "locales");
     private static final Set<String> EMAIL_LOCALE_FIELDS = Set.of("subject", "html", "text");
     private static final Set<String> SMS_LOCALE_FIELDS = Set.of("body");
+    private static final Set<String> PUSH_FIELDS = Set.of("channel", "title", "body", "data", "locales");
+    private static final Set<String> PUSH_LOCALE_FIELDS = Set.of("title", "body", "data");
+    private static final int MAX_DATA_KEYS = 50;
+    private static final int MAX_DATA_KEY_LENGTH = 128;
     private static final Pattern LOCALE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
 
     private TemplateParser() {}
@@ -33,9 +38,12 @@ public final class TemplateParser {
         ObjectNode doc = Fields.requireObject(document, "");
         String channelName = Fields.requireString(doc, "channel", "");
         Channel channel = Channel.fromWire(channelName)
-                .filter(c -> c != Channel.PUSH)
-                .orElseThrow(() -> invalid("/channel", "/channel must be email or sms"));
-        Fields.rejectUnknown(doc, channel == Channel.EMAIL ? EMAIL_FIELDS : SMS_FIELDS, "");
+                .orElseThrow(() -> invalid("/channel", "/channel must be email, sms or push"));
+        Fields.rejectUnknown(doc, switch (channel) {
+            case EMAIL -> EMAIL_FIELDS;
+            case SMS -> SMS_FIELDS;
+            case PUSH -> PUSH_FIELDS;
+        }, "");
         TemplateParts parts = parts(channel, doc, "");
         Map<String, TemplateParts> locales = new LinkedHashMap<>();
         JsonNode localeNode = doc.get("locales");
@@ -48,8 +56,18 @@ public final class TemplateParser {
                     throw invalid(pointer, "locale keys are BCP 47 language tags such as de or pt-BR");
                 }
                 ObjectNode localeDoc = Fields.requireObject(entry.getValue(), pointer);
-                Fields.rejectUnknown(localeDoc, channel == Channel.EMAIL ? EMAIL_LOCALE_FIELDS : SMS_LOCALE_FIELDS, pointer);
-                locales.put(entry.getKey(), parts(channel, localeDoc, pointer));
+                Fields.rejectUnknown(localeDoc, switch (channel) {
+                    case EMAIL -> EMAIL_LOCALE_FIELDS;
+                    case SMS -> SMS_LOCALE_FIELDS;
+                    case PUSH -> PUSH_LOCALE_FIELDS;
+                }, pointer);
+                TemplateParts localeParts = parts(channel, localeDoc, pointer);
+                if (localeParts instanceof TemplateParts.Push p && !localeDoc.has("data") && parts instanceof TemplateParts.Push base) {
+                    // Data is usually a deep link or an id, the same in every language: a translation that leaves it
+                    // out keeps the default's rather than silently sending a notification the app cannot open.
+                    localeParts = new TemplateParts.Push(p.title(), p.body(), base.data());
+                }
+                locales.put(entry.getKey(), localeParts);
             }
         }
         return CompiledTemplate.compile(new TemplateDefinition(id, channel, parts, locales));
@@ -59,6 +77,9 @@ public final class TemplateParser {
         if (channel == Channel.SMS) {
             return new TemplateParts.Sms(nonBlank(doc, "body", pointer));
         }
+        if (channel == Channel.PUSH) {
+            return new TemplateParts.Push(nonBlank(doc, "title", pointer), nonBlank(doc, "body", pointer), data(doc, pointer));
+        }
         String subject = nonBlank(doc, "subject", pointer);
         Optional<String> html = Fields.optionalString(doc, "html", pointer);
         Optional<String> text = Fields.optionalString(doc, "text", pointer);
@@ -66,6 +87,36 @@ public final class TemplateParser {
             throw new InvalidInputException("missing_field", pointer + "/html", "an email template needs html, text or both");
         }
         return new TemplateParts.Email(subject, html, text);
+    }
+
+    /** Push data: an object of at most 50 strings, no key FCM or APNs reserves. */
+    private static Map<String, String> data(ObjectNode doc, String pointer) {
+        JsonNode node = doc.get("data");
+        Map<String, String> data = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return data;
+        }
+        Fields.requireObject(node, pointer + "/data");
+        if (node.size() > MAX_DATA_KEYS) {
+            throw invalid(pointer + "/data", pointer + "/data may have at most " + MAX_DATA_KEYS + " keys");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String key = entry.getKey();
+            String field = pointer + "/data/" + key;
+            if (key.isEmpty() || key.length() > MAX_DATA_KEY_LENGTH) {
+                throw invalid(field, "data keys are 1-" + MAX_DATA_KEY_LENGTH + " characters");
+            }
+            if (PushMessage.isReservedDataKey(key)) {
+                throw invalid(field, field + " is reserved by FCM or APNs (aps, from, message_type, google…, gcm…)");
+            }
+            if (!entry.getValue().isTextual()) {
+                // FCM takes only string values; a number would be refused at send time, so it is refused here.
+                throw invalid(field, field + " must be a string");
+            }
+            data.put(key, entry.getValue().textValue());
+        }
+        return data;
     }
 
     private static String nonBlank(ObjectNode doc, String name, String pointer) {
@@ -97,6 +148,14 @@ public final class TemplateParser {
                 email.text().ifPresent(t -> doc.put("text", t));
             }
             case TemplateParts.Sms sms -> doc.put("body", sms.body());
+            case TemplateParts.Push push -> {
+                doc.put("title", push.title());
+                doc.put("body", push.body());
+                if (!push.data().isEmpty()) {
+                    ObjectNode data = doc.putObject("data");
+                    push.data().forEach(data::put);
+                }
+            }
         }
     }
 }

@@ -1,11 +1,12 @@
 package io.nudge.users;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.json.Json;
 import io.nudge.model.Times;
 import io.nudge.model.UserProfile;
 
-/** The API's view of a profile. */
+/** The API's view of a profile: push tokens only as platform and the token's last characters. */
 public final class UserJson {
     private UserJson() {}
 
@@ -24,6 +25,11 @@ public final class UserJson {
             entry.put("source", c.source());
             entry.put("at", Times.format(c.at()));
         });
+        // Only enough of each token to tell devices apart: the API never hands a sendable token back.
+        ArrayNode tokens = json.putObject("push").putArray("tokens");
+        user.pushTokens().forEach(t -> tokens.addObject()
+                .put("platform", t.platform().wire())
+                .put("tokenSuffix", t.tokenSuffix()));
         json.put("createdAt", Times.format(user.createdAt()));
         json.put("updatedAt", Times.format(user.updatedAt()));
         return json;

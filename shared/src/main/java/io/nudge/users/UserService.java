@@ -7,10 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
+import io.nudge.channel.PushEndpoints;
+import io.nudge.channel.PushPlatform;
 import io.nudge.ids.Ids;
+import io.nudge.log.Log;
 import io.nudge.model.Channel;
 import io.nudge.model.Consent;
 import io.nudge.model.ConsentStatus;
+import io.nudge.model.PushToken;
 import io.nudge.model.UserProfile;
 import io.nudge.store.UserStore;
 import io.nudge.validation.Fields;
@@ -18,16 +22,29 @@ import io.nudge.validation.InvalidInputException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Upserts profiles: absent fields stay as they are, null clears a field, attributes merge key by key. */
+/**
+ * Upserts profiles: absent fields stay as they are, null clears a field, attributes merge key by key, push tokens are
+ * replaced as a list. A new token is registered with the push provider before it is stored; a token that is no
+ * longer listed is forgotten by the provider after the profile no longer names it.
+ */
 public final class UserService {
-    private static final Set<String> FIELDS = Set.of("email", "phone", "timezone", "locale", "attributes", "consent");
+    private static final Log LOG = Log.of(UserService.class);
+    private static final Set<String> FIELDS = Set.of("email", "phone", "timezone", "locale", "attributes", "consent", "push");
+    private static final Set<String> PUSH_FIELDS = Set.of("tokens");
+    private static final Set<String> TOKEN_FIELDS = Set.of("platform", "token");
+    private static final int MAX_TOKEN_LENGTH = 4096;
     private static final Pattern EMAIL = Pattern.compile("[^@\\s\"<>,;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+");
     private static final Pattern LOCALE = Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}");
     private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
@@ -36,10 +53,17 @@ public final class UserService {
 
     private final UserStore store;
     private final Clock clock;
+    private final PushEndpoints pushEndpoints;
 
+    /** Without push: a profile update naming push tokens is refused as {@code push_not_configured}. */
     public UserService(UserStore store, Clock clock) {
+        this(store, clock, PushEndpoints.notConfigured());
+    }
+
+    public UserService(UserStore store, Clock clock, PushEndpoints pushEndpoints) {
         this.store = store;
         this.clock = clock;
+        this.pushEndpoints = Objects.requireNonNull(pushEndpoints, "pushEndpoints");
     }
 
     public Optional<UserProfile> find(String userId) {
@@ -53,13 +77,20 @@ public final class UserService {
         ObjectNode doc = Fields.requireObject(body, "");
         Fields.rejectUnknown(doc, FIELDS, "");
         Update update = parse(doc);
+        // Registrations survive a lost write: the retry must not ask the provider again for the same token.
+        Map<RequestedToken, String> registered = new HashMap<>();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Instant now = clock.instant();
             UserProfile current = store.find(userId).orElseGet(() -> UserProfile.bare(userId, now));
-            UserProfile next = update.applyTo(current, now);
+            List<PushToken> tokens = update.pushTokens()
+                    .map(requested -> resolve(userId, requested, current.pushTokens(), registered))
+                    .orElse(current.pushTokens());
+            UserProfile next = update.applyTo(current, now, tokens);
             if (store.putIfRevision(next)) {
+                forget(userId, current.pushTokens(), tokens);
                 return new UserProfile(next.userId(), next.email(), next.phone(), next.timezone(), next.locale(),
-                        next.attributes(), next.consent(), next.createdAt(), next.updatedAt(), next.revision() + 1);
+                        next.attributes(), next.consent(), next.pushTokens(), next.createdAt(), next.updatedAt(),
+                        next.revision() + 1);
             }
         }
         throw new IllegalStateException("user profile kept changing under " + ATTEMPTS + " concurrent updates");
@@ -68,16 +99,108 @@ public final class UserService {
     /** Records a consent change from outside the API (unsubscribe link, carrier opt-out, inbound STOP) with its source. */
     public UserProfile setConsent(String userId, Channel channel, ConsentStatus status, String source) {
         Update update = new Update(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Map.of(channel, status), Map.of(channel, source));
+                Map.of(channel, status), Map.of(channel, source), Optional.empty());
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Instant now = clock.instant();
             UserProfile current = store.find(userId).orElseGet(() -> UserProfile.bare(userId, now));
-            UserProfile next = update.applyTo(current, now);
+            UserProfile next = update.applyTo(current, now, current.pushTokens());
             if (store.putIfRevision(next)) {
                 return next;
             }
         }
         throw new IllegalStateException("user profile kept changing under " + ATTEMPTS + " concurrent updates");
+    }
+
+    /**
+     * Removes the device with this target from the user (the provider said it is disabled or gone) and deletes the
+     * endpoint. Removing a target the user no longer has changes nothing.
+     */
+    public void removePushTarget(String userId, String target) {
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(target, "target");
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Optional<UserProfile> current = store.find(userId);
+            if (current.isEmpty() || current.get().pushTokens().stream().noneMatch(t -> t.target().equals(target))) {
+                break;
+            }
+            UserProfile user = current.get();
+            List<PushToken> kept = user.pushTokens().stream().filter(t -> !t.target().equals(target)).toList();
+            UserProfile next = new UserProfile(user.userId(), user.email(), user.phone(), user.timezone(), user.locale(),
+                    user.attributes(), user.consent(), kept, user.createdAt(), clock.instant(), user.revision());
+            if (store.putIfRevision(next)) {
+                break;
+            }
+            if (attempt == ATTEMPTS - 1) {
+                throw new IllegalStateException("user profile kept changing under " + ATTEMPTS + " concurrent updates");
+            }
+        }
+        deleteEndpoint(userId, target);
+    }
+
+    /**
+     * The targets for the requested tokens: a token the user already has keeps its target, a new one is registered.
+     */
+    private List<PushToken> resolve(String userId, List<RequestedToken> requested, List<PushToken> current,
+            Map<RequestedToken, String> registered) {
+        List<PushToken> tokens = new ArrayList<>();
+        for (RequestedToken r : requested) {
+            String target = current.stream().filter(t -> t.sameToken(r.platform(), r.token())).findFirst()
+                    .map(PushToken::target)
+                    .orElseGet(() -> registered.computeIfAbsent(r, k -> register(userId, k)));
+            tokens.add(new PushToken(r.platform(), r.token(), target));
+        }
+        return tokens;
+    }
+
+    private String register(String userId, RequestedToken r) {
+        try {
+            return pushEndpoints.register(r.platform(), r.token(), userId);
+        } catch (IllegalStateException e) {
+            // The detail names the missing setting: for the operator's log, not for the API caller.
+            LOG.warn("push is not configured", "platform", r.platform().wire(), "detail", e.getMessage());
+            throw new InvalidInputException("push_not_configured", r.pointer() + "/platform",
+                    r.pointer() + "/platform: push to " + r.platform().wire() + " is not configured on this deployment");
+        } catch (IllegalArgumentException e) {
+            // The provider's words never contain the token (the endpoints redact it), but they stay in the log.
+            LOG.warn("push token refused by the provider", "platform", r.platform().wire(), "detail", e.getMessage());
+            throw invalid(r.pointer() + "/token", r.pointer() + "/token was refused by the push provider");
+        }
+    }
+
+    /** Deletes the endpoints the stored profile no longer names; the profile is already right, so this is tidying. */
+    private void forget(String userId, List<PushToken> before, List<PushToken> after) {
+        Set<String> kept = new HashSet<>();
+        after.forEach(t -> kept.add(t.target()));
+        before.stream().map(PushToken::target).filter(target -> !kept.contains(target)).distinct()
+                .forEach(target -> deleteEndpoint(userId, target));
+    }
+
+    private void deleteEndpoint(String userId, String target) {
+        try {
+            pushEndpoints.delete(target);
+        } catch (RuntimeException e) {
+            // An endpoint left behind is never sent to again (no profile names it); failing the caller would not
+            // bring it back, so it is logged (without the target) and left.
+            LOG.error("could not delete a push endpoint", e, "userId", userId);
+        }
+    }
+
+    /** One entry of {@code /push/tokens}, with its place in the request for error messages. */
+    private record RequestedToken(PushPlatform platform, String token, String pointer) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RequestedToken other && platform == other.platform && token.equals(other.token);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(platform, token);
+        }
+
+        @Override
+        public String toString() {
+            return "RequestedToken[" + pointer + "]";
+        }
     }
 
     /** What a PUT asked for; a present Optional.empty() means "clear". */
@@ -88,9 +211,10 @@ public final class UserService {
             Optional<Optional<String>> locale,
             Optional<ObjectNode> attributes,
             Map<Channel, ConsentStatus> consent,
-            Map<Channel, String> consentSource) {
+            Map<Channel, String> consentSource,
+            Optional<List<RequestedToken>> pushTokens) {
 
-        UserProfile applyTo(UserProfile user, Instant now) {
+        UserProfile applyTo(UserProfile user, Instant now, List<PushToken> tokens) {
             ObjectNode attrs = user.attributes().deepCopy();
             attributes.ifPresent(changes -> changes.fields().forEachRemaining(e -> {
                 if (e.getValue().isNull()) {
@@ -111,7 +235,7 @@ public final class UserService {
                 }
             });
             return new UserProfile(user.userId(), email.orElse(user.email()), phone.orElse(user.phone()),
-                    timezone.orElse(user.timezone()), locale.orElse(user.locale()), attrs, consents,
+                    timezone.orElse(user.timezone()), locale.orElse(user.locale()), attrs, consents, tokens,
                     user.createdAt(), now, user.revision());
         }
     }
@@ -159,7 +283,63 @@ public final class UserService {
                 sources.put(channel, source);
             }
         }
-        return new Update(email, phone, timezone, locale, attributes, consent, sources);
+        return new Update(email, phone, timezone, locale, attributes, consent, sources, pushTokens(doc));
+    }
+
+    /** {@code "push": {"tokens": [...]}} replaces the list; {@code "push": null} removes every device. */
+    private static Optional<List<RequestedToken>> pushTokens(ObjectNode doc) {
+        JsonNode push = doc.get("push");
+        if (push == null) {
+            return Optional.empty();
+        }
+        if (push.isNull()) {
+            return Optional.of(List.of());
+        }
+        Fields.rejectUnknown(Fields.requireObject(push, "/push"), PUSH_FIELDS, "/push");
+        JsonNode tokens = push.get("tokens");
+        if (tokens == null || tokens.isNull()) {
+            throw InvalidInputException.missing("/push/tokens");
+        }
+        if (!tokens.isArray()) {
+            throw invalid("/push/tokens", "/push/tokens must be an array");
+        }
+        if (tokens.size() > UserProfile.MAX_PUSH_TOKENS) {
+            throw invalid("/push/tokens", "a user may have at most " + UserProfile.MAX_PUSH_TOKENS + " push tokens");
+        }
+        List<RequestedToken> requested = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            String pointer = "/push/tokens/" + i;
+            ObjectNode entry = Fields.requireObject(tokens.get(i), pointer);
+            Fields.rejectUnknown(entry, TOKEN_FIELDS, pointer);
+            PushPlatform platform = PushPlatform.fromWire(Fields.requireString(entry, "platform", pointer))
+                    .orElseThrow(() -> invalid(pointer + "/platform", pointer + "/platform must be fcm, apns or apns_sandbox"));
+            String token = Fields.requireString(entry, "token", pointer);
+            if (!isPrintableToken(token)) {
+                // The message never quotes the token: it is as good as an address.
+                throw invalid(pointer + "/token", pointer + "/token must be 1-" + MAX_TOKEN_LENGTH
+                        + " printable ASCII characters without spaces");
+            }
+            RequestedToken r = new RequestedToken(platform, token, pointer);
+            // A token listed twice is one device: the first mention counts.
+            if (!requested.contains(r)) {
+                requested.add(r);
+            }
+        }
+        return Optional.of(List.copyOf(requested));
+    }
+
+    /** FCM tokens are base64url with a colon, APNs tokens hex: anything outside visible ASCII is a mistake. */
+    private static boolean isPrintableToken(String token) {
+        if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Optional<Optional<String>> nullable(ObjectNode doc, String name) {

@@ -1,7 +1,11 @@
 package io.nudge.wiring;
 
+import io.nudge.api.NudgeApi;
 import io.nudge.aws.AwsClients;
+import io.nudge.channel.PushPlatform;
 import io.nudge.channel.aws.SesEmailSender;
+import io.nudge.channel.aws.SnsPushEndpoints;
+import io.nudge.channel.aws.SnsPushSender;
 import io.nudge.channel.aws.SnsSmsSender;
 import io.nudge.config.Env;
 import io.nudge.config.Tables;
@@ -15,8 +19,10 @@ import io.nudge.scheduling.Scheduler;
 import io.nudge.scheduling.aws.EventBridgeScheduler;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /** What a Lambda cold start builds from its environment: real clients, checked configuration. */
 public final class LambdaEnvironment {
@@ -31,9 +37,15 @@ public final class LambdaEnvironment {
     /** Read by every function: the tables, and the slot width (evaluate and deliver schedule, schedule-sends releases). */
     public static final List<String> COMMON_ENVIRONMENT = concat(Tables.ENVIRONMENT,
             List.of(io.nudge.config.SlotWidth.ENV, KeyRing.VARIABLE));
-    public static final List<String> DELIVER_ENVIRONMENT = concat(concat(COMMON_ENVIRONMENT,
+    /** NUDGE_PUSH_APP_ARN_FCM, _APNS, _APNS_SANDBOX: the SNS platform applications; each is optional (push off). */
+    public static final List<String> PUSH_ENVIRONMENT = Arrays.stream(PushPlatform.values())
+            .map(SnsPushEndpoints::applicationArnVariable).toList();
+    /** ingest-api registers the tokens of PUT /v1/users/{id} as platform endpoints. */
+    public static final List<String> INGEST_ENVIRONMENT = concat(COMMON_ENVIRONMENT, PUSH_ENVIRONMENT);
+    /** deliver also deletes the endpoints of devices SNS reports disabled. */
+    public static final List<String> DELIVER_ENVIRONMENT = concat(concat(concat(COMMON_ENVIRONMENT,
             List.of(EMAIL_FROM, SES_CONFIGURATION_SET, SMS_SENDER_ID, SMS_ORIGINATION_NUMBER, UnsubscribeLinks.BASE_URL)),
-            GuardSettings.ENVIRONMENT);
+            GuardSettings.ENVIRONMENT), PUSH_ENVIRONMENT);
     public static final List<String> SCHEDULE_SENDS_ENVIRONMENT = concat(COMMON_ENVIRONMENT,
             List.of(SCHEDULE_GROUP, SCHEDULER_ROLE_ARN, SCHEDULE_DLQ_ARN, SCHEDULE_TARGET_ARN));
 
@@ -51,10 +63,21 @@ public final class LambdaEnvironment {
         String from = Env.require(env, EMAIL_FROM);
         Env.require(env, UnsubscribeLinks.BASE_URL);
         String configurationSet = Env.require(env, SES_CONFIGURATION_SET);
+        SnsClient sns = AwsClients.sns(env);
         return services.deliver(
                 new SesEmailSender(AwsClients.sesV2(env), configurationSet),
-                new SnsSmsSender(AwsClients.sns(env), Env.optional(env, SMS_SENDER_ID), Env.optional(env, SMS_ORIGINATION_NUMBER)),
+                new SnsSmsSender(sns, Env.optional(env, SMS_SENDER_ID), Env.optional(env, SMS_ORIGINATION_NUMBER)),
+                new SnsPushSender(sns), pushEndpoints(sns, env),
                 from, GuardSettings.fromEnvironment(env));
+    }
+
+    /** The HTTP API, registering push tokens as SNS platform endpoints of the configured applications. */
+    public static NudgeApi api(Services services, Map<String, String> env) {
+        return services.api(pushEndpoints(AwsClients.sns(env), env));
+    }
+
+    private static SnsPushEndpoints pushEndpoints(SnsClient sns, Map<String, String> env) {
+        return new SnsPushEndpoints(sns, SnsPushEndpoints.applicationArns(env));
     }
 
     /** EventBridge Scheduler, creating schedules in the stack's group that invoke schedule-sends' live alias. */

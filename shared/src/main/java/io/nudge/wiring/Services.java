@@ -2,6 +2,8 @@ package io.nudge.wiring;
 
 import io.nudge.api.NudgeApi;
 import io.nudge.channel.EmailSender;
+import io.nudge.channel.PushEndpoints;
+import io.nudge.channel.PushSender;
 import io.nudge.channel.SmsSender;
 import io.nudge.config.Tables;
 import io.nudge.definitions.DefinitionService;
@@ -80,8 +82,14 @@ public final class Services {
         this.apiKeys = new ApiKeys(new ApiKeyStore(dynamo, tables.apiKeys()), clock);
     }
 
+    /** Without push: a profile update naming push tokens is refused as {@code push_not_configured}. */
     public NudgeApi api() {
-        return new NudgeApi(apiKeys, new UserService(users, clock), new EventIngest(events, clock),
+        return api(PushEndpoints.notConfigured());
+    }
+
+    /** @param pushEndpoints registers the tokens of {@code PUT /v1/users/{id}} (SNS on AWS, local ids locally) */
+    public NudgeApi api(PushEndpoints pushEndpoints) {
+        return new NudgeApi(apiKeys, new UserService(users, clock, pushEndpoints), new EventIngest(events, clock),
                 new DefinitionService(definitions, clock), messages, events, suppressions, stats, unsubscribe.tokens(), clock);
     }
 
@@ -99,10 +107,22 @@ public final class Services {
         return deliver(email, sms, emailFrom, GuardSettings.defaults());
     }
 
+    /** Without push: a push message fails as "push is not configured". */
     public DeliverService deliver(EmailSender email, SmsSender sms, String emailFrom, GuardSettings guards) {
-        return new DeliverService(messages, users, new UserService(users, clock), new TemplateCatalog(definitions),
+        return deliver(email, sms, PushSender.notConfigured(), PushEndpoints.notConfigured(), emailFrom, guards);
+    }
+
+    /** With the guards' defaults (no configuration). */
+    public DeliverService deliver(EmailSender email, SmsSender sms, PushSender push, PushEndpoints pushEndpoints, String emailFrom) {
+        return deliver(email, sms, push, pushEndpoints, emailFrom, GuardSettings.defaults());
+    }
+
+    /** @param pushEndpoints deletes the endpoints of devices the provider reports disabled */
+    public DeliverService deliver(EmailSender email, SmsSender sms, PushSender push, PushEndpoints pushEndpoints, String emailFrom,
+            GuardSettings guards) {
+        return new DeliverService(messages, users, new UserService(users, clock, pushEndpoints), new TemplateCatalog(definitions),
                 new TriggerCatalog(definitions), suppressions, new FrequencyCaps(dynamo, tables.state(), guards.caps()),
-                new RateLimits(dynamo, tables.state(), guards.rates()), guards, stats, unsubscribe, email, sms, emailFrom, clock);
+                new RateLimits(dynamo, tables.state(), guards.rates()), guards, stats, unsubscribe, email, sms, push, emailFrom, clock);
     }
 
     public UnsubscribeLinks unsubscribe() {

@@ -6,6 +6,7 @@ import io.nudge.channel.PushMessage;
 import io.nudge.channel.PushSender;
 import io.nudge.channel.SendOutcome;
 import io.nudge.channel.push.PushPayloads;
+import io.nudge.ids.Ids;
 import io.nudge.json.Json;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Local mode: "sends" a push by writing {@code <outbox>/<messageId>.push.json}. {@code message} is exactly what SNS
+ * Local mode: "sends" a push by writing {@code <outbox>/<messageId>.<platform>-<device>.push.json}, one file per
+ * device of the message ({@code <device>} is a hash of the target). {@code message} is exactly what SNS
  * would be given; {@code payload} is the platform's part of it as an object, because inside {@code message} it is an
  * escaped JSON string nobody wants to read.
  */
@@ -36,7 +38,7 @@ public final class OutboxPushSender implements PushSender {
     @Override
     public SendOutcome send(PushMessage push) {
         Objects.requireNonNull(push, "push");
-        String fileName = AtomicFiles.requireSafeName(push.messageId()) + ".push.json";
+        String fileName = fileName(push);
         String providerId = Objects.requireNonNull(providerIds.get(), "provider id");
         ObjectNode json = Json.object()
                 .put("messageId", push.messageId())
@@ -58,5 +60,11 @@ public final class OutboxPushSender implements PushSender {
             return new SendOutcome.Retryable("could not write to the outbox (" + e.getClass().getSimpleName() + ")");
         }
         return new SendOutcome.Accepted(providerId);
+    }
+
+    /** A message goes to every device of its user, so the file names the device too (hashed: a target leads to one). */
+    static String fileName(PushMessage push) {
+        String device = Ids.derive("outbox-push-target", push.target()).substring(0, 10);
+        return AtomicFiles.requireSafeName(push.messageId()) + "." + push.platform().wire() + "-" + device + ".push.json";
     }
 }

@@ -38,7 +38,9 @@ class OutboxPushSenderTest {
     }
 
     JsonNode written() throws IOException {
-        return Json.parse(Files.readString(outbox().resolve(MESSAGE_ID + ".push.json")));
+        try (Stream<Path> files = Files.list(outbox())) {
+            return Json.parse(Files.readString(files.filter(p -> p.getFileName().toString().endsWith(".push.json")).findFirst().orElseThrow()));
+        }
     }
 
     @Test
@@ -79,7 +81,25 @@ class OutboxPushSenderTest {
         new OutboxPushSender(outbox(), CLOCK).send(push(PushPlatform.APNS));
 
         try (Stream<Path> files = Files.list(outbox())) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(MESSAGE_ID + ".push.json");
+            assertThat(files.map(p -> p.getFileName().toString())).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .matches(MESSAGE_ID + "\\.apns-[a-z2-7]{10}\\.push\\.json");
+        }
+    }
+
+    @Test
+    void each_device_of_a_message_gets_its_own_file() throws IOException {
+        OutboxPushSender sender = new OutboxPushSender(outbox(), CLOCK);
+        PushMessage first = push(PushPlatform.FCM);
+        PushMessage second = new PushMessage(MESSAGE_ID, "cart-reminder", "local-token-9b1c", PushPlatform.FCM, first.title(),
+                first.body(), first.data(), first.priority());
+
+        sender.send(first);
+        sender.send(second);
+
+        try (Stream<Path> files = Files.list(outbox())) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).hasSize(2)
+                    .allMatch(name -> name.startsWith(MESSAGE_ID + ".fcm-") && name.endsWith(".push.json"))
+                    .noneMatch(name -> name.contains("local-token"));
         }
     }
 
