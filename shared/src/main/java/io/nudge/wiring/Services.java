@@ -78,7 +78,12 @@ public final class Services {
 
     public EvaluateService evaluate() {
         return new EvaluateService(new TriggerCatalog(definitions), users, messages, events,
-                new ReentryStore(dynamo, tables.state()), stats, clock);
+                new ReentryStore(dynamo, tables.state()), markers(), stats, clock);
+    }
+
+    /** Once-only records (first open, first click, a message's conversion) in the State table. */
+    public io.nudge.store.Markers markers() {
+        return new io.nudge.store.Markers(dynamo, tables.state());
     }
 
     public SlotService slots(Scheduler scheduler) {
