@@ -135,24 +135,22 @@ public final class EvaluateService {
         }
         Instant now = clock.instant();
         Instant expires = lastSent.plus(byTrigger.get(lastTouch.triggerId()).within()).plus(Duration.ofDays(1));
-        boolean counted = markers.putIfAbsent("conversion#" + lastTouch.id(),
-                Map.of("eventId", io.nudge.store.AttributeValues.s(event.id())), expires.isAfter(now) ? expires : now.plus(Duration.ofDays(1)), now);
-        if (counted) {
+        String key = "conversion#" + lastTouch.id();
+        boolean first = markers.putIfAbsent(key, Map.of("eventId", io.nudge.store.AttributeValues.s(event.id())),
+                expires.isAfter(now) ? expires : now.plus(Duration.ofDays(1)), now);
+        if (first) {
             stats.increment(Subject.trigger(lastTouch.triggerId()), lastTouch.channel(), now, Counter.CONVERTED);
             messages.noteCurrent(lastTouch.id(), "converted: " + event.name() + " (event " + event.id() + ")", now);
         }
+        // A replayed event finds its own marker: it is still the message's conversion, counted the first time.
+        boolean counted = first || markers.find(key, now).map(m -> m.containsKey("eventId") && event.id().equals(m.get("eventId").s()))
+                .orElse(false);
         return Optional.of(new Evaluation.Converted(lastTouch.triggerId(), lastTouch.id(), counted));
     }
 
-    /** When the message went to the provider: its SENT history entry. */
+    /** When the message went to the provider: its first SENT history entry (notes made while SENT come later). */
     private static Optional<Instant> sentAt(Message message) {
-        Instant at = null;
-        for (HistoryEntry entry : message.history()) {
-            if (entry.status() == MessageStatus.SENT) {
-                at = entry.at();
-            }
-        }
-        return Optional.ofNullable(at);
+        return message.history().stream().filter(entry -> entry.status() == MessageStatus.SENT).map(HistoryEntry::at).findFirst();
     }
 
     /** Cancels this trigger's pending messages for the user whose triggering event matches {@code event} by the rule. */
@@ -313,7 +311,7 @@ public final class EvaluateService {
                 case Evaluation.Converted c -> {
                     d.put("converted", c.messageId());
                     d.put("reason", c.counted() ? "conversion attributed to the most recent message sent within the window (last touch)"
-                            : "this message's conversion was counted before");
+                            : "the message converted before, through another event; counted once");
                 }
                 case Evaluation.Cancelled c -> {
                     d.put("cancelled", c.messageId());
