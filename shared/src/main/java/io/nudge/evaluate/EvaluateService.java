@@ -47,6 +47,8 @@ public final class EvaluateService {
     /** Quiet hours, send-at times and rate limits send a message up to this long after it was created. */
     private static final Duration SEND_SLACK = Duration.ofDays(2);
     private static final Set<MessageStatus> CONVERTIBLE = Set.of(MessageStatus.SENT, MessageStatus.DELIVERED);
+    /** What the index may still show for a convertible message: read again, consistently, before deciding. */
+    private static final Set<MessageStatus> RECENT = Set.of(MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED);
 
     private final TriggerCatalog triggers;
     private final UserStore users;
@@ -115,11 +117,17 @@ public final class EvaluateService {
         Instant since = event.timestamp().minus(lookback).minus(SEND_SLACK);
         Message lastTouch = null;
         Instant lastSent = null;
-        for (Message message : messages.forUserSince(event.userId(), since, CONVERSION_LOOKBACK)) {
-            ConversionGoal goal = byTrigger.get(message.triggerId());
-            if (goal == null || !CONVERTIBLE.contains(message.status())) {
+        for (Message indexed : messages.forUserSince(event.userId(), since, CONVERSION_LOOKBACK)) {
+            ConversionGoal goal = byTrigger.get(indexed.triggerId());
+            if (goal == null || !RECENT.contains(indexed.status())) {
                 continue;
             }
+            // The index is eventually consistent: a send or a bounce of a moment ago may not show there yet.
+            Optional<Message> current = messages.find(indexed.id());
+            if (current.isEmpty() || !CONVERTIBLE.contains(current.get().status())) {
+                continue;
+            }
+            Message message = current.get();
             Optional<Instant> sent = sentAt(message);
             if (sent.isEmpty() || sent.get().isAfter(event.timestamp())
                     || Duration.between(sent.get(), event.timestamp()).compareTo(goal.within()) > 0) {
