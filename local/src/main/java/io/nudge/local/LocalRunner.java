@@ -135,7 +135,8 @@ public final class LocalRunner implements AutoCloseable {
         }, 30, 30, TimeUnit.SECONDS);
 
         scheduler.start();
-        LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(), new IngestApiHandler(services.api()));
+        LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(), new IngestApiHandler(services.api()),
+                LocalFeedbackEndpoints.over(services, options));
         return new LocalRunner(dynamoServer, dynamo, streams, pollers, threads, timers, scheduler, http, outbox, generatedKey, services);
     }
 
