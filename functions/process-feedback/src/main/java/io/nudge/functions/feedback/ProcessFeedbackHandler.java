@@ -39,6 +39,7 @@ public final class ProcessFeedbackHandler implements RequestStreamHandler {
     public static final List<String> ENVIRONMENT = LambdaEnvironment.COMMON_ENVIRONMENT;
     static final String SOURCE = "process-feedback";
     private static final Log LOG = Log.of(ProcessFeedbackHandler.class);
+    private static final java.util.regex.Pattern SAFE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final FeedbackService feedback;
     private final DeadLetterStore deadLetters;
@@ -129,17 +130,19 @@ public final class ProcessFeedbackHandler implements RequestStreamHandler {
         switch (result) {
             case FeedbackResult.Applied applied -> tally.applied++;
             case FeedbackResult.Duplicate duplicate -> tally.duplicates++;
-            case FeedbackResult.Ignored ignored -> {
-                tally.ignored++;
-                LOG.info("feedback ignored", "recordId", recordId, "why", ignored.why());
-            }
+            case FeedbackResult.Ignored ignored -> tally.ignored++; // SES Send events mostly: one per email, not worth a log line
             case FeedbackResult.Unmatched unmatched -> deadLetter(recordId, unmatched.reason(), payload, tally);
         }
     }
 
+    /** AWS's record ids as they are; anything else (a hand-made local payload) only as a hash. */
+    private static String loggable(String recordId) {
+        return SAFE_ID.matcher(recordId).matches() ? recordId : "sha256:" + Ids.sha256Hex(recordId).substring(0, 16);
+    }
+
     private void deadLetter(String recordId, String reason, String payload, Tally tally) {
         deadLetters.put(SOURCE, recordId, reason, payload, clock.instant());
-        LOG.warn("feedback dead-lettered", "source", SOURCE, "recordId", recordId, "reason", reason);
+        LOG.warn("feedback dead-lettered", "source", SOURCE, "recordId", loggable(recordId), "reason", reason);
         tally.deadLettered++;
     }
 }
