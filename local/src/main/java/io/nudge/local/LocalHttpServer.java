@@ -43,12 +43,13 @@ final class LocalHttpServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    static LocalHttpServer start(String host, int port, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler)
-            throws IOException {
+    /** @param local the /local/ routes (feedback as SNS and CloudWatch Logs would deliver it), served before the API */
+    static LocalHttpServer start(String host, int port, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
+            LocalFeedbackEndpoints local) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 256);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
-        server.createContext("/", exchange -> handle(exchange, handler));
+        server.createContext("/", exchange -> handle(exchange, handler, local));
         server.start();
         return new LocalHttpServer(server, executor);
     }
@@ -57,13 +58,20 @@ final class LocalHttpServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void handle(HttpExchange exchange, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler)
-            throws IOException {
+    private static void handle(HttpExchange exchange, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
+            LocalFeedbackEndpoints local) throws IOException {
         try (exchange) {
             byte[] body = readBody(exchange.getRequestBody());
             if (body == null) {
                 respond(exchange, 413, Map.of("content-type", "application/json"),
                         "{\"error\":{\"code\":\"payload_too_large\",\"message\":\"the body is over 10 MiB\"}}");
+                return;
+            }
+            if (local != null && exchange.getRequestURI().getRawPath().startsWith(LocalFeedbackEndpoints.PREFIX)) {
+                Map<String, String> headers = new HashMap<>();
+                exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+                LocalFeedbackEndpoints.Response answer = local.handle(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), headers, body);
+                respond(exchange, answer.status(), Map.of("content-type", "application/json"), answer.body());
                 return;
             }
             APIGatewayV2HTTPResponse response;

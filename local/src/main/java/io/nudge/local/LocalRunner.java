@@ -157,7 +157,8 @@ public final class LocalRunner implements AutoCloseable {
         }, 30, 30, TimeUnit.SECONDS);
 
         scheduler.start();
-        LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(), new IngestApiHandler(services.api(pushEndpoints)));
+        LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(), new IngestApiHandler(services.api(pushEndpoints)),
+                LocalFeedbackEndpoints.over(services, options));
         if (baseUrl.get().isEmpty()) {
             baseUrl.set("http://" + options.host() + ":" + http.port());
         }

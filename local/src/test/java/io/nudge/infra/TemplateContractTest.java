@@ -75,7 +75,7 @@ class TemplateContractTest {
      * are skipped (with an assumption message, after every other function was checked). Remove an entry once the
      * module is in main.
      */
-    private static final Set<String> PENDING_MODULES = Set.of("ProcessFeedbackFunction");
+    private static final Set<String> PENDING_MODULES = Set.of();
 
     /** TTL is set outside CreateTableRequest (TableDefinitions.createMissing), always on {@code expiresAt}. */
     private static final Map<String, String> TTL_ATTRIBUTES = TableDefinitions.TTL_TABLES.apply(Tables.withPrefix("")).stream()

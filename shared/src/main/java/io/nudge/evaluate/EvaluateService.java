@@ -14,41 +14,59 @@ import io.nudge.stats.Counter;
 import io.nudge.stats.StatsStore;
 import io.nudge.stats.Subject;
 import io.nudge.store.EventStore;
+import io.nudge.store.Markers;
 import io.nudge.store.MessageStore;
 import io.nudge.store.UserStore;
 import io.nudge.trigger.CancelRule;
 import io.nudge.trigger.Condition;
+import io.nudge.trigger.ConversionGoal;
 import io.nudge.trigger.Reentry;
 import io.nudge.trigger.TriggerCatalog;
 import io.nudge.trigger.TriggerDefinition;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One event in: first the pending messages it cancels (cancelOn), then one message per matching trigger —
  * READY when due within one slot, else SCHEDULED for its due time. Message ids are derived from trigger id and
  * event id (user id for "once") and written conditionally, so evaluating the same event twice creates nothing twice.
+ * An event that is some trigger's conversion goal is attributed, once, to the user's most recent message of such a
+ * trigger sent within the goal's window (last touch).
  */
 public final class EvaluateService {
+    /** How many of the user's recent messages a conversion looks through (newest first). */
+    static final int CONVERSION_LOOKBACK = 100;
+    /** Quiet hours, send-at times and rate limits send a message up to this long after it was created. */
+    private static final Duration SEND_SLACK = Duration.ofDays(2);
+    private static final Set<MessageStatus> CONVERTIBLE = Set.of(MessageStatus.SENT, MessageStatus.DELIVERED);
+    /** What the index may still show for a convertible message: read again, consistently, before deciding. */
+    private static final Set<MessageStatus> RECENT = Set.of(MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED);
+
     private final TriggerCatalog triggers;
     private final UserStore users;
     private final MessageStore messages;
     private final EventStore events;
     private final ReentryStore reentry;
+    private final Markers markers;
     private final StatsStore stats;
     private final Clock clock;
 
     public EvaluateService(TriggerCatalog triggers, UserStore users, MessageStore messages, EventStore events,
-            ReentryStore reentry, StatsStore stats, Clock clock) {
+            ReentryStore reentry, Markers markers, StatsStore stats, Clock clock) {
         this.triggers = triggers;
         this.users = users;
         this.messages = messages;
         this.events = events;
         this.reentry = reentry;
+        this.markers = markers;
         this.stats = stats;
         this.clock = clock;
     }
@@ -61,11 +79,15 @@ public final class EvaluateService {
     public Evaluation evaluate(Event event) {
         List<TriggerDefinition> candidates = triggers.forEvent(event.name());
         List<TriggerDefinition> cancellable = triggers.cancelledBy(event.name());
+        List<TriggerDefinition> goals = triggers.convertedBy(event.name());
         UserProfile user = userFor(event);
-        if (candidates.isEmpty() && cancellable.isEmpty()) {
+        if (candidates.isEmpty() && cancellable.isEmpty() && goals.isEmpty()) {
             return new Evaluation(event.id(), List.of());
         }
         List<Evaluation.Decision> decisions = new ArrayList<>();
+        if (!goals.isEmpty()) {
+            attributeConversion(goals, event).ifPresent(decisions::add);
+        }
         for (TriggerDefinition trigger : cancellable) {
             decisions.addAll(cancelMatching(trigger, event));
         }
@@ -76,6 +98,67 @@ public final class EvaluateService {
         Evaluation evaluation = new Evaluation(event.id(), decisions);
         events.recordEvaluation(event.id(), toJson(evaluation));
         return evaluation;
+    }
+
+    /**
+     * Last touch: among the user's SENT or DELIVERED messages of triggers with this goal, the one sent most recently
+     * within its trigger's window before the event. A conditional put of a State record keyed by the message decides
+     * that it is counted once, whatever replays or later conversions come.
+     */
+    private Optional<Evaluation.Decision> attributeConversion(List<TriggerDefinition> goals, Event event) {
+        Map<String, ConversionGoal> byTrigger = new HashMap<>();
+        Duration lookback = Duration.ZERO;
+        for (TriggerDefinition trigger : goals) {
+            ConversionGoal goal = trigger.conversion().orElseThrow();
+            byTrigger.put(trigger.id(), goal);
+            Duration reach = goal.within().plus(trigger.delay());
+            lookback = reach.compareTo(lookback) > 0 ? reach : lookback;
+        }
+        Instant since = event.timestamp().minus(lookback).minus(SEND_SLACK);
+        Message lastTouch = null;
+        Instant lastSent = null;
+        for (Message indexed : messages.forUserSince(event.userId(), since, CONVERSION_LOOKBACK)) {
+            ConversionGoal goal = byTrigger.get(indexed.triggerId());
+            if (goal == null || !RECENT.contains(indexed.status())) {
+                continue;
+            }
+            // The index is eventually consistent: a send or a bounce of a moment ago may not show there yet.
+            Optional<Message> current = messages.find(indexed.id());
+            if (current.isEmpty() || !CONVERTIBLE.contains(current.get().status())) {
+                continue;
+            }
+            Message message = current.get();
+            Optional<Instant> sent = sentAt(message);
+            if (sent.isEmpty() || sent.get().isAfter(event.timestamp())
+                    || Duration.between(sent.get(), event.timestamp()).compareTo(goal.within()) > 0) {
+                continue;
+            }
+            if (lastSent == null || sent.get().isAfter(lastSent)) {
+                lastTouch = message;
+                lastSent = sent.get();
+            }
+        }
+        if (lastTouch == null) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        Instant expires = lastSent.plus(byTrigger.get(lastTouch.triggerId()).within()).plus(Duration.ofDays(1));
+        String key = "conversion#" + lastTouch.id();
+        boolean first = markers.putIfAbsent(key, Map.of("eventId", io.nudge.store.AttributeValues.s(event.id())),
+                expires.isAfter(now) ? expires : now.plus(Duration.ofDays(1)), now);
+        if (first) {
+            stats.increment(Subject.trigger(lastTouch.triggerId()), lastTouch.channel(), now, Counter.CONVERTED);
+            messages.noteCurrent(lastTouch.id(), "converted: " + event.name() + " (event " + event.id() + ")", now);
+        }
+        // A replayed event finds its own marker: it is still the message's conversion, counted the first time.
+        boolean counted = first || markers.find(key, now).map(m -> m.containsKey("eventId") && event.id().equals(m.get("eventId").s()))
+                .orElse(false);
+        return Optional.of(new Evaluation.Converted(lastTouch.triggerId(), lastTouch.id(), counted));
+    }
+
+    /** When the message went to the provider: its first SENT history entry (notes made while SENT come later). */
+    private static Optional<Instant> sentAt(Message message) {
+        return message.history().stream().filter(entry -> entry.status() == MessageStatus.SENT).map(HistoryEntry::at).findFirst();
     }
 
     /** Cancels this trigger's pending messages for the user whose triggering event matches {@code event} by the rule. */
@@ -232,6 +315,11 @@ public final class EvaluateService {
                 case Evaluation.ReentryBlocked r -> {
                     d.put("matched", true);
                     d.put("reason", "re-entry rule " + r.rule() + ": the user already had this message in the window");
+                }
+                case Evaluation.Converted c -> {
+                    d.put("converted", c.messageId());
+                    d.put("reason", c.counted() ? "conversion attributed to the most recent message sent within the window (last touch)"
+                            : "the message converted before, through another event; counted once");
                 }
                 case Evaluation.Cancelled c -> {
                     d.put("cancelled", c.messageId());

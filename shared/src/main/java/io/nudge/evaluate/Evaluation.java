@@ -29,4 +29,11 @@ public record Evaluation(String eventId, List<Decision> decisions) {
 
     /** This event cancelled a pending message of the trigger (cancelOn, or replace). */
     public record Cancelled(String triggerId, String messageId, boolean won) implements Decision {}
+
+    /**
+     * The event is the conversion goal of a trigger whose message the user got within the window: attributed to the
+     * most recent such message (last touch). {@code counted} is true when this event is that message's conversion
+     * (counted when it was first evaluated), false when another event converted the message before.
+     */
+    public record Converted(String triggerId, String messageId, boolean counted) implements Decision {}
 }

@@ -41,6 +41,36 @@ public final class SuppressionStore {
         dynamo.putItem(PutItemRequest.builder().tableName(table).item(item).build());
     }
 
+    /**
+     * Adds {@code suppression} unless the address is already suppressed for one of {@code keep} (a bounce must not
+     * overwrite a complaint, nor replay a suppression someone lifted and set again by hand).
+     * @return false when an entry with a kept reason was there
+     */
+    public boolean putUnless(Suppression suppression, java.util.Set<SuppressionReason> keep) {
+        Map<String, AttributeValue> item = new HashMap<>(key(suppression.channel(), Suppression.normalise(suppression.channel(), suppression.address())));
+        item.put("reason", s(suppression.reason().wire()));
+        item.put("source", s(suppression.source()));
+        item.put("at", s(Times.format(suppression.at())));
+        PutItemRequest.Builder put = PutItemRequest.builder().tableName(table).item(item);
+        if (!keep.isEmpty()) {
+            Map<String, AttributeValue> values = new HashMap<>();
+            List<String> names = new java.util.ArrayList<>();
+            int i = 0;
+            for (SuppressionReason reason : keep) {
+                values.put(":k" + i, s(reason.wire()));
+                names.add(":k" + i++);
+            }
+            put.conditionExpression("attribute_not_exists(address) OR NOT (reason IN (" + String.join(", ", names) + "))")
+                    .expressionAttributeValues(values);
+        }
+        try {
+            dynamo.putItem(put.build());
+            return true;
+        } catch (ConditionalCheckFailedException kept) {
+            return false;
+        }
+    }
+
     public boolean delete(Channel channel, String address) {
         try {
             dynamo.deleteItem(DeleteItemRequest.builder().tableName(table).key(key(channel, Suppression.normalise(channel, address)))

@@ -180,8 +180,11 @@ public final class MessageStore {
         return message.triggerId() + "#" + Times.format(message.createdAt()) + "#" + message.id();
     }
 
-    /** Records, without a status change, that something happened to the message (a cancel that came too late). */
-    public void note(String id, MessageStatus status, String reason, Instant now) {
+    /**
+     * Records, without a status change, that something happened to the message (a cancel that came too late).
+     * @return false when the message is no longer in {@code status}
+     */
+    public boolean note(String id, MessageStatus status, String reason, Instant now) {
         Update update = new Update(status, Optional.of(reason), now);
         try {
             dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(id)))
@@ -190,9 +193,28 @@ public final class MessageStore {
                     .expressionAttributeNames(Map.of("#status", "status"))
                     .expressionAttributeValues(Map.of(":entry", update.values.get(":entry"), ":status", s(status.name())))
                     .build());
+            return true;
         } catch (ConditionalCheckFailedException moved) {
             // it moved on again; the note would describe a state it is no longer in
+            return false;
         }
+    }
+
+    /**
+     * Appends a history entry under whatever status the message has now (feedback: an open, a click, a soft bounce,
+     * a conversion). Empty when there is no such message.
+     */
+    public Optional<MessageStatus> noteCurrent(String id, String reason, Instant now) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Optional<Message> current = find(id);
+            if (current.isEmpty()) {
+                return Optional.empty();
+            }
+            if (note(id, current.get().status(), reason, now)) {
+                return Optional.of(current.get().status());
+            }
+        }
+        throw new IllegalStateException("message kept changing status while a note was added");
     }
 
     private boolean apply(String id, Set<MessageStatus> from, Update update) {
@@ -209,6 +231,15 @@ public final class MessageStore {
         return dynamo.query(QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_BY_USER)
                         .keyConditionExpression("userId = :u")
                         .expressionAttributeValues(Map.of(":u", s(userId)))
+                        .scanIndexForward(false).limit(limit).build())
+                .items().stream().map(MessageStore::fromItem).toList();
+    }
+
+    /** A user's messages created at or after {@code since}, newest first, at most {@code limit}. */
+    public List<Message> forUserSince(String userId, Instant since, int limit) {
+        return dynamo.query(QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_BY_USER)
+                        .keyConditionExpression("userId = :u AND createdAt >= :since")
+                        .expressionAttributeValues(Map.of(":u", s(userId), ":since", s(Times.format(since))))
                         .scanIndexForward(false).limit(limit).build())
                 .items().stream().map(MessageStore::fromItem).toList();
     }

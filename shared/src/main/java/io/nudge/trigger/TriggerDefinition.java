@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * "When {event} happens and every condition holds, send {template} on {channel}" — after {delay}, at the next
- * {sendAt} local time, unless a {cancelOn} event comes first, and as often as {reentry} allows.
+ * {sendAt} local time, unless a {cancelOn} event comes first, and as often as {reentry} allows; it converted when
+ * the user does the {conversion} event within its window.
  */
 public record TriggerDefinition(
         String id,
@@ -24,7 +25,8 @@ public record TriggerDefinition(
         Reentry reentry,
         Optional<SendAt> sendAt,
         QuietHoursSetting quietHours,
-        Optional<Integer> frequencyCap) {
+        Optional<Integer> frequencyCap,
+        Optional<ConversionGoal> conversion) {
     public TriggerDefinition {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(event, "event");
@@ -38,6 +40,7 @@ public record TriggerDefinition(
         Objects.requireNonNull(sendAt, "sendAt");
         Objects.requireNonNull(quietHours, "quietHours");
         Objects.requireNonNull(frequencyCap, "frequencyCap");
+        Objects.requireNonNull(conversion, "conversion");
     }
 
     /** Sent at once: no delay and no send-time rule. */

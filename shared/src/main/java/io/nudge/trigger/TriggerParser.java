@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 /** Reads a trigger document, checking every field and naming the first bad one. */
 public final class TriggerParser {
     private static final Set<String> FIELDS = Set.of("event", "conditions", "channel", "template", "priority", "enabled",
-            "delay", "cancelOn", "reentry", "sendAt", "quietHours", "frequencyCap");
+            "delay", "cancelOn", "reentry", "sendAt", "quietHours", "frequencyCap", "conversion");
     private static final Set<String> CONDITION_FIELDS = Set.of("path", "op", "value");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Set<String> EVENT_FIELDS = Set.of("id", "name", "userId", "timestamp");
@@ -77,7 +77,23 @@ public final class TriggerParser {
             return n.intValue();
         });
         return new TriggerDefinition(id, event, conditions(doc.get("conditions")), channel, template, priority, enabled,
-                delay, cancelOn(doc.get("cancelOn")), reentry, sendAt(doc.get("sendAt")), quietHours, frequencyCap);
+                delay, cancelOn(doc.get("cancelOn")), reentry, sendAt(doc.get("sendAt")), quietHours, frequencyCap,
+                conversion(doc.get("conversion")));
+    }
+
+    /** {"event":"purchase_completed","within":"P3D"}: the window is 1 minute to 365 days. */
+    private static Optional<ConversionGoal> conversion(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        ObjectNode conversion = Fields.requireObject(node, "/conversion");
+        Fields.rejectUnknown(conversion, Set.of("event", "within"), "/conversion");
+        String event = Fields.requireString(conversion, "event", "/conversion");
+        if (!Ids.isEventName(event)) {
+            throw invalid("/conversion/event", "/conversion/event must be an event name of 1-128 characters of A-Z, a-z, 0-9, _ . : -");
+        }
+        String within = Fields.requireString(conversion, "within", "/conversion");
+        return Optional.of(new ConversionGoal(event, duration(within, "/conversion/within", Duration.ofMinutes(1))));
     }
 
     private static QuietHoursSetting quietHours(String text) {
@@ -287,6 +303,11 @@ public final class TriggerParser {
             case QuietHoursSetting.Default d -> { }
         }
         trigger.frequencyCap().ifPresent(c -> doc.put("frequencyCap", c));
+        trigger.conversion().ifPresent(c -> {
+            ObjectNode conversion = doc.putObject("conversion");
+            conversion.put("event", c.event());
+            conversion.put("within", c.within().toString());
+        });
         trigger.sendAt().ifPresent(s -> {
             ObjectNode sendAt = doc.putObject("sendAt");
             sendAt.put("localTime", s.localTime().toString());

@@ -80,6 +80,11 @@ public final class LambdaEnvironment {
         return new SnsPushEndpoints(sns, SnsPushEndpoints.applicationArns(env));
     }
 
+    /** process-feedback: the stores, and SNS for OptInPhoneNumber (it needs no configuration beyond the tables). */
+    public static io.nudge.feedback.FeedbackService feedback(Services services, Map<String, String> env) {
+        return services.feedback(new io.nudge.feedback.aws.SnsPhoneOptIn(AwsClients.sns(env)));
+    }
+
     /** EventBridge Scheduler, creating schedules in the stack's group that invoke schedule-sends' live alias. */
     public static Scheduler scheduler(Map<String, String> env) {
         return new EventBridgeScheduler(AwsClients.scheduler(env), new EventBridgeScheduler.Config(

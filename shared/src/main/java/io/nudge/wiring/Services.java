@@ -95,7 +95,19 @@ public final class Services {
 
     public EvaluateService evaluate() {
         return new EvaluateService(new TriggerCatalog(definitions), users, messages, events,
-                new ReentryStore(dynamo, tables.state()), stats, clock);
+                new ReentryStore(dynamo, tables.state()), markers(), stats, clock);
+    }
+
+    /** process-feedback's service; {@code phoneOptIn} is SNS OptInPhoneNumber on AWS. */
+    public io.nudge.feedback.FeedbackService feedback(io.nudge.feedback.PhoneOptIn phoneOptIn) {
+        return new io.nudge.feedback.FeedbackService(messages, users, new UserService(users, clock), suppressions, stats,
+                new io.nudge.feedback.FeedbackLedger(dynamo, tables.state()), markers(),
+                new io.nudge.feedback.SoftBounces(dynamo, tables.state()), phoneOptIn, clock);
+    }
+
+    /** Once-only records (first open, first click, a message's conversion) in the State table. */
+    public io.nudge.store.Markers markers() {
+        return new io.nudge.store.Markers(dynamo, tables.state());
     }
 
     public SlotService slots(Scheduler scheduler) {

@@ -1,0 +1,136 @@
+package io.nudge.local;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nudge.aws.AwsClients;
+import io.nudge.feedback.PhoneOptIn;
+import io.nudge.feedback.RetryLater;
+import io.nudge.feedback.aws.SnsPhoneOptIn;
+import io.nudge.functions.feedback.ProcessFeedbackHandler;
+import io.nudge.json.Json;
+import io.nudge.keys.ApiKey;
+import io.nudge.keys.ApiKeys;
+import io.nudge.keys.Scope;
+import io.nudge.lambda.CloudWatchLogsJson;
+import io.nudge.lambda.SnsEventJson;
+import io.nudge.log.Log;
+import io.nudge.wiring.Services;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Local runner only: hands process-feedback what SNS and CloudWatch Logs would, so bounces, complaints, receipts and
+ * STOPs can be tried without AWS. Admin key required, as for the admin API.
+ * <ul>
+ *   <li>{@code POST /local/sns}: an SNS notification as SNS delivers it — the {@code Sns} object of a Lambda record,
+ *       the body SNS posts to an HTTP subscription (either spelling of the field names), or a whole Lambda SNS event
+ *       (the samples in events/). Signatures are not checked.</li>
+ *   <li>{@code POST /local/cloudwatch-logs}: a subscription event {"awslogs":{"data":…}}, or its decoded document
+ *       ({"messageType":…,"logEvents":[…]}), which is encoded as CloudWatch Logs would.</li>
+ * </ul>
+ * 200 with the function's result; 503 when the function failed transiently (SNS would retry it).
+ */
+final class LocalFeedbackEndpoints {
+    static final String PREFIX = "/local/";
+    private static final Log LOG = Log.of(LocalFeedbackEndpoints.class);
+
+    record Response(int status, String body) {}
+
+    private final ApiKeys keys;
+    private final RequestStreamHandler processFeedback;
+
+    LocalFeedbackEndpoints(ApiKeys keys, RequestStreamHandler processFeedback) {
+        this.keys = keys;
+        this.processFeedback = processFeedback;
+    }
+
+    /** process-feedback over the local stores; OptInPhoneNumber goes to SNS only when the runner sends through AWS. */
+    static LocalFeedbackEndpoints over(Services services, LocalOptions options) {
+        PhoneOptIn optIn = options.channels() == LocalOptions.Channels.AWS
+                ? new SnsPhoneOptIn(AwsClients.sns(System.getenv())) : PhoneOptIn.local();
+        return new LocalFeedbackEndpoints(services.apiKeys(),
+                new ProcessFeedbackHandler(services.feedback(optIn), services.deadLetters(), options.clock()));
+    }
+
+    /** @param headers lowercased names */
+    Response handle(String method, String path, Map<String, String> headers, byte[] body) {
+        boolean sns = path.equals(PREFIX + "sns");
+        if (!sns && !path.equals(PREFIX + "cloudwatch-logs")) {
+            return error(404, "not_found", "local routes are POST /local/sns and POST /local/cloudwatch-logs", null);
+        }
+        Optional<ApiKey> key = Optional.ofNullable(headers.get("authorization"))
+                .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                .flatMap(h -> keys.authenticate(h.substring(7).strip()));
+        if (key.isEmpty()) {
+            return error(401, "unauthorized", "send a valid API key as 'Authorization: Bearer <key>'", null);
+        }
+        if (!key.get().scope().allows(Scope.ADMIN)) {
+            return error(403, "forbidden", "the local routes need an admin key", null);
+        }
+        if (!method.toUpperCase(Locale.ROOT).equals("POST")) {
+            return error(405, "method_not_allowed", path + " takes POST", null);
+        }
+        JsonNode json;
+        try {
+            json = Json.parse(new String(body, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            return error(400, "invalid_json", "the body is not JSON", "");
+        }
+        if (json == null || !json.isObject()) {
+            return error(400, "invalid_body", "the body must be a JSON object", "");
+        }
+        JsonNode event;
+        try {
+            event = sns ? snsEvent(json) : logsEvent(json);
+        } catch (IllegalArgumentException e) {
+            return error(400, "invalid_body", e.getMessage(), "");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            processFeedback.handleRequest(new ByteArrayInputStream(Json.write(event).getBytes(StandardCharsets.UTF_8)), out, null);
+        } catch (RetryLater later) {
+            return error(503, "retry_later", "process-feedback cannot apply it yet (" + later.getMessage() + "); SNS would retry", null);
+        } catch (IOException | RuntimeException failure) {
+            LOG.error("process-feedback failed", failure);
+            return error(503, "retry_later", "process-feedback failed (" + failure.getClass().getSimpleName() + "); SNS would retry", null);
+        }
+        return new Response(200, out.toString(StandardCharsets.UTF_8));
+    }
+
+    private static JsonNode snsEvent(JsonNode body) {
+        if (body.has("Records")) {
+            if (!SnsEventJson.isSnsEvent(body)) {
+                throw new IllegalArgumentException("Records must be SNS records (EventSource aws:sns with an Sns object)");
+            }
+            return body;
+        }
+        return SnsEventJson.wrap(body.path("Sns").isObject() ? body.get("Sns") : body);
+    }
+
+    private static JsonNode logsEvent(JsonNode body) {
+        if (CloudWatchLogsJson.isLogsEvent(body)) {
+            return body;
+        }
+        if (body.path("logEvents").isArray()) {
+            return CloudWatchLogsJson.encode(body);
+        }
+        throw new IllegalArgumentException("expected {\"awslogs\":{\"data\":\"<base64 gzip>\"}} or a decoded document with logEvents");
+    }
+
+    private static Response error(int status, String code, String message, String field) {
+        var error = Json.object();
+        var details = error.putObject("error").put("code", code).put("message", message);
+        if (field == null) {
+            details.putNull("field");
+        } else {
+            details.put("field", field);
+        }
+        return new Response(status, Json.write(error));
+    }
+}
