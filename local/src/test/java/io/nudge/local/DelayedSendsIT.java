@@ -65,7 +65,7 @@ class DelayedSendsIT {
 
     /** Polls until the message reaches a final status; a deadline, not a stand-in for the delay. */
     private JsonNode finalMessage(String cartId) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(20);
+        Instant deadline = Instant.now().plusSeconds(ItTime.DEADLINE_SECONDS);
         while (Instant.now().isBefore(deadline)) {
             JsonNode m = messageFor(cartId);
             if (m != null && !m.get("status").asText().matches("SCHEDULED|READY|SENDING")) {
@@ -112,7 +112,7 @@ class DelayedSendsIT {
         runner = start();
         defineCartReminder("PT5S");
         call("POST", "/v1/events", "{'id':'cart-c3','userId':'ada','name':'cart_abandoned','properties':{'cartId':'c3'}}");
-        Instant deadline = Instant.now().plusSeconds(10);
+        Instant deadline = Instant.now().plusSeconds(ItTime.DEADLINE_SECONDS);
         while (messageFor("c3") == null && Instant.now().isBefore(deadline)) {
             Thread.sleep(20);
         }

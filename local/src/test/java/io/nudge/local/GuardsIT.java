@@ -59,7 +59,7 @@ class GuardsIT {
     private JsonNode outcome(String userId, String eventName) throws Exception {
         String id = "ev-" + ++events;
         call("POST", "/v1/events", "{'id':'" + id + "','userId':'" + userId + "','name':'" + eventName + "'}");
-        Instant deadline = Instant.now().plusSeconds(15);
+        Instant deadline = Instant.now().plusSeconds(ItTime.DEADLINE_SECONDS);
         while (Instant.now().isBefore(deadline)) {
             for (JsonNode m : call("GET", "/v1/users/" + userId + "/messages", null).get("messages")) {
                 if (m.get("eventId").asText().equals(id) && !m.get("status").asText().matches("READY|SENDING")) {

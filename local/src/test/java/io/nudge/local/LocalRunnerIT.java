@@ -68,7 +68,7 @@ class LocalRunnerIT {
 
     /** Waits for asynchronous work (stream → handler) with a deadline; it does not stand in for a delay. */
     private static <T> T eventually(Supplier<Optional<T>> probe) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(15);
+        Instant deadline = Instant.now().plusSeconds(ItTime.DEADLINE_SECONDS);
         while (Instant.now().isBefore(deadline)) {
             Optional<T> value = probe.get();
             if (value.isPresent()) {
@@ -76,7 +76,7 @@ class LocalRunnerIT {
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("condition not reached within 15 s");
+        throw new AssertionError("condition not reached within " + ItTime.DEADLINE_SECONDS + " s");
     }
 
     private List<Path> outbox() {

@@ -60,7 +60,7 @@ class PushIT {
     private JsonNode outcome(String userId, String eventName, String properties) throws Exception {
         String id = "ev-push-1";
         call("POST", "/v1/events", "{'id':'" + id + "','userId':'" + userId + "','name':'" + eventName + "','properties':" + properties + "}");
-        Instant deadline = Instant.now().plusSeconds(15);
+        Instant deadline = Instant.now().plusSeconds(ItTime.DEADLINE_SECONDS);
         while (Instant.now().isBefore(deadline)) {
             for (JsonNode m : call("GET", "/v1/users/" + userId + "/messages", null).get("messages")) {
                 if (m.get("eventId").asText().equals(id) && !m.get("status").asText().matches("READY|SENDING")) {
