@@ -147,14 +147,15 @@ public final class LocalRunner implements AutoCloseable {
             threads.add(Thread.ofPlatform().daemon().name("poller-" + poller.hashCode()).start(poller));
         }
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("sweep").unstarted(r));
-        var sweep = services.sweep(options.sweepGrace());
+        // Locally slots are a second wide: a slot 10 s overdue is certainly stranded.
+        var sweep = services.sweep(options.sweepGrace(), Duration.ofSeconds(10));
         timers.scheduleWithFixedDelay(() -> {
             try {
                 sweep.run();
             } catch (RuntimeException e) {
                 LOG.error("sweep failed", e);
             }
-        }, 30, 30, TimeUnit.SECONDS);
+        }, 5, 5, TimeUnit.SECONDS);
 
         scheduler.start();
         LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(), new IngestApiHandler(services.api(pushEndpoints)),

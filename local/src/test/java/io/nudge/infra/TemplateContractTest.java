@@ -287,11 +287,14 @@ class TemplateContractTest {
     }
 
     @Test
-    void sweep_may_only_query_in_flight_messages_and_update_them() {
+    void sweep_may_only_query_in_flight_messages_and_overdue_slots_and_update_them() {
         assertThat(grants("SweepFunction")).containsExactlyInAnyOrder(
                 "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_IN_FLIGHT,
                 "Allow dynamodb:UpdateItem MessagesTable",
-                "Allow dynamodb:UpdateItem StatsTable");
+                "Allow dynamodb:UpdateItem StatsTable",
+                "Allow dynamodb:Query SlotsTable/index/" + TableDefinitions.SLOTS_UNFIRED,
+                "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_BY_SLOT,
+                "Allow dynamodb:UpdateItem SlotsTable");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.nudge.deliver;
 
 import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
+import io.nudge.scheduling.SlotReleaser;
 import io.nudge.stats.Counter;
 import io.nudge.stats.StatsStore;
 import io.nudge.stats.Subject;
@@ -11,23 +12,31 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Invariant 2's sweep. A SENDING message claimed longer ago than {@code grace} (longer than any delivery can
+ * Invariant 2's sweep, plus overdue slots (invariant 3: nothing stranded). A SENDING message claimed longer ago than {@code grace} (longer than any delivery can
  * run) either never reached the provider (no attemptAt: back to READY) or may have (attemptAt: UNKNOWN, never resent).
  */
 public final class Sweep {
     private final MessageStore messages;
     private final StatsStore stats;
+    private final SlotReleaser slots;
     private final Clock clock;
     private final Duration grace;
+    private final Duration slotGrace;
 
-    public Sweep(MessageStore messages, StatsStore stats, Clock clock, Duration grace) {
+    /**
+     * @param grace     longer than any delivery can run: a claim this old belongs to a dead delivery
+     * @param slotGrace how late a slot may be before the sweep releases it itself
+     */
+    public Sweep(MessageStore messages, StatsStore stats, SlotReleaser slots, Clock clock, Duration grace, Duration slotGrace) {
         this.messages = messages;
         this.stats = stats;
+        this.slots = slots;
         this.clock = clock;
         this.grace = grace;
+        this.slotGrace = slotGrace;
     }
 
-    public record Result(int requeued, int unknown) {}
+    public record Result(int requeued, int unknown, int slotsReleased) {}
 
     public Result run() {
         int requeued = 0;
@@ -47,6 +56,8 @@ public final class Sweep {
                 unknown++;
             }
         }
-        return new Result(requeued, unknown);
+        // Slots whose schedule never fired (its creator died after claiming it, or Scheduler gave up): release them.
+        int overdue = slots.fireOverdue(slotGrace).slots();
+        return new Result(requeued, unknown, overdue);
     }
 }

@@ -1,7 +1,6 @@
 package io.nudge.scheduling;
 
 import io.nudge.json.Json;
-import io.nudge.log.Log;
 import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
 import io.nudge.store.MessageStore;
@@ -14,23 +13,25 @@ import java.time.format.DateTimeFormatter;
 /**
  * schedule-sends' two jobs. {@link #ensureScheduled} makes sure a SCHEDULED message's slot has its one-time schedule
  * (exactly one CreateSchedule per slot, elected by a conditional put) or, if the slot fired already, releases the
- * message at once. {@link #fire} releases a slot's messages, and those of any earlier slot that never fired.
+ * message at once. {@link #fire} releases a slot's messages, and those of any earlier slot that never fired
+ * ({@link SlotReleaser}, which the sweep also runs for slots whose schedule was never created).
  */
 public final class SlotService {
     /** A CREATING claim this old belongs to a caller that failed: take over (CreateSchedule is idempotent by name). */
     static final Duration STUCK_CLAIM = Duration.ofSeconds(30);
     private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
-    private static final Log LOG = Log.of(SlotService.class);
 
     private final SlotStore slots;
     private final MessageStore messages;
     private final Scheduler scheduler;
+    private final SlotReleaser releaser;
     private final Clock clock;
 
     public SlotService(SlotStore slots, MessageStore messages, Scheduler scheduler, Clock clock) {
         this.slots = slots;
         this.messages = messages;
         this.scheduler = scheduler;
+        this.releaser = new SlotReleaser(slots, messages, clock);
         this.clock = clock;
     }
 
@@ -83,34 +84,8 @@ public final class SlotService {
         slots.markScheduled(slot);
     }
 
-    public record Fired(int slots, int released) {}
-
     /** Scheduler invoked us for {@code slot}. Firing twice releases nothing twice: releases are conditional. */
-    public Fired fire(Instant slotTime) {
-        long slot = slotTime.getEpochSecond();
-        Instant now = clock.instant();
-        slots.markFired(slot, now);
-        int released = release(slot, now);
-        int fired = 1;
-        for (long earlier : slots.unfiredUpTo(slot)) {
-            slots.markFired(earlier, now);
-            released += release(earlier, now);
-            fired++;
-        }
-        LOG.info("slot fired", "slot", slot, "slots", fired, "released", released);
-        return new Fired(fired, released);
-    }
-
-    private int release(long slot, Instant now) {
-        int[] released = {0};
-        for (int shard = 0; shard < Slots.SHARDS; shard++) {
-            String key = Slots.key(slot, shard);
-            messages.forEachInSlot(slot, shard, message -> {
-                if (messages.release(message.id(), key, now)) {
-                    released[0]++;
-                }
-            });
-        }
-        return released[0];
+    public SlotReleaser.Fired fire(Instant slotTime) {
+        return releaser.fire(slotTime);
     }
 }

@@ -19,6 +19,7 @@ import io.nudge.scheduling.Scheduler;
 import io.nudge.stats.StatsStore;
 import io.nudge.unsubscribe.UnsubscribeLinks;
 import io.nudge.unsubscribe.UnsubscribeTokens;
+import io.nudge.scheduling.SlotReleaser;
 import io.nudge.scheduling.SlotService;
 import io.nudge.scheduling.SlotStore;
 import io.nudge.ingest.EventIngest;
@@ -150,7 +151,11 @@ public final class Services {
     }
 
     public Sweep sweep(Duration grace) {
-        return new Sweep(messages, stats, clock, grace);
+        return sweep(grace, Duration.ofSeconds(Math.max(120, 2 * messages.slotWidth().toSeconds())));
+    }
+
+    public Sweep sweep(Duration grace, Duration slotGrace) {
+        return new Sweep(messages, stats, new SlotReleaser(new SlotStore(dynamo, tables.slots()), messages, clock), clock, grace, slotGrace);
     }
 
     public StreamBatch streamBatch(String source) {

@@ -81,8 +81,8 @@ class SlotServiceTest {
         List.of(a, b, later).forEach(slots::ensureScheduled);
         clock.set(Instant.parse("2026-11-24T09:01:00Z"));
 
-        SlotService.Fired first = slots.fire(Instant.parse("2026-11-24T09:01:00Z"));
-        SlotService.Fired again = slots.fire(Instant.parse("2026-11-24T09:01:00Z"));
+        SlotReleaser.Fired first = slots.fire(Instant.parse("2026-11-24T09:01:00Z"));
+        SlotReleaser.Fired again = slots.fire(Instant.parse("2026-11-24T09:01:00Z"));
 
         assertThat(first.released()).isEqualTo(2);
         assertThat(again.released()).isZero();
@@ -111,7 +111,7 @@ class SlotServiceTest {
         slots.ensureScheduled(current);
         clock.set(Instant.parse("2026-11-24T09:06:00Z"));
 
-        SlotService.Fired fired = slots.fire(Instant.parse("2026-11-24T09:06:00Z"));
+        SlotReleaser.Fired fired = slots.fire(Instant.parse("2026-11-24T09:06:00Z"));
 
         assertThat(fired.slots()).isEqualTo(2);
         assertThat(status(lost)).isEqualTo(MessageStatus.READY);
@@ -146,6 +146,22 @@ class SlotServiceTest {
 
         assertThat(slots.fire(Instant.parse("2026-11-24T09:01:00Z")).released()).isZero();
         assertThat(status(message)).isEqualTo(MessageStatus.CANCELLED);
+    }
+
+    @Test
+    void a_slot_whose_creator_died_before_create_schedule_is_released_by_the_sweep() {
+        Message message = stored(Instant.parse("2026-11-24T09:00:10Z"));
+        // the claim was won, then the process died: no schedule exists, and later records see "being created"
+        new SlotStore(services.dynamo(), services.tables().slots()).claim(Instant.parse("2026-11-24T09:01:00Z").getEpochSecond(), clock.instant());
+        assertThat(slots.ensureScheduled(message)).isInstanceOf(SlotService.Outcome.AlreadyScheduled.class);
+        assertThat(scheduler.createCalls).isEmpty();
+
+        var sweep = services.sweep(Duration.ofMinutes(5), Duration.ofMinutes(2));
+        clock.set(Instant.parse("2026-11-24T09:02:00Z"));
+        assertThat(sweep.run().slotsReleased()).isZero();   // not overdue yet: Scheduler may still be on its way
+        clock.set(Instant.parse("2026-11-24T09:03:01Z"));
+        assertThat(sweep.run().slotsReleased()).isEqualTo(1);
+        assertThat(status(message)).isEqualTo(MessageStatus.READY);
     }
 
     /** Invariant 3 at scale: 100,000 messages over a day, from 8 concurrent callers, through a recording scheduler. */

@@ -30,7 +30,7 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, String
     @Override
     public String handleRequest(ScheduledEvent event, Context context) {
         Sweep.Result result = sweep.run();
-        LOG.info("sweep done", "requeued", result.requeued(), "unknown", result.unknown());
-        return "requeued=" + result.requeued() + " unknown=" + result.unknown();
+        LOG.info("sweep done", "requeued", result.requeued(), "unknown", result.unknown(), "slotsReleased", result.slotsReleased());
+        return "requeued=" + result.requeued() + " unknown=" + result.unknown() + " slotsReleased=" + result.slotsReleased();
     }
 }

@@ -9,6 +9,7 @@ import io.nudge.lambda.StreamBatch;
 import io.nudge.lambda.StreamEventJson;
 import io.nudge.log.Log;
 import io.nudge.model.MessageStatus;
+import io.nudge.scheduling.SlotReleaser;
 import io.nudge.scheduling.SlotService;
 import io.nudge.store.DeadLetterStore;
 import java.time.Clock;
@@ -77,7 +78,7 @@ public final class ScheduleSendsHandler implements RequestStreamHandler {
             output.write("{\"deadLettered\":true}".getBytes(StandardCharsets.UTF_8));
             return;
         }
-        SlotService.Fired fired = slots.fire(slot);
+        SlotReleaser.Fired fired = slots.fire(slot);
         output.write(Json.write(Json.object().put("slots", fired.slots()).put("released", fired.released()))
                 .getBytes(StandardCharsets.UTF_8));
     }
