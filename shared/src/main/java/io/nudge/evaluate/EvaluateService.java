@@ -41,6 +41,7 @@ public final class EvaluateService {
     private final ReentryStore reentry;
     private final StatsStore stats;
     private final Clock clock;
+    private volatile io.nudge.segments.SegmentMembership segments = io.nudge.segments.SegmentMembership.NONE;
 
     public EvaluateService(TriggerCatalog triggers, UserStore users, MessageStore messages, EventStore events,
             ReentryStore reentry, StatsStore stats, Clock clock) {
@@ -56,12 +57,20 @@ public final class EvaluateService {
     /** Call once per batch: picks up changed definitions. */
     public void refreshDefinitions() {
         triggers.refresh();
+        segments.refresh();
+    }
+
+    /** Activity counters and {"segment":…} conditions. */
+    public EvaluateService withSegments(io.nudge.segments.SegmentMembership segments) {
+        this.segments = segments;
+        return this;
     }
 
     public Evaluation evaluate(Event event) {
         List<TriggerDefinition> candidates = triggers.forEvent(event.name());
         List<TriggerDefinition> cancellable = triggers.cancelledBy(event.name());
         UserProfile user = userFor(event);
+        segments.record(event);
         if (candidates.isEmpty() && cancellable.isEmpty()) {
             return new Evaluation(event.id(), List.of());
         }
@@ -70,6 +79,7 @@ public final class EvaluateService {
             decisions.addAll(cancelMatching(trigger, event));
         }
         ObjectNode context = EvaluationContext.of(event, user);
+        segments.annotate(context, candidates, user);
         for (TriggerDefinition trigger : candidates) {
             decisions.addAll(decide(trigger, event, user, context));
         }

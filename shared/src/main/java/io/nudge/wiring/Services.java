@@ -81,13 +81,41 @@ public final class Services {
     }
 
     public NudgeApi api() {
+        return io.nudge.api.CampaignRoutes.install(coreApi(), segments(), java.util.Optional.empty(), stats);
+    }
+
+    /** The API with campaign routes: saving a campaign keeps its schedule, running one goes through {@code runner}. */
+    public NudgeApi api(Scheduler scheduler, io.nudge.campaigns.CampaignRunner runner) {
+        return io.nudge.api.CampaignRoutes.install(coreApi(), segments(), java.util.Optional.of(campaigns(scheduler, runner)), stats);
+    }
+
+    private NudgeApi coreApi() {
         return new NudgeApi(apiKeys, new UserService(users, clock), new EventIngest(events, clock),
                 new DefinitionService(definitions, clock), messages, events, suppressions, stats, unsubscribe.tokens(), clock);
     }
 
+    public io.nudge.campaigns.CampaignService campaigns(Scheduler scheduler, io.nudge.campaigns.CampaignRunner runner) {
+        return new io.nudge.campaigns.CampaignService(definitions, scheduler, runner, clock);
+    }
+
+    /** run-campaign's service; {@code runner} continues a run that runs out of time. */
+    public io.nudge.campaigns.CampaignRunService campaignRun(io.nudge.campaigns.CampaignRunner runner, int scanSegments) {
+        return new io.nudge.campaigns.CampaignRunService(dynamo, tables.users(), tables.state(), definitions, messages, activity(),
+                stats, runner, clock, scanSegments);
+    }
+
     public EvaluateService evaluate() {
         return new EvaluateService(new TriggerCatalog(definitions), users, messages, events,
-                new ReentryStore(dynamo, tables.state()), stats, clock);
+                new ReentryStore(dynamo, tables.state()), stats, clock)
+                .withSegments(new io.nudge.segments.SegmentMembership(activity(), new io.nudge.segments.SegmentCatalog(definitions), clock));
+    }
+
+    public io.nudge.segments.ActivityStore activity() {
+        return new io.nudge.segments.ActivityStore(dynamo, tables.state());
+    }
+
+    public io.nudge.segments.SegmentService segments() {
+        return new io.nudge.segments.SegmentService(definitions, dynamo, tables.users(), activity(), clock);
     }
 
     public SlotService slots(Scheduler scheduler) {
