@@ -13,12 +13,13 @@ import java.util.List;
 /** The HTTP API's single $default route: authenticates, routes and answers every request. */
 public final class IngestApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     /** Every environment variable this function reads (checked against template.yaml). */
-    public static final List<String> ENVIRONMENT = LambdaEnvironment.COMMON_ENVIRONMENT;
+    public static final List<String> ENVIRONMENT = LambdaEnvironment.INGEST_API_ENVIRONMENT;
 
     private final NudgeApi api;
 
     public IngestApiHandler() {
-        this(LambdaEnvironment.services(System.getenv()).api());
+        this(LambdaEnvironment.services(System.getenv()).api(LambdaEnvironment.campaignScheduler(System.getenv()),
+                LambdaEnvironment.campaignRunner(System.getenv())));
     }
 
     public IngestApiHandler(NudgeApi api) {
