@@ -231,8 +231,8 @@ public final class CampaignRunService {
     }
 
     /**
-     * The assignment record {@code assign#<campaign>#<run>#<user>} (the arm), and for the holdout also
-     * {@code holdout#<campaign>#<user>} (the latest run's time and goal window), read when a goal event arrives.
+     * The assignment record {@code assign#<campaign>#<run>#<user>} (the arm), and for a campaign with a goal also
+     * {@code campaignuser#<campaign>#<user>} (arm, the latest run's time and goal window), read when a goal event arrives.
      *
      * @return true when this call created the assignment (count it), false when a replay found it
      */
@@ -246,10 +246,10 @@ public final class CampaignRunService {
         } catch (ConditionalCheckFailedException replay) {
             return false;
         }
-        if (arm.equals(CampaignDefinition.HOLDOUT) && campaign.goal().isPresent()) {
+        if (campaign.goal().isPresent()) {
             Instant until = runAt.plus(campaign.goal().get().window());
             dynamo.putItem(PutItemRequest.builder().tableName(stateTable)
-                    .item(Map.of("pk", s("holdout#" + campaign.id() + "#" + userId), "runId", s(request.runId()),
+                    .item(Map.of("pk", s(GoalConversions.key(campaign.id(), userId)), "arm", s(arm), "runId", s(request.runId()),
                             "from", n(runAt.toEpochMilli()), "until", n(until.toEpochMilli()),
                             "expiresAt", n(until.plus(Duration.ofDays(1)).getEpochSecond())))
                     .build());

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /** Per-arm counts of a campaign and each variant's conversion lift over the holdout. */
 public final class CampaignStats {
-    static final List<String> COUNTERS = List.of("assigned", "triggered", "sent", "delivered", "opened", "clicked", "converted");
+    static final List<String> COUNTERS = List.of("assigned", "triggered", "sent", "delivered", "opened", "clicked", "converted",
+            GoalConversions.COUNTER);
 
     private CampaignStats() {}
 
@@ -64,14 +65,14 @@ public final class CampaignStats {
                 }
             });
             long assigned = c.getOrDefault("assigned", 0L);
-            a.put("conversionRate", ratio(c.getOrDefault("converted", 0L), assigned));
+            a.put("conversionRate", ratio(c.getOrDefault(GoalConversions.COUNTER, 0L), assigned));
         }
         Map<String, Long> holdout = byArm.get(CampaignDefinition.HOLDOUT);
         ObjectNode lifts = json.putObject("lift");
         for (CampaignDefinition.Variant v : campaign.variants()) {
             Map<String, Long> c = byArm.get(v.id());
-            Lift lift = lift(c.getOrDefault("converted", 0L), c.getOrDefault("assigned", 0L),
-                    holdout.getOrDefault("converted", 0L), holdout.getOrDefault("assigned", 0L));
+            Lift lift = lift(c.getOrDefault(GoalConversions.COUNTER, 0L), c.getOrDefault("assigned", 0L),
+                    holdout.getOrDefault(GoalConversions.COUNTER, 0L), holdout.getOrDefault("assigned", 0L));
             ObjectNode l = lifts.putObject(v.id());
             l.put("variantRate", round(lift.variantRate()));
             l.put("holdoutRate", round(lift.holdoutRate()));
@@ -81,7 +82,7 @@ public final class CampaignStats {
             l.put("z", round(lift.z()));
             l.put("significant", lift.significant());
         }
-        json.put("method", "conversion = goal events / assigned users per arm; lift = variant − holdout, 95% CI "
+        json.put("method", "conversion = users with the goal event within the goal window after the run (goal_converted) / assigned users, per arm; lift = variant − holdout, 95% CI "
                 + "d ± 1.96·√(p₁(1−p₁)/n₁ + p₂(1−p₂)/n₂), pooled two-proportion z test");
         return json;
     }

@@ -10,21 +10,26 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * What evaluate-triggers does for segments: records each event in the user's activity counters, and puts the result of
+ * What evaluate-triggers does for segments and campaigns: records each event in the user's activity counters (and
+ * campaign goal conversions, {@link io.nudge.campaigns.GoalConversions}), and puts the result of
  * every segment a candidate trigger refers to into the context as {@code segment.<id>} (true/false), where the
  * trigger's {@code {"segment":…}} condition reads it. An unknown (deleted) segment is false.
  */
 public class SegmentMembership {
     /** Does nothing: for services built without segments. */
-    public static final SegmentMembership NONE = new SegmentMembership(null, null, null);
+    public static final SegmentMembership NONE = new SegmentMembership(null, null, null, null);
 
     private final ActivityStore activity;
     private final SegmentCatalog segments;
+    private final io.nudge.campaigns.GoalConversions conversions;
     private final Clock clock;
 
-    public SegmentMembership(ActivityStore activity, SegmentCatalog segments, Clock clock) {
+    /** @param conversions campaign goal events (per arm, holdout included); null for none */
+    public SegmentMembership(ActivityStore activity, SegmentCatalog segments, io.nudge.campaigns.GoalConversions conversions,
+            Clock clock) {
         this.activity = activity;
         this.segments = segments;
+        this.conversions = conversions;
         this.clock = clock;
     }
 
@@ -32,11 +37,18 @@ public class SegmentMembership {
         if (segments != null) {
             segments.refresh();
         }
+        if (conversions != null) {
+            conversions.refresh();
+        }
     }
 
+    /** Every event: the user's activity counters, and a campaign goal conversion when it is one. */
     public void record(Event event) {
         if (activity != null) {
             activity.record(event);
+        }
+        if (conversions != null) {
+            conversions.record(event);
         }
     }
 

@@ -107,7 +107,8 @@ public final class Services {
     public EvaluateService evaluate() {
         return new EvaluateService(new TriggerCatalog(definitions), users, messages, events,
                 new ReentryStore(dynamo, tables.state()), stats, clock)
-                .withSegments(new io.nudge.segments.SegmentMembership(activity(), new io.nudge.segments.SegmentCatalog(definitions), clock));
+                .withSegments(new io.nudge.segments.SegmentMembership(activity(), new io.nudge.segments.SegmentCatalog(definitions),
+                        new io.nudge.campaigns.GoalConversions(definitions, dynamo, tables.state(), stats, clock), clock));
     }
 
     public io.nudge.segments.ActivityStore activity() {

@@ -211,6 +211,44 @@ class CampaignsTest {
         assertThat(report.at("/lift/A/ci95")).hasSize(2);
     }
 
+    @Test
+    void goal_events_in_the_window_count_once_per_user_for_their_arm_holdout_included() {
+        users(60);
+        campaigns.put("weekly_digest", json(DIGEST));
+        services.campaignRun(runner, 1).run(new CampaignRunner.Request("weekly_digest", "r"), () -> Long.MAX_VALUE);
+        var evaluate = services.evaluate();
+        evaluate.refreshDefinitions();
+        String held = java.util.stream.IntStream.range(0, 60).mapToObj(i -> "u" + i)
+                .filter(u -> pro(Integer.parseInt(u.substring(1))) && heldOut(u)).findFirst().orElseThrow();
+        String treated = java.util.stream.IntStream.range(0, 60).mapToObj(i -> "u" + i)
+                .filter(u -> pro(Integer.parseInt(u.substring(1))) && !heldOut(u)).findFirst().orElseThrow();
+        String treatedArm = services.messages().forUser(treated, 1).get(0).context().at("/campaign/arm").asText();
+
+        clock.advance(java.time.Duration.ofDays(1));
+        goal(evaluate, "g1", held);
+        goal(evaluate, "g2", held);
+        goal(evaluate, "g3", treated);
+        goal(evaluate, "g4", "u2"); // not in the segment: never assigned
+        clock.advance(java.time.Duration.ofDays(7));
+        goal(evaluate, "g5", treated); // after the 7-day window
+
+        assertThat(counter("weekly_digest", "holdout", GoalConversions.COUNTER)).isEqualTo(1);
+        assertThat(counter("weekly_digest", treatedArm, GoalConversions.COUNTER)).isEqualTo(1);
+        JsonNode report = CampaignStats.report(campaigns.find("weekly_digest").orElseThrow(), services.stats(), null, null);
+        assertThat(report.at("/arms/holdout/goal_converted").asLong()).isEqualTo(1);
+        assertThat(report.at("/lift/" + treatedArm + "/holdoutRate").asDouble()).isGreaterThan(0);
+    }
+
+    private void goal(io.nudge.evaluate.EvaluateService evaluate, String id, String userId) {
+        evaluate.evaluate(new io.nudge.model.Event(id, userId, "purchase_completed",
+                (com.fasterxml.jackson.databind.node.ObjectNode) json("{}"), clock.instant(), clock.instant()));
+    }
+
+    private long counter(String campaign, String arm, String name) {
+        return services.stats().read(Subject.campaignArm(campaign, arm), null, null).stream()
+                .mapToLong(d -> d.counts().getOrDefault(name, 0L)).sum();
+    }
+
     private boolean heldOut(String userId) {
         return Arms.assign("weekly_digest", userId, 10, List.of(new CampaignDefinition.Variant("A", "digest_a", 50),
                 new CampaignDefinition.Variant("B", "digest_b", 50))).equals("holdout");
