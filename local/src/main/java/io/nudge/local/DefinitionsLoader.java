@@ -21,6 +21,11 @@ final class DefinitionsLoader {
     record Loaded(int templates, int triggers, List<String> errors) {}
 
     static Loaded load(Path folder, DefinitionService definitions) throws IOException {
+        return load(folder, definitions, null);
+    }
+
+    /** Also segments/*.json, after templates and before triggers (a trigger may test segment membership). */
+    static Loaded load(Path folder, DefinitionService definitions, io.nudge.segments.SegmentService segments) throws IOException {
         List<String> errors = new ArrayList<>();
         int templates = 0;
         int triggers = 0;
@@ -29,12 +34,28 @@ final class DefinitionsLoader {
                 templates++;
             }
         }
+        for (Path file : segments == null ? List.<Path>of() : jsonFiles(folder.resolve("segments"))) {
+            apply(file, errors, (id, doc) -> segments.put(id, doc));
+        }
         for (Path file : jsonFiles(folder.resolve("triggers"))) {
             if (apply(file, errors, (id, doc) -> definitions.putTrigger(id, doc))) {
                 triggers++;
             }
         }
         return new Loaded(templates, triggers, errors);
+    }
+
+    /** campaigns/*.json (after segments and templates); saving one also creates its schedule. @return how many loaded */
+    static int loadCampaigns(Path folder, io.nudge.campaigns.CampaignService campaigns) throws IOException {
+        List<String> errors = new ArrayList<>();
+        int loaded = 0;
+        for (Path file : jsonFiles(folder.resolve("campaigns"))) {
+            if (apply(file, errors, (id, doc) -> campaigns.put(id, doc))) {
+                loaded++;
+            }
+        }
+        errors.forEach(e -> System.err.println("nudge: skipped definition: " + e));
+        return loaded;
     }
 
     private interface Put {

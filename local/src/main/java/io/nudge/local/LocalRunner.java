@@ -56,6 +56,8 @@ public final class LocalRunner implements AutoCloseable {
     static final String TABLE_PREFIX = "nudge-";
     /** Locally a slot is one second: delayed messages go out on time, to the second. */
     static final Duration SLOT_WIDTH = Duration.ofSeconds(1);
+    /** Parallel Scan segments of a local campaign run (2 cores: more would only contend). */
+    static final int CAMPAIGN_SCAN_SEGMENTS = 2;
 
     private final LocalDynamo dynamoServer;
     private final DynamoDbClient dynamo;
@@ -101,7 +103,7 @@ public final class LocalRunner implements AutoCloseable {
         Optional<String> generatedKey = ensureAdminKey(services.apiKeys(), options, data);
         if (options.configDir().isPresent()) {
             DefinitionsLoader.Loaded loaded = DefinitionsLoader.load(options.configDir().get(),
-                    new DefinitionService(services.definitions(), options.clock()));
+                    new DefinitionService(services.definitions(), options.clock()), services.segments());
             LOG.info("definitions loaded", "from", options.configDir().get(), "templates", loaded.templates(), "triggers", loaded.triggers());
             loaded.errors().forEach(e -> System.err.println("nudge: skipped definition: " + e));
         }
@@ -130,8 +132,14 @@ public final class LocalRunner implements AutoCloseable {
         Checkpoints checkpoints = new Checkpoints(dynamo, TABLE_PREFIX + "LocalCheckpoints");
         // EventBridge Scheduler's stand-in: schedules persisted in DynamoDB Local, fired with the same input.
         AtomicReference<ScheduleSendsHandler> scheduleSends = new AtomicReference<>();
+        LocalCampaigns campaigns = new LocalCampaigns(services, options.clock(), CAMPAIGN_SCAN_SEGMENTS);
         LocalScheduler scheduler = new LocalScheduler(dynamo, TABLE_PREFIX + "LocalSchedules", options.clock(),
-                Map.of(ScheduleRequest.Target.SCHEDULE_SENDS, input -> StreamHandlers.invoke(scheduleSends.get(), input)));
+                Map.of(ScheduleRequest.Target.SCHEDULE_SENDS, input -> StreamHandlers.invoke(scheduleSends.get(), input),
+                        ScheduleRequest.Target.RUN_CAMPAIGN, campaigns.scheduleTarget()));
+        if (options.configDir().isPresent()) {
+            int loaded = DefinitionsLoader.loadCampaigns(options.configDir().get(), services.campaigns(scheduler, campaigns.runner()));
+            LOG.info("campaigns loaded", "count", loaded);
+        }
         scheduleSends.set(new ScheduleSendsHandler(services.slots(scheduler), services.streamBatch("schedule-sends"),
                 services.deadLetters(), options.clock()));
         List<StreamPoller> pollers = List.of(
@@ -158,8 +166,8 @@ public final class LocalRunner implements AutoCloseable {
         }, 5, 5, TimeUnit.SECONDS);
 
         scheduler.start();
-        LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(), new IngestApiHandler(services.api(pushEndpoints)),
-                LocalFeedbackEndpoints.over(services, options));
+        LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(),
+                new IngestApiHandler(services.api(pushEndpoints, scheduler, campaigns.runner())), LocalFeedbackEndpoints.over(services, options));
         if (baseUrl.get().isEmpty()) {
             baseUrl.set("http://" + options.host() + ":" + http.port());
         }

@@ -128,7 +128,8 @@ public final class LocalScheduler implements Scheduler, AutoCloseable {
             if (target == null) {
                 throw new IllegalStateException("no local target for " + request.target());
             }
-            target.accept(request.input());
+            // EventBridge Scheduler substitutes this context attribute with the fire time; so does this one.
+            target.accept(request.input().replace("<aws.scheduler.scheduled-time>", io.nudge.model.Times.format(dueAt)));
         } catch (RuntimeException e) {
             failed(schedule, dueAt, now, e);
             return;

@@ -149,6 +149,18 @@ class LocalSchedulerTest {
     }
 
     @Test
+    void the_scheduled_time_context_attribute_is_replaced_by_the_fire_time_as_eventbridge_does() {
+        LocalScheduler scheduler = scheduler();
+        scheduler.create(new ScheduleRequest("campaign-weekly", "cron(0/15 * * * ? *)", UTC, Target.RUN_CAMPAIGN,
+                "{\"campaignId\":\"weekly\",\"runId\":\"<aws.scheduler.scheduled-time>\"}", false));
+
+        clock.set(Instant.parse("2026-05-01T10:15:02Z"));
+        scheduler.fireDue();
+
+        assertThat(campaigns).containsExactly("{\"campaignId\":\"weekly\",\"runId\":\"2026-05-01T10:15:00.000Z\"}");
+    }
+
+    @Test
     void a_cron_follows_its_zone_across_the_dst_switch() {
         clock.set(Instant.parse("2026-03-20T00:00:00Z"));
         LocalScheduler scheduler = scheduler();

@@ -63,7 +63,7 @@ public final class NudgeApi {
     private final StatsStore stats;
     private final UnsubscribeTokens unsubscribeTokens;
     private final Clock clock;
-    private final List<Route> routes;
+    private volatile List<Route> routes;
 
     public NudgeApi(ApiKeys keys, UserService users, EventIngest ingest, DefinitionService definitions,
             MessageStore messages, EventStore events, SuppressionStore suppressions, StatsStore stats,
@@ -103,6 +103,14 @@ public final class NudgeApi {
                 Route.of("GET", "/v1/suppressions/{channel}/{address}", Scope.ADMIN, this::getSuppression),
                 Route.of("DELETE", "/v1/suppressions/{channel}/{address}", Scope.ADMIN,
                         (r, p) -> deleted(suppressions.delete(channel(p.get("channel"), "channel"), p.get("address")), "suppression")));
+    }
+
+    /** Routes served by other classes (segments and campaigns: {@link CampaignRoutes}). */
+    NudgeApi addRoutes(List<Route> more) {
+        List<Route> all = new ArrayList<>(routes);
+        all.addAll(more);
+        routes = List.copyOf(all);
+        return this;
     }
 
     public ApiResponse handle(ApiRequest request) {
@@ -312,7 +320,7 @@ public final class NudgeApi {
         return existed ? ApiResponse.noContent() : ApiResponse.error(404, "not_found", "no such " + what, null);
     }
 
-    private static String adminId(String id) {
+    static String adminId(String id) {
         if (!Ids.isAdminId(id)) {
             throw InvalidInputException.invalid("id", "ids are 1-64 characters of A-Z, a-z, 0-9, _ and -");
         }
@@ -364,7 +372,7 @@ public final class NudgeApi {
         return ApiResponse.json(200, StatsReport.build(subject, from, to, stats.read(subject, from, to)));
     }
 
-    private static LocalDate day(ApiRequest request, String name) {
+    static LocalDate day(ApiRequest request, String name) {
         String value = request.query().get(name);
         if (value == null || value.isEmpty()) {
             return null;
@@ -459,7 +467,7 @@ public final class NudgeApi {
 
     // --- plumbing
 
-    private static JsonNode body(ApiRequest request) throws JsonProcessingException {
+    static JsonNode body(ApiRequest request) throws JsonProcessingException {
         byte[] bytes = request.body().orElse(new byte[0]);
         if (bytes.length == 0) {
             throw new InvalidInputException("missing_body", null, "this request needs a JSON body");

@@ -84,6 +84,15 @@ public final class AwsClients {
         return scheduler(System.getenv());
     }
 
+    /** For asynchronous invocations (InvocationType=Event) of run-campaign. */
+    public static software.amazon.awssdk.services.lambda.LambdaClient lambda(Map<String, String> env) {
+        return software.amazon.awssdk.services.lambda.LambdaClient.builder()
+                .region(region(env))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .httpClientBuilder(httpClient())
+                .build();
+    }
+
     public static SchedulerClient scheduler(Map<String, String> env) {
         // The SDK's default retries (5xx, timeouts) are safe here: a repeated CreateSchedule meets the schedule of
         // the same name (ConflictException, read as "already exists"); UpdateSchedule and DeleteSchedule repeat harmlessly.

@@ -34,6 +34,12 @@ public final class DefinitionService {
 
     public Saved putTrigger(String id, JsonNode body) {
         TriggerDefinition trigger = TriggerParser.parse(id, body, this::templateChannel);
+        for (int i = 0; i < trigger.conditions().size(); i++) {
+            var c = trigger.conditions().get(i);
+            if (c.path().equals(TriggerParser.SEGMENT_PATH) && store.find("segment", c.segments().get(1)).isEmpty()) {
+                throw new InvalidInputException("unknown_segment", "/conditions/" + i + "/segment", "no segment with id " + c.segments().get(1));
+            }
+        }
         ObjectNode doc = TriggerParser.toJson(trigger);
         boolean created = store.put(DefinitionStore.TRIGGER, id, doc, clock.instant());
         return new Saved(doc, created);

@@ -248,7 +248,7 @@ public final class DeliverService {
     }
 
     private void count(Message message, String counter) {
-        stats.increment(Subject.trigger(message.triggerId()), message.channel(), clock.instant(), counter);
+        stats.increment(io.nudge.stats.StatsSubjects.of(message), message.channel(), clock.instant(), counter);
     }
 
     private DeliveryResult finish(Message message, MessageStatus status, DeliveryResult result) {

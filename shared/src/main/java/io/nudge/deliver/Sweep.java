@@ -52,7 +52,7 @@ public final class Sweep {
                 }
             } else if (messages.transition(message.id(), MessageStatus.SENDING, MessageStatus.UNKNOWN,
                     Optional.of("sweep: provider call outcome unknown"), Optional.empty(), clock.instant())) {
-                stats.increment(Subject.trigger(message.triggerId()), message.channel(), clock.instant(), Counter.UNKNOWN);
+                stats.increment(io.nudge.stats.StatsSubjects.of(message), message.channel(), clock.instant(), Counter.UNKNOWN);
                 unknown++;
             }
         }

@@ -58,6 +58,7 @@ public final class EvaluateService {
     private final Markers markers;
     private final StatsStore stats;
     private final Clock clock;
+    private volatile io.nudge.segments.SegmentMembership segments = io.nudge.segments.SegmentMembership.NONE;
 
     public EvaluateService(TriggerCatalog triggers, UserStore users, MessageStore messages, EventStore events,
             ReentryStore reentry, Markers markers, StatsStore stats, Clock clock) {
@@ -74,6 +75,13 @@ public final class EvaluateService {
     /** Call once per batch: picks up changed definitions. */
     public void refreshDefinitions() {
         triggers.refresh();
+        segments.refresh();
+    }
+
+    /** Activity counters and {"segment":…} conditions. */
+    public EvaluateService withSegments(io.nudge.segments.SegmentMembership segments) {
+        this.segments = segments;
+        return this;
     }
 
     public Evaluation evaluate(Event event) {
@@ -81,6 +89,7 @@ public final class EvaluateService {
         List<TriggerDefinition> cancellable = triggers.cancelledBy(event.name());
         List<TriggerDefinition> goals = triggers.convertedBy(event.name());
         UserProfile user = userFor(event);
+        segments.record(event);
         if (candidates.isEmpty() && cancellable.isEmpty() && goals.isEmpty()) {
             return new Evaluation(event.id(), List.of());
         }
@@ -92,6 +101,7 @@ public final class EvaluateService {
             decisions.addAll(cancelMatching(trigger, event));
         }
         ObjectNode context = EvaluationContext.of(event, user);
+        segments.annotate(context, candidates, user);
         for (TriggerDefinition trigger : candidates) {
             decisions.addAll(decide(trigger, event, user, context));
         }

@@ -15,6 +15,11 @@ public record Subject(Kind kind, String id) {
         return new Subject(Kind.TRIGGER, id);
     }
 
+    /** A campaign arm's counters: "<campaign id>#<arm>" (A, B, …, holdout). */
+    public static Subject campaignArm(String campaignId, String arm) {
+        return new Subject(Kind.CAMPAIGN, campaignId + "#" + arm);
+    }
+
     String key() {
         return kind.name().toLowerCase(java.util.Locale.ROOT) + "#" + id;
     }

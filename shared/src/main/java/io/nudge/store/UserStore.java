@@ -89,6 +89,11 @@ public final class UserStore {
         return item;
     }
 
+    /** A profile from a raw Users item (a Scan page: campaigns, segment previews). */
+    public static UserProfile profileOf(Map<String, AttributeValue> item) {
+        return fromItem(item);
+    }
+
     static UserProfile fromItem(Map<String, AttributeValue> item) {
         Map<Channel, Consent> consent = new EnumMap<>(Channel.class);
         AttributeValue consentValue = item.get("consent");

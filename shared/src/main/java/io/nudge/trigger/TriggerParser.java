@@ -215,6 +215,9 @@ public final class TriggerParser {
 
     public static Condition condition(JsonNode node, String pointer) {
         ObjectNode object = Fields.requireObject(node, pointer);
+        if (object.size() == 1 && object.has("segment")) {
+            return segmentCondition(object, pointer);
+        }
         Fields.rejectUnknown(object, CONDITION_FIELDS, pointer);
         String path = Fields.requireString(object, "path", pointer);
         List<String> segments = pathSegments(path, pointer + "/path");
@@ -241,6 +244,22 @@ public final class TriggerParser {
         }
         return new Condition(path, segments, op, value == null ? null : value.deepCopy());
     }
+
+    /**
+     * {@code {"segment":"active_pro"}}: the user is in the segment. Held as the condition {@code segment.<id> eq true}
+     * on the context, where the evaluator puts each referenced segment's result; the segment's existence is checked
+     * when the trigger is saved.
+     */
+    private static Condition segmentCondition(ObjectNode object, String pointer) {
+        String id = Fields.requireString(object, "segment", pointer);
+        if (!Ids.isAdminId(id)) {
+            throw invalid(pointer + "/segment", pointer + "/segment must be a segment id");
+        }
+        return new Condition(SEGMENT_PATH, List.of(SEGMENT_PATH, id), Operator.EQ, com.fasterxml.jackson.databind.node.BooleanNode.TRUE);
+    }
+
+    /** The path of a segment-membership condition; its second segment is the segment id. */
+    public static final String SEGMENT_PATH = "segment";
 
     static List<String> pathSegments(String path, String pointer) {
         List<String> segments = Arrays.asList(path.split("\\.", -1));
@@ -274,6 +293,10 @@ public final class TriggerParser {
         ArrayNode conditions = doc.putArray("conditions");
         for (Condition c : trigger.conditions()) {
             ObjectNode condition = conditions.addObject();
+            if (c.path().equals(SEGMENT_PATH)) {
+                condition.put("segment", c.segments().get(1));
+                continue;
+            }
             condition.put("path", c.path());
             condition.put("op", c.op().wire());
             if (c.value() != null) {

@@ -49,7 +49,32 @@ public final class LambdaEnvironment {
     public static final List<String> SCHEDULE_SENDS_ENVIRONMENT = concat(COMMON_ENVIRONMENT,
             List.of(SCHEDULE_GROUP, SCHEDULER_ROLE_ARN, SCHEDULE_DLQ_ARN, SCHEDULE_TARGET_ARN));
 
+    /** run-campaign's ARN: the target of campaign schedules, and the only function ingest-api and run-campaign invoke. */
+    public static final String RUN_CAMPAIGN_FUNCTION = "NUDGE_RUN_CAMPAIGN_FUNCTION";
+    /** run-campaign: the tables, and itself (it continues a long run in a fresh asynchronous invocation). */
+    public static final List<String> RUN_CAMPAIGN_ENVIRONMENT = concat(COMMON_ENVIRONMENT, List.of(RUN_CAMPAIGN_FUNCTION));
+    /** ingest-api: the tables, push applications (tokens), and what saving a campaign (its schedule) and running one need. */
+    public static final List<String> INGEST_API_ENVIRONMENT = concat(INGEST_ENVIRONMENT,
+            List.of(SCHEDULE_GROUP, SCHEDULER_ROLE_ARN, SCHEDULE_DLQ_ARN, RUN_CAMPAIGN_FUNCTION));
+
     private LambdaEnvironment() {}
+
+    /** Asynchronous invocations of run-campaign. */
+    public static io.nudge.campaigns.CampaignRunner campaignRunner(Map<String, String> env) {
+        return new io.nudge.campaigns.aws.LambdaCampaignRunner(AwsClients.lambda(env), Env.require(env, RUN_CAMPAIGN_FUNCTION));
+    }
+
+    /** EventBridge Scheduler for campaign schedules (recurring; they invoke run-campaign). */
+    public static Scheduler campaignScheduler(Map<String, String> env) {
+        return new EventBridgeScheduler(AwsClients.scheduler(env), new EventBridgeScheduler.Config(
+                Env.require(env, SCHEDULE_GROUP), Env.require(env, SCHEDULER_ROLE_ARN), Env.require(env, SCHEDULE_DLQ_ARN),
+                Map.of(ScheduleRequest.Target.RUN_CAMPAIGN, Env.require(env, RUN_CAMPAIGN_FUNCTION)),
+                CAMPAIGN_RETRY_ATTEMPTS, CAMPAIGN_MAX_EVENT_AGE_SECONDS));
+    }
+
+    /** A campaign fire that keeps failing is retried for up to 6 hours; the same run id makes retries harmless. */
+    private static final int CAMPAIGN_RETRY_ATTEMPTS = 20;
+    private static final int CAMPAIGN_MAX_EVENT_AGE_SECONDS = 6 * 3600;
 
     public static Services services(Map<String, String> env) {
         // Only deliver builds links, so only deliver must have the base URL (checked in deliver(...) at init);
@@ -73,7 +98,7 @@ public final class LambdaEnvironment {
 
     /** The HTTP API, registering push tokens as SNS platform endpoints of the configured applications. */
     public static NudgeApi api(Services services, Map<String, String> env) {
-        return services.api(pushEndpoints(AwsClients.sns(env), env));
+        return services.api(pushEndpoints(AwsClients.sns(env), env), campaignScheduler(env), campaignRunner(env));
     }
 
     private static SnsPushEndpoints pushEndpoints(SnsClient sns, Map<String, String> env) {

@@ -90,13 +90,40 @@ public final class Services {
 
     /** @param pushEndpoints registers the tokens of {@code PUT /v1/users/{id}} (SNS on AWS, local ids locally) */
     public NudgeApi api(PushEndpoints pushEndpoints) {
+        return io.nudge.api.CampaignRoutes.install(coreApi(pushEndpoints), segments(), java.util.Optional.empty(), stats);
+    }
+
+    /** With campaign routes, without push. */
+    public NudgeApi api(Scheduler scheduler, io.nudge.campaigns.CampaignRunner runner) {
+        return api(PushEndpoints.notConfigured(), scheduler, runner);
+    }
+
+    /** The API with campaign routes: saving a campaign keeps its schedule, running one goes through {@code runner}. */
+    public NudgeApi api(PushEndpoints pushEndpoints, Scheduler scheduler, io.nudge.campaigns.CampaignRunner runner) {
+        return io.nudge.api.CampaignRoutes.install(coreApi(pushEndpoints), segments(),
+                java.util.Optional.of(campaigns(scheduler, runner)), stats);
+    }
+
+    private NudgeApi coreApi(PushEndpoints pushEndpoints) {
         return new NudgeApi(apiKeys, new UserService(users, clock, pushEndpoints), new EventIngest(events, clock),
                 new DefinitionService(definitions, clock), messages, events, suppressions, stats, unsubscribe.tokens(), clock);
     }
 
+    public io.nudge.campaigns.CampaignService campaigns(Scheduler scheduler, io.nudge.campaigns.CampaignRunner runner) {
+        return new io.nudge.campaigns.CampaignService(definitions, scheduler, runner, clock);
+    }
+
+    /** run-campaign's service; {@code runner} continues a run that runs out of time. */
+    public io.nudge.campaigns.CampaignRunService campaignRun(io.nudge.campaigns.CampaignRunner runner, int scanSegments) {
+        return new io.nudge.campaigns.CampaignRunService(dynamo, tables.users(), tables.state(), definitions, messages, activity(),
+                stats, runner, clock, scanSegments);
+    }
+
     public EvaluateService evaluate() {
         return new EvaluateService(new TriggerCatalog(definitions), users, messages, events,
-                new ReentryStore(dynamo, tables.state()), markers(), stats, clock);
+                new ReentryStore(dynamo, tables.state()), markers(), stats, clock)
+                .withSegments(new io.nudge.segments.SegmentMembership(activity(), new io.nudge.segments.SegmentCatalog(definitions),
+                        new io.nudge.campaigns.GoalConversions(definitions, dynamo, tables.state(), stats, clock), clock));
     }
 
     /** process-feedback's service; {@code phoneOptIn} is SNS OptInPhoneNumber on AWS. */
@@ -109,6 +136,14 @@ public final class Services {
     /** Once-only records (first open, first click, a message's conversion) in the State table. */
     public io.nudge.store.Markers markers() {
         return new io.nudge.store.Markers(dynamo, tables.state());
+    }
+
+    public io.nudge.segments.ActivityStore activity() {
+        return new io.nudge.segments.ActivityStore(dynamo, tables.state());
+    }
+
+    public io.nudge.segments.SegmentService segments() {
+        return new io.nudge.segments.SegmentService(definitions, dynamo, tables.users(), activity(), clock);
     }
 
     public SlotService slots(Scheduler scheduler) {

@@ -13,7 +13,7 @@ import java.util.List;
 /** The HTTP API's single $default route: authenticates, routes and answers every request. */
 public final class IngestApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     /** Every environment variable this function reads (checked against template.yaml). */
-    public static final List<String> ENVIRONMENT = LambdaEnvironment.INGEST_ENVIRONMENT;
+    public static final List<String> ENVIRONMENT = LambdaEnvironment.INGEST_API_ENVIRONMENT;
 
     private final NudgeApi api;
 
