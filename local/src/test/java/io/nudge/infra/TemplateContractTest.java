@@ -67,6 +67,7 @@ class TemplateContractTest {
             "EvaluateTriggersFunction", EVENTS + "DynamodbEvent",
             "DeliverFunction", EVENTS + "DynamodbEvent",
             "SweepFunction", EVENTS + "ScheduledEvent",
+            "RunCampaignFunction", "java.util.Map<java.lang.String, java.lang.Object>",
             "ScheduleSendsFunction", REQUEST_STREAM_HANDLER,
             "ProcessFeedbackFunction", REQUEST_STREAM_HANDLER);
 
@@ -107,6 +108,11 @@ class TemplateContractTest {
     private static final String SCHEDULER_ROLE = "SchedulerRole";
     private static final String SCHEDULE_DLQ = "ScheduleDeadLetterQueue";
     private static final String SCHEDULE_SENDS_NAME = "${AWS::StackName}-schedule-sends";
+    private static final String RUN_CAMPAIGN_LIVE_ALIAS =
+            "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${AWS::StackName}-run-campaign:live";
+    /** Campaign schedules, kept by ingest-api when a campaign is saved: named nudge-campaign-<id> in the same group. */
+    private static final String CAMPAIGN_SCHEDULES =
+            "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/${SlotScheduleGroup}/nudge-campaign-*";
     private static final String SCHEDULE_SENDS_LIVE_ALIAS =
             "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:" + SCHEDULE_SENDS_NAME + ":live";
     /** The one Allow resource with a '*' inside: schedules are named per slot, so CreateSchedule covers the group. */
@@ -315,7 +321,9 @@ class TemplateContractTest {
                 "Allow dynamodb:GetItem DeadLettersTable", "Allow dynamodb:Scan DeadLettersTable",
                 "Allow dynamodb:GetItem SuppressionsTable", "Allow dynamodb:PutItem SuppressionsTable",
                 "Allow dynamodb:DeleteItem SuppressionsTable", "Allow dynamodb:Query SuppressionsTable",
-                "Allow dynamodb:Query StatsTable");
+                "Allow dynamodb:Query StatsTable",
+                // segment previews: a bounded scan of users, the table's item count, their activity counters
+                "Allow dynamodb:Scan UsersTable", "Allow dynamodb:DescribeTable UsersTable", "Allow dynamodb:GetItem StateTable");
     }
 
     @Test
@@ -614,11 +622,17 @@ class TemplateContractTest {
                 .isEqualTo("${AWS::StackName}-slots");
         List<SamTemplate.Statement> scheduler = template.statements().stream()
                 .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("scheduler:"))).toList();
-        assertThat(scheduler).singleElement().satisfies(s -> {
-            assertThat(s.owner()).isEqualTo(SCHEDULE_SENDS);
+        assertThat(scheduler).hasSize(2);
+        assertThat(scheduler).filteredOn(s -> s.owner().equals(SCHEDULE_SENDS)).singleElement().satisfies(s -> {
             assertThat(s.effect()).isEqualTo("Allow");
             assertThat(s.actions()).containsExactly("scheduler:CreateSchedule");
             assertThat(s.resources()).map(SamTemplate::text).containsExactly(SLOT_SCHEDULES);
+        });
+        assertThat(scheduler).filteredOn(s -> s.owner().equals("IngestApiFunction")).singleElement().satisfies(s -> {
+            assertThat(s.effect()).isEqualTo("Allow");
+            assertThat(s.actions()).containsExactlyInAnyOrder("scheduler:CreateSchedule", "scheduler:UpdateSchedule",
+                    "scheduler:DeleteSchedule", "scheduler:GetSchedule");
+            assertThat(s.resources()).map(SamTemplate::text).containsExactly(CAMPAIGN_SCHEDULES);
         });
     }
 
@@ -626,8 +640,8 @@ class TemplateContractTest {
     void schedule_sends_passes_only_the_scheduler_role_and_only_to_scheduler() {
         List<SamTemplate.Statement> passRole = template.statements().stream()
                 .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("iam:"))).toList();
-        assertThat(passRole).singleElement().satisfies(s -> {
-            assertThat(s.owner()).isEqualTo(SCHEDULE_SENDS);
+        assertThat(passRole).extracting(SamTemplate.Statement::owner).containsExactlyInAnyOrder(SCHEDULE_SENDS, "IngestApiFunction");
+        assertThat(passRole).allSatisfy(s -> {
             assertThat(s.effect()).isEqualTo("Allow");
             assertThat(s.actions()).containsExactly("iam:PassRole");
             assertThat(s.resources()).singleElement()
@@ -665,6 +679,7 @@ class TemplateContractTest {
         }
         assertThat(grants).containsExactlyInAnyOrder(
                 "Allow lambda:InvokeFunction " + SCHEDULE_SENDS_LIVE_ALIAS,
+                "Allow lambda:InvokeFunction " + RUN_CAMPAIGN_LIVE_ALIAS,
                 "Allow sqs:SendMessage " + SCHEDULE_DLQ + ".Arn");
         JsonNode queue = template.resource(SCHEDULE_DLQ);
         assertThat(queue.path("Type").asText()).isEqualTo("AWS::SQS::Queue");
@@ -1233,6 +1248,9 @@ class TemplateContractTest {
     }
 
     private static boolean isSlotScheduleGrant(SamTemplate.Statement statement, JsonNode resource) {
+        if (SamTemplate.text(resource).equals(CAMPAIGN_SCHEDULES) && statement.owner().equals("IngestApiFunction")) {
+            return true;
+        }
         return statement.owner().equals(SCHEDULE_SENDS) && statement.actions().equals(List.of("scheduler:CreateSchedule"))
                 && SamTemplate.text(resource).equals(SLOT_SCHEDULES);
     }
