@@ -122,7 +122,7 @@ public final class LocalRunner implements AutoCloseable {
                 new StreamPoller("evaluate-triggers", tables.events(), dynamo, streams, checkpoints,
                         r -> r.eventName() == OperationType.INSERT, new EvaluateTriggersHandler(services)),
                 new StreamPoller("deliver", tables.messages(), dynamo, streams, checkpoints,
-                        r -> hasStatus(r, "READY"), new DeliverHandler(services.deliver(email, sms, options.emailFrom()), services.streamBatch("deliver"))),
+                        r -> hasStatus(r, "READY"), new DeliverHandler(services.deliver(email, sms, options.emailFrom(), io.nudge.guards.GuardSettings.fromEnvironment(System.getenv())), services.streamBatch("deliver"))),
                 new StreamPoller("schedule-sends", tables.messages(), dynamo, streams, checkpoints,
                         r -> hasStatus(r, "SCHEDULED"), StreamHandlers.fromStreamHandler(scheduleSends.get())));
         List<Thread> threads = new ArrayList<>();
