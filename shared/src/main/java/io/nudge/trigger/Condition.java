@@ -18,6 +18,11 @@ public record Condition(String path, List<String> segments, Operator op, JsonNod
     }
 
     public boolean test(ObjectNode context) {
+        return holds(resolve(context));
+    }
+
+    /** The value at this condition's path in the context, or null. Conditions with the same path find the same value. */
+    public JsonNode resolve(ObjectNode context) {
         JsonNode actual = context;
         for (String segment : segments) {
             actual = actual.get(segment);
@@ -25,6 +30,11 @@ public record Condition(String path, List<String> segments, Operator op, JsonNod
                 break;
             }
         }
+        return actual;
+    }
+
+    /** Whether the condition holds for {@code actual}, the value {@link #resolve} found (null when there is none). */
+    public boolean holds(JsonNode actual) {
         boolean present = actual != null && !actual.isNull() && !actual.isMissingNode();
         return switch (op) {
             case EXISTS -> present;
