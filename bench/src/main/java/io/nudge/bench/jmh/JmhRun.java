@@ -33,25 +33,34 @@ public final class JmhRun {
         }
     }
 
-    private record EvalRow(int triggers, Workload.Spread spread, double candidates, double matched, Score parsed, Score raw) {}
+    private record EvalRow(int triggers, Workload.Spread spread, double candidates, double matched, Score parsed, Score raw,
+            Optional<Score> sharedPaths) {}
 
     private JmhRun() {}
 
     public static void run(Bench.Options options) throws Exception {
         Workload.Spread[] spreads = options.quick() ? new Workload.Spread[] {Workload.Spread.ZIPF} : Workload.Spread.values();
         ChainedOptionsBuilder builder = new OptionsBuilder()
-                .include(TriggerEvaluationBenchmark.class.getName() + "\\.")
+                .include(TriggerEvaluationBenchmark.class.getName() + "\\.(jacksonParse|evaluateParsed|evaluateRaw)$")
                 .include(TemplateRenderingBenchmark.class.getName() + "\\.")
                 .param("spread", java.util.Arrays.stream(spreads).map(Enum::name).toArray(String[]::new))
                 .forks(1)
                 .threads(1)
                 .warmupIterations(options.quick() ? 1 : 3)
                 .warmupTime(TimeValue.milliseconds(options.quick() ? 500 : 1000))
-                .measurementIterations(options.quick() ? 2 : 5)
+                .measurementIterations(options.quick() ? 2 : 4)
                 .measurementTime(TimeValue.milliseconds(options.quick() ? 500 : 1000))
                 .jvmArgsAppend("-Xms512m", "-Xmx512m")
                 .shouldFailOnError(true);
-        Collection<RunResult> results = new Runner(builder.build()).run();
+        Collection<RunResult> results = new ArrayList<>(new Runner(builder.build()).run());
+        // the prototype (PathSharingMatcher), on the skewed spread only, in the same invocation
+        results.addAll(new Runner(new OptionsBuilder()
+                .include(TriggerEvaluationBenchmark.class.getName() + "\\.evaluateParsedSharedPaths$")
+                .param("spread", "ZIPF")
+                .forks(1).threads(1)
+                .warmupIterations(options.quick() ? 1 : 3).warmupTime(TimeValue.milliseconds(options.quick() ? 500 : 1000))
+                .measurementIterations(options.quick() ? 2 : 4).measurementTime(TimeValue.milliseconds(options.quick() ? 500 : 1000))
+                .jvmArgsAppend("-Xms512m", "-Xmx512m").shouldFailOnError(true).build()).run());
 
         Score parse = null;
         Score email = null;
@@ -59,6 +68,7 @@ public final class JmhRun {
         List<EvalRow> rows = new ArrayList<>();
         java.util.Map<String, Score> parsedScores = new java.util.HashMap<>();
         java.util.Map<String, Score> rawScores = new java.util.HashMap<>();
+        java.util.Map<String, Score> sharedScores = new java.util.HashMap<>();
         for (RunResult result : results) {
             String method = result.getParams().getBenchmark();
             method = method.substring(method.lastIndexOf('.') + 1);
@@ -69,6 +79,7 @@ public final class JmhRun {
                 case "renderSms" -> sms = score;
                 case "evaluateParsed" -> parsedScores.put(key(result), score);
                 case "evaluateRaw" -> rawScores.put(key(result), score);
+                case "evaluateParsedSharedPaths" -> sharedScores.put(key(result), score);
                 default -> { }
             }
         }
@@ -76,7 +87,8 @@ public final class JmhRun {
             for (int triggers : new int[] {10, 100, 1000}) {
                 String key = triggers + "/" + spread;
                 double[] shape = shape(triggers, spread);
-                rows.add(new EvalRow(triggers, spread, shape[0], shape[1], parsedScores.get(key), rawScores.get(key)));
+                rows.add(new EvalRow(triggers, spread, shape[0], shape[1], parsedScores.get(key), rawScores.get(key),
+                        Optional.ofNullable(sharedScores.get(key))));
             }
         }
         Optional<JfrSummary.Summary> profile = Optional.empty();
@@ -130,7 +142,7 @@ public final class JmhRun {
         Markdown md = new Markdown().h1("Trigger evaluation and template rendering (JMH)");
         md.p("Command: `bench/run jmh" + (options.quick() ? " --quick" : "") + "`. Machine: " + Machine.describe() + ".");
         md.p("One thread, so events/s is per core. JMH " + (options.quick() ? "quick mode: 1 fork, 1×0.5 s warm-up, 2×0.5 s measured"
-                : "1 fork, 3×1 s warm-up, 5×1 s measured") + " per benchmark; ± is JMH's 99.9% confidence half-width. The machine is "
+                : "1 fork, 3×1 s warm-up, 4×1 s measured") + " per benchmark; ± is JMH's 99.9% confidence half-width. The machine is "
                 + "shared with other builds, so compare the ratios (measured in the same run), not the absolute numbers across runs.");
         md.p("Workload: 50 event names with Zipf traffic (the top name is 22% of events), events of ~300 bytes JSON (plan, total, "
                 + "currency, country, source, cartId, 1–4 items, sometimes a coupon, url), 200 users with attributes and consent, "
@@ -140,7 +152,8 @@ public final class JmhRun {
                 + "(a popular event carries many triggers — the hard case); `UNIFORM`: spread evenly, most on rare events. "
                 + "Evaluation = EvaluateService.evaluate without its I/O: two index lookups, the evaluation context "
                 + "(EvaluationContext.of), every candidate's conditions in order until one fails (Condition.test). "
-                + "From raw JSON adds Jackson parsing and building the Event.");
+                + "Parsed events are what evaluate-triggers gets: the stream image read back (numbers as longs and BigDecimals). "
+                + "From raw JSON adds Jackson parsing of the posted JSON and building the Event.");
         List<List<String>> table = new ArrayList<>();
         for (EvalRow row : rows) {
             table.add(List.of(Integer.toString(row.triggers()), row.spread().name(), Markdown.num(row.candidates()), Markdown.num(row.matched()),
@@ -156,6 +169,21 @@ public final class JmhRun {
                 + " ns/event** (" + Markdown.num(parse.perSecond()) + " events/s).");
         md.table(List.of("triggers", "spread", "candidates/event", "matches/event", "evaluate, parsed (ns/event)", "events/s per core",
                 "÷ parse", "from raw JSON (ns/event)", "events/s per core", "÷ parse"), table);
+        List<List<String>> prototype = new ArrayList<>();
+        for (EvalRow row : rows) {
+            row.sharedPaths().ifPresent(sp -> prototype.add(List.of(Integer.toString(row.triggers()), row.spread().name(),
+                    Markdown.num(row.parsed().nanos()), Markdown.num(sp.nanos()) + " ± " + Markdown.num(sp.error()), Markdown.num(sp.perSecond()),
+                    Markdown.fixed(sp.nanos() / parse.nanos(), 2) + "×", Markdown.fixed(row.parsed().nanos() / sp.nanos(), 2) + "×")));
+        }
+        if (!prototype.isEmpty()) {
+            md.h2("What would change it: each distinct path resolved once per event (prototype, same run)");
+            md.p("`bench/…/jmh/PathSharingMatcher`: when the index is built, the distinct paths of each event name's triggers are "
+                    + "numbered; per event each path is walked at most once and every condition only compares "
+                    + "(`Condition.resolve` / `Condition.holds`, split out of `Condition.test` for this). Same decisions, same first "
+                    + "failing condition (checked by the smoke test). Adopting it is a change to EvaluateService.decide, which "
+                    + "another engineer is editing now, so it is not wired in.");
+            md.table(List.of("triggers", "spread", "today (ns/event)", "shared paths (ns/event)", "events/s per core", "÷ parse", "speed-up"), prototype);
+        }
         EvalRow hardest = rows.stream().filter(r -> r.triggers() == 1000 && r.spread() == Workload.Spread.ZIPF).findFirst().orElseThrow();
         md.h2("Targets");
         md.table(List.of("target", "measured", "verdict"), List.of(

@@ -63,10 +63,17 @@ public class TriggerEvaluationBenchmark {
         public Workload.Spread spread;
 
         TriggerIndex index;
+        PathSharingMatcher sharing;
 
         @Setup
         public void setUp() {
-            index = Workload.index(triggers, spread, 3);
+            List<TriggerDefinition> all = Workload.triggers(triggers, spread, 3);
+            index = TriggerIndex.of(all);
+            java.util.Map<String, List<TriggerDefinition>> byEvent = new java.util.HashMap<>();
+            for (TriggerDefinition trigger : all) {
+                byEvent.computeIfAbsent(trigger.event(), e -> new java.util.ArrayList<>()).add(trigger);
+            }
+            sharing = new PathSharingMatcher(byEvent);
         }
     }
 
@@ -94,6 +101,20 @@ public class TriggerEvaluationBenchmark {
         int matched = 0;
         for (int i = 0; i < EVENTS; i++) {
             matched += evaluate(triggers.index, Workload.parse(events.raw[i]), events.users[i]);
+        }
+        return matched;
+    }
+
+    /** The prototype: each distinct path resolved once per event (see PathSharingMatcher). */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public int evaluateParsedSharedPaths(Events events, Triggers triggers) {
+        int matched = 0;
+        for (int i = 0; i < EVENTS; i++) {
+            Event event = events.parsed[i];
+            if (!triggers.index.forEvent(event.name()).isEmpty()) {
+                matched += triggers.sharing.matchCount(event.name(), EvaluationContext.of(event, events.users[i]));
+            }
         }
         return matched;
     }

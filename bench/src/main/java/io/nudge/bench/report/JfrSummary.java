@@ -53,6 +53,37 @@ public final class JfrSummary {
         return new Summary(samples, lines(self, samples, top), lines(total, samples, top));
     }
 
+    /**
+     * Every CPU sample of the recording attributed to a component: the first frame from the top of the stack that
+     * {@code classify} names (so JDK collections and I/O count for whoever called them), and by thread group.
+     */
+    public static Summary components(Path recording, java.util.function.Function<String, String> classify,
+            java.util.function.Function<String, String> threadGroup) throws IOException {
+        Map<String, Integer> byComponent = new HashMap<>();
+        Map<String, Integer> byThread = new HashMap<>();
+        int samples = 0;
+        for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
+            if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
+                continue;
+            }
+            samples++;
+            String component = "JDK only (GC, JIT, idle loops)";
+            for (RecordedFrame frame : event.getStackTrace().getFrames()) {
+                RecordedMethod method = frame.getMethod();
+                String type = method == null || method.getType() == null ? "" : method.getType().getName();
+                String named = classify.apply(type);
+                if (named != null) {
+                    component = named;
+                    break;
+                }
+            }
+            byComponent.merge(component, 1, Integer::sum);
+            String thread = event.getThread("sampledThread") == null ? "?" : event.getThread("sampledThread").getJavaName();
+            byThread.merge(threadGroup.apply(thread == null ? "?" : thread), 1, Integer::sum);
+        }
+        return new Summary(samples, lines(byComponent, samples, 20), lines(byThread, samples, 20));
+    }
+
     private static List<Line> lines(Map<String, Integer> counts, int samples, int top) {
         return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top)
                 .map(e -> new Line(e.getKey(), e.getValue(), samples == 0 ? 0 : 100.0 * e.getValue() / samples))
