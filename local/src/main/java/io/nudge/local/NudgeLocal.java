@@ -57,6 +57,8 @@ public final class NudgeLocal {
         System.out.printf("nudge: ready in %d ms on %s  (data: %s%s)%n", (System.nanoTime() - started) / 1_000_000, url,
                 options.dataDir().toAbsolutePath(), options.inMemory() ? ", database in memory" : "");
         System.out.println("nudge: outbox " + runner.outbox());
+        runner.services().dynamo().serviceClientConfiguration().endpointOverride()
+                .ifPresent(endpoint -> System.out.println("nudge: dynamodb " + endpoint + "  (DynamoDB Local, for tools such as bench/)"));
         runner.generatedKey().ifPresentOrElse(
                 key -> System.out.println("nudge: admin API key (shown once, also saved to "
                         + options.dataDir().resolve("admin-key") + "):\n\n    " + key + "\n"),

@@ -3,12 +3,14 @@ package io.nudge.aws;
 import io.nudge.config.Env;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.StandardRetryStrategy;
@@ -109,6 +111,11 @@ public final class AwsClients {
     }
 
     public static DynamoDbClient dynamoDbAt(URI endpoint, Map<String, String> env) {
+        return dynamoDbAt(endpoint, env, List.of());
+    }
+
+    /** With SDK interceptors, e.g. one that asks every call for its consumed capacity (bench/, cost per unit of work). */
+    public static DynamoDbClient dynamoDbAt(URI endpoint, Map<String, String> env, List<ExecutionInterceptor> interceptors) {
         Objects.requireNonNull(endpoint, "endpoint");
         Region region = Env.optional(env, AWS_REGION).map(Region::of).orElse(LOCAL_REGION);
         return DynamoDbClient.builder()
@@ -116,6 +123,7 @@ public final class AwsClients {
                 .endpointOverride(endpoint)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClientBuilder(httpClient())
+                .overrideConfiguration(c -> c.executionInterceptors(List.copyOf(interceptors)))
                 .build();
     }
 

@@ -41,4 +41,24 @@ class ConditionTest {
 
         assertThat(condition.test(CONTEXT)).isEqualTo(expected);
     }
+
+    @org.junit.jupiter.api.Test
+    void numbers_compare_by_exact_decimal_value_even_where_doubles_cannot_tell() {
+        ObjectNode context = (ObjectNode) json("{'event':{'properties':{}}}");
+        ObjectNode properties = (ObjectNode) context.get("event").get("properties");
+        properties.put("close", new java.math.BigDecimal("0.30000000000000000001"));
+        properties.put("exact", new java.math.BigDecimal("0.3"));
+        properties.put("big", 9_007_199_254_740_993L);
+
+        assertThat(test(context, "{'path':'event.properties.close','op':'eq','value':0.3}")).isFalse();
+        assertThat(test(context, "{'path':'event.properties.close','op':'gt','value':0.3}")).isTrue();
+        assertThat(test(context, "{'path':'event.properties.exact','op':'eq','value':0.3}")).isTrue();
+        assertThat(test(context, "{'path':'event.properties.exact','op':'in','value':[1,0.30]}")).isTrue();
+        assertThat(test(context, "{'path':'event.properties.big','op':'gt','value':9007199254740992.0}")).isTrue();
+        assertThat(test(context, "{'path':'event.properties.big','op':'lt','value':1.5}")).isFalse();
+    }
+
+    private static boolean test(ObjectNode context, String condition) {
+        return TriggerParser.condition(json(condition), "/conditions/0").test(context);
+    }
 }

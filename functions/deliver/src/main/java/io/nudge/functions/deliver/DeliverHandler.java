@@ -10,6 +10,7 @@ import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
 import io.nudge.store.MessageStore;
 import io.nudge.wiring.LambdaEnvironment;
+import io.nudge.wiring.Priming;
 import io.nudge.wiring.Services;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ public final class DeliverHandler implements RequestHandler<DynamodbEvent, Strea
     private final StreamBatch batch;
 
     public DeliverHandler() {
-        this(LambdaEnvironment.services(System.getenv()), System.getenv());
+        this(Priming.register(LambdaEnvironment.services(System.getenv())), System.getenv());
     }
 
     private DeliverHandler(Services services, Map<String, String> env) {

@@ -9,6 +9,7 @@ import io.nudge.evaluate.EvaluateService;
 import io.nudge.lambda.StreamBatch;
 import io.nudge.store.EventStore;
 import io.nudge.wiring.LambdaEnvironment;
+import io.nudge.wiring.Priming;
 import io.nudge.wiring.Services;
 import java.util.List;
 
@@ -20,7 +21,7 @@ public final class EvaluateTriggersHandler implements RequestHandler<DynamodbEve
     private final StreamBatch batch;
 
     public EvaluateTriggersHandler() {
-        this(LambdaEnvironment.services(System.getenv()));
+        this(Priming.register(LambdaEnvironment.services(System.getenv())));
     }
 
     public EvaluateTriggersHandler(Services services) {

@@ -8,6 +8,7 @@ import io.nudge.api.NudgeApi;
 import io.nudge.config.Tables;
 import io.nudge.lambda.HttpApiEvents;
 import io.nudge.wiring.LambdaEnvironment;
+import io.nudge.wiring.Priming;
 import java.util.List;
 
 /** The HTTP API's single $default route: authenticates, routes and answers every request. */
@@ -18,7 +19,7 @@ public final class IngestApiHandler implements RequestHandler<APIGatewayV2HTTPEv
     private final NudgeApi api;
 
     public IngestApiHandler() {
-        this(LambdaEnvironment.api(LambdaEnvironment.services(System.getenv()), System.getenv()));
+        this(LambdaEnvironment.api(Priming.register(LambdaEnvironment.services(System.getenv())), System.getenv()));
     }
 
     public IngestApiHandler(NudgeApi api) {

@@ -17,6 +17,7 @@ import io.nudge.lambda.SnsEventJson;
 import io.nudge.log.Log;
 import io.nudge.store.DeadLetterStore;
 import io.nudge.wiring.LambdaEnvironment;
+import io.nudge.wiring.Priming;
 import io.nudge.wiring.Services;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +47,7 @@ public final class ProcessFeedbackHandler implements RequestStreamHandler {
     private final Clock clock;
 
     public ProcessFeedbackHandler() {
-        this(LambdaEnvironment.services(System.getenv()), System.getenv());
+        this(Priming.register(LambdaEnvironment.services(System.getenv())), System.getenv());
     }
 
     private ProcessFeedbackHandler(Services services, Map<String, String> env) {

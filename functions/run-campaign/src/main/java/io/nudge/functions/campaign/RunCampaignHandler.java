@@ -8,6 +8,7 @@ import io.nudge.json.Json;
 import io.nudge.log.Log;
 import io.nudge.store.DeadLetterStore;
 import io.nudge.wiring.LambdaEnvironment;
+import io.nudge.wiring.Priming;
 import io.nudge.wiring.Services;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -32,7 +33,7 @@ public final class RunCampaignHandler implements RequestHandler<Map<String, Obje
     private final Clock clock;
 
     public RunCampaignHandler() {
-        this(LambdaEnvironment.services(System.getenv()), System.getenv());
+        this(Priming.register(LambdaEnvironment.services(System.getenv())), System.getenv());
     }
 
     private RunCampaignHandler(Services services, Map<String, String> env) {

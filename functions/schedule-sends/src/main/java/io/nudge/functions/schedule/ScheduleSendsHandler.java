@@ -15,6 +15,7 @@ import io.nudge.store.DeadLetterStore;
 import java.time.Clock;
 import io.nudge.store.MessageStore;
 import io.nudge.wiring.LambdaEnvironment;
+import io.nudge.wiring.Priming;
 import io.nudge.wiring.Services;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +40,7 @@ public final class ScheduleSendsHandler implements RequestStreamHandler {
     private final Clock clock;
 
     public ScheduleSendsHandler() {
-        this(LambdaEnvironment.services(System.getenv()), System.getenv());
+        this(Priming.register(LambdaEnvironment.services(System.getenv())), System.getenv());
     }
 
     private ScheduleSendsHandler(Services services, Map<String, String> env) {

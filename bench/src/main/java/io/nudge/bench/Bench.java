@@ -1,0 +1,96 @@
+package io.nudge.bench;
+
+import io.nudge.bench.cold.ColdStart;
+import io.nudge.bench.cost.CostRun;
+import io.nudge.bench.jmh.JmhRun;
+import io.nudge.bench.load.EndToEnd;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code java -jar bench/target/nudge-bench.jar jmh|e2e|cost|cold|all [--quick] [--profile] [--root DIR] [--out DIR]
+ * [--rates 100,300,1000] [--seconds N]}. bench/run finds a JDK, builds the jars and calls this.
+ */
+public final class Bench {
+    static final String USAGE = """
+            usage: bench/run jmh|e2e|cost|cold|all [--quick] [--profile] [--rates 100,300,1000] [--seconds 20]
+              jmh    trigger evaluation and template rendering (JMH)           → bench/results/jmh.md, jmh.png
+              e2e    local runner under load: POST → SENT, exactly once, raw puts → bench/results/e2e.md, e2e.png
+              cost   DynamoDB units per unit of work, Lambda time, cost table   → bench/results/cost.md, cost.png
+              cold   each function jar: fresh JVM to first invocation, priming  → bench/results/cold.md, cold.png
+              all    all four (cost before e2e, which uses its units)
+              --quick    short runs for CI smoke tests (under 2 minutes for all)
+              --profile  JFR profile of the hardest evaluation case even when its target is met""";
+
+    /** @param root the repository (jars, examples), @param out where reports and charts go */
+    public record Options(boolean quick, boolean profile, Path root, Path out, Optional<List<Integer>> rates, Optional<Integer> seconds) {}
+
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
+        String command = args[0];
+        boolean quick = false;
+        boolean profile = false;
+        Path root = Path.of(".").toAbsolutePath().normalize();
+        Path out = null;
+        Optional<List<Integer>> rates = Optional.empty();
+        Optional<Integer> seconds = Optional.empty();
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--profile" -> profile = true;
+                case "--root" -> root = Path.of(value(args, ++i)).toAbsolutePath().normalize();
+                case "--out" -> out = Path.of(value(args, ++i)).toAbsolutePath().normalize();
+                case "--rates" -> {
+                    List<Integer> list = new ArrayList<>();
+                    for (String r : value(args, ++i).split(",")) {
+                        list.add(Integer.parseInt(r.strip()));
+                    }
+                    rates = Optional.of(list);
+                }
+                case "--seconds" -> seconds = Optional.of(Integer.parseInt(value(args, ++i)));
+                default -> {
+                    System.err.println("unknown option " + args[i] + "\n" + USAGE);
+                    System.exit(2);
+                }
+            }
+        }
+        Options options = new Options(quick, profile, root, out == null ? root.resolve("bench/results") : out, rates, seconds);
+        Files.createDirectories(options.out());
+        long started = System.nanoTime();
+        switch (command) {
+            case "jmh" -> JmhRun.run(options);
+            case "e2e" -> EndToEnd.run(options);
+            case "cost" -> CostRun.run(options);
+            case "cold" -> ColdStart.run(options);
+            case "all" -> {
+                JmhRun.run(options);
+                CostRun.run(options);
+                EndToEnd.run(options);
+                ColdStart.run(options);
+            }
+            default -> {
+                System.err.println("unknown benchmark " + command + "\n" + USAGE);
+                System.exit(2);
+            }
+        }
+        System.out.printf("bench %s%s: done in %.0f s; reports in %s%n", command, quick ? " --quick" : "",
+                (System.nanoTime() - started) / 1e9, options.out());
+        System.exit(0);
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            System.err.println(args[i - 1] + " needs a value");
+            System.exit(2);
+        }
+        return args[i];
+    }
+}

@@ -1,0 +1,58 @@
+package io.nudge.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import software.amazon.dynamodb.services.local.main.ServerRunner;
+import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
+
+/** DynamoDB Local in memory, in this JVM, on a loopback port: what the local runner and the tests use. */
+public final class LocalDynamoServer implements AutoCloseable {
+    private final DynamoDBProxyServer server;
+    private final URI endpoint;
+
+    private LocalDynamoServer(DynamoDBProxyServer server, URI endpoint) {
+        this.server = server;
+        this.endpoint = endpoint;
+    }
+
+    /** @param root the repository: sqlite4java's natives are copied to bench/target/native-libs by the build */
+    public static LocalDynamoServer start(Path root) throws Exception {
+        if (System.getProperty("sqlite4java.library.path") == null) {
+            Path natives = root.resolve("bench/target/native-libs");
+            if (!Files.isDirectory(natives)) {
+                natives = root.resolve("shared/target/native-libs");
+            }
+            System.setProperty("sqlite4java.library.path", natives.toString());
+        }
+        int port = freePort();
+        DynamoDBProxyServer server;
+        try {
+            server = ServerRunner.createServerFromCommandLineArgs(
+                    new String[] {"-port", Integer.toString(port), "-inMemory", "-sharedDb", "-disableTelemetry"});
+        } catch (org.apache.commons.cli.ParseException unknownFlag) {
+            server = ServerRunner.createServerFromCommandLineArgs(new String[] {"-port", Integer.toString(port), "-inMemory", "-sharedDb"});
+        }
+        server.start();
+        return new LocalDynamoServer(server, URI.create("http://127.0.0.1:" + port));
+    }
+
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}

@@ -1,0 +1,529 @@
+package io.nudge.bench.cost;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.aws.AwsClients;
+import io.nudge.bench.Bench;
+import io.nudge.bench.Fixture;
+import io.nudge.bench.LocalDynamoServer;
+import io.nudge.bench.report.Chart;
+import io.nudge.bench.report.Machine;
+import io.nudge.bench.report.Markdown;
+import io.nudge.channel.SendOutcome;
+import io.nudge.config.Tables;
+import io.nudge.functions.deliver.DeliverHandler;
+import io.nudge.functions.evaluate.EvaluateTriggersHandler;
+import io.nudge.functions.ingest.IngestApiHandler;
+import io.nudge.functions.schedule.ScheduleSendsHandler;
+import io.nudge.guards.FrequencyCaps;
+import io.nudge.guards.GuardSettings;
+import io.nudge.guards.QuietHours;
+import io.nudge.guards.RateLimits;
+import io.nudge.ids.Ids;
+import io.nudge.json.Json;
+import io.nudge.keys.Scope;
+import io.nudge.model.Channel;
+import io.nudge.model.Event;
+import io.nudge.model.Message;
+import io.nudge.model.MessageStatus;
+import io.nudge.scheduling.ScheduleResult;
+import io.nudge.scheduling.Scheduler;
+import io.nudge.scheduling.Slots;
+import io.nudge.store.TableDefinitions;
+import io.nudge.unsubscribe.UnsubscribeLinks;
+import io.nudge.unsubscribe.UnsubscribeTokens;
+import io.nudge.wiring.Services;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
+
+/**
+ * `bench/run cost`: DynamoDB read and write units per unit of work, measured on every call (ReturnConsumedCapacity,
+ * through {@link CapacityMeter}) while the real handlers run in this process over DynamoDB Local, with their
+ * durations timed; then the cost table from bench/prices.json.
+ *
+ * <p>Measured in-process rather than through the local runner: each unit of work is driven on its own, so no call of
+ * the runner's background work (stream checkpoints, the sweep, schedules polling) is mistaken for the unit's, and the
+ * runner needs no change. The handlers, services, stores and table definitions are the production ones.
+ */
+public final class CostRun {
+    static final double TARGET_INGEST_WCU = 1;
+    static final double TARGET_MESSAGE_WCU = 10;
+    static final double TARGET_MESSAGE_RCU = 3;
+    private static final String KEY = "cost-bench-admin-key-0123456789";
+    private static final int BATCH = 10;
+
+    /** What one unit of work consumed, over {@code units} repetitions. */
+    record Unit(String key, String title, int units, List<CapacityMeter.Call> calls) {
+        double read() {
+            return calls.stream().mapToDouble(CapacityMeter.Call::read).sum() / units;
+        }
+
+        double write() {
+            return calls.stream().mapToDouble(CapacityMeter.Call::write).sum() / units;
+        }
+
+        double callsPerUnit() {
+            return (double) calls.size() / units;
+        }
+
+        double read(String phase) {
+            return calls.stream().filter(c -> c.phase().equals(phase)).mapToDouble(CapacityMeter.Call::read).sum() / units;
+        }
+
+        double write(String phase) {
+            return calls.stream().filter(c -> c.phase().equals(phase)).mapToDouble(CapacityMeter.Call::write).sum() / units;
+        }
+    }
+
+    /** Handler invocations: wall time per invocation and how many records each carried. */
+    static final class Timings {
+        final Map<String, List<double[]>> byFunction = new LinkedHashMap<>();
+
+        <T> T time(String function, int records, Supplier<T> call) {
+            long start = System.nanoTime();
+            T result = call.get();
+            byFunction.computeIfAbsent(function, k -> new ArrayList<>()).add(new double[] {(System.nanoTime() - start) / 1e6, records});
+            return result;
+        }
+
+        double medianMs(String function) {
+            double[] ms = byFunction.getOrDefault(function, List.of()).stream().mapToDouble(v -> v[0]).sorted().toArray();
+            return ms.length == 0 ? Double.NaN : ms[ms.length / 2];
+        }
+
+        double msPerRecord(String function) {
+            List<double[]> runs = byFunction.getOrDefault(function, List.of());
+            return runs.stream().mapToDouble(v -> v[0]).sum() / Math.max(1, runs.stream().mapToDouble(v -> v[1]).sum());
+        }
+
+        double recordsPerInvocation(String function) {
+            List<double[]> runs = byFunction.getOrDefault(function, List.of());
+            return runs.stream().mapToDouble(v -> v[1]).average().orElse(Double.NaN);
+        }
+    }
+
+    private CostRun() {}
+
+    public static void run(Bench.Options options) throws Exception {
+        int batches = options.quick() ? 3 : 12;
+        JsonNode prices = Json.MAPPER.readTree(Files.readString(options.root().resolve("bench/prices.json")));
+        CapacityMeter meter = new CapacityMeter();
+        Map<String, Unit> units = new LinkedHashMap<>();
+        Map<String, Unit> lean = new LinkedHashMap<>();
+        Timings timings = new Timings();
+        try (LocalDynamoServer server = LocalDynamoServer.start(options.root())) {
+            DynamoDbClient dynamo = AwsClients.dynamoDbAt(server.endpoint(), System.getenv(), List.of(meter));
+            World world = World.create(dynamo, meter, Tables.withPrefix("cost-"), false, timings);
+            for (Unit unit : world.measureAll(batches)) {
+                units.put(unit.key(), unit);
+            }
+            // the same delivered message with the Messages indexes that every status change rewrites projected KEYS_ONLY
+            World keysOnly = World.create(dynamo, meter, Tables.withPrefix("costk-"), true, new Timings());
+            Unit leanMessage = keysOnly.immediate("immediate.marketing", "t_marketing", "signed_up", batches);
+            lean.put(leanMessage.key(), leanMessage);
+        }
+        boolean feedbackBuilt = classExists("io.nudge.feedback.FeedbackService") || classExists("io.nudge.functions.feedback.ProcessFeedbackHandler");
+        CostReport.write(options, units, lean, timings, prices, feedbackBuilt);
+    }
+
+    private static boolean classExists(String name) {
+        try {
+            Class.forName(name);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** One set of tables with the production handlers over them. */
+    static final class World {
+        private final DynamoDbClient dynamo;
+        private final CapacityMeter meter;
+        private final Services services;
+        private final IngestApiHandler ingest;
+        private final EvaluateTriggersHandler evaluate;
+        private final DeliverHandler deliver;
+        private final ScheduleSendsHandler scheduleSends;
+        private final Timings timings;
+        private final AtomicInteger ids = new AtomicInteger();
+        private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+        private World(DynamoDbClient dynamo, CapacityMeter meter, Services services, GuardSettings guards, Timings timings) {
+            this.dynamo = dynamo;
+            this.meter = meter;
+            this.services = services;
+            this.timings = timings;
+            this.ingest = new IngestApiHandler(services.api());
+            this.evaluate = new EvaluateTriggersHandler(services);
+            this.deliver = new DeliverHandler(services.deliver(email -> new SendOutcome.Accepted("ses-" + UUID.randomUUID()),
+                    sms -> new SendOutcome.Accepted("sns-" + UUID.randomUUID()), "Acme <hello@acme.example>", guards),
+                    services.streamBatch("deliver"));
+            Scheduler scheduler = new Scheduler() {
+                @Override
+                public ScheduleResult create(io.nudge.scheduling.ScheduleRequest request) {
+                    return new ScheduleResult.Created();
+                }
+
+                @Override
+                public void upsert(io.nudge.scheduling.ScheduleRequest request) {
+                }
+
+                @Override
+                public void delete(String name) {
+                }
+            };
+            this.scheduleSends = new ScheduleSendsHandler(services.slots(scheduler), services.streamBatch("schedule-sends"),
+                    services.deadLetters(), services.clock());
+        }
+
+        static World create(DynamoDbClient dynamo, CapacityMeter meter, Tables tables, boolean keysOnlyIndexes, Timings timings) {
+            meter.enabled(false);
+            if (keysOnlyIndexes) {
+                createKeysOnly(dynamo, tables);
+            } else {
+                TableDefinitions.createMissing(dynamo, tables);
+            }
+            // AWS's 60-second slots; rate limits high enough never to defer (their counters are still written)
+            Services services = new Services(dynamo, tables, Clock.systemUTC(), Duration.ofSeconds(60),
+                    new UnsubscribeLinks(new UnsubscribeTokens(UnsubscribeLinks.randomKeys()), () -> "https://nudge.example"));
+            GuardSettings guards = new GuardSettings(QuietHours.defaults(), ZoneId.of("UTC"), FrequencyCaps.Limits.defaults(),
+                    Map.of(Channel.EMAIL, new RateLimits.Limit(1_000_000, 1_000_000_000), Channel.SMS, new RateLimits.Limit(1_000_000, 1_000_000_000),
+                            Channel.PUSH, new RateLimits.Limit(1_000_000, 1_000_000_000)));
+            services.apiKeys().register(KEY, "cost-bench", Scope.ADMIN);
+            Fixture.call(services.api(), KEY, "PUT", "/v1/templates/welcome", """
+                    {"channel":"email","subject":"Welcome, {{ user.attributes.first_name | default: \\"there\\" }}",
+                     "html":"<p>Hi {{ user.attributes.first_name }}, thanks for signing up for {{ event.properties.plan }}.</p><p><a href=\\"{{ unsubscribe_url }}\\">Unsubscribe</a></p>",
+                     "text":"Hi {{ user.attributes.first_name }}, thanks for signing up for {{ event.properties.plan }}."}""");
+            Fixture.call(services.api(), KEY, "PUT", "/v1/triggers/t_marketing", """
+                    {"event":"signed_up","channel":"email","template":"welcome","quietHours":"off",
+                     "conditions":[{"path":"event.properties.plan","op":"in","value":["pro","team"]}]}""");
+            Fixture.call(services.api(), KEY, "PUT", "/v1/triggers/t_transactional", """
+                    {"event":"password_reset","channel":"email","template":"welcome","priority":"transactional"}""");
+            Fixture.call(services.api(), KEY, "PUT", "/v1/triggers/t_delayed", """
+                    {"event":"cart_abandoned","channel":"email","template":"welcome","delay":"PT1H","quietHours":"off"}""");
+            World world = new World(dynamo, meter, services, guards, timings);
+            meter.drain();
+            return world;
+        }
+
+        /** TableDefinitions' tables, with the Messages indexes byUser, pending and inFlight projected KEYS_ONLY. */
+        private static void createKeysOnly(DynamoDbClient dynamo, Tables tables) {
+            for (CreateTableRequest request : TableDefinitions.all(tables)) {
+                if (request.tableName().equals(tables.messages())) {
+                    List<GlobalSecondaryIndex> indexes = new ArrayList<>();
+                    for (GlobalSecondaryIndex index : request.globalSecondaryIndexes()) {
+                        boolean lean = List.of(TableDefinitions.MESSAGES_BY_USER, TableDefinitions.MESSAGES_PENDING,
+                                TableDefinitions.MESSAGES_IN_FLIGHT).contains(index.indexName());
+                        indexes.add(lean ? index.toBuilder().projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build()).build() : index);
+                    }
+                    request = request.toBuilder().globalSecondaryIndexes(indexes).build();
+                }
+                dynamo.createTable(request);
+                if (TableDefinitions.TTL_TABLES.apply(tables).contains(request.tableName())) {
+                    dynamo.updateTimeToLive(UpdateTimeToLiveRequest.builder().tableName(request.tableName())
+                            .timeToLiveSpecification(TimeToLiveSpecification.builder().enabled(true).attributeName("expiresAt").build()).build());
+                }
+            }
+        }
+
+        List<Unit> measureAll(int batches) {
+            List<Unit> all = new ArrayList<>();
+            all.add(ingestSingle(batches * 2));
+            all.add(ingestBatch(batches));
+            all.add(userUpsert(batches * 2));
+            all.add(evaluateOnly("evaluate.nomatch", "an ingested event no trigger listens to (evaluate-triggers)", "page_viewed", true, batches));
+            all.add(evaluateOnly("evaluate.unknown", "the same, from a user Nudge has not seen yet", "page_viewed", false, batches));
+            all.add(immediate("immediate.marketing", "t_marketing", "signed_up", batches));
+            all.add(immediate("immediate.transactional", "t_transactional", "password_reset", batches));
+            all.add(delayed(batches));
+            return all;
+        }
+
+        private String id(String kind) {
+            return kind + "-" + run + "-" + ids.incrementAndGet();
+        }
+
+        private String user() {
+            String user = id("u");
+            Fixture.call(services.api(), KEY, "PUT", "/v1/users/" + user,
+                    "{\"email\":\"" + user + "@example.com\",\"timezone\":\"Europe/Berlin\",\"locale\":\"en-GB\","
+                            + "\"attributes\":{\"first_name\":\"Ada\",\"tier\":\"gold\",\"lifetime_value\":120.5}}");
+            return user;
+        }
+
+        private Unit measured(String key, String title, int units, Runnable work) {
+            meter.drain();
+            meter.enabled(true);
+            work.run();
+            meter.enabled(false);
+            return new Unit(key, title, units, meter.drain());
+        }
+
+        private ObjectNode eventJson(String id, String user, String name) {
+            ObjectNode event = Json.object().put("id", id).put("userId", user).put("name", name);
+            event.putObject("properties").put("plan", "pro").put("source", "web").put("cartId", "c-" + id.hashCode())
+                    .put("total", 42.5).put("currency", "EUR");
+            return event;
+        }
+
+        private APIGatewayV2HTTPEvent post(String path, String body) {
+            return APIGatewayV2HTTPEvent.builder().withRawPath(path)
+                    .withHeaders(Map.of("authorization", "Bearer " + KEY, "content-type", "application/json"))
+                    .withBody(body).withIsBase64Encoded(false)
+                    .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                            .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(path.startsWith("/v1/users") ? "PUT" : "POST")
+                                    .withPath(path).build()).build())
+                    .build();
+        }
+
+        private void expect(APIGatewayV2HTTPResponse response, int status) {
+            if (response.getStatusCode() != status) {
+                throw new IllegalStateException("expected " + status + ", got " + response.getStatusCode() + " " + response.getBody());
+            }
+        }
+
+        Unit ingestSingle(int requests) {
+            meter.enabled(false);
+            String user = user();
+            List<String> bodies = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                bodies.add(Json.write(eventJson(id("e"), user, "page_viewed")));
+            }
+            return measured("ingest.single", "an ingested event, one per POST /v1/events (ingest-api)", requests, () -> {
+                for (String body : bodies) {
+                    expect(timings.time("ingest-api (1 event)", 1, () -> ingest.handleRequest(post("/v1/events", body), null)), 202);
+                }
+            });
+        }
+
+        Unit ingestBatch(int requests) {
+            meter.enabled(false);
+            String user = user();
+            List<String> bodies = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                ObjectNode body = Json.object();
+                ArrayNode events = body.putArray("events");
+                for (int j = 0; j < BATCH; j++) {
+                    events.add(eventJson(id("e"), user, "page_viewed"));
+                }
+                bodies.add(Json.write(body));
+            }
+            return measured("ingest.batch", "an ingested event, in batches of " + BATCH + " per POST (ingest-api)", requests * BATCH, () -> {
+                for (String body : bodies) {
+                    expect(timings.time("ingest-api (batch of " + BATCH + ")", BATCH, () -> ingest.handleRequest(post("/v1/events", body), null)), 202);
+                }
+            });
+        }
+
+        Unit userUpsert(int users) {
+            meter.enabled(false);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < users; i++) {
+                ids.add(id("nu"));
+            }
+            return measured("user.upsert", "a new user, PUT /v1/users/{id} (ingest-api)", users, () -> {
+                for (String user : ids) {
+                    expect(timings.time("ingest-api (user upsert)", 1, () -> ingest.handleRequest(post("/v1/users/" + user,
+                            "{\"email\":\"" + user + "@example.com\",\"attributes\":{\"first_name\":\"Ada\"}}"), null)), 200);
+                }
+            });
+        }
+
+        /** Stored events (not measured: ingest is its own unit) as the Events stream would hand them to evaluate-triggers. */
+        private List<Map<String, AttributeValue>> storedEvents(String name, List<String> users, Instant timestamp) {
+            List<Map<String, AttributeValue>> items = new ArrayList<>();
+            for (String user : users) {
+                JsonNode json = eventJson(id("e"), user, name);
+                Event event = new Event(json.get("id").textValue(), user, name, (ObjectNode) json.get("properties"), timestamp, Instant.now());
+                services.events().putIfAbsent(event);
+                items.add(services.events().rawItem(event.id()).orElseThrow());
+            }
+            return items;
+        }
+
+        private List<String> users(int n, boolean known) {
+            List<String> users = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                users.add(known ? user() : id("stranger"));
+            }
+            return users;
+        }
+
+        Unit evaluateOnly(String key, String title, String name, boolean knownUsers, int batches) {
+            meter.enabled(false);
+            List<List<Map<String, AttributeValue>>> inputs = new ArrayList<>();
+            for (int b = 0; b < batches; b++) {
+                inputs.add(storedEvents(name, users(BATCH, knownUsers), Instant.now()));
+            }
+            return measured(key, title, batches * BATCH, () -> {
+                meter.phase("evaluate");
+                for (List<Map<String, AttributeValue>> items : inputs) {
+                    failuresMustBeNone(timings.time("evaluate-triggers (no trigger)", items.size(), () -> evaluate.handleRequest(Fixture.streamEvent(items), null)));
+                }
+            });
+        }
+
+        /** Events that match an immediate trigger, evaluated, then the READY messages delivered: what one message costs. */
+        Unit immediate(String key, String trigger, String name, int batches) {
+            meter.enabled(false);
+            List<List<Map<String, AttributeValue>>> inputs = new ArrayList<>();
+            for (int b = 0; b < batches; b++) {
+                inputs.add(storedEvents(name, users(BATCH, true), Instant.now()));
+            }
+            int messages = batches * BATCH;
+            List<String> messageIds = new ArrayList<>();
+            Unit unit = measured(key, "a delivered immediate email (" + (trigger.contains("transactional") ? "transactional" : "marketing")
+                    + " trigger): evaluate-triggers + deliver", messages, () -> {
+                for (List<Map<String, AttributeValue>> items : inputs) {
+                    meter.phase("evaluate");
+                    failuresMustBeNone(timings.time("evaluate-triggers (match)", items.size(), () -> evaluate.handleRequest(Fixture.streamEvent(items), null)));
+                    meter.enabled(false);
+                    List<Map<String, AttributeValue>> ready = new ArrayList<>();
+                    for (Map<String, AttributeValue> item : items) {
+                        String id = Ids.derive("message", trigger, item.get("eventId").s());
+                        messageIds.add(id);
+                        ready.add(services.messages().toItem(services.messages().find(id).orElseThrow()));
+                    }
+                    meter.enabled(true);
+                    meter.phase("deliver");
+                    failuresMustBeNone(timings.time("deliver (" + key.substring(key.indexOf('.') + 1) + ")", ready.size(),
+                            () -> deliver.handleRequest(Fixture.streamEvent(ready), null)));
+                }
+            });
+            requireStatus(messageIds, MessageStatus.SENT, key);
+            return unit;
+        }
+
+        /** Delayed messages: evaluate (SCHEDULED), schedule-sends (slot), the slot firing (release), deliver. */
+        Unit delayed(int batches) {
+            meter.enabled(false);
+            List<List<Map<String, AttributeValue>>> inputs = new ArrayList<>();
+            List<Instant> slots = new ArrayList<>();
+            Instant base = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(5));
+            for (int b = 0; b < batches; b++) {
+                Instant at = base.plus(Duration.ofMinutes(2L * b));
+                inputs.add(storedEvents("cart_abandoned", users(BATCH, true), at));
+                slots.add(Instant.ofEpochSecond(Slots.slotOf(at.plus(Duration.ofHours(1)), Duration.ofSeconds(60))));
+            }
+            List<String> messageIds = new ArrayList<>();
+            Unit unit = measured("delayed", "a delivered delayed email (1 h; " + BATCH + " messages share a slot): evaluate-triggers, "
+                    + "schedule-sends (stream, then the slot firing), deliver", batches * BATCH, () -> {
+                for (int b = 0; b < inputs.size(); b++) {
+                    List<Map<String, AttributeValue>> items = inputs.get(b);
+                    meter.phase("evaluate");
+                    failuresMustBeNone(timings.time("evaluate-triggers (delayed)", items.size(), () -> evaluate.handleRequest(Fixture.streamEvent(items), null)));
+                    meter.enabled(false);
+                    List<String> batchIds = new ArrayList<>();
+                    List<Map<String, AttributeValue>> scheduled = new ArrayList<>();
+                    for (Map<String, AttributeValue> item : items) {
+                        String id = Ids.derive("message", "t_delayed", item.get("eventId").s());
+                        batchIds.add(id);
+                        scheduled.add(services.messages().toItem(services.messages().find(id).orElseThrow()));
+                    }
+                    meter.enabled(true);
+                    meter.phase("schedule");
+                    String stream = Fixture.streamEventJson(scheduled);
+                    timings.time("schedule-sends (stream)", scheduled.size(), () -> invokeBytes(stream));
+                    meter.phase("release");
+                    String slot = "{\"slot\":\"" + slots.get(b) + "\"}";
+                    timings.time("schedule-sends (slot fired)", scheduled.size(), () -> invokeBytes(slot));
+                    meter.enabled(false);
+                    List<Map<String, AttributeValue>> ready = new ArrayList<>();
+                    for (String id : batchIds) {
+                        Message message = services.messages().find(id).orElseThrow();
+                        if (message.status() != MessageStatus.READY) {
+                            throw new IllegalStateException("delayed message not released: " + message.status());
+                        }
+                        ready.add(services.messages().toItem(message));
+                    }
+                    messageIds.addAll(batchIds);
+                    meter.enabled(true);
+                    meter.phase("deliver");
+                    failuresMustBeNone(timings.time("deliver (delayed)", ready.size(), () -> deliver.handleRequest(Fixture.streamEvent(ready), null)));
+                }
+            });
+            requireStatus(messageIds, MessageStatus.SENT, "delayed");
+            return unit;
+        }
+
+        private String invokeBytes(String input) {
+            try {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                scheduleSends.handleRequest(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, null);
+                return out.toString(StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private void requireStatus(List<String> ids, MessageStatus status, String what) {
+            meter.enabled(false);
+            long wrong = ids.stream().filter(id -> services.messages().find(id).map(m -> m.status() != status).orElse(true)).count();
+            if (wrong > 0) {
+                throw new IllegalStateException(what + ": " + wrong + " of " + ids.size() + " messages are not " + status);
+            }
+        }
+
+        private static void failuresMustBeNone(StreamsEventResponse response) {
+            if (response != null && response.getBatchItemFailures() != null && !response.getBatchItemFailures().isEmpty()) {
+                throw new IllegalStateException("the handler reported failed records: " + response.getBatchItemFailures().size());
+            }
+        }
+    }
+
+    /** Units per call kind, for naming every unit of one unit of work. */
+    static Map<String, double[]> byCall(Unit unit) {
+        Map<String, double[]> lines = new TreeMap<>();
+        for (CapacityMeter.Call call : unit.calls()) {
+            String key = call.phase() + "|" + call.table() + "|" + call.operation() + "|" + call.what();
+            double[] totals = lines.computeIfAbsent(key, k -> new double[3]);
+            totals[0] += 1;
+            totals[1] += call.read();
+            totals[2] += call.write();
+        }
+        lines.values().forEach(v -> {
+            v[0] /= unit.units();
+            v[1] /= unit.units();
+            v[2] /= unit.units();
+        });
+        return lines;
+    }
+
+    static Map<String, Map<String, Double>> indexSplit(Unit unit) {
+        Map<String, Map<String, Double>> split = new TreeMap<>();
+        for (CapacityMeter.Call call : unit.calls()) {
+            String key = call.phase() + "|" + call.table() + "|" + call.operation() + "|" + call.what();
+            Map<String, Double> parts = split.computeIfAbsent(key, k -> new TreeMap<>());
+            call.indexes().forEach((index, value) -> parts.merge(index, value / unit.units(), Double::sum));
+        }
+        return split;
+    }
+}

@@ -1,0 +1,123 @@
+package io.nudge.bench.load;
+
+import io.nudge.bench.LocalDynamoServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local runner as a child process ({@code java -jar local/target/nudge-local.jar --in-memory}), started fresh for
+ * each run, with the endpoint of its DynamoDB Local read from its start-up lines.
+ */
+final class LocalProcess implements AutoCloseable {
+    private final Process process;
+    private final URI base;
+    private final URI dynamo;
+    private final Path outbox;
+    private final List<String> log;
+
+    private LocalProcess(Process process, URI base, URI dynamo, Path outbox, List<String> log) {
+        this.process = process;
+        this.base = base;
+        this.dynamo = dynamo;
+        this.outbox = outbox;
+        this.log = log;
+    }
+
+    static LocalProcess start(Path root, Path dataDir, String apiKey, Map<String, String> env, List<String> jvmArgs) throws Exception {
+        Path jar = root.resolve("local/target/nudge-local.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build with ./mvnw package");
+        }
+        int port = LocalDynamoServer.freePort();
+        Path config = Files.createDirectories(dataDir.resolve("config"));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", jar.toString(),
+                "--in-memory", "--data-dir", dataDir.toString(), "--port", Integer.toString(port), "--config", config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(dataDir.toFile());
+        builder.environment().put("NUDGE_API_KEY", apiKey);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<URI> dynamo = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("nudge-local-output").start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (line.startsWith("nudge: dynamodb ")) {
+                        dynamo.complete(URI.create(line.substring("nudge: dynamodb ".length()).split(" ")[0]));
+                    }
+                    if (log.size() < 2000) {
+                        log.add(line);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+            dynamo.completeExceptionally(new IllegalStateException("the runner printed no DynamoDB endpoint"));
+        });
+        URI base = URI.create("http://127.0.0.1:" + port);
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the local runner exited:\n" + String.join("\n", log));
+            }
+            try {
+                HttpResponse<String> health = client.send(HttpRequest.newBuilder(base.resolve("/health")).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200) {
+                    break;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the local runner did not become healthy in 120 s:\n" + String.join("\n", log));
+            }
+            Thread.sleep(100);
+        }
+        return new LocalProcess(process, base, dynamo.get(30, TimeUnit.SECONDS), dataDir.resolve("outbox"), log);
+    }
+
+    URI base() {
+        return base;
+    }
+
+    URI dynamo() {
+        return dynamo;
+    }
+
+    Path outbox() {
+        return outbox;
+    }
+
+    List<String> log() {
+        return log;
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}
