@@ -38,8 +38,9 @@ public final class LambdaEnvironment {
     public static final List<String> COMMON_ENVIRONMENT = concat(Tables.ENVIRONMENT,
             List.of(io.nudge.config.SlotWidth.ENV, KeyRing.VARIABLE));
     /** NUDGE_PUSH_APP_ARN_FCM, _APNS, _APNS_SANDBOX: the SNS platform applications; each is optional (push off). */
+    // Spelled out rather than asked of SnsPushEndpoints: this class is loaded by functions without the SNS SDK.
     public static final List<String> PUSH_ENVIRONMENT = Arrays.stream(PushPlatform.values())
-            .map(SnsPushEndpoints::applicationArnVariable).toList();
+            .map(platform -> "NUDGE_PUSH_APP_ARN_" + platform.name()).toList();
     /** ingest-api registers the tokens of PUT /v1/users/{id} as platform endpoints. */
     public static final List<String> INGEST_ENVIRONMENT = concat(COMMON_ENVIRONMENT, PUSH_ENVIRONMENT);
     /** deliver also deletes the endpoints of devices SNS reports disabled. */
