@@ -43,6 +43,9 @@ public final class ColdProbe {
                 ms(mainAt - spawnedAt), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3), ms(t3 - spawnedAt),
                 result1.replace(' ', '_'), result2.replace(' ', '_'));
         System.out.flush();
+        if (Boolean.getBoolean("probe.exit")) {
+            System.exit(0); // a normal exit, so -XX:ArchiveClassesAtExit writes its archive
+        }
         Runtime.getRuntime().halt(0);
     }
 

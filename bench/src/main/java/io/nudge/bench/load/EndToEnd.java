@@ -55,7 +55,7 @@ public final class EndToEnd {
     record Result(int rate, double seconds, int users, int posted, int accepted, int httpErrors, int duplicates, double ingestRate,
             int delivered, int outboxFiles, int lost, int sentTwice, int overflows, double throughput, Percentiles latency,
             Percentiles firstHalf, Percentiles secondHalf, Percentiles postLatency, double rawPuts, double drainSeconds,
-            int deferred, Optional<io.nudge.bench.report.JfrSummary.Summary> profile) {}
+            int deferred, Optional<io.nudge.bench.report.JfrSummary.Summary> profile, String warmUp, int warmUpMissing) {}
 
     private static double bareRawPuts = Double.NaN;
 
@@ -76,7 +76,7 @@ public final class EndToEnd {
         for (int rate : rates) {
             // a saturated pipeline only grows its backlog: short runs at high rates keep the drain (and the whole set) short
             double seconds = options.seconds().map(Integer::doubleValue)
-                    .orElse(options.quick() ? 5.0 : rate <= 100 ? 15.0 : rate <= 300 ? 6.0 : 2.0);
+                    .orElse(options.quick() ? 4.0 : rate <= 100 ? 10.0 : rate <= 300 ? 4.0 : 1.5);
             // the runner under JFR for the first rate at or above the target (not in --quick unless asked)
             boolean profile = !profiled && rate >= TARGET_RATE && (!options.quick() || options.profile());
             profiled |= profile;
@@ -87,7 +87,7 @@ public final class EndToEnd {
 
     private static Result runOnce(Bench.Options options, int rate, double seconds, boolean profile) throws Exception {
         Path data = Files.createTempDirectory("nudge-e2e-" + rate + "-");
-        int users = options.quick() ? 200 : 300;
+        int users = 200;
         // provider rate limits high enough never to defer: this measures the pipeline, not SES's sending quota
         Map<String, String> env = Map.of("NUDGE_RATE_LIMITS", "email=1000000/1000000000,sms=1000000/1000000000");
         System.out.printf("e2e: %d events/s for %.0f s: starting the local runner%n", rate, seconds);
@@ -123,7 +123,9 @@ public final class EndToEnd {
             }
 
             // warm-up (not measured): the runner's JIT and DynamoDB Local's tables see the same work first
-            warmUp(api, runner, watcher, userIds, run, options.quick() ? 200 : 300);
+            String warm = warmUp(api, runner, watcher, userIds, run, 200);
+            int warmMissing = warm.contains("missing") ? Integer.parseInt(warm.replaceAll("^warm-up: (\\d+) of (\\d+).*$", "$2"))
+                    - Integer.parseInt(warm.replaceAll("^warm-up: (\\d+) of.*$", "$1")) : 0;
 
             // the load: batch k leaves at start + k × interval, whatever happened to the earlier ones
             int batches = (int) Math.round(rate * seconds / BATCH);
@@ -266,7 +268,7 @@ public final class EndToEnd {
                     accepted / Math.max(1e-9, postingSeconds), delivered, outboxFiles, postedAt.size() - delivered, twice, watcher.overflows(),
                     throughput, percentiles(latencies), percentiles(firstHalf), percentiles(secondHalf),
                     percentiles(sent.stream().filter(b -> b.status() == 202).map(b -> b.answeredMillis() - b.sentMillis()).toList()),
-                    rawPuts, drainSeconds, deferred.get(), Optional.empty());
+                    rawPuts, drainSeconds, deferred.get(), Optional.empty(), warm, warmMissing);
             System.out.printf("e2e: %d/s → delivered %d of %d accepted, %.0f msg/s, p50 %.0f ms p99 %.0f ms, lost %d, twice %d%n",
                     rate, delivered, accepted, throughput, measured.latency().at(50), measured.latency().at(99), measured.lost(), twice);
         }
@@ -276,18 +278,20 @@ public final class EndToEnd {
         Result r = measured;
         return new Result(r.rate(), r.seconds(), r.users(), r.posted(), r.accepted(), r.httpErrors(), r.duplicates(), r.ingestRate(),
                 r.delivered(), r.outboxFiles(), r.lost(), r.sentTwice(), r.overflows(), r.throughput(), r.latency(), r.firstHalf(),
-                r.secondHalf(), r.postLatency(), r.rawPuts(), r.drainSeconds(), r.deferred(), summary);
+                r.secondHalf(), r.postLatency(), r.rawPuts(), r.drainSeconds(), r.deferred(), summary, r.warmUp(), r.warmUpMissing());
     }
 
-    /** Posts {@code events} events slowly and waits until their messages are out. */
-    private static void warmUp(Api api, LocalProcess runner, OutboxWatcher watcher, List<String> users, String run, int events)
+    /** Posts {@code events} events slowly and waits until their messages are out; says where any missing one is. */
+    private static String warmUp(Api api, LocalProcess runner, OutboxWatcher watcher, List<String> users, String run, int events)
             throws InterruptedException {
         Map<String, Double> expected = new HashMap<>();
+        Map<String, String[]> eventOf = new HashMap<>();
         for (int k = 0; k < events / BATCH; k++) {
             ArrayNode batch = Json.MAPPER.createArrayNode();
             for (int j = 0; j < BATCH; j++) {
                 String id = "warm-" + run + "-" + (k * BATCH + j);
                 expected.put(Ids.derive("message", TRIGGER, id), 0.0);
+                eventOf.put(Ids.derive("message", TRIGGER, id), new String[] {id, users.get((k * BATCH + j) % users.size())});
                 batch.addObject().put("id", id).put("userId", users.get((k * BATCH + j) % users.size())).put("name", "bench_ping")
                         .putObject("properties").put("n", -1);
             }
@@ -298,7 +302,33 @@ public final class EndToEnd {
         while (countExpected(watcher, expected) < expected.size() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        System.out.printf("e2e: warm-up: %d of %d warm-up messages out%n", countExpected(watcher, expected), expected.size());
+        int out = countExpected(watcher, expected);
+        System.out.printf("e2e: warm-up: %d of %d warm-up messages out%n", out, expected.size());
+        if (out == expected.size()) {
+            return "warm-up: " + out + " of " + expected.size() + " delivered";
+        }
+        // where are the missing ones? the event's evaluation and the message's status, from the API
+        List<String> where = new ArrayList<>();
+        for (Map.Entry<String, String[]> e : eventOf.entrySet()) {
+            if (watcher.creates().containsKey(e.getKey())) {
+                continue;
+            }
+            String status = "no message";
+            for (JsonNode m : api.call("GET", "/v1/users/" + e.getValue()[1] + "/messages?limit=500", null).path("messages")) {
+                if (m.path("id").asText().equals(e.getKey())) {
+                    status = m.path("status").asText() + " " + m.path("history");
+                }
+            }
+            String evaluation;
+            try {
+                evaluation = api.call("GET", "/v1/events/" + e.getValue()[0], null).path("evaluation").toString();
+            } catch (IllegalStateException notFound) {
+                evaluation = "event not found";
+            }
+            where.add(e.getValue()[0] + ": " + status + "; evaluation " + evaluation);
+        }
+        System.out.println("e2e: warm-up messages missing: " + where);
+        return "warm-up: " + out + " of " + expected.size() + " delivered; missing: " + String.join(" | ", where.subList(0, Math.min(3, where.size())));
     }
 
     /** Where a CPU sample of the runner goes: the first frame (from the top) outside the JDK decides. */
@@ -353,6 +383,10 @@ public final class EndToEnd {
             return "virtual threads (HTTP API requests, batch workers)";
         }
         return thread.replaceAll("[-#]?\\d+$", "");
+    }
+
+    private static double share(io.nudge.bench.report.JfrSummary.Summary profile, String prefix) {
+        return profile.self().stream().filter(l -> l.method().startsWith(prefix)).mapToDouble(io.nudge.bench.report.JfrSummary.Line::share).sum();
     }
 
     private static int countExpected(OutboxWatcher watcher, Map<String, Double> expected) {
@@ -429,6 +463,8 @@ public final class EndToEnd {
         md.table(List.of("offered events/s", "seconds", "events posted / accepted", "HTTP errors", "ingest events/s", "delivered emails/s",
                 "p50 ms", "p95 ms", "p99 ms", "max ms", "p50 1st half → 2nd half", "POST answer p50 / p99 ms", "delivered once",
                 "lost", "sent twice", "drain s"), rows);
+        md.p("Before each measured run, unmeasured warm-up events (the same trigger, slower) let the runner's JIT and tables warm: "
+                + results.stream().map(r -> r.rate() + "/s: " + r.warmUp()).collect(java.util.stream.Collectors.joining("; ")) + ".");
         md.h2("Against DynamoDB Local's ceiling (same run, same DynamoDB Local)");
         List<List<String>> ratios = new ArrayList<>();
         for (Result r : results) {
@@ -440,14 +476,15 @@ public final class EndToEnd {
         }
         md.table(List.of("offered events/s", "raw PutItem/s (runner's DynamoDB Local, idle pipeline)", "pipeline events/s", "pipeline ÷ raw puts",
                 "× write calls per event ÷ raw puts", "× write units per event ÷ raw puts", "× all DynamoDB calls per event ÷ raw puts"), ratios);
-        md.p("A bare DynamoDB Local in the benchmark's own process, same run, same " + RAW_PUT_THREADS + " threads: **" + Markdown.num(bareRawPuts)
-                + " PutItem/s**. Inside the runner the same test gets far fewer while the pipeline is idle, because the runner's "
-                + "three stream pollers and its scheduler keep polling the same DynamoDB Local (every 10 ms when there is nothing "
-                + "to read), and all of DynamoDB Local's storage work goes through one SQLite queue thread. Pipeline DynamoDB calls/s "
-                + "(delivered events/s × all calls per event) ÷ bare raw puts/s: "
+        md.p("A bare DynamoDB Local in the benchmark's own process, same run, same " + RAW_PUT_THREADS + " threads, before the runners: **"
+                + Markdown.num(bareRawPuts) + " PutItem/s**. Inside a runner, with the pipeline idle, the same test gets "
+                + results.stream().map(r -> Markdown.num(r.rawPuts())).collect(java.util.stream.Collectors.joining(", "))
+                + " PutItem/s: DynamoDB Local there also serves the runner's three stream pollers (GetRecords every 10 ms when idle, "
+                + "DescribeStream every second, a checkpoint per batch) and the local scheduler's polling, and all its storage work "
+                + "goes through one SQLite queue thread (the profile below). Pipeline DynamoDB calls/s (delivered events/s × all "
+                + "calls per event) ÷ bare raw puts/s: "
                 + results.stream().map(r -> r.rate() + "/s → " + (Double.isNaN(calls) ? "?" : Markdown.fixed(r.throughput() * calls / bareRawPuts, 2)))
-                        .collect(java.util.stream.Collectors.joining(", "))
-                + " — the pipeline already drives DynamoDB Local at about its bare ceiling.");
+                        .collect(java.util.stream.Collectors.joining(", ")) + ".");
         md.p(Double.isNaN(writeCalls) ? "" : "Per event that becomes a delivered email (ingest in batches of 10 + evaluate + deliver, "
                 + "from `cost.json`): " + Markdown.num(writeCalls) + " write calls, " + Markdown.num(wcu) + " write units, " + Markdown.num(calls)
                 + " DynamoDB calls in all. The local pipeline also reads DynamoDB Local's streams and keeps stream checkpoints, which "
@@ -463,6 +500,21 @@ public final class EndToEnd {
                         .map(l -> List.of(l.method(), Markdown.fixed(l.share(), 1) + "%")).toList());
                 md.table(List.of("thread", "share of samples"), p.total().stream()
                         .map(l -> List.of(l.method(), Markdown.fixed(l.share(), 1) + "%")).toList());
+                double store = share(p, "DynamoDB Local");
+                double client = share(p, "AWS SDK") + share(p, "Jackson");
+                double nudge = share(p, "Nudge") + share(p, "Liqp");
+                md.p("What stands in the way locally: DynamoDB Local. " + Markdown.fixed(store, 0) + "% of the runner's CPU samples are "
+                        + "DynamoDB Local's own (SQLite queue, request processing, Jetty), " + Markdown.fixed(client, 0) + "% the AWS SDK "
+                        + "client and Jackson that talk HTTP/JSON to it (request marshalling, signing, parsing — on both sides), and "
+                        + Markdown.fixed(nudge, 0) + "% Nudge's own code (handlers, services, templates, outbox). A delivered email costs "
+                        + (Double.isNaN(calls) ? "~13" : Markdown.num(calls)) + " DynamoDB calls plus the stream reads; 250 events/s would "
+                        + "need ≥ " + (Double.isNaN(calls) ? "3,300" : Markdown.num(250 * calls)) + " calls/s, against " + Markdown.num(bareRawPuts)
+                        + " PutItem/s from a bare DynamoDB Local on this machine. What would change it: the runner using DynamoDB Local "
+                        + "embedded (`DynamoDBEmbedded`: no HTTP, JSON or signing between the pipeline and the store), pollers that back "
+                        + "off when idle, and fewer calls per message (cost.md). All are in LocalRunner/StreamPoller or the stores, "
+                        + "which others are changing now. On AWS the limits differ (DynamoDB scales out, Lambda runs shards in "
+                        + "parallel), but evaluate-triggers' stream mapping has `MaximumBatchingWindowInSeconds: 1`, which alone can add "
+                        + "up to a second to POST → SENT when traffic is light.");
             });
         }
         Result target = results.stream().filter(r -> r.rate() >= TARGET_RATE).findFirst().orElse(results.get(results.size() - 1));
@@ -472,9 +524,22 @@ public final class EndToEnd {
         md.table(List.of("target", "measured (offered " + target.rate() + "/s)", "verdict"), List.of(
                 List.of("≥ 250 events/s sustained, immediate email", Markdown.num(target.throughput()) + " delivered/s", Markdown.verdict(target.throughput() >= TARGET_RATE)),
                 List.of("p99 POST → SENT ≤ 250 ms", Markdown.num(target.latency().at(99)) + " ms", Markdown.verdict(target.latency().at(99) <= TARGET_P99_MS)),
-                List.of("nothing lost", target.lost() + " lost of " + target.accepted(), Markdown.verdict(target.lost() == 0)),
+                List.of("nothing lost", target.lost() + " lost of " + target.accepted() + " measured; warm-up (all runs): "
+                        + results.stream().mapToInt(Result::warmUpMissing).sum() + " of " + results.size() * 200 + " never delivered",
+                        Markdown.verdict(target.lost() == 0 && results.stream().allMatch(r -> r.lost() == 0 && r.warmUpMissing() == 0))),
                 List.of("nothing sent twice", target.sentTwice() + " twice", Markdown.verdict(target.sentTwice() == 0))));
         md.p("Overall: " + Markdown.verdict(met) + ".");
+        if (results.stream().anyMatch(r -> r.warmUpMissing() > 0)) {
+            md.p("**A message left behind.** In a warm-up (right after a runner started) a message was created READY but never "
+                    + "handed to deliver: no error in the runner's log, no retry given up — its READY stream record was simply never "
+                    + "seen by the deliver poller (details above; earlier runs on this machine saw 10 of 300 once, 0 of 200 other "
+                    + "times). The likely cause is DynamoDB Local's stream under concurrent writers (evaluate writes messages from "
+                    + "16 threads) racing the poller's sequence-number iterator. Nothing reads READY messages again: the sweep only "
+                    + "handles SENDING. On AWS a READY record can also be dropped — the stream mappings bound retries and record "
+                    + "age on purpose (invariant 6) — so a sweep step that re-touches READY messages older than a few minutes "
+                    + "(an update that re-emits the stream record) would close the gap in both places. Not changed here "
+                    + "(Sweep/DeliverService are others' work); reported as a finding.");
+        }
         md.image("chart", "e2e.png");
         md.write(options.out().resolve("e2e.md"));
 

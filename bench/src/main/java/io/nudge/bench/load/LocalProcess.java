@@ -55,10 +55,15 @@ final class LocalProcess implements AutoCloseable {
         Process process = builder.start();
         List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<URI> dynamo = new CompletableFuture<>();
+        Path logFile = dataDir.resolve("runner.log");
         Thread.ofPlatform().daemon().name("nudge-local-output").start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                    java.io.Writer file = Files.newBufferedWriter(logFile)) {
                 String line;
                 while ((line = reader.readLine()) != null) {
+                    file.write(line);
+                    file.write('\n');
+                    file.flush();
                     if (line.startsWith("nudge: dynamodb ")) {
                         dynamo.complete(URI.create(line.substring("nudge: dynamodb ".length()).split(" ")[0]));
                     }

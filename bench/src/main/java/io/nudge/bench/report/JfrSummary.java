@@ -34,7 +34,7 @@ public final class JfrSummary {
                 continue;
             }
             List<RecordedFrame> frames = event.getStackTrace().getFrames();
-            if (frames.stream().noneMatch(f -> name(f.getMethod()).contains(through))) {
+            if (frames.stream().noneMatch(f -> name(f.getMethod()).endsWith("." + through))) {
                 continue;
             }
             samples++;
@@ -42,7 +42,7 @@ public final class JfrSummary {
             Set<String> seen = new HashSet<>();
             for (RecordedFrame frame : frames) {
                 String method = name(frame.getMethod());
-                if (method.contains(through)) {
+                if (method.endsWith("." + through)) {
                     break;
                 }
                 if (seen.add(method)) {
