@@ -9,7 +9,6 @@ import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -141,23 +140,17 @@ public final class AwsClients {
 
     /**
      * Retries for SES and SNS sends, which must reach the provider at most once. Only failures where the provider
-     * certainly did not take the message are retried: throttling, clock skew, and connections never made. The SDK's
-     * defaults would also retry 5xx answers and read timeouts, which can send an email twice, so they are not added
-     * ({@code useClientDefaults(false)}).
+     * certainly did not take the message are retried ({@link Failures#certainlyNotTaken}): throttling, HTTP 503,
+     * clock skew, and requests that never left. The SDK's defaults would also retry HTTP 500/502/504 answers and read
+     * timeouts, which can send an email twice, so they are not added ({@code useClientDefaults(false)}).
      */
     static RetryStrategy providerRetries() {
         return StandardRetryStrategy.builder()
                 .maxAttempts(PROVIDER_MAX_ATTEMPTS)
-                .retryOnException(AwsClients::refusedUntaken)
+                .retryOnException(Failures::certainlyNotTaken)
                 .treatAsThrottling(Failures::isThrottling)
                 .useClientDefaults(false)
                 .build();
-    }
-
-    private static boolean refusedUntaken(Throwable failure) {
-        return Failures.isThrottling(failure)
-                || failure instanceof AwsServiceException e && e.isClockSkewException()
-                || Failures.requestNeverSent(failure);
     }
 
     private static Region region(Map<String, String> env) {

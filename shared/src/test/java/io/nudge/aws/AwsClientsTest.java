@@ -161,15 +161,36 @@ class AwsClientsTest {
     @Test
     void provider_clients_never_resend_after_a_server_error() {
         System.setProperty("aws.endpointUrl", wireUrl());
-        wire.stubFor(post(urlEqualTo(SES_PATH)).willReturn(aResponse().withStatus(503)
+        wire.stubFor(post(urlEqualTo(SES_PATH)).willReturn(aResponse().withStatus(500)
                 .withHeader("Content-Type", "application/json")
-                .withBody("{\"message\":\"Service Unavailable\"}")));
+                .withHeader("x-amzn-ErrorType", "InternalServiceErrorException")
+                .withBody("{\"message\":\"Internal failure\"}")));
 
         try (SesV2Client ses = AwsClients.sesV2(Map.of("AWS_REGION", "us-east-1"))) {
             assertThat(new SesEmailSender(ses, "nudge-events").send(email())).isInstanceOf(SendOutcome.Unknown.class);
         }
         // The SDK's default strategy would have sent it three times.
         wire.verify(1, postRequestedFor(urlEqualTo(SES_PATH)));
+    }
+
+    @Test
+    void provider_clients_retry_service_unavailable_until_it_passes() {
+        System.setProperty("aws.endpointUrl", wireUrl());
+        wire.stubFor(post(urlEqualTo(SES_PATH)).inScenario("unavailable once").whenScenarioStateIs(STARTED)
+                .willSetStateTo("up")
+                .willReturn(aResponse().withStatus(503)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"message\":\"Service Unavailable\"}")));
+        wire.stubFor(post(urlEqualTo(SES_PATH)).inScenario("unavailable once").whenScenarioStateIs("up")
+                .willReturn(aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"MessageId\":\"0100018f-after-503\"}")));
+
+        try (SesV2Client ses = AwsClients.sesV2(Map.of("AWS_REGION", "us-east-1"))) {
+            assertThat(new SesEmailSender(ses, "nudge-events").send(email()))
+                    .isEqualTo(new SendOutcome.Accepted("0100018f-after-503"));
+        }
+        wire.verify(2, postRequestedFor(urlEqualTo(SES_PATH)));
     }
 
     @Test

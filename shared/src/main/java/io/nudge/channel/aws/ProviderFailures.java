@@ -4,7 +4,6 @@ import io.nudge.aws.Failures;
 import io.nudge.channel.SendOutcome;
 import java.net.SocketTimeoutException;
 import java.util.Set;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -31,12 +30,17 @@ final class ProviderFailures {
         if (Failures.isThrottling(failure)) {
             return new SendOutcome.Retryable(provider + " throttled the request: " + providerWords(failure, recipient));
         }
+        if (Failures.isUnavailable(failure)) {
+            // HTTP 503: refused before the work started (unlike 500/502/504, which may come after it).
+            return new SendOutcome.Retryable(provider + " was unavailable: " + providerWords(failure, recipient));
+        }
         if (failure instanceof SdkServiceException service) {
             return fromAnswer(provider, service, recipient);
         }
         if (Failures.requestNeverSent(failure)) {
             return new SendOutcome.Retryable("could not connect to " + provider + " (" + rootCauseName(failure) + ")");
         }
+        // Past the connect (a connect timeout is "never sent" above): the request may have been written.
         if (failure instanceof ApiCallTimeoutException || failure instanceof ApiCallAttemptTimeoutException
                 || hasCause(failure, SocketTimeoutException.class)) {
             return new SendOutcome.Unknown(provider + " did not answer in time; it may have taken the message");
@@ -58,7 +62,7 @@ final class ProviderFailures {
         if (answer instanceof AwsServiceException aws && aws.isClockSkewException()) {
             return new SendOutcome.Retryable(provider + " refused our clock: " + words);
         }
-        String code = errorCode(answer);
+        String code = Failures.errorCode(answer);
         if (status == 401 || status == 403 || code != null && AUTH_CODES.contains(code)) {
             return new SendOutcome.Retryable(provider + " refused our credentials: " + words);
         }
@@ -85,14 +89,6 @@ final class ProviderFailures {
             words = failure instanceof SdkServiceException s ? "HTTP " + s.statusCode() : failure.getClass().getSimpleName();
         }
         return Redaction.scrub(words, recipient);
-    }
-
-    private static String errorCode(SdkServiceException answer) {
-        if (answer instanceof AwsServiceException aws) {
-            AwsErrorDetails details = aws.awsErrorDetails();
-            return details == null ? null : details.errorCode();
-        }
-        return null;
     }
 
     private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {

@@ -151,6 +151,31 @@ class AwsSendersWireTest {
     }
 
     @Test
+    void ses_whose_listener_never_accepts_the_connection_times_out_connecting_and_comes_back_retryable() throws IOException {
+        // A listener with a backlog of 1, filled: the kernel drops further SYNs, so the connect times out the way an
+        // unreachable endpoint does. Nothing was written, so sending again cannot make a second copy.
+        try (ServerSocket full = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                java.net.Socket first = new java.net.Socket();
+                java.net.Socket second = new java.net.Socket()) {
+            first.connect(full.getLocalSocketAddress(), 1_000);
+            second.connect(full.getLocalSocketAddress(), 1_000);
+            URI endpoint = URI.create("http://127.0.0.1:" + full.getLocalPort());
+            try (SesV2Client client = SesV2Client.builder()
+                    .region(Region.US_EAST_1)
+                    .endpointOverride(endpoint)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDWIRE", "secret")))
+                    .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofMillis(300)))
+                    .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                    .build()) {
+                SendOutcome outcome = new SesEmailSender(client, "nudge-events").send(SesEmailSenderTest.both());
+
+                assertThat(outcome).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+                        r -> assertThat(r.reason()).contains("could not connect").contains("SocketTimeoutException"));
+            }
+        }
+    }
+
+    @Test
     void sns_receives_a_query_protocol_publish_and_its_message_id_comes_back() {
         wire.stubFor(post(urlEqualTo("/"))
                 .withHeader("Content-Type", containing("application/x-www-form-urlencoded"))

@@ -245,8 +245,49 @@ class SesEmailSenderTest {
     }
 
     @Test
-    void service_unavailable_is_unknown() {
+    void service_unavailable_is_retryable_because_ses_refused_the_work_before_starting_it() {
         ses.failingWith(SesV2Exception.builder().message("Service Unavailable").statusCode(503).build());
+
+        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+                r -> assertThat(r.reason()).contains("unavailable"));
+    }
+
+    @Test
+    void a_service_unavailable_code_is_retryable_whatever_the_status() {
+        ses.failingWith(SesV2Exception.builder().statusCode(500)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ServiceUnavailable").errorMessage("try later").build())
+                .build());
+
+        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Retryable.class);
+    }
+
+    @Test
+    void a_bad_gateway_or_gateway_timeout_is_unknown_because_the_backend_may_have_sent_it() {
+        ses.failingWith(SesV2Exception.builder().message("Bad Gateway").statusCode(502).build());
+        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Unknown.class);
+
+        ses.failingWith(SesV2Exception.builder().message("Gateway Timeout").statusCode(504).build());
+        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Unknown.class);
+    }
+
+    @Test
+    void a_connect_timeout_is_retryable_because_the_request_never_left() {
+        ses.failingWith(clientFailure(new SocketTimeoutException("Connect timed out")));
+
+        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+                r -> assertThat(r.reason()).contains("could not connect"));
+    }
+
+    @Test
+    void a_failed_tls_handshake_is_retryable_because_the_request_never_left() {
+        ses.failingWith(clientFailure(new javax.net.ssl.SSLHandshakeException("PKIX path building failed")));
+
+        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Retryable.class);
+    }
+
+    @Test
+    void an_sdk_attempt_timeout_is_unknown_because_it_may_fire_after_the_request_was_written() {
+        ses.failingWith(software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException.create(2_000));
 
         assertThat(sender.send(both())).isInstanceOf(SendOutcome.Unknown.class);
     }

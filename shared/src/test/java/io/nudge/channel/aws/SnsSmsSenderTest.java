@@ -158,6 +158,32 @@ class SnsSmsSenderTest {
     }
 
     @Test
+    void service_unavailable_is_retryable_because_sns_refused_the_work_before_starting_it() {
+        sns.failingWith(SnsException.builder().message("Service Unavailable").statusCode(503).build());
+
+        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Retryable.class);
+    }
+
+    @Test
+    void a_validation_error_is_rejected_for_good() {
+        sns.failingWith(SnsException.builder().statusCode(400)
+                .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                        .errorCode("ValidationException").errorMessage("1 validation error detected").build())
+                .build());
+
+        assertThat(plain.send(sms(Priority.MARKETING))).isEqualTo(new SendOutcome.Rejected("1 validation error detected"));
+    }
+
+    @Test
+    void a_connect_timeout_is_retryable_and_a_read_timeout_is_not() {
+        sns.failingWith(SdkClientException.builder().cause(new SocketTimeoutException("Connect timed out")).build());
+        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Retryable.class);
+
+        sns.failingWith(SdkClientException.builder().cause(new SocketTimeoutException("Read timed out")).build());
+        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Unknown.class);
+    }
+
+    @Test
     void a_read_timeout_is_unknown() {
         sns.failingWith(SdkClientException.builder().cause(new SocketTimeoutException("Read timed out")).build());
 
