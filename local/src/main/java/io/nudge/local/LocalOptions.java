@@ -1,5 +1,6 @@
 package io.nudge.local;
 
+import io.nudge.channel.faults.ProviderFaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,9 +18,16 @@ record LocalOptions(
         Optional<String> apiKey,
         String emailFrom,
         Duration sweepGrace,
-        Clock clock) {
+        Clock clock,
+        Optional<ProviderFaults> providerFaults) {
 
     enum Channels { OUTBOX, AWS }
+
+    /** Without injected provider faults. */
+    LocalOptions(Path dataDir, boolean inMemory, String host, int port, Optional<Path> configDir, Channels channels,
+            Optional<String> apiKey, String emailFrom, Duration sweepGrace, Clock clock) {
+        this(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, Optional.empty());
+    }
 
     static LocalOptions defaults() {
         Path examples = Path.of("examples");
@@ -27,7 +35,7 @@ record LocalOptions(
                 Files.isDirectory(examples) ? Optional.of(examples) : Optional.empty(),
                 Channels.OUTBOX, Optional.ofNullable(System.getenv("NUDGE_API_KEY")).filter(k -> !k.isBlank()),
                 Optional.ofNullable(System.getenv("NUDGE_EMAIL_FROM")).filter(k -> !k.isBlank()).orElse("Nudge <hello@nudge.local>"),
-                Duration.ofSeconds(60), Clock.systemUTC());
+                Duration.ofSeconds(60), Clock.systemUTC(), ProviderFaults.parse(System.getenv(ProviderFaults.ENV)));
     }
 
     static LocalOptions parse(String[] args) {
@@ -61,6 +69,7 @@ record LocalOptions(
                     };
                     o = o.with(o.dataDir, o.inMemory, o.port, o.configDir, channels);
                 }
+                case "--provider-faults" -> o = o.withProviderFaults(ProviderFaults.parse(value(args, ++i, arg)));
                 default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + NudgeLocal.USAGE);
             }
         }
@@ -68,7 +77,11 @@ record LocalOptions(
     }
 
     private LocalOptions with(Path dataDir, boolean inMemory, int port, Optional<Path> configDir, Channels channels) {
-        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock);
+        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, providerFaults);
+    }
+
+    LocalOptions withProviderFaults(Optional<ProviderFaults> faults) {
+        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, faults);
     }
 
     LocalOptions withPort(int newPort) {
@@ -80,7 +93,7 @@ record LocalOptions(
     }
 
     LocalOptions withApiKey(Optional<String> key) {
-        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, key, emailFrom, sweepGrace, clock);
+        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, key, emailFrom, sweepGrace, clock, providerFaults);
     }
 
     private static String value(String[] args, int i, String flag) {

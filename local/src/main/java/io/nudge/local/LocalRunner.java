@@ -6,6 +6,7 @@ import io.nudge.channel.PushEndpoints;
 import io.nudge.channel.PushSender;
 import io.nudge.channel.SmsSender;
 import io.nudge.channel.aws.SesEmailSender;
+import io.nudge.channel.faults.FaultInjector;
 import io.nudge.channel.aws.SnsPushEndpoints;
 import io.nudge.channel.aws.SnsPushSender;
 import io.nudge.channel.aws.SnsSmsSender;
@@ -70,10 +71,11 @@ public final class LocalRunner implements AutoCloseable {
     private final Path outbox;
     private final Optional<String> generatedKey;
     private final Services services;
+    private final Optional<FaultInjector> faults;
 
     private LocalRunner(LocalDynamo dynamoServer, DynamoDbClient dynamo, DynamoDbStreamsClient streams, List<StreamPoller> pollers,
             List<Thread> threads, ScheduledExecutorService timers, LocalScheduler scheduler, LocalHttpServer http, Path outbox,
-            Optional<String> generatedKey, Services services) {
+            Optional<String> generatedKey, Services services, Optional<FaultInjector> faults) {
         this.dynamoServer = dynamoServer;
         this.dynamo = dynamo;
         this.streams = streams;
@@ -85,6 +87,7 @@ public final class LocalRunner implements AutoCloseable {
         this.outbox = outbox;
         this.generatedKey = generatedKey;
         this.services = services;
+        this.faults = faults;
     }
 
     public static LocalRunner start(LocalOptions options) throws Exception {
@@ -127,6 +130,14 @@ public final class LocalRunner implements AutoCloseable {
             sms = new OutboxSmsSender(outbox, options.clock());
             push = new OutboxPushSender(outbox, options.clock());
             pushEndpoints = new LocalPushEndpoints();
+        }
+        // A misbehaving provider in front of the real senders (outbox or SES/SNS), for reliability runs.
+        Optional<FaultInjector> faults = options.providerFaults().map(FaultInjector::new);
+        if (faults.isPresent()) {
+            email = faults.get().email(email);
+            sms = faults.get().sms(sms);
+            push = faults.get().push(push);
+            LOG.info("provider faults injected", "faults", options.providerFaults().get().toString());
         }
 
         Checkpoints checkpoints = new Checkpoints(dynamo, TABLE_PREFIX + "LocalCheckpoints");
@@ -171,7 +182,7 @@ public final class LocalRunner implements AutoCloseable {
         if (baseUrl.get().isEmpty()) {
             baseUrl.set("http://" + options.host() + ":" + http.port());
         }
-        return new LocalRunner(dynamoServer, dynamo, streams, pollers, threads, timers, scheduler, http, outbox, generatedKey, services);
+        return new LocalRunner(dynamoServer, dynamo, streams, pollers, threads, timers, scheduler, http, outbox, generatedKey, services, faults);
     }
 
     /**
@@ -255,6 +266,11 @@ public final class LocalRunner implements AutoCloseable {
 
     Services services() {
         return services;
+    }
+
+    /** The fault injector in front of the senders, when {@code --provider-faults} asked for one. */
+    Optional<FaultInjector> faults() {
+        return faults;
     }
 
     @Override

@@ -18,7 +18,12 @@ public final class NudgeLocal {
               --config DIR       load templates/*.json and triggers/*.json (default ./examples when present)
               --channels outbox|aws   write messages to <data>/outbox (default) or send through SES/SNS
                                       (endpoints from AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> when set)
-            environment: NUDGE_API_KEY (an admin key honoured on every start), NUDGE_EMAIL_FROM
+              --provider-faults SPEC  put a misbehaving provider in front of the channels, e.g.
+                                 throttle=0.2,connect_timeout=0.05,timeout=0.05,permanent=0.02,seed=42 (shares of
+                                 send attempts; throttles and connect timeouts are retried, a timeout after sending
+                                 ends UNKNOWN and is never resent, permanent ends FAILED); 'off' disables
+            environment: NUDGE_API_KEY (an admin key honoured on every start), NUDGE_EMAIL_FROM,
+                         NUDGE_PROVIDER_FAULTS (as --provider-faults)
 
             usage: java -jar local/target/nudge-local.jar create-key --table API_KEYS_TABLE [--name NAME] [--scope admin|ingest]
               writes only the key's SHA-256 to the deployed ApiKeys table with your AWS credentials
@@ -49,6 +54,7 @@ public final class NudgeLocal {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("nudge: stopping");
+            runner.faults().ifPresent(f -> System.out.println("nudge: provider faults: " + f.summary()));
             runner.close();
             stopped.countDown();
         }, "shutdown"));
@@ -57,6 +63,7 @@ public final class NudgeLocal {
         System.out.printf("nudge: ready in %d ms on %s  (data: %s%s)%n", (System.nanoTime() - started) / 1_000_000, url,
                 options.dataDir().toAbsolutePath(), options.inMemory() ? ", database in memory" : "");
         System.out.println("nudge: outbox " + runner.outbox());
+        runner.faults().ifPresent(f -> System.out.println("nudge: provider faults injected: " + f.faults()));
         runner.services().dynamo().serviceClientConfiguration().endpointOverride()
                 .ifPresent(endpoint -> System.out.println("nudge: dynamodb " + endpoint + "  (DynamoDB Local, for tools such as bench/)"));
         runner.generatedKey().ifPresentOrElse(
