@@ -35,27 +35,80 @@ final class LocalHttpServer implements AutoCloseable {
     static final int GATEWAY_MAX_BODY = 10 * 1024 * 1024;
     private static final Log LOG = Log.of(LocalHttpServer.class);
 
+    /** Never shed: a load balancer or a test asking whether the server is up must get its answer under load too. */
+    static final String HEALTH = "/health";
+
     private final HttpServer server;
     private final ExecutorService executor;
+    private final LoadShedding.Gate gate;
 
-    private LocalHttpServer(HttpServer server, ExecutorService executor) {
+    private LocalHttpServer(HttpServer server, ExecutorService executor, LoadShedding.Gate gate) {
         this.server = server;
         this.executor = executor;
+        this.gate = gate;
     }
 
-    /** @param local the /local/ routes (feedback as SNS and CloudWatch Logs would deliver it), served before the API */
     static LocalHttpServer start(String host, int port, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
             LocalFeedbackEndpoints local) throws IOException {
+        return start(host, port, handler, local, LoadShedding.defaults());
+    }
+
+    /**
+     * @param local the /local/ routes (feedback as SNS and CloudWatch Logs would deliver it), served before the API
+     * @param shedding how many requests are handled and wait at once; the rest are answered 429 with Retry-After
+     */
+    static LocalHttpServer start(String host, int port, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
+            LocalFeedbackEndpoints local, LoadShedding shedding) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 256);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
-        server.createContext("/", exchange -> handle(exchange, handler, local));
+        LoadShedding.Gate gate = shedding.gate();
+        server.createContext("/", exchange -> admit(exchange, gate, shedding, handler, local));
         server.start();
-        return new LocalHttpServer(server, executor);
+        return new LocalHttpServer(server, executor, gate);
     }
 
     int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Requests answered 429 since the start. */
+    long shed() {
+        return gate.shed();
+    }
+
+    private static void admit(HttpExchange exchange, LoadShedding.Gate gate, LoadShedding shedding,
+            RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler, LocalFeedbackEndpoints local) throws IOException {
+        if (exchange.getRequestURI().getRawPath().equals(HEALTH)) {
+            handle(exchange, handler, local);
+            return;
+        }
+        boolean admitted;
+        try {
+            admitted = gate.enter();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            admitted = false;
+        }
+        if (!admitted) {
+            try (exchange) {
+                // Nothing of the request was read or stored: the client sends it again after Retry-After.
+                exchange.getRequestBody().skip(GATEWAY_MAX_BODY);
+                respond(exchange, 429, Map.of("content-type", "application/json", "retry-after", Integer.toString(shedding.retryAfterSeconds())),
+                        "{\"error\":{\"code\":\"too_many_requests\",\"message\":\"the server is busy; nothing was stored, "
+                                + "send the request again after " + shedding.retryAfterSeconds() + " s\"}}");
+            }
+            long shed = gate.shed();
+            if (shed == 1 || shed % 1000 == 0) {
+                LOG.info("shedding load", "answered429", shed, "maxConcurrent", shedding.maxConcurrent(), "maxQueued", shedding.maxQueued());
+            }
+            return;
+        }
+        try {
+            handle(exchange, handler, local);
+        } finally {
+            gate.exit();
+        }
     }
 
     private static void handle(HttpExchange exchange, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,

@@ -19,14 +19,16 @@ record LocalOptions(
         String emailFrom,
         Duration sweepGrace,
         Clock clock,
-        Optional<ProviderFaults> providerFaults) {
+        Optional<ProviderFaults> providerFaults,
+        LoadShedding shedding) {
 
     enum Channels { OUTBOX, AWS }
 
     /** Without injected provider faults. */
     LocalOptions(Path dataDir, boolean inMemory, String host, int port, Optional<Path> configDir, Channels channels,
             Optional<String> apiKey, String emailFrom, Duration sweepGrace, Clock clock) {
-        this(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, Optional.empty());
+        this(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, Optional.empty(),
+                LoadShedding.defaults());
     }
 
     static LocalOptions defaults() {
@@ -35,7 +37,8 @@ record LocalOptions(
                 Files.isDirectory(examples) ? Optional.of(examples) : Optional.empty(),
                 Channels.OUTBOX, Optional.ofNullable(System.getenv("NUDGE_API_KEY")).filter(k -> !k.isBlank()),
                 Optional.ofNullable(System.getenv("NUDGE_EMAIL_FROM")).filter(k -> !k.isBlank()).orElse("Nudge <hello@nudge.local>"),
-                Duration.ofSeconds(60), Clock.systemUTC(), ProviderFaults.parse(System.getenv(ProviderFaults.ENV)));
+                Duration.ofSeconds(60), Clock.systemUTC(), ProviderFaults.parse(System.getenv(ProviderFaults.ENV)),
+                LoadShedding.fromEnvironment(System.getenv()));
     }
 
     static LocalOptions parse(String[] args) {
@@ -77,11 +80,15 @@ record LocalOptions(
     }
 
     private LocalOptions with(Path dataDir, boolean inMemory, int port, Optional<Path> configDir, Channels channels) {
-        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, providerFaults);
+        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, providerFaults, shedding);
     }
 
     LocalOptions withProviderFaults(Optional<ProviderFaults> faults) {
-        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, faults);
+        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, faults, shedding);
+    }
+
+    LocalOptions withShedding(LoadShedding limits) {
+        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, providerFaults, limits);
     }
 
     LocalOptions withPort(int newPort) {
@@ -93,7 +100,7 @@ record LocalOptions(
     }
 
     LocalOptions withApiKey(Optional<String> key) {
-        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, key, emailFrom, sweepGrace, clock, providerFaults);
+        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, key, emailFrom, sweepGrace, clock, providerFaults, shedding);
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -178,7 +178,8 @@ public final class LocalRunner implements AutoCloseable {
 
         scheduler.start();
         LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(),
-                new IngestApiHandler(services.api(pushEndpoints, scheduler, campaigns.runner())), LocalFeedbackEndpoints.over(services, options));
+                new IngestApiHandler(services.api(pushEndpoints, scheduler, campaigns.runner())), LocalFeedbackEndpoints.over(services, options),
+                options.shedding());
         if (baseUrl.get().isEmpty()) {
             baseUrl.set("http://" + options.host() + ":" + http.port());
         }
@@ -266,6 +267,11 @@ public final class LocalRunner implements AutoCloseable {
 
     Services services() {
         return services;
+    }
+
+    /** Requests the HTTP server answered 429 since the start. */
+    long shedRequests() {
+        return http.shed();
     }
 
     /** The fault injector in front of the senders, when {@code --provider-faults} asked for one. */

@@ -23,7 +23,9 @@ public final class NudgeLocal {
                                  send attempts; throttles and connect timeouts are retried, a timeout after sending
                                  ends UNKNOWN and is never resent, permanent ends FAILED); 'off' disables
             environment: NUDGE_API_KEY (an admin key honoured on every start), NUDGE_EMAIL_FROM,
-                         NUDGE_PROVIDER_FAULTS (as --provider-faults)
+                         NUDGE_PROVIDER_FAULTS (as --provider-faults),
+                         NUDGE_HTTP_MAX_CONCURRENT (32), NUDGE_HTTP_MAX_QUEUED (128), NUDGE_HTTP_MAX_WAIT_MS (1000):
+                         past them a request is answered 429 with Retry-After instead of waiting in an unbounded queue
 
             usage: java -jar local/target/nudge-local.jar create-key --table API_KEYS_TABLE [--name NAME] [--scope admin|ingest]
               writes only the key's SHA-256 to the deployed ApiKeys table with your AWS credentials
