@@ -16,12 +16,14 @@ import java.util.Optional;
  */
 public final class Bench {
     static final String USAGE = """
-            usage: bench/run jmh|e2e|cost|cold|all [--quick] [--profile] [--rates 100,300,1000] [--seconds 20]
+            usage: bench/run jmh|e2e|cost|cold|all|flood [--quick] [--profile] [--rates 100,300,1000] [--seconds 20] [--rate 600]
               jmh    trigger evaluation and template rendering (JMH)           → bench/results/jmh.md, jmh.png
               e2e    local runner under load: POST → SENT, exactly once, raw puts → bench/results/e2e.md, e2e.png
               cost   DynamoDB units per unit of work, Lambda time, cost table   → bench/results/cost.md, cost.png
               cold   each function jar: fresh JVM to first invocation, priming  → bench/results/cold.md, cold.png
               all    all four (cost before e2e, which uses its units)
+              flood  10× the sustained rate at the API for --seconds (60) at --rate (600) events/s: 429 + Retry-After
+                     or accepted, then every accepted event evaluated and delivered once; drain time → bench/results/flood.md
               --quick    short runs for CI smoke tests (under 2 minutes for all)
               --profile  JFR profile of the hardest evaluation case even when its target is met""";
 
@@ -56,6 +58,7 @@ public final class Bench {
                     rates = Optional.of(list);
                 }
                 case "--seconds" -> seconds = Optional.of(Integer.parseInt(value(args, ++i)));
+                case "--rate" -> rates = Optional.of(List.of(Integer.parseInt(value(args, ++i))));
                 default -> {
                     System.err.println("unknown option " + args[i] + "\n" + USAGE);
                     System.exit(2);
@@ -70,6 +73,7 @@ public final class Bench {
             case "e2e" -> EndToEnd.run(options);
             case "cost" -> CostRun.run(options);
             case "cold" -> ColdStart.run(options);
+            case "flood" -> io.nudge.bench.load.Flood.run(options);
             case "all" -> {
                 JmhRun.run(options);
                 CostRun.run(options);
