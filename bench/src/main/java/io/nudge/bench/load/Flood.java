@@ -243,8 +243,16 @@ public final class Flood {
                 }
             }
             runner.close();
-            String handOvers = runner.log().stream().filter(l -> l.startsWith("nudge: provider faults: ")).findFirst()
-                    .map(l -> l.substring("nudge: provider faults: ".length())).orElse("(the runner printed no count)");
+            // printed by the runner's shutdown hook; the thread reading its output may still be behind
+            String handOvers = "(the runner printed no count)";
+            for (int i = 0; i < 100; i++) {
+                var line = List.copyOf(runner.log()).stream().filter(l -> l.startsWith("nudge: provider faults: ")).findFirst();
+                if (line.isPresent()) {
+                    handOvers = line.get().substring("nudge: provider faults: ".length());
+                    break;
+                }
+                Thread.sleep(100);
+            }
             result = new Result(rate, seconds, floodSeconds, total, notSent.get(), answers, accepted.size(), stored.get(), evaluated.get(),
                     missingEvents, delivered, expected.size() - delivered, twice, watcher.overflows(), drainSeconds, drainCurve, lostWhere,
                     handOvers, load, dropped.get(), resentDuplicates.get());
