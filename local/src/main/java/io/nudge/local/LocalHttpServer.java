@@ -35,6 +35,7 @@ final class LocalHttpServer implements AutoCloseable {
     static final int GATEWAY_MAX_BODY = 10 * 1024 * 1024;
     private static final Log LOG = Log.of(LocalHttpServer.class);
 
+    static final String MAX_IDLE_CONNECTIONS = "sun.net.httpserver.maxIdleConnections";
     /** Never shed: a load balancer or a test asking whether the server is up must get its answer under load too. */
     static final String HEALTH = "/health";
 
@@ -59,6 +60,10 @@ final class LocalHttpServer implements AutoCloseable {
      */
     static LocalHttpServer start(String host, int port, RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler,
             LocalFeedbackEndpoints local, LoadShedding shedding) throws IOException {
+        // The JDK server closes kept-alive connections past 200 idle ones (read once, when its first server starts);
+        // a client's pooled connection closed under it loses the request it sends next. Keep more than a flood's
+        // clients hold, unless the property was set on the command line.
+        System.getProperties().putIfAbsent(MAX_IDLE_CONNECTIONS, "4096");
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 256);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
