@@ -19,9 +19,9 @@ public final class NudgeLocal {
               --channels outbox|aws   write messages to <data>/outbox (default) or send through SES/SNS
                                       (endpoints from AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> when set)
               --provider-faults SPEC  put a misbehaving provider in front of the channels, e.g.
-                                 throttle=0.2,connect_timeout=0.05,timeout=0.05,permanent=0.02,seed=42 (shares of
-                                 send attempts; throttles and connect timeouts are retried, a timeout after sending
-                                 ends UNKNOWN and is never resent, permanent ends FAILED); 'off' disables
+                                      throttle=0.2,connect_timeout=0.05,timeout=0.05,permanent=0.02,seed=42 (shares
+                                      of send attempts; throttles and connect timeouts are retried, a timeout after
+                                      sending ends UNKNOWN and is never resent, permanent ends FAILED); 'off' disables
             environment: NUDGE_API_KEY (an admin key honoured on every start), NUDGE_EMAIL_FROM,
                          NUDGE_PROVIDER_FAULTS (as --provider-faults),
                          NUDGE_HTTP_MAX_CONCURRENT (32), NUDGE_HTTP_MAX_QUEUED (128), NUDGE_HTTP_MAX_WAIT_MS (1000):
