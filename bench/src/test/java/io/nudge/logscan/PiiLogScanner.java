@@ -32,7 +32,8 @@ final class PiiLogScanner {
         }
     }
 
-    record Result(int files, long lines, List<Hit> hits) {}
+    /** @param jsonLogLines lines in Nudge's own log format (io.nudge.log.Log): proof the scan sees the application's logs */
+    record Result(int files, long lines, long jsonLogLines, List<Hit> hits) {}
 
     private final Set<String> emails;
     private final Set<String> phoneDigits;
@@ -112,11 +113,15 @@ final class PiiLogScanner {
     Result scan(List<Path> logs, Path relativeTo) {
         List<Hit> hits = new ArrayList<>();
         long lines = 0;
+        long jsonLogLines = 0;
         for (Path log : logs) {
             List<String> content = read(log).lines().toList();
             for (int i = 0; i < content.size(); i++) {
                 lines++;
                 String line = content.get(i);
+                if (line.startsWith("{") && line.contains("\"level\":") && line.contains("\"component\":")) {
+                    jsonLogLines++;
+                }
                 String lower = line.toLowerCase(java.util.Locale.ROOT);
                 Map<String, String> found = new LinkedHashMap<>();
                 for (String email : emails) {
@@ -135,7 +140,7 @@ final class PiiLogScanner {
                 }
             }
         }
-        return new Result(logs.size(), lines, hits);
+        return new Result(logs.size(), lines, jsonLogLines, hits);
     }
 
     /** The line with every address and number masked, cut to 300 characters. */

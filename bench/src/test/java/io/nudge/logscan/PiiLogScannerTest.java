@@ -45,6 +45,7 @@ class PiiLogScannerTest {
 
         assertThat(files).as("output files and test logs, not the outbox").hasSize(2);
         assertThat(result.lines()).isEqualTo(7);
+        assertThat(result.jsonLogLines()).isEqualTo(3);
         assertThat(result.hits()).extracting(h -> h.file().toString() + ":" + h.line() + " " + h.kind()).containsExactly(
                 "local/target/test-logs/runner.log:2 phone",
                 "shared/target/surefire-reports/io.nudge.SomeTest-output.txt:2 email",

@@ -30,10 +30,12 @@ class SuiteLogsHaveNoPii {
         List<Path> logs = PiiLogScanner.logFiles(repo);
         PiiLogScanner.Result result = scanner.scan(logs, repo);
 
-        System.out.printf("PII log scan: %d emails and %d phone numbers of the tests looked for in %d lines of %d log files%n",
-                scanner.emails().size(), scanner.phones().size(), result.lines(), result.files());
-        assertThat(result.files()).as("log files (did the suite run with redirectTestOutputToFile?)").isGreaterThan(10);
-        assertThat(result.lines()).as("lines of log output scanned").isGreaterThan(1000);
+        System.out.printf("PII log scan: %d emails and %d phone numbers of the tests looked for in %d lines (%d of Nudge's JSON logs)"
+                + " of %d log files%n", scanner.emails().size(), scanner.phones().size(), result.lines(), result.jsonLogLines(), result.files());
+        // a full run writes a few hundred lines to a few dozen files: far fewer means the output went elsewhere
+        assertThat(result.files()).as("log files (did the suite run with redirectTestOutputToFile?)").isGreaterThanOrEqualTo(5);
+        assertThat(result.lines()).as("lines of log output scanned").isGreaterThanOrEqualTo(50);
+        assertThat(result.jsonLogLines()).as("lines of Nudge's own JSON logs scanned").isGreaterThanOrEqualTo(10);
         assertThat(result.hits()).as("log lines holding an email address or phone number of the tests").isEmpty();
     }
 }
