@@ -30,9 +30,9 @@ class PiiLogScannerTest {
     void finds_a_planted_email_and_phone_in_any_spelling_and_reports_file_and_line_redacted(@TempDir Path dir) throws IOException {
         Path reports = Files.createDirectories(dir.resolve("shared/target/surefire-reports"));
         Files.writeString(reports.resolve("io.nudge.SomeTest-output.txt"), String.join("\n",
-                "{\"level\":\"INFO\",\"message\":\"sent\",\"messageId\":\"m1\"}",
-                "{\"level\":\"WARN\",\"message\":\"bounce\",\"to\":\"ADA.L@example.com\"}",
-                "{\"level\":\"INFO\",\"at\":1764000000000,\"n\":\"49151123456789\"}",
+                "{\"level\":\"INFO\",\"component\":\"Deliver\",\"message\":\"sent\",\"messageId\":\"m1\"}",
+                "{\"level\":\"WARN\",\"component\":\"Feedback\",\"message\":\"bounce\",\"to\":\"ADA.L@example.com\"}",
+                "{\"level\":\"INFO\",\"component\":\"Slots\",\"at\":1764000000000,\"n\":\"49151123456789\"}",
                 "sms to 49 151 1234 5678 failed",
                 "sms to +4915112345678 failed"));
         Path logs = Files.createDirectories(dir.resolve("local/target/test-logs"));

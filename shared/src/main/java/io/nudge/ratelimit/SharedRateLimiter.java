@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -29,8 +30,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * writes per admitted request (0.02 at the default 1000/s burst 2000), plus one per instance per window when the
  * window is spent; requests refused after that cost nothing. Tokens leased by an instance that then goes idle are
  * lost for that window (under-admission of at most {@code chunk - 1} per instance per window), never over-admission.
+ * When the counter cannot be reached the request is admitted (fail open) and logged.
  */
 public final class SharedRateLimiter implements KeyRateLimiter {
+    private static final io.nudge.log.Log LOG = io.nudge.log.Log.of(SharedRateLimiter.class);
     static final int MAX_CHUNK = 50;
     private final DynamoDbClient dynamo;
     private final String table;
@@ -78,7 +81,15 @@ public final class SharedRateLimiter implements KeyRateLimiter {
             if (lease.spent) {
                 return new Limited(KeyRateLimiter.retryAfterMillis(retry));
             }
-            long granted = take(keyId, limit, window, windowMillis);
+            long granted;
+            try {
+                granted = take(keyId, limit, window, windowMillis);
+            } catch (SdkException unavailable) {
+                // Fail open: the limit protects the system, and refusing every request because the counter is briefly
+                // unavailable would be the outage it is meant to prevent. Nothing is leased: the next request asks again.
+                LOG.warn("rate-limit counter unavailable; request admitted", "keyId", keyId, "errorType", unavailable.getClass().getSimpleName());
+                return new Allowed();
+            }
             if (granted == 0) {
                 lease.spent = true;
                 return new Limited(KeyRateLimiter.retryAfterMillis(retry));

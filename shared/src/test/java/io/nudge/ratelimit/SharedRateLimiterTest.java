@@ -15,7 +15,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /** Several "Lambda instances" (limiters with their own memory) sharing one key's limit through DynamoDB Local. */
 class SharedRateLimiterTest {
-    private final MutableClock clock = MutableClock.at("2026-11-24T09:00:00Z");
+    // Ahead of the wall clock, on a whole hour: the window counters carry a TTL an hour after their window, and
+    // DynamoDB Local deletes expired items within seconds, so a clock in the past would see its counts vanish.
+    private final MutableClock clock = new MutableClock(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+            .plus(java.time.Duration.ofHours(2)));
     private final Tables tables = TestDynamo.freshTables();
     private final AtomicInteger writes = new AtomicInteger();
     /** The real client, counting the writes the limiter makes. */
@@ -109,5 +112,26 @@ class SharedRateLimiterTest {
         assertThat(a.acquire("k", tight)).isInstanceOf(KeyRateLimiter.Allowed.class);
         assertThat(a.acquire("k", tight)).isInstanceOf(KeyRateLimiter.Limited.class);
         assertThat(a.acquire("k", new RateLimit(1, 5))).isInstanceOf(KeyRateLimiter.Allowed.class);
+    }
+
+    @Test
+    void an_unreachable_counter_admits_the_request_rather_than_refusing_everyone() {
+        DynamoDbClient down = new DynamoDbClient() {
+            @Override
+            public UpdateItemResponse updateItem(UpdateItemRequest request) {
+                throw software.amazon.awssdk.services.dynamodb.model.DynamoDbException.builder().message("throttled").statusCode(400).build();
+            }
+
+            @Override
+            public String serviceName() {
+                return "dynamodb";
+            }
+
+            @Override
+            public void close() {}
+        };
+        SharedRateLimiter limiter = new SharedRateLimiter(down, tables.state(), clock);
+        assertThat(limiter.acquire("k", new RateLimit(1, 1))).isInstanceOf(KeyRateLimiter.Allowed.class);
+        assertThat(limiter.acquire("k", new RateLimit(1, 1))).isInstanceOf(KeyRateLimiter.Allowed.class);
     }
 }
