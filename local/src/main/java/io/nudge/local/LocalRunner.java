@@ -178,7 +178,10 @@ public final class LocalRunner implements AutoCloseable {
 
         scheduler.start();
         LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(),
-                new IngestApiHandler(services.api(pushEndpoints, scheduler, campaigns.runner())), LocalFeedbackEndpoints.over(services, options),
+                // one JVM serves every request here, so an in-memory token bucket per key is exact
+                new IngestApiHandler(services.api(pushEndpoints, scheduler, campaigns.runner()).limitRate(
+                        new io.nudge.ratelimit.TokenBuckets(services.clock()), io.nudge.ratelimit.RateLimit.fromEnvironment(System.getenv()))),
+                LocalFeedbackEndpoints.over(services, options),
                 options.shedding());
         if (baseUrl.get().isEmpty()) {
             baseUrl.set("http://" + options.host() + ":" + http.port());

@@ -309,7 +309,8 @@ class TemplateContractTest {
                 "Allow dynamodb:GetItem ApiKeysTable", "Allow dynamodb:PutItem ApiKeysTable", "Allow dynamodb:UpdateItem ApiKeysTable",
                 "Allow dynamodb:DeleteItem ApiKeysTable", "Allow dynamodb:Scan ApiKeysTable",
                 "Allow dynamodb:GetItem EventsTable", "Allow dynamodb:PutItem EventsTable",
-                "Allow dynamodb:Scan EventsTable", "Allow dynamodb:DeleteItem EventsTable",
+                // erasure and export find a user's events through the keys-only index, never by scanning the table
+                "Allow dynamodb:Query EventsTable/index/" + TableDefinitions.EVENTS_BY_USER, "Allow dynamodb:DeleteItem EventsTable",
                 "Allow dynamodb:GetItem UsersTable", "Allow dynamodb:PutItem UsersTable", "Allow dynamodb:UpdateItem UsersTable",
                 "Allow dynamodb:DeleteItem UsersTable",
                 // UpdateItem: DefinitionStore bumps the version item on every put and delete.
@@ -323,7 +324,36 @@ class TemplateContractTest {
                 "Allow dynamodb:DeleteItem SuppressionsTable", "Allow dynamodb:Query SuppressionsTable",
                 "Allow dynamodb:Query StatsTable",
                 // segment previews: a bounded scan of users, the table's item count, their activity counters
-                "Allow dynamodb:Scan UsersTable", "Allow dynamodb:DescribeTable UsersTable", "Allow dynamodb:GetItem StateTable");
+                "Allow dynamodb:Scan UsersTable", "Allow dynamodb:DescribeTable UsersTable", "Allow dynamodb:GetItem StateTable",
+                // per-key rate-limit windows (UpdateItem ADD), a user's per-user records on erasure (DeleteItem)
+                "Allow dynamodb:UpdateItem StateTable", "Allow dynamodb:DeleteItem StateTable");
+    }
+
+    @Test
+    void the_key_rate_limit_parameter_defaults_to_the_code_default_and_reaches_ingest_api_only() {
+        JsonNode parameter = template.root.path("Parameters").path("ApiKeyRateLimit");
+        assertThat(io.nudge.ratelimit.RateLimit.parse(parameter.path("Default").asText())).isEqualTo(io.nudge.ratelimit.RateLimit.DEFAULT);
+        java.util.regex.Pattern allowed = java.util.regex.Pattern.compile(parameter.path("AllowedPattern").asText());
+        assertThat(List.of("off", "100/s burst 200", "30/m", "0.5/s burst 1")).allMatch(v -> allowed.matcher(v).matches());
+        assertThat(List.of("", "fast", "100/d")).noneMatch(v -> allowed.matcher(v).matches());
+        template.functions().forEach((id, function) -> assertThat(function.path("Properties").path("Environment").path("Variables")
+                .has(io.nudge.ratelimit.RateLimit.VARIABLE)).as(id).isEqualTo(id.equals("IngestApiFunction")));
+    }
+
+    @Test
+    void every_table_queue_and_topic_is_encrypted_at_rest() {
+        Map<String, JsonNode> tables = template.resources("AWS::DynamoDB::Table");
+        assertThat(tables).hasSizeGreaterThanOrEqualTo(10);
+        SoftAssertions softly = new SoftAssertions();
+        // DynamoDB always encrypts; SSEEnabled true makes it a KMS key (aws/dynamodb) whose use CloudTrail records
+        tables.forEach((id, table) -> softly.assertThat(table.path("Properties").path("SSESpecification").path("SSEEnabled").asBoolean(false))
+                .as("%s SSESpecification.SSEEnabled", id).isTrue());
+        template.resources("AWS::SQS::Queue").forEach((id, queue) -> softly.assertThat(
+                queue.path("Properties").path("SqsManagedSseEnabled").asBoolean(false) || queue.path("Properties").has("KmsMasterKeyId"))
+                .as("%s encryption", id).isTrue());
+        template.resources("AWS::SNS::Topic").forEach((id, topic) ->
+                softly.assertThat(topic.path("Properties").has("KmsMasterKeyId")).as("%s KmsMasterKeyId", id).isTrue());
+        softly.assertAll();
     }
 
     @Test

@@ -24,6 +24,9 @@ import io.nudge.keys.ApiKey;
 import io.nudge.keys.ApiKeys;
 import io.nudge.keys.Scope;
 import io.nudge.log.Log;
+import io.nudge.ratelimit.KeyRateLimiter;
+import io.nudge.ratelimit.RateLimit;
+import io.nudge.ratelimit.TokenBuckets;
 import io.nudge.messages.MessageJson;
 import io.nudge.model.Times;
 import io.nudge.store.AttributeValues;
@@ -64,6 +67,8 @@ public final class NudgeApi {
     private final UnsubscribeTokens unsubscribeTokens;
     private final Clock clock;
     private volatile List<Route> routes;
+    private volatile KeyRateLimiter limiter;
+    private volatile Optional<RateLimit> defaultLimit = Optional.of(RateLimit.DEFAULT);
 
     public NudgeApi(ApiKeys keys, UserService users, EventIngest ingest, DefinitionService definitions,
             MessageStore messages, EventStore events, SuppressionStore suppressions, StatsStore stats,
@@ -78,7 +83,11 @@ public final class NudgeApi {
         this.stats = stats;
         this.unsubscribeTokens = unsubscribeTokens;
         this.clock = clock;
+        this.limiter = new TokenBuckets(clock);
         this.routes = List.of(
+                Route.open("GET", "/health", (r, p) -> ApiResponse.json(200, Json.object().put("status", "ok"))),
+                Route.open("GET", "/v1/unsubscribe", (r, p) -> unsubscribe(r)),
+                Route.open("POST", "/v1/unsubscribe", (r, p) -> unsubscribe(r)),
                 Route.of("POST", "/v1/keys", Scope.ADMIN, this::createKey),
                 Route.of("GET", "/v1/keys", Scope.ADMIN, this::listKeys),
                 Route.of("DELETE", "/v1/keys/{id}", Scope.ADMIN, this::deleteKey),
@@ -103,12 +112,46 @@ public final class NudgeApi {
                 Route.of("GET", "/v1/suppressions/{channel}/{address}", Scope.ADMIN, this::getSuppression),
                 Route.of("DELETE", "/v1/suppressions/{channel}/{address}", Scope.ADMIN,
                         (r, p) -> deleted(suppressions.delete(channel(p.get("channel"), "channel"), p.get("address")), "suppression")));
+        checkPublic(routes);
+    }
+
+    /**
+     * The only routes that answer without an API key. A route is public only if it is named here too, so a route
+     * added with {@link Route#open} by mistake fails at startup instead of serving the world.
+     */
+    public static final java.util.Set<String> PUBLIC_ROUTES = java.util.Set.of(
+            "GET /health",              // load balancers and uptime checks
+            "GET /v1/unsubscribe",      // the link in an email: the signed token is the authority; changes nothing
+            "POST /v1/unsubscribe");    // RFC 8058 one-click (sent by the mailbox provider) and the page's button
+
+    private static void checkPublic(List<Route> routes) {
+        for (Route route : routes) {
+            if (route.isPublic() && !PUBLIC_ROUTES.contains(route.key())) {
+                throw new IllegalStateException(route.key() + " has no scope and is not listed in NudgeApi.PUBLIC_ROUTES");
+            }
+        }
+    }
+
+    /** Every route as "METHOD /pattern" with its scope (null: public), in table order: for tests that walk them all. */
+    List<Route> routes() {
+        return routes;
+    }
+
+    /**
+     * Per-key request rate limiting: {@code limiter} decides, {@code defaultLimit} applies to keys without their own
+     * (empty: no limit unless the key has one).
+     */
+    public NudgeApi limitRate(KeyRateLimiter limiter, Optional<RateLimit> defaultLimit) {
+        this.limiter = java.util.Objects.requireNonNull(limiter, "limiter");
+        this.defaultLimit = java.util.Objects.requireNonNull(defaultLimit, "defaultLimit");
+        return this;
     }
 
     /** Routes served by other classes (segments and campaigns: {@link CampaignRoutes}). */
     NudgeApi addRoutes(List<Route> more) {
         List<Route> all = new ArrayList<>(routes);
         all.addAll(more);
+        checkPublic(all);
         routes = List.copyOf(all);
         return this;
     }
@@ -135,14 +178,8 @@ public final class NudgeApi {
         if (segments == null) {
             return ApiResponse.error(400, "invalid_path", "the path is not valid URL encoding", null);
         }
-        if (segments.size() == 1 && segments.get(0).equals("health")) {
-            return request.method().equals("GET") || request.method().equals("HEAD")
-                    ? ApiResponse.json(200, Json.object().put("status", "ok"))
-                    : ApiResponse.error(405, "method_not_allowed", "use GET /health", null).withHeader("allow", "GET");
-        }
-        if (segments.size() == 2 && segments.get(0).equals("v1") && segments.get(1).equals("unsubscribe")) {
-            return unsubscribe(request);
-        }
+        // HEAD is GET without the body (the servers in front drop it)
+        String method = request.method().equals("HEAD") ? "GET" : request.method();
         List<Route> candidates = new ArrayList<>();
         Map<String, String> params = null;
         Route matched = null;
@@ -150,7 +187,7 @@ public final class NudgeApi {
             Map<String, String> p = route.match(segments);
             if (p != null) {
                 candidates.add(route);
-                if (route.method().equals(request.method())) {
+                if (route.method().equals(method)) {
                     matched = route;
                     params = p;
                 }
@@ -159,30 +196,53 @@ public final class NudgeApi {
         if (candidates.isEmpty()) {
             return ApiResponse.error(404, "not_found", "no route " + safePath(request.path()), null);
         }
-        Optional<ApiKey> key = authenticate(request);
-        if (key.isEmpty()) {
-            return ApiResponse.error(401, "unauthorized", "send a valid API key as 'Authorization: Bearer <key>'", null)
-                    .withHeader("www-authenticate", "Bearer");
+        if (matched != null && matched.isPublic()) {
+            return tooLarge(request) ? payloadTooLarge() : matched.action().handle(request, params);
+        }
+        // A public path with a method it does not take needs no key to learn so; anything else is checked first.
+        if (matched != null || candidates.stream().anyMatch(r -> !r.isPublic())) {
+            Optional<ApiKey> key = authenticate(request);
+            if (key.isEmpty()) {
+                return ApiResponse.error(401, "unauthorized", "send a valid API key as 'Authorization: Bearer <key>'", null)
+                        .withHeader("www-authenticate", "Bearer");
+            }
+            Optional<RateLimit> limit = key.get().rateLimit().or(() -> defaultLimit);
+            if (limit.isPresent() && limiter.acquire(key.get().id(), limit.get()) instanceof KeyRateLimiter.Limited limited) {
+                long seconds = limited.retryAfter().toSeconds();
+                return ApiResponse.error(429, "rate_limited", "this key is over its limit of " + limit.get().wire()
+                        + " requests; retry after " + seconds + " s", null).withHeader("retry-after", Long.toString(seconds));
+            }
+            if (matched != null && !key.get().scope().allows(matched.scope())) {
+                return ApiResponse.error(403, "forbidden", "this key's scope (" + key.get().scope().wire() + ") does not allow this; it needs "
+                        + matched.scope().wire(), null);
+            }
         }
         if (matched == null) {
             String allow = String.join(", ", candidates.stream().map(Route::method).distinct().toList());
             return ApiResponse.error(405, "method_not_allowed", request.method() + " is not allowed here; use " + allow, null)
                     .withHeader("allow", allow);
         }
-        if (!key.get().scope().allows(matched.scope())) {
-            return ApiResponse.error(403, "forbidden", "this key's scope (" + key.get().scope().wire() + ") does not allow this; it needs "
-                    + matched.scope().wire(), null);
-        }
-        if (request.body().map(b -> b.length > MAX_BODY_BYTES).orElse(false)) {
-            return ApiResponse.error(413, "payload_too_large", "the body is over " + MAX_BODY_BYTES / 1024 + " KiB", null);
+        if (tooLarge(request)) {
+            return payloadTooLarge();
         }
         return matched.action().handle(request, params);
     }
 
+    private static boolean tooLarge(ApiRequest request) {
+        return request.body().map(b -> b.length > MAX_BODY_BYTES).orElse(false);
+    }
+
+    private static ApiResponse payloadTooLarge() {
+        return ApiResponse.error(413, "payload_too_large", "the body is over " + MAX_BODY_BYTES / 1024 + " KiB", null);
+    }
+
     private Optional<ApiKey> authenticate(ApiRequest request) {
+        // Only spaces and tabs around the key are forgiven: trim() would also drop control characters, so
+        // "Bearer \0<key>" used to authenticate. A header holding any control character is malformed.
         return request.header("authorization")
                 .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-                .map(h -> h.substring(7).trim())
+                .filter(h -> h.chars().noneMatch(c -> Character.isISOControl(c) && c != '\t'))
+                .map(h -> h.substring(7).replaceAll("^[ \t]+|[ \t]+$", ""))
                 .flatMap(keys::authenticate);
     }
 
@@ -190,14 +250,21 @@ public final class NudgeApi {
 
     private ApiResponse createKey(ApiRequest request, Map<String, String> params) throws JsonProcessingException {
         ObjectNode body = Fields.requireObject(body(request), "");
-        Fields.rejectUnknown(body, java.util.Set.of("scope", "name"), "");
+        Fields.rejectUnknown(body, java.util.Set.of("scope", "name", "rateLimit"), "");
         Scope scope = Scope.fromWire(Fields.requireString(body, "scope", ""))
                 .orElseThrow(() -> InvalidInputException.invalid("/scope", "/scope must be ingest or admin"));
         String name = Fields.requireString(body, "name", "");
         if (name.isBlank() || name.length() > 128) {
             throw InvalidInputException.invalid("/name", "/name must be 1-128 characters");
         }
-        ApiKeys.Created created = keys.create(name, scope);
+        Optional<RateLimit> rateLimit = Fields.optionalString(body, "rateLimit", "").map(text -> {
+            try {
+                return RateLimit.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw InvalidInputException.invalid("/rateLimit", "/rateLimit: " + e.getMessage());
+            }
+        });
+        ApiKeys.Created created = keys.create(name, scope, rateLimit);
         ObjectNode json = keyJson(created.key());
         json.put("key", created.secret());
         return ApiResponse.json(201, json);
@@ -220,6 +287,7 @@ public final class NudgeApi {
         json.put("name", key.name());
         json.put("scope", key.scope().wire());
         json.put("createdAt", Times.format(key.createdAt()));
+        key.rateLimit().ifPresent(limit -> json.put("rateLimit", limit.wire()));
         return json;
     }
 
@@ -337,7 +405,9 @@ public final class NudgeApi {
         String token = request.query().getOrDefault("token", "");
         Optional<Subscription> subscription = unsubscribeTokens.verify(token);
         if (subscription.isEmpty()) {
-            return ApiResponse.error(400, "invalid_token", "this unsubscribe link is not valid", "token");
+            // a person clicked this: a page, not JSON; the same for a forged, altered or retired-key token
+            return page(400, "This link is not valid", "This unsubscribe link is not valid or has expired. "
+                    + "Use the link in a recent message from us, or reply to it to ask.", null);
         }
         String channel = subscription.get().channel().wire();
         if (request.method().equals("POST")) {
@@ -348,7 +418,7 @@ public final class NudgeApi {
             return page(200, "Unsubscribe?", "Stop marketing " + channel + " to you? Messages you ask for (receipts, password resets) still arrive.",
                     "token=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8));
         }
-        return ApiResponse.error(405, "method_not_allowed", "use GET or POST", null).withHeader("allow", "GET, POST");
+        throw new IllegalStateException("routed here for GET and POST only");
     }
 
     private static ApiResponse page(int status, String title, String text, String formQuery) {

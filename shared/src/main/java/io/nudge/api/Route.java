@@ -4,7 +4,10 @@ import io.nudge.keys.Scope;
 import java.util.List;
 import java.util.Map;
 
-/** One route: method, a path pattern ("/v1/users/{userId}/messages"), the scope it needs, and what it does. */
+/**
+ * One route: method, a path pattern ("/v1/users/{userId}/messages"), the scope it needs, and what it does.
+ * A public route (scope null) answers without a key; every public route is named in {@link NudgeApi#PUBLIC_ROUTES}.
+ */
 record Route(String method, List<String> pattern, Scope scope, Action action) {
 
     @FunctionalInterface
@@ -13,7 +16,22 @@ record Route(String method, List<String> pattern, Scope scope, Action action) {
     }
 
     static Route of(String method, String pattern, Scope scope, Action action) {
+        java.util.Objects.requireNonNull(scope, "scope");
         return new Route(method, List.of(pattern.substring(1).split("/")), scope, action);
+    }
+
+    /** No key: the route's own check (a signed token) or nothing (health) is its authority. */
+    static Route open(String method, String pattern, Action action) {
+        return new Route(method, List.of(pattern.substring(1).split("/")), null, action);
+    }
+
+    boolean isPublic() {
+        return scope == null;
+    }
+
+    /** "GET /v1/users/{userId}": how tests and the public list name a route. */
+    String key() {
+        return method + " /" + String.join("/", pattern);
     }
 
     /** Path parameters when {@code segments} fits this route's pattern, else null. */

@@ -62,12 +62,21 @@ public final class ApiKeyStore {
         item.put("scope", s(key.scope().wire()));
         item.put("sha256", s(key.sha256()));
         item.put("createdAt", s(Times.format(key.createdAt())));
+        key.rateLimit().ifPresent(limit -> item.put("rateLimit", s(limit.wire())));
         return item;
     }
 
     private static ApiKey fromItem(Map<String, AttributeValue> item) {
         return new ApiKey(item.get("id").s(), item.get("name").s(),
                 Scope.fromWire(item.get("scope").s()).orElse(Scope.INGEST),
-                item.get("sha256").s(), Times.parse(item.get("createdAt").s()));
+                item.get("sha256").s(), Times.parse(item.get("createdAt").s()),
+                // a limit this version cannot read falls back to the default rather than locking the key out
+                Optional.ofNullable(item.get("rateLimit")).flatMap(v -> {
+                    try {
+                        return Optional.of(io.nudge.ratelimit.RateLimit.parse(v.s()));
+                    } catch (IllegalArgumentException unreadable) {
+                        return Optional.empty();
+                    }
+                }));
     }
 }

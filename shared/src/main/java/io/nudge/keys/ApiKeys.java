@@ -27,10 +27,18 @@ public final class ApiKeys {
     public record Created(ApiKey key, String secret) {}
 
     public Created create(String name, Scope scope) {
+        return create(name, scope, Optional.empty());
+    }
+
+    /** @param rateLimit the key's own limit; empty: the default */
+    public Created create(String name, Scope scope, Optional<io.nudge.ratelimit.RateLimit> rateLimit) {
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String secret = "nudge_" + Ids.base32(random, 52);
-        return new Created(register(secret, name, scope), secret);
+        String hash = Ids.sha256Hex(secret);
+        ApiKey key = new ApiKey(idOf(hash), name, scope, hash, clock.instant(), rateLimit);
+        store.put(key);
+        return new Created(key, secret);
     }
 
     /** Stores a key whose secret the caller chose (NUDGE_API_KEY, the first-key command); idempotent. */

@@ -67,6 +67,23 @@ public final class EventStore {
         }
     }
 
+    /** The ids of a user's stored events, through the keys-only index (eventually consistent, like every GSI). */
+    public java.util.List<String> idsForUser(String userId) {
+        return dynamo.queryPaginator(software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder().tableName(table)
+                        .indexName(TableDefinitions.EVENTS_BY_USER)
+                        .keyConditionExpression("userId = :u")
+                        .expressionAttributeValues(Map.of(":u", s(userId))).build())
+                .items().stream().map(item -> item.get("eventId").s()).toList();
+    }
+
+    /** @return false when there was no such event */
+    public boolean delete(String eventId) {
+        Map<String, AttributeValue> old = dynamo.deleteItem(software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest.builder()
+                .tableName(table).key(Map.of("eventId", s(eventId)))
+                .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD).build()).attributes();
+        return old != null && !old.isEmpty();
+    }
+
     public Optional<Map<String, AttributeValue>> rawItem(String eventId) {
         Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
                 .key(Map.of("eventId", s(eventId))).consistentRead(true).build()).item();

@@ -235,6 +235,53 @@ public final class MessageStore {
                 .items().stream().map(MessageStore::fromItem).toList();
     }
 
+    /** All of a user's messages, oldest first, a page at a time (erasure and export). */
+    public void forEachOfUser(String userId, Consumer<Message> action) {
+        dynamo.queryPaginator(QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_BY_USER)
+                        .keyConditionExpression("userId = :u")
+                        .expressionAttributeValues(Map.of(":u", s(userId))).build())
+                .items().forEach(item -> action.accept(fromItem(item)));
+    }
+
+    /**
+     * Erasure: removes the personal fields of a message (address, rendered subject, the rendering context with the
+     * profile and event properties) and replaces the reasons that quote {@code personal} text (a provider's words may
+     * name the address). Status, history times, ids and counters stay. Conditional on the message existing.
+     *
+     * @return false when there was nothing left to erase
+     */
+    public boolean erasePersonal(Message message, java.util.Collection<String> personal, Instant now) {
+        boolean hasFields = message.to().isPresent() || message.subject().isPresent() || !message.context().isEmpty();
+        java.util.function.UnaryOperator<String> scrub = reason -> reason != null
+                && personal.stream().anyMatch(p -> !p.isEmpty() && reason.toLowerCase(java.util.Locale.ROOT)
+                        .contains(p.toLowerCase(java.util.Locale.ROOT))) ? "[erased]" : reason;
+        List<HistoryEntry> history = message.history().stream()
+                .map(h -> new HistoryEntry(h.status(), scrub.apply(h.reason()), h.at())).toList();
+        boolean reasons = !history.equals(message.history())
+                || message.reason().map(r -> !r.equals(scrub.apply(r))).orElse(false);
+        if (!hasFields && !reasons) {
+            return false;
+        }
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":now", s(Times.format(now)));
+        values.put(":history", AttributeValue.fromL(history.stream().map(MessageStore::historyEntry).toList()));
+        String update = "SET erasedAt = :now, history = :history";
+        if (message.reason().isPresent()) {
+            values.put(":reason", s(scrub.apply(message.reason().get())));
+            update += ", reason = :reason";
+        }
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(message.id())))
+                    .updateExpression(update + " REMOVE #to, subject, context")
+                    .conditionExpression("attribute_exists(id)")
+                    .expressionAttributeNames(Map.of("#to", "to"))
+                    .expressionAttributeValues(values).build());
+            return true;
+        } catch (ConditionalCheckFailedException gone) {
+            return false;
+        }
+    }
+
     /** A user's messages created at or after {@code since}, newest first, at most {@code limit}. */
     public List<Message> forUserSince(String userId, Instant since, int limit) {
         return dynamo.query(QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_BY_USER)

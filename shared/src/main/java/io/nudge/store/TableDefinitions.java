@@ -31,6 +31,12 @@ public final class TableDefinitions {
     public static final String SLOTS_UNFIRED = "unfired";
     public static final String MESSAGES_BY_PROVIDER_ID = "byProviderId";
     public static final String USERS_BY_PHONE = "byPhone";
+    /**
+     * Events by user, keys only: how erasure and export find a user's events. Ingest stays one PutItem per event;
+     * DynamoDB copies the two key attributes into the index itself (one more index write unit per event, the only
+     * cost), where a Scan per erasure would read the whole table and could not finish inside the API's 30 s.
+     */
+    public static final String EVENTS_BY_USER = "byUser";
 
     /** Tables whose items expire through the TTL attribute {@code expiresAt}. */
     public static final java.util.function.Function<Tables, List<String>> TTL_TABLES =
@@ -45,7 +51,11 @@ public final class TableDefinitions {
                 .keySchema(hash("userId"))
                 .attributeDefinitions(attr("userId"), attr("phone"))
                 .globalSecondaryIndexes(gsiKeysOnly(USERS_BY_PHONE, "phone")).build());
-        all.add(simple(tables.events(), "eventId")
+        all.add(CreateTableRequest.builder().tableName(tables.events())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(hash("eventId"))
+                .attributeDefinitions(attr("eventId"), attr("userId"))
+                .globalSecondaryIndexes(gsiKeysOnly(EVENTS_BY_USER, "userId"))
                 .streamSpecification(stream(StreamViewType.NEW_IMAGE)).build());
         all.add(CreateTableRequest.builder().tableName(tables.messages())
                 .billingMode(BillingMode.PAY_PER_REQUEST)

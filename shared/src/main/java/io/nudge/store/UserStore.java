@@ -39,6 +39,14 @@ public final class UserStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
     }
 
+    /** Deletes the profile; the deleted profile, or empty when there was none. */
+    public Optional<UserProfile> delete(String userId) {
+        Map<String, AttributeValue> old = dynamo.deleteItem(software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest.builder()
+                .tableName(table).key(Map.of("userId", s(userId)))
+                .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD).build()).attributes();
+        return old == null || old.isEmpty() ? Optional.empty() : Optional.of(fromItem(old));
+    }
+
     /** The users with this E.164 number (inbound SMS: STOP from a phone), through a keys-only index. */
     public java.util.List<String> idsByPhone(String phone) {
         return dynamo.queryPaginator(software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder().tableName(table)

@@ -56,7 +56,7 @@ public final class LambdaEnvironment {
     public static final List<String> RUN_CAMPAIGN_ENVIRONMENT = concat(COMMON_ENVIRONMENT, List.of(RUN_CAMPAIGN_FUNCTION));
     /** ingest-api: the tables, push applications (tokens), and what saving a campaign (its schedule) and running one need. */
     public static final List<String> INGEST_API_ENVIRONMENT = concat(INGEST_ENVIRONMENT,
-            List.of(SCHEDULE_GROUP, SCHEDULER_ROLE_ARN, SCHEDULE_DLQ_ARN, RUN_CAMPAIGN_FUNCTION));
+            List.of(SCHEDULE_GROUP, SCHEDULER_ROLE_ARN, SCHEDULE_DLQ_ARN, RUN_CAMPAIGN_FUNCTION, io.nudge.ratelimit.RateLimit.VARIABLE));
 
     private LambdaEnvironment() {}
 
@@ -97,9 +97,14 @@ public final class LambdaEnvironment {
                 from, GuardSettings.fromEnvironment(env));
     }
 
-    /** The HTTP API, registering push tokens as SNS platform endpoints of the configured applications. */
+    /**
+     * The HTTP API, registering push tokens as SNS platform endpoints of the configured applications; per-key rate
+     * limits held across instances in the State table ({@link io.nudge.ratelimit.SharedRateLimiter}).
+     */
     public static NudgeApi api(Services services, Map<String, String> env) {
-        return services.api(pushEndpoints(AwsClients.sns(env), env), campaignScheduler(env), campaignRunner(env));
+        return services.api(pushEndpoints(AwsClients.sns(env), env), campaignScheduler(env), campaignRunner(env))
+                .limitRate(new io.nudge.ratelimit.SharedRateLimiter(services.dynamo(), services.tables().state(), services.clock()),
+                        io.nudge.ratelimit.RateLimit.fromEnvironment(env));
     }
 
     private static SnsPushEndpoints pushEndpoints(SnsClient sns, Map<String, String> env) {

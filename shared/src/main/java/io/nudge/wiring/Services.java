@@ -105,8 +105,14 @@ public final class Services {
     }
 
     private NudgeApi coreApi(PushEndpoints pushEndpoints) {
-        return new NudgeApi(apiKeys, new UserService(users, clock, pushEndpoints), new EventIngest(events, clock),
-                new DefinitionService(definitions, clock), messages, events, suppressions, stats, unsubscribe.tokens(), clock);
+        return io.nudge.api.PrivacyRoutes.install(new NudgeApi(apiKeys, new UserService(users, clock, pushEndpoints), new EventIngest(events, clock),
+                new DefinitionService(definitions, clock), messages, events, suppressions, stats, unsubscribe.tokens(), clock), personalData(pushEndpoints));
+    }
+
+    /** Erasure and export of a user's data; {@code pushEndpoints} forgets the devices of an erased profile. */
+    public io.nudge.privacy.PersonalData personalData(PushEndpoints pushEndpoints) {
+        return new io.nudge.privacy.PersonalData(dynamo, tables.state(), users, events, messages, suppressions, definitions,
+                pushEndpoints, clock);
     }
 
     public io.nudge.campaigns.CampaignService campaigns(Scheduler scheduler, io.nudge.campaigns.CampaignRunner runner) {

@@ -250,6 +250,13 @@ class NudgeApiTest {
         assertThat(consent.source()).isEqualTo("unsubscribe");
     }
 
+    /** A person clicked the link: a 400 page in HTML, no JSON, no stack trace. */
+    static void assertInvalidLinkPage(ApiResponse response) {
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.headers()).containsEntry("content-type", "text/html; charset=utf-8");
+        assertThat(response.body()).contains("This link is not valid").doesNotContain("Exception").doesNotContain("<form");
+    }
+
     @Test
     void a_forged_or_altered_unsubscribe_token_is_400_and_changes_nothing() {
         call("PUT", "/v1/users/u2", ingest, "{'email':'u2@example.com','consent':{'email':'opted_in'}}");
@@ -257,9 +264,48 @@ class NudgeApiTest {
         String token = url.substring(url.indexOf("token=") + 6);
         String altered = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "BB" : "AA");
 
-        assertError(call("POST", "/v1/unsubscribe?token=" + altered, null, "List-Unsubscribe=One-Click"), 400, "invalid_token", "token");
-        assertError(call("POST", "/v1/unsubscribe?token=nudge", null, null), 400, "invalid_token", "token");
+        assertInvalidLinkPage(call("POST", "/v1/unsubscribe?token=" + altered, null, "List-Unsubscribe=One-Click"));
+        assertInvalidLinkPage(call("POST", "/v1/unsubscribe?token=nudge", null, null));
+        assertInvalidLinkPage(call("GET", "/v1/unsubscribe?token=" + altered, null, null));
         assertThat(services.users().find("u2").orElseThrow().consent().get(io.nudge.model.Channel.EMAIL).status())
                 .isEqualTo(io.nudge.model.ConsentStatus.OPTED_IN);
+    }
+
+    @Test
+    void a_key_over_its_own_rate_limit_gets_429_with_retry_after_and_other_keys_do_not() {
+        assertError(call("POST", "/v1/keys", admin, "{'scope':'ingest','name':'x','rateLimit':'lots'}"), 400, "invalid_field", "/rateLimit");
+        ApiResponse created = call("POST", "/v1/keys", admin, "{'scope':'ingest','name':'throttled','rateLimit':'60/m burst 2'}");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(json(created).get("rateLimit").asText()).isEqualTo("1/s burst 2");
+        String throttled = json(created).get("key").asText();
+        String event = "{'userId':'u','name':'x'}";
+
+        assertThat(call("POST", "/v1/events", throttled, event).status()).isEqualTo(202);
+        assertThat(call("POST", "/v1/events", throttled, event).status()).isEqualTo(202);
+        ApiResponse limited = call("POST", "/v1/events", throttled, event);
+        assertError(limited, 429, "rate_limited", null);
+        assertThat(limited.headers()).containsEntry("retry-after", "1");
+        assertThat(json(limited).at("/error/message").asText()).contains("1/s burst 2");
+        assertThat(call("POST", "/v1/events", ingest, event).status()).as("the default limit of another key").isEqualTo(202);
+
+        clock.advance(java.time.Duration.ofSeconds(1));
+        assertThat(call("POST", "/v1/events", throttled, event).status()).isEqualTo(202);
+        assertThat(json(call("GET", "/v1/keys", admin, null)).get("keys").findValuesAsText("rateLimit")).containsExactly("1/s burst 2");
+    }
+
+    @Test
+    void the_default_limit_applies_to_keys_without_their_own_and_off_means_none() {
+        api.limitRate(new io.nudge.ratelimit.TokenBuckets(clock), Optional.of(io.nudge.ratelimit.RateLimit.parse("1/h burst 1")));
+        assertThat(call("GET", "/v1/triggers", admin, null).status()).isEqualTo(200);
+        ApiResponse limited = call("GET", "/v1/triggers", admin, null);
+        assertError(limited, 429, "rate_limited", null);
+        assertThat(limited.headers()).containsEntry("retry-after", "3600");
+        assertThat(call("GET", "/health", null, null).status()).as("public routes are not keyed").isEqualTo(200);
+        assertError(call("GET", "/v1/triggers", "nudge_unknown", null), 401, "unauthorized", null);
+
+        api.limitRate(new io.nudge.ratelimit.TokenBuckets(clock), Optional.empty());
+        for (int i = 0; i < 5; i++) {
+            assertThat(call("GET", "/v1/triggers", admin, null).status()).isEqualTo(200);
+        }
     }
 }
