@@ -145,7 +145,13 @@ public final class DeliverService {
             return defer(message, "rate_limit", clock.instant().plus(messages.slotWidth()));
         }
 
-        Optional<CompiledTemplate> template = templates.find(message.templateId());
+        Optional<CompiledTemplate> template;
+        try {
+            template = templates.find(message.templateId());
+        } catch (io.nudge.validation.InvalidInputException stale) {
+            // Saved before a rule it breaks existed (an include, say): permanent, so FAILED, never a retry loop.
+            return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("template_invalid: " + shorten(stale.getMessage())));
+        }
         if (template.isEmpty()) {
             return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("template_not_found: " + message.templateId()));
         }
@@ -156,6 +162,8 @@ public final class DeliverService {
                 vars.put("unsubscribe_url", unsubscribe.url(message.userId(), Channel.EMAIL));
             }
             rendered = Renderer.render(template.get(), user.get().locale().orElse(null), vars);
+        } catch (io.nudge.template.Liquid.LimitExceeded e) {
+            return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("render_limit: " + shorten(e.getMessage())));
         } catch (RuntimeException e) {
             return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("render_error: " + shorten(e.getMessage())));
         }
