@@ -120,7 +120,8 @@ class HandlerFuzzTest {
                 } catch (RuntimeException unreadable) {
                     // a bad item that cannot be read back: the dead-letter check covers it
                 }
-                if (isGood && message.map(Message::status).orElse(null) != MessageStatus.SENT) {
+                // SCHEDULED: the provider rate limit (14 emails a second by default) deferred it; it is not lost
+                if (isGood && !Set.of(MessageStatus.SENT, MessageStatus.SCHEDULED).contains(message.map(Message::status).orElse(null))) {
                     lost.add(id + " " + message.map(Message::status).orElse(null));
                 } else if (!isGood && message.map(msg -> msg.status() == MessageStatus.SENDING).orElse(false)) {
                     lost.add("bad record left SENDING (the sweep would requeue it forever): " + id);
@@ -239,7 +240,7 @@ class HandlerFuzzTest {
         }
         // CloudWatch Logs: 100 SMS receipts in one subscription payload, one of them bad
         JsonNode decoded = Samples.json("cwlogs-sms-receipt.decoded.json");
-        for (int i = 0; i < Math.max(10, run.cases / 50); i++) {
+        for (int i = 0; i < Math.max(5, run.cases / 200); i++) {
             ObjectNode doc = (ObjectNode) decoded.deepCopy();
             ArrayNode logEvents = doc.putArray("logEvents");
             JsonNode receipt = decoded.get("logEvents").get(0);
@@ -247,9 +248,17 @@ class HandlerFuzzTest {
             for (int j = 0; j < 100; j++) {
                 ObjectNode event = receipt.deepCopy();
                 event.put("id", "cw-" + i + "-" + j);
+                storeSentSms("cwm-" + i + "-" + j, "prov-" + i + "-" + j);
+                ObjectNode receiptMessage = (ObjectNode) Json.parse(event.get("message").textValue());
+                ((ObjectNode) receiptMessage.get("notification")).put("messageId", "prov-" + i + "-" + j);
+                event.put("message", Json.write(receiptMessage));
                 if (j == bad) {
                     String message = event.get("message").textValue();
-                    event.put("message", m.chance(50) ? m.mutateText(message) : Json.write(m.mutateTree(Json.parse(message))));
+                    String mutated;
+                    do { // CloudWatch Logs caps a log event at 256 KB: a bigger one cannot arrive
+                        mutated = m.chance(50) ? m.mutateText(message) : Json.write(m.mutateTree(Json.parse(message)));
+                    } while (mutated.length() > 256 * 1024);
+                    event.put("message", mutated);
                 }
                 logEvents.add(event);
             }
@@ -257,8 +266,14 @@ class HandlerFuzzTest {
             JsonNode out = feedbackCase(run, handler, "cloudwatch-logs batch", i, Json.write(CloudWatchLogsJson.encode(doc)).getBytes(StandardCharsets.UTF_8));
             int accounted = out == null ? 0 : out.path("applied").asInt() + out.path("duplicates").asInt() + out.path("ignored").asInt()
                     + out.path("deadLettered").asInt();
-            if (accounted != 100) {
+            if (out != null && accounted != 100) {
                 run.violation("cloudwatch-logs batch", i, "not every log event accounted for", String.valueOf(out));
+            }
+            for (int j = 0; j < 100; j++) {
+                MessageStatus status = services.messages().find("cwm-" + i + "-" + j).orElseThrow().status();
+                if (j != bad && status != MessageStatus.DELIVERED) {
+                    run.violation("cloudwatch-logs batch", i, "good receipt " + j + " not applied (bad one: " + bad + ")", String.valueOf(status));
+                }
             }
         }
         // CloudWatch Logs: the envelope itself broken (not base64, not gzip, not JSON inside)
@@ -287,6 +302,11 @@ class HandlerFuzzTest {
                 run.violation(target, i, "dead-lettered but not in the table", out.toString());
             }
             return out;
+        } catch (io.nudge.feedback.RetryLater expected) {
+            // By design: an SES event whose message is not found by its SES id may be ahead of the index, so Lambda
+            // retries it and then hands it to the on-failure destination, which keeps the whole event.
+            run.count(target + " retried by design");
+            return null;
         } catch (Exception | Error e) {
             run.violation(target, i, "threw", e + " on " + FuzzRun.shorten(new String(payload, StandardCharsets.UTF_8)));
             return null;
@@ -461,6 +481,15 @@ class HandlerFuzzTest {
         } catch (RuntimeException refused) {
             // DynamoDB refuses some shapes (an empty set, a bad number): then the table does not hold it, as in real life
         }
+    }
+
+    /** A SENT SMS whose SNS message id the receipts name, as deliver leaves it. */
+    private void storeSentSms(String id, String providerId) {
+        java.time.Instant at = clock.instant().minusSeconds(5);
+        Message message = new Message(id, "ada", "welcome", "e-" + id, io.nudge.model.Channel.SMS, io.nudge.model.Priority.MARKETING,
+                "welcome", MessageStatus.SENT, Optional.empty(), Json.object(), Optional.empty(), Optional.empty(), Optional.of(providerId),
+                Optional.of(at), Optional.empty(), at, List.of(new io.nudge.model.HistoryEntry(MessageStatus.SENT, null, at)));
+        services.dynamo().putItem(b -> b.tableName(services.tables().messages()).item(services.messages().toItem(message)));
     }
 
     private int deadLetterCount() {

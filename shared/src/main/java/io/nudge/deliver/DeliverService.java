@@ -103,6 +103,19 @@ public final class DeliverService {
             return new DeliveryResult.Skipped("not_ready");
         }
         Message message = claimed.get();
+        try {
+            return deliverClaimed(message);
+        } catch (RuntimeException failure) {
+            if (!io.nudge.lambda.PermanentFailure.isPermanent(failure)) {
+                throw failure;
+            }
+            // A message no retry can deliver (a field missing or mistyped): FAILED, not left SENDING for the sweep
+            // to put back to READY again and again.
+            return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("invalid_message: " + failure.getClass().getSimpleName()));
+        }
+    }
+
+    private DeliveryResult deliverClaimed(Message message) {
         Optional<UserProfile> user = users.find(message.userId());
         Optional<String> address = user.flatMap(u -> switch (message.channel()) {
             case EMAIL -> u.email();
