@@ -286,9 +286,79 @@ class ApiFuzzTest {
 
     // --- regression cases: every defect the fuzzer found, kept so it stays fixed
 
+    /** A request that once broke the API, with the answer it must get now. */
+    private record Regression(String method, String path, String query, String body, int status, String field) {}
+
+    private static final String LONG = "x".repeat(2048);
+
+    private static final List<Regression> REGRESSIONS = List.of(
+            // a JSON error without a location (a Jackson limit) threw an NPE out of the handler: a 500
+            new Regression("POST", "/v1/events", null, Mutator.deepArray(Mutator.DEEP), 400, null),
+            new Regression("PUT", "/v1/users/u-1", null, Mutator.deepObject(Mutator.DEEP), 400, null),
+            new Regression("PUT", "/v1/templates/t", null, "{\"n\":" + "9".repeat(2000) + "}", 400, null),
+            // values DynamoDB cannot store were a 503 that a client retries forever (and failed the whole batch)
+            new Regression("POST", "/v1/events", null, "{\"userId\":\"u-1\",\"name\":\"x\",\"properties\":" + Json.write(Mutator.nested(40)) + "}",
+                    400, "/properties/n/n/n/n/n/n/n/n/n/n/n/n/n/n/n/n"),
+            new Regression("POST", "/v1/events", null, "{\"userId\":\"u-1\",\"name\":\"x\",\"properties\":{\"n\":1e400}}", 400, "/properties/n"),
+            new Regression("POST", "/v1/events", null, "{\"userId\":\"u-1\",\"name\":\"x\",\"properties\":{\"n\":1e200}}", 400, "/properties/n"),
+            new Regression("PUT", "/v1/users/u-1", null, "{\"attributes\":{\"n\":" + "1".repeat(42) + "}}", 400, "/attributes/n"),
+            new Regression("PUT", "/v1/users/u-1", null, "{\"attributes\":" + Json.write(Mutator.nested(20)) + "}", 400,
+                    "/attributes/n/n/n/n/n/n/n/n/n/n/n/n/n/n/n/n"),
+            // ids and addresses DynamoDB cannot use as keys were a 503
+            new Regression("DELETE", "/v1/suppressions/sms/" + LONG, null, null, 400, "address"),
+            new Regression("GET", "/v1/suppressions/email/" + LONG, null, null, 400, "address"),
+            new Regression("GET", "/v1/users/" + LONG, null, null, 400, "userId"),
+            new Regression("GET", "/v1/users/" + LONG + "/messages", null, null, 400, "userId"),
+            new Regression("GET", "/v1/events/" + LONG, null, null, 400, "eventId"),
+            new Regression("DELETE", "/v1/keys/" + LONG, null, null, 400, "id"),
+            new Regression("GET", "/v1/suppressions", "after=" + LONG, null, 400, "after"),
+            // a segment document of the wrong shape named the field ""
+            new Regression("PUT", "/v1/segments/s", null, "{\"foo\":1}", 400, "/"),
+            // Liquid: include read local files; loops and doubling strings ran unbounded
+            new Regression("PUT", "/v1/templates/t", null, template("{% include '/etc/passwd' %}"), 400, "/text"),
+            new Regression("PUT", "/v1/templates/t", null, template("{% include '../../../../proc/self/environ' %}"), 400, "/text"),
+            new Regression("PUT", "/v1/templates/t", null,
+                    template("{% assign s = 'xxxxxxxxxx' %}{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}{{ s | size }}"), 400, "/text"),
+            new Regression("PUT", "/v1/templates/t", null,
+                    template("{% assign a = 'x,y' | split: ',' %}{% for i in (1..40) %}{% assign a = a | concat: a %}{% endfor %}{{ a | size }}"), 400, "/text"),
+            new Regression("PUT", "/v1/templates/t", null,
+                    template("{% for a in (1..100000) %}{% for b in (1..100000) %}x{% endfor %}{% endfor %}"), 400, "/text"),
+            new Regression("PUT", "/v1/templates/t", null, template("{% if %}"), 400, "/text"));
+
+    private static String template(String text) {
+        return Json.write(Json.object().put("channel", "email").put("subject", "Hi").put("text", text));
+    }
+
+    @Test
+    void every_request_that_once_broke_the_api_gets_a_400_naming_its_field() throws Exception {
+        for (Regression r : REGRESSIONS) {
+            Map<String, String> query = new LinkedHashMap<>();
+            if (r.query() != null) {
+                String[] kv = r.query().split("=", 2);
+                query.put(kv[0], kv[1]);
+            }
+            APIGatewayV2HTTPResponse response = invoke(event(r.method(), r.path(), query, r.body(), false, "application/json"));
+            String what = r.method() + " " + FuzzRun.shorten(r.path()) + " " + FuzzRun.shorten(r.body());
+            assertThat(response.getStatusCode()).as(what + " → " + response.getBody()).isEqualTo(r.status());
+            JsonNode error = Json.parse(response.getBody()).path("error");
+            if (r.field() != null) {
+                assertThat(error.path("field").asText()).as(what + " → " + response.getBody()).isEqualTo(r.field());
+            }
+            assertThat(response.getBody()).as(what).doesNotContainPattern(FuzzRun.LEAK);
+        }
+    }
+
     private List<Request> regressions() {
         List<Request> cases = new ArrayList<>();
-        String json = "application/json";
+        for (Regression r : REGRESSIONS) {
+            Map<String, String> query = new LinkedHashMap<>();
+            if (r.query() != null) {
+                String[] kv = r.query().split("=", 2);
+                query.put(kv[0], kv[1]);
+            }
+            cases.add(new Request("regression " + r.method() + " " + r.path().replaceAll("x{10,}", "x…"), r.method(), r.path(), query,
+                    r.body() == null ? null : r.body().getBytes(StandardCharsets.UTF_8), false, "application/json", "regression"));
+        }
         return cases;
     }
 

@@ -349,6 +349,95 @@ class HandlerFuzzTest {
         assertThat(run.violations()).as(summary).isEmpty();
     }
 
+    // --- regression cases: what the fuzzer found, kept as plain tests
+
+    @Test
+    void schedule_sends_dead_letters_a_payload_that_is_not_json() throws Exception {
+        ScheduleSendsHandler handler = new ScheduleSendsHandler(services.slots(scheduler), services.streamBatch("schedule-sends"),
+                services.deadLetters(), clock);
+
+        JsonNode out = Json.parse(invokeStream(handler::handleRequest, "{\"slot\":".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(out.path("deadLettered").asBoolean()).isTrue();
+        assertThat(deadLetterCount()).isEqualTo(1);
+    }
+
+    @Test
+    void a_payload_bigger_than_a_dynamodb_item_is_dead_lettered_not_retried() throws Exception {
+        ProcessFeedbackHandler handler = new ProcessFeedbackHandler(services.feedback(number -> new PhoneOptIn.Result.OptedIn()),
+                services.deadLetters(), clock);
+        StringBuilder noise = new StringBuilder();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        while (noise.length() < 900_000) {
+            noise.append(Long.toString(random.nextLong(), 36));
+        }
+        for (String filler : List.of("x".repeat(900_000), noise.toString())) {
+            JsonNode out = Json.parse(invokeStream(handler::handleRequest,
+                    Json.write(Json.object().put("filler", filler)).getBytes(StandardCharsets.UTF_8)));
+            assertThat(out.path("deadLettered").asInt()).isEqualTo(1);
+        }
+        var items = services.dynamo().scan(b -> b.tableName(services.tables().deadLetters())).items();
+        assertThat(items).hasSize(2);
+        assertThat(items).anySatisfy(item -> assertThat(item).containsKey("payloadGzip"));
+        assertThat(items).anySatisfy(item -> assertThat(item.get("payloadTruncated").bool()).isTrue());
+    }
+
+    @Test
+    void evaluate_triggers_dead_letters_a_record_with_a_mistyped_attribute_and_processes_the_rest() throws Exception {
+        ObjectNode event = (ObjectNode) Samples.json("ddb-events-insert-signed-up.json");
+        ArrayNode records = (ArrayNode) event.get("Records");
+        ObjectNode bad = records.get(0).deepCopy();
+        ((ObjectNode) bad.at("/dynamodb/NewImage")).set("receivedAt", Json.object().put("BOOL", true));
+        ((ObjectNode) bad.at("/dynamodb/NewImage")).set("userId", s("u-bad"));
+        bad.put("eventID", "bad-record");
+        ((ObjectNode) bad.get("dynamodb")).put("SequenceNumber", "1");
+        records.insert(0, bad);
+
+        StreamsEventResponse response = new EvaluateTriggersHandler(services).handleRequest(STREAM_SERIALIZER.fromJson(Json.write(event)), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetterCount()).isEqualTo(1);
+        assertThat(services.messages().forUser("u-1", 5)).hasSize(1);
+    }
+
+    @Test
+    void a_corrupt_message_does_not_strand_the_rest_of_its_slot() throws Exception {
+        ObjectNode sample = (ObjectNode) Samples.json("ddb-messages-scheduled.json").at("/Records/0/dynamodb/NewImage");
+        ObjectNode corrupt = sample.deepCopy();
+        corrupt.set("id", s("corrupt"));
+        corrupt.set("history", s("not a list"));
+        for (int i = 0; i < 20; i++) {
+            ObjectNode good = sample.deepCopy();
+            good.set("id", s("good" + i));
+            storeImage(services.tables().messages(), good, "id");
+        }
+        storeImage(services.tables().messages(), corrupt, "id");
+        ScheduleSendsHandler handler = new ScheduleSendsHandler(services.slots(scheduler), services.streamBatch("schedule-sends"),
+                services.deadLetters(), clock);
+
+        JsonNode out = Json.parse(invokeStream(handler::handleRequest, Samples.text("scheduler-slot-fired.json").getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(out.path("released").asInt()).isEqualTo(20);
+        for (int i = 0; i < 20; i++) {
+            assertThat(services.messages().find("good" + i).orElseThrow().status()).isEqualTo(MessageStatus.READY);
+        }
+    }
+
+    @Test
+    void run_campaign_dead_letters_an_input_nested_ten_thousand_deep() {
+        RunCampaignHandler handler = new RunCampaignHandler(services.campaignRun(request -> { }, 1), services.deadLetters(), clock);
+        Map<String, Object> input = new HashMap<>();
+        Map<String, Object> at = input;
+        for (int d = 0; d < Mutator.DEEP; d++) {
+            Map<String, Object> next = new HashMap<>();
+            at.put("a", next);
+            at = next;
+        }
+
+        assertThat(handler.handleRequest(input, null)).containsEntry("deadLettered", true);
+        assertThat(deadLetterCount()).isEqualTo(1);
+    }
+
     // --- shared machinery
 
     private record Outcome(int batchItemFailures, List<String> lostGoodRecords) {}
