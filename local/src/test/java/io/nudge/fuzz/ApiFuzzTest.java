@@ -160,7 +160,7 @@ class ApiFuzzTest {
             }
             String body = Json.write(Json.object().set("events", items));
             boolean base64 = m.chance(30);
-            APIGatewayV2HTTPResponse response = invoke(event("POST", "/v1/events", Map.of(),
+            APIGatewayV2HTTPResponse response = invokeAsClient(event("POST", "/v1/events", Map.of(),
                     base64 ? Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)) : body, base64, "application/json"));
             run.count("POST /v1/events batch");
             JsonNode json = Json.parse(response.getBody());
@@ -182,7 +182,7 @@ class ApiFuzzTest {
     private static void breakEvent(Mutator m, ObjectNode item) {
         switch (m.below(9)) {
             case 0 -> item.put("name", m.pick(List.of("", "has space", "x".repeat(129), "../x", "é", "a\u0000")));
-            case 1 -> item.put("userId", m.pick(List.of("", "x".repeat(2048), "a\u0000b", "\uD83D")));
+            case 1 -> item.put("userId", m.pick(List.of("", "x".repeat(2048), "a\u0000b", "\u0007")));
             case 2 -> item.put("unknownField", 1);
             case 3 -> item.put("timestamp", m.pick(List.of("yesterday", "2026-13-45T00:00:00Z", "1e400", "")));
             case 4 -> item.set("properties", Json.MAPPER.createArrayNode().add(1));
@@ -371,7 +371,7 @@ class ApiFuzzTest {
         try {
             String body = request.body() == null ? null : request.base64() ? Base64.getEncoder().encodeToString(request.body())
                     : new String(request.body(), StandardCharsets.UTF_8);
-            response = invoke(event(request.method(), request.rawPath(), request.query(), body, request.base64(), request.contentType()));
+            response = invokeAsClient(event(request.method(), request.rawPath(), request.query(), body, request.base64(), request.contentType()));
         } catch (RuntimeException | Error e) {
             run.violation(request.target(), caseNumber, what, "threw " + e);
             return;
@@ -404,6 +404,18 @@ class ApiFuzzTest {
                 run.violation(request.target(), caseNumber, what, "2xx body is not JSON: " + body);
             }
         }
+    }
+
+    /**
+     * As a client honours the API's contract: a 503 means retry. DynamoDB Local answers an occasional
+     * InternalServerError when the machine is overloaded; a bad input that is a 503 is one on every try.
+     */
+    private APIGatewayV2HTTPResponse invokeAsClient(String eventJson) {
+        APIGatewayV2HTTPResponse response = invoke(eventJson);
+        for (int retry = 0; retry < 3 && response.getStatusCode() == 503; retry++) {
+            response = invoke(eventJson);
+        }
+        return response;
     }
 
     private APIGatewayV2HTTPResponse invoke(String eventJson) {
