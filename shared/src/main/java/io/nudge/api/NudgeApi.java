@@ -111,7 +111,10 @@ public final class NudgeApi {
                 Route.of("PUT", "/v1/suppressions/{channel}/{address}", Scope.ADMIN, this::putSuppression),
                 Route.of("GET", "/v1/suppressions/{channel}/{address}", Scope.ADMIN, this::getSuppression),
                 Route.of("DELETE", "/v1/suppressions/{channel}/{address}", Scope.ADMIN,
-                        (r, p) -> deleted(suppressions.delete(channel(p.get("channel"), "channel"), p.get("address")), "suppression")));
+                        (r, p) -> {
+                            Channel channel = channel(p.get("channel"), "channel");
+                            return deleted(suppressions.delete(channel, address(channel, p.get("address"))), "suppression");
+                        }));
         checkPublic(routes);
     }
 
@@ -161,9 +164,14 @@ public final class NudgeApi {
             return route(request);
         } catch (InvalidInputException e) {
             return ApiResponse.error(400, e.code(), e.getMessage(), e.field());
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            // Jackson's own text names its classes; say which limit instead.
+            return ApiResponse.error(400, "invalid_json", "the body exceeds a JSON limit (nesting depth " + Json.MAX_DEPTH
+                    + ", strings of " + Json.MAX_STRING_LENGTH + " characters, numbers of " + Json.MAX_NUMBER_LENGTH + " digits)", null);
         } catch (JsonProcessingException e) {
-            return ApiResponse.error(400, "invalid_json", "the body is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", null);
+            // Not every parse error has a location (a constraint or a databind error may not).
+            return ApiResponse.error(400, "invalid_json", "the body is not valid JSON" + (e.getLocation() == null ? "" : " (line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"), null);
         } catch (SdkException e) {
             LOG.error("storage call failed", e, "path", safePath(request.path()));
             return ApiResponse.error(503, "unavailable", "storage is unavailable; retry shortly", null).withHeader("retry-after", "1");
@@ -278,7 +286,7 @@ public final class NudgeApi {
     }
 
     private ApiResponse deleteKey(ApiRequest request, Map<String, String> params) {
-        return deleted(keys.revoke(params.get("id")), "key");
+        return deleted(keys.revoke(adminId(params.get("id"))), "key");
     }
 
     private static ObjectNode keyJson(ApiKey key) {
@@ -298,7 +306,7 @@ public final class NudgeApi {
     }
 
     private ApiResponse getUser(ApiRequest request, Map<String, String> params) {
-        return users.find(params.get("userId"))
+        return users.find(clientId(params.get("userId"), "userId"))
                 .map(u -> ApiResponse.json(200, UserJson.toJson(u)))
                 .orElseGet(() -> ApiResponse.error(404, "not_found", "no such user", null));
     }
@@ -316,7 +324,7 @@ public final class NudgeApi {
         }
         ObjectNode json = Json.object();
         ArrayNode list = json.putArray("messages");
-        messages.forUser(params.get("userId"), limit).forEach(m -> list.add(MessageJson.toJson(m)));
+        messages.forUser(clientId(params.get("userId"), "userId"), limit).forEach(m -> list.add(MessageJson.toJson(m)));
         return ApiResponse.json(200, json);
     }
 
@@ -342,7 +350,7 @@ public final class NudgeApi {
     }
 
     private ApiResponse getEvent(ApiRequest request, Map<String, String> params) {
-        return events.rawItem(params.get("eventId"))
+        return events.rawItem(clientId(params.get("eventId"), "eventId"))
                 .filter(item -> !item.containsKey("expiresAt")
                         || Long.parseLong(item.get("expiresAt").n()) > clock.instant().getEpochSecond())
                 .map(item -> {
@@ -391,6 +399,14 @@ public final class NudgeApi {
     static String adminId(String id) {
         if (!Ids.isAdminId(id)) {
             throw InvalidInputException.invalid("id", "ids are 1-64 characters of A-Z, a-z, 0-9, _ and -");
+        }
+        return id;
+    }
+
+    /** User and event ids from a path: what ingest accepts, so a lookup never sends DynamoDB an impossible key. */
+    static String clientId(String id, String field) {
+        if (!Ids.isClientId(id)) {
+            throw InvalidInputException.invalid(field, field + " must be 1-128 printable characters");
         }
         return id;
     }
@@ -459,7 +475,11 @@ public final class NudgeApi {
     private ApiResponse listSuppressions(ApiRequest request, Map<String, String> params) {
         Channel channel = channel(request.query().getOrDefault("channel", "email"), "channel");
         int limit = limit(request, 100, 1000);
-        List<Suppression> page = suppressions.list(channel, Optional.ofNullable(request.query().get("after")), limit);
+        Optional<String> after = Optional.ofNullable(request.query().get("after"));
+        if (after.map(a -> a.isEmpty() || a.length() > 320).orElse(false)) {
+            throw InvalidInputException.invalid("after", "after must be an address from a previous page's next");
+        }
+        List<Suppression> page = suppressions.list(channel, after, limit);
         ObjectNode json = Json.object();
         ArrayNode list = json.putArray("suppressions");
         page.forEach(sup -> list.add(suppressionJson(sup)));
@@ -486,7 +506,7 @@ public final class NudgeApi {
 
     private ApiResponse getSuppression(ApiRequest request, Map<String, String> params) {
         Channel channel = channel(params.get("channel"), "channel");
-        return suppressions.find(channel, params.get("address"))
+        return suppressions.find(channel, address(channel, params.get("address")))
                 .map(sup -> ApiResponse.json(200, suppressionJson(sup)))
                 .orElseGet(() -> ApiResponse.error(404, "not_found", "that address is not suppressed", null));
     }

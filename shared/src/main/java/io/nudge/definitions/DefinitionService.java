@@ -26,7 +26,7 @@ public final class DefinitionService {
     public record Saved(ObjectNode document, boolean created) {}
 
     public Saved putTemplate(String id, JsonNode body) {
-        CompiledTemplate template = TemplateParser.parse(id, body);
+        CompiledTemplate template = TemplateParser.parseForSave(id, body);
         ObjectNode doc = TemplateParser.toJson(template.definition());
         boolean created = store.put(DefinitionStore.TEMPLATE, id, doc, clock.instant());
         return new Saved(doc, created);

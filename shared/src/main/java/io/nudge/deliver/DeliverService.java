@@ -103,6 +103,19 @@ public final class DeliverService {
             return new DeliveryResult.Skipped("not_ready");
         }
         Message message = claimed.get();
+        try {
+            return deliverClaimed(message);
+        } catch (RuntimeException failure) {
+            if (!io.nudge.lambda.PermanentFailure.isPermanent(failure)) {
+                throw failure;
+            }
+            // A message no retry can deliver (a field missing or mistyped): FAILED, not left SENDING for the sweep
+            // to put back to READY again and again.
+            return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("invalid_message: " + failure.getClass().getSimpleName()));
+        }
+    }
+
+    private DeliveryResult deliverClaimed(Message message) {
         Optional<UserProfile> user = users.find(message.userId());
         Optional<String> address = user.flatMap(u -> switch (message.channel()) {
             case EMAIL -> u.email();
@@ -145,7 +158,13 @@ public final class DeliverService {
             return defer(message, "rate_limit", clock.instant().plus(messages.slotWidth()));
         }
 
-        Optional<CompiledTemplate> template = templates.find(message.templateId());
+        Optional<CompiledTemplate> template;
+        try {
+            template = templates.find(message.templateId());
+        } catch (io.nudge.validation.InvalidInputException stale) {
+            // Saved before a rule it breaks existed (an include, say): permanent, so FAILED, never a retry loop.
+            return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("template_invalid: " + shorten(stale.getMessage())));
+        }
         if (template.isEmpty()) {
             return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("template_not_found: " + message.templateId()));
         }
@@ -156,6 +175,8 @@ public final class DeliverService {
                 vars.put("unsubscribe_url", unsubscribe.url(message.userId(), Channel.EMAIL));
             }
             rendered = Renderer.render(template.get(), user.get().locale().orElse(null), vars);
+        } catch (io.nudge.template.Liquid.LimitExceeded e) {
+            return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("render_limit: " + shorten(e.getMessage())));
         } catch (RuntimeException e) {
             return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("render_error: " + shorten(e.getMessage())));
         }

@@ -111,6 +111,7 @@ public final class EventIngest {
         }
         JsonNode properties = item.get("properties");
         ObjectNode props = properties == null || properties.isNull() ? Json.object() : Fields.requireObject(properties, pointer + "/properties");
+        Fields.requireStorable(props, pointer + "/properties");
         Instant timestamp = Fields.optionalString(item, "timestamp", pointer).map(t -> {
             try {
                 return Instant.parse(t);

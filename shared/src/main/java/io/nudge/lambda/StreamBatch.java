@@ -104,8 +104,12 @@ public final class StreamBatch {
                     throw new PermanentFailure("record has no NewImage");
                 }
                 handler.handle(StreamImages.toSdk(record.getDynamodb().getNewImage()));
-            } catch (PermanentFailure | IllegalArgumentException | ClassCastException bad) {
-                String reason = bad.getMessage() == null ? bad.getClass().getSimpleName() : bad.getMessage();
+            } catch (RuntimeException failure) {
+                if (!PermanentFailure.isPermanent(failure)) {
+                    LOG.error("record failed; the stream retries from it", failure, "source", source, "eventID", record.getEventID());
+                    return Optional.of(sequenceOf(record));
+                }
+                String reason = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
                 try {
                     deadLetters.put(source, String.valueOf(record.getEventID()), reason, payload(record), clock.instant());
                     LOG.warn("record dead-lettered", "source", source, "eventID", record.getEventID(), "reason", reason);
@@ -113,9 +117,6 @@ public final class StreamBatch {
                     LOG.error("could not dead-letter a record; retrying it", storeDown, "source", source);
                     return Optional.of(sequenceOf(record));
                 }
-            } catch (RuntimeException transientFailure) {
-                LOG.error("record failed; the stream retries from it", transientFailure, "source", source, "eventID", record.getEventID());
-                return Optional.of(sequenceOf(record));
             }
         }
         return Optional.empty();

@@ -60,8 +60,18 @@ public final class SlotReleaser {
         for (int shard = 0; shard < Slots.SHARDS; shard++) {
             String key = Slots.key(slot, shard);
             messages.forEachInSlot(slot, shard, message -> {
-                if (messages.release(message.id(), key, now)) {
-                    released[0]++;
+                try {
+                    if (messages.release(message.id(), key, now)) {
+                        released[0]++;
+                    }
+                } catch (RuntimeException failure) {
+                    if (!io.nudge.lambda.PermanentFailure.isPermanent(failure)) {
+                        throw failure;
+                    }
+                    // A corrupt item (history not a list, say) would fail every retry and strand the slot's other
+                    // messages: it stays in the table as it is, and the rest of the slot is released.
+                    LOG.warn("a message in the slot cannot be released", "messageId", message.id(), "slot", slot,
+                            "reason", failure.getClass().getSimpleName());
                 }
             });
         }

@@ -43,7 +43,7 @@ public final class SegmentParser {
         copy.remove("id");
         copy.remove("description");
         if (copy.size() != 1 || !(copy.has("all") || copy.has("any"))) {
-            throw invalid("", "a segment is {\"all\":[…]} or {\"any\":[…]} (plus an optional description)");
+            throw invalid("/", "a segment is {\"all\":[…]} or {\"any\":[…]} (plus an optional description)");
         }
         int[] count = {0};
         return new Segment(id, rule(copy, "", 0, count));

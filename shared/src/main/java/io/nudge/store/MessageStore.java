@@ -308,7 +308,21 @@ public final class MessageStore {
                         .keyConditionExpression("slotKey = :k")
                         .expressionAttributeValues(Map.of(":k", s(Slots.key(slot, shard))))
                         .build())
-                .items().forEach(item -> action.accept(fromItem(item)));
+                .items().forEach(item -> {
+                    Message message;
+                    try {
+                        message = fromItem(item);
+                    } catch (RuntimeException unreadable) {
+                        if (!io.nudge.lambda.PermanentFailure.isPermanent(unreadable)) {
+                            throw unreadable;
+                        }
+                        // A corrupt item must not strand the rest of its slot; it stays in the table as it is.
+                        io.nudge.log.Log.of(MessageStore.class).warn("skipped an unreadable message in a slot", "slot", slot,
+                                "reason", unreadable.getClass().getSimpleName());
+                        return;
+                    }
+                    action.accept(message);
+                });
     }
 
     /** SENDING messages claimed before {@code cutoff}, across all in-flight shards. */

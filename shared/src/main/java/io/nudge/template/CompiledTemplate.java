@@ -25,25 +25,27 @@ public final class CompiledTemplate {
         record Push(Template title, Template body, Map<String, Template> data) implements CompiledParts {}
     }
 
-    static CompiledTemplate compile(TemplateDefinition definition) {
+    /** @param tryRender also render each part once without data, refusing one past a render limit (when saved) */
+    static CompiledTemplate compile(TemplateDefinition definition, boolean tryRender) {
         Map<TemplateParts, CompiledParts> compiled = new HashMap<>();
-        compiled.put(definition.parts(), compile(definition.parts(), ""));
-        definition.locales().forEach((locale, parts) -> compiled.put(parts, compile(parts, "/locales/" + locale)));
+        compiled.put(definition.parts(), compile(definition.parts(), "", tryRender));
+        definition.locales().forEach((locale, parts) -> compiled.put(parts, compile(parts, "/locales/" + locale, tryRender)));
         return new CompiledTemplate(definition, compiled);
     }
 
-    private static CompiledParts compile(TemplateParts parts, String pointer) {
+    private static CompiledParts compile(TemplateParts parts, String pointer, boolean tryRender) {
+        java.util.function.BiFunction<String, String, Template> parse = tryRender ? Liquid::parseAndTry : Liquid::parse;
         return switch (parts) {
             case TemplateParts.Email email -> new CompiledParts.Email(
-                    Liquid.parse(email.subject(), pointer + "/subject"),
-                    email.html().map(h -> Liquid.parse(h, pointer + "/html")),
-                    email.text().map(t -> Liquid.parse(t, pointer + "/text")));
-            case TemplateParts.Sms sms -> new CompiledParts.Sms(Liquid.parse(sms.body(), pointer + "/body"));
+                    parse.apply(email.subject(), pointer + "/subject"),
+                    email.html().map(h -> parse.apply(h, pointer + "/html")),
+                    email.text().map(t -> parse.apply(t, pointer + "/text")));
+            case TemplateParts.Sms sms -> new CompiledParts.Sms(parse.apply(sms.body(), pointer + "/body"));
             case TemplateParts.Push push -> {
                 Map<String, Template> data = new LinkedHashMap<>();
-                push.data().forEach((key, value) -> data.put(key, Liquid.parse(value, pointer + "/data/" + key)));
-                yield new CompiledParts.Push(Liquid.parse(push.title(), pointer + "/title"),
-                        Liquid.parse(push.body(), pointer + "/body"), Collections.unmodifiableMap(data));
+                push.data().forEach((key, value) -> data.put(key, parse.apply(value, pointer + "/data/" + key)));
+                yield new CompiledParts.Push(parse.apply(push.title(), pointer + "/title"),
+                        parse.apply(push.body(), pointer + "/body"), Collections.unmodifiableMap(data));
             }
         };
     }

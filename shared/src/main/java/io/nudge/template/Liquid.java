@@ -1,36 +1,164 @@
 package io.nudge.template;
 
 import io.nudge.validation.InvalidInputException;
+import java.io.IOException;
+import java.lang.reflect.Array;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import liqp.Template;
+import liqp.TemplateContext;
 import liqp.TemplateParser;
 import liqp.exceptions.LiquidException;
+import liqp.filters.Filter;
+import liqp.org.antlr.v4.runtime.tree.ParseTree;
+import liquid.parser.v4.LiquidParser;
 
-/** Liquid (liqp) with limits, so a template cannot loop forever or render a gigabyte. */
+/**
+ * Liquid (liqp) with limits, so a template cannot loop forever, render a gigabyte or read a file:
+ * <ul>
+ *   <li>at most {@value #MAX_ITERATIONS} loop iterations and {@value #MAX_OUTPUT_CHARS} characters of output per render,
+ *       and no filter result (a string doubled by {@code append} in a loop, an array doubled by {@code concat}) above
+ *       that size either: liqp checks only what is written to the output, not what is assigned;</li>
+ *   <li>at most {@value #MAX_RENDER_MILLIS} ms per render;</li>
+ *   <li>no {@code include}: liqp would read the named file from the local disk ({@code /proc/self/environ} holds a
+ *       Lambda's credentials), so it is refused when a template is saved and resolves to nothing when rendered.</li>
+ * </ul>
+ */
 public final class Liquid {
-    private static final TemplateParser PARSER = new TemplateParser.Builder()
-            .withMaxIterations(10_000)
-            .withMaxSizeRenderedString(512 * 1024)
-            .withMaxTemplateSizeBytes(128 * 1024)
-            .withStrictVariables(false)
-            .build();
+    static final int MAX_ITERATIONS = 10_000;
+    static final int MAX_OUTPUT_CHARS = 512 * 1024;
+    static final long MAX_RENDER_MILLIS = 2_000;
+    private static final int MAX_TEMPLATE_BYTES = 128 * 1024;
+    private static final int MAX_COLLECTION_SIZE = 100_000;
+    /** liqp runs a time-limited render on this executor and waits for it; virtual threads cost nothing idle. */
+    private static final ExecutorService RENDERS = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("liquid-render-", 0).factory());
+    private static final TemplateParser PARSER = parser();
 
     private Liquid() {}
 
-    /** Parses, or fails naming the field, line and column. */
+    private static TemplateParser parser() {
+        TemplateParser.Builder builder = new TemplateParser.Builder()
+                .withMaxIterations(MAX_ITERATIONS)
+                .withMaxSizeRenderedString(MAX_OUTPUT_CHARS)
+                .withMaxTemplateSizeBytes(MAX_TEMPLATE_BYTES)
+                .withMaxRenderTimeMillis(MAX_RENDER_MILLIS)
+                .withStrictVariables(false)
+                .withNameResolver(name -> {
+                    throw new IOException("include is not supported");
+                });
+        for (Filter filter : TemplateParser.DEFAULT_FLAVOR.getFilters().values()) {
+            builder.withFilter(bounded(filter));
+        }
+        return builder.build();
+    }
+
+    /** The same filter, refusing a result larger than a render may output. */
+    private static Filter bounded(Filter filter) {
+        return new Filter(filter.name) {
+            @Override
+            public Object apply(Object value, TemplateContext context, Object... params) {
+                Object result = filter.apply(value, context, params);
+                if (result instanceof CharSequence text && text.length() > MAX_OUTPUT_CHARS
+                        || result instanceof Collection<?> items && items.size() > MAX_COLLECTION_SIZE
+                        || result != null && result.getClass().isArray() && Array.getLength(result) > MAX_COLLECTION_SIZE) {
+                    throw new LimitExceeded("the " + filter.name + " filter made a value larger than " + MAX_OUTPUT_CHARS + " characters");
+                }
+                return result;
+            }
+        };
+    }
+
+    /** A render that went past a limit: permanent, never worth retrying. */
+    public static final class LimitExceeded extends RuntimeException {
+        LimitExceeded(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Parses, or fails naming the field, line and column; refuses {@code include}. */
     public static Template parse(String source, String field) {
+        Template template;
         try {
-            return PARSER.parse(source);
+            template = PARSER.parse(source);
         } catch (LiquidException e) {
             throw new InvalidInputException("template_syntax", field,
                     field + ": Liquid syntax error at line " + e.line + ", column " + (e.charPositionInLine + 1) + ": " + firstLine(e.getMessage()));
         } catch (RuntimeException e) {
             throw new InvalidInputException("template_syntax", field, field + ": Liquid syntax error: " + firstLine(e.getMessage()));
         }
+        if (hasInclude(template.getParseTree())) {
+            throw new InvalidInputException("template_syntax", field, field + ": include is not supported; put the text in the template");
+        }
+        return template;
     }
 
+    /**
+     * Parses and renders once without data, as {@link #parse} but also refusing a template that goes past a render
+     * limit even then (a loop over a fixed huge range, a string doubled forty times): it could never be sent.
+     */
+    public static Template parseAndTry(String source, String field) {
+        Template template = parse(source, field);
+        try {
+            render(template, new HashMap<>());
+        } catch (LimitExceeded e) {
+            throw new InvalidInputException("template_too_expensive", field, field + ": " + e.getMessage());
+        } catch (RuntimeException dataDependent) {
+            // Without data a filter may fail (a division by a missing number); with real data it may not.
+        }
+        return template;
+    }
+
+    /** @throws LimitExceeded past a limit; another RuntimeException for any other rendering error */
     public static String render(Template template, Map<String, Object> variables) {
-        return template.render(variables);
+        try {
+            return template.render(variables, RENDERS, false);
+        } catch (LimitExceeded e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw limitOrError(e);
+        }
+    }
+
+    /** liqp reports its limits as plain RuntimeExceptions (or wraps ours): name them. */
+    private static RuntimeException limitOrError(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage() == null ? "" : t.getMessage();
+            if (t instanceof LimitExceeded limit) {
+                return limit;
+            }
+            if (t instanceof liqp.exceptions.ExceededMaxIterationsException) {
+                return new LimitExceeded("more than " + MAX_ITERATIONS + " loop iterations");
+            }
+            if (message.startsWith("rendered string exceeds")) {
+                return new LimitExceeded("output longer than " + MAX_OUTPUT_CHARS + " characters");
+            }
+            if (message.startsWith("exceeded the max amount of time")) {
+                return new LimitExceeded("rendering took longer than " + MAX_RENDER_MILLIS + " ms");
+            }
+            if (message.contains("include")) {
+                return new LimitExceeded("include is not supported");
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return new IllegalStateException(firstLine(root.getMessage() == null ? e.getMessage() : root.getMessage()));
+    }
+
+    private static boolean hasInclude(ParseTree tree) {
+        if (tree instanceof LiquidParser.Include_tagContext || tree instanceof LiquidParser.Include_relative_tagContext) {
+            return true;
+        }
+        for (int i = 0; i < tree.getChildCount(); i++) {
+            if (hasInclude(tree.getChild(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String firstLine(String message) {

@@ -31,7 +31,16 @@ public final class TemplateParser {
 
     private TemplateParser() {}
 
+    /** For a template being saved: {@link #parse}, and each part rendered once without data to catch one past a render limit. */
+    public static CompiledTemplate parseForSave(String id, JsonNode document) {
+        return parse(id, document, true);
+    }
+
     public static CompiledTemplate parse(String id, JsonNode document) {
+        return parse(id, document, false);
+    }
+
+    private static CompiledTemplate parse(String id, JsonNode document, boolean tryRender) {
         if (!Ids.isAdminId(id)) {
             throw invalid("id", "template ids are 1-64 characters of A-Z, a-z, 0-9, _ and -");
         }
@@ -70,7 +79,7 @@ public final class TemplateParser {
                 locales.put(entry.getKey(), localeParts);
             }
         }
-        return CompiledTemplate.compile(new TemplateDefinition(id, channel, parts, locales));
+        return CompiledTemplate.compile(new TemplateDefinition(id, channel, parts, locales), tryRender);
     }
 
     private static TemplateParts parts(Channel channel, ObjectNode doc, String pointer) {

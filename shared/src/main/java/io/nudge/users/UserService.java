@@ -257,6 +257,7 @@ public final class UserService {
         }));
         Optional<ObjectNode> attributes = Optional.ofNullable(doc.get("attributes")).filter(n -> !n.isNull())
                 .map(n -> Fields.requireObject(n, "/attributes"));
+        attributes.ifPresent(a -> Fields.requireStorable(a, "/attributes"));
         attributes.ifPresent(a -> a.fieldNames().forEachRemaining(name -> {
             if (name.isEmpty() || name.length() > 64) {
                 throw invalid("/attributes/" + name, "attribute names are 1-64 characters");

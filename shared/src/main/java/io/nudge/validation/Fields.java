@@ -11,7 +11,58 @@ import java.util.Set;
 
 /** Small typed readers over a JSON object that fail with the field's pointer. */
 public final class Fields {
+    /**
+     * Levels of nesting in a client's free-form value (event properties, user attributes). DynamoDB stores 32 levels,
+     * and a message's context holds these values three levels down, so 16 leaves room.
+     */
+    public static final int MAX_VALUE_DEPTH = 16;
+    /** DynamoDB numbers: up to 38 significant digits, magnitude from 1e-130 to below 1e126. */
+    private static final int MAX_DIGITS = 38;
+    private static final int MIN_EXPONENT = -130;
+    private static final int MAX_EXPONENT = 125;
+
     private Fields() {}
+
+    /**
+     * Refuses a free-form value DynamoDB would refuse (too deep, a number it cannot hold), naming the place, so a bad
+     * value is a 400 for the client and not a storage failure that looks transient.
+     */
+    public static void requireStorable(JsonNode value, String pointer) {
+        requireStorable(value, pointer, 0);
+    }
+
+    private static void requireStorable(JsonNode node, String pointer, int depth) {
+        if (node.isContainerNode()) {
+            if (depth >= MAX_VALUE_DEPTH) {
+                throw invalid(pointer, pointer + " nests more than " + MAX_VALUE_DEPTH + " levels deep");
+            }
+            if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) {
+                    requireStorable(node.get(i), pointer + "/" + i, depth + 1);
+                }
+            } else {
+                for (Iterator<java.util.Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                    java.util.Map.Entry<String, JsonNode> field = it.next();
+                    requireStorable(field.getValue(), pointer + "/" + field.getKey().replace("~", "~0").replace("/", "~1"), depth + 1);
+                }
+            }
+        } else if (node.isNumber() && !storableNumber(node)) {
+            throw invalid(pointer, pointer + " is a number out of range (at most " + MAX_DIGITS + " significant digits, magnitude 1e"
+                    + MIN_EXPONENT + " to 1e" + MAX_EXPONENT + ")");
+        }
+    }
+
+    private static boolean storableNumber(JsonNode number) {
+        if ((number.isDouble() || number.isFloat()) && !Double.isFinite(number.doubleValue())) {
+            return false;
+        }
+        java.math.BigDecimal value = number.decimalValue().stripTrailingZeros();
+        if (value.signum() == 0) {
+            return true;
+        }
+        int exponent = value.precision() - value.scale() - 1;
+        return value.precision() <= MAX_DIGITS && exponent >= MIN_EXPONENT && exponent <= MAX_EXPONENT;
+    }
 
     public static ObjectNode requireObject(JsonNode node, String pointer) {
         if (node == null || !node.isObject()) {

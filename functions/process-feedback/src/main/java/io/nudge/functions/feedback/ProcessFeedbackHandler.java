@@ -85,6 +85,9 @@ public final class ProcessFeedbackHandler implements RequestStreamHandler {
             output.write(Json.write(tally.json()).getBytes(StandardCharsets.UTF_8));
             return;
         }
+        // A transient failure of one notification (its message not indexed yet) must not keep the ones after it
+        // from being applied: the rest run first, then it is thrown for Lambda to retry (applying twice is harmless).
+        RuntimeException retry = null;
         if (SnsEventJson.isSnsEvent(json)) {
             for (SnsEventJson.Notification notification : SnsEventJson.notifications(json)) {
                 if (!notification.type().equals("Notification")) {
@@ -92,8 +95,8 @@ public final class ProcessFeedbackHandler implements RequestStreamHandler {
                     continue;
                 }
                 String recordId = notification.messageId().isEmpty() ? Ids.sha256Hex(raw) : notification.messageId();
-                apply(recordId, () -> FeedbackParser.fromSnsMessage(notification.message()
-                        .orElseThrow(() -> new PermanentFailure("the SNS notification has no Message"))), raw, tally);
+                retry = firstOf(retry, () -> apply(recordId, () -> FeedbackParser.fromSnsMessage(notification.message()
+                        .orElseThrow(() -> new PermanentFailure("the SNS notification has no Message"))), raw, tally));
             }
         } else if (CloudWatchLogsJson.isLogsEvent(json)) {
             CloudWatchLogsJson.Data data;
@@ -110,13 +113,25 @@ public final class ProcessFeedbackHandler implements RequestStreamHandler {
             for (CloudWatchLogsJson.LogEvent event : data.control() ? List.<CloudWatchLogsJson.LogEvent>of() : data.logEvents()) {
                 String payload = Json.write(Json.object().put("logGroup", data.logGroup()).put("logStream", data.logStream())
                         .put("id", event.id()).put("timestamp", event.timestamp()).put("message", event.message()));
-                apply(event.id().isEmpty() ? Ids.sha256Hex(payload) : event.id(),
-                        () -> FeedbackParser.fromSmsDeliveryLog(event.message()), payload, tally);
+                retry = firstOf(retry, () -> apply(event.id().isEmpty() ? Ids.sha256Hex(payload) : event.id(),
+                        () -> FeedbackParser.fromSmsDeliveryLog(event.message()), payload, tally));
             }
         } else {
             deadLetter(Ids.sha256Hex(raw), "neither an SNS event nor a CloudWatch Logs subscription event", raw, tally);
         }
+        if (retry != null) {
+            throw retry;
+        }
         output.write(Json.write(tally.json()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static RuntimeException firstOf(RuntimeException earlier, Runnable work) {
+        try {
+            work.run();
+            return earlier;
+        } catch (RuntimeException transientFailure) {
+            return earlier == null ? transientFailure : earlier;
+        }
     }
 
     /** Parses and applies one notification; permanent trouble is dead-lettered, anything else propagates (retry). */

@@ -52,7 +52,7 @@ public final class RunCampaignHandler implements RequestHandler<Map<String, Obje
         Object campaignId = input == null ? null : input.get("campaignId");
         Object runId = input == null ? null : input.get("runId");
         if (!(campaignId instanceof String c) || !ID.matcher(c).matches() || !(runId instanceof String r) || !RUN_ID.matcher(r).matches()) {
-            String payload = input == null ? "" : Json.write(input);
+            String payload = payload(input);
             deadLetters.put("run-campaign", Integer.toHexString(payload.hashCode()), "not a campaign run request", payload, clock.instant());
             LOG.warn("dead-lettered an invocation that is not a campaign run request");
             return Map.of("deadLettered", true);
@@ -80,6 +80,19 @@ public final class RunCampaignHandler implements RequestHandler<Map<String, Obje
         }
         LOG.info("campaign run", result.entrySet().stream().flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray());
         return result;
+    }
+
+    /** The input as JSON, or as text when it cannot be written as JSON (nested past Jackson's limit): never a throw. */
+    private static String payload(Map<String, Object> input) {
+        if (input == null) {
+            return "";
+        }
+        try {
+            return Json.write(input);
+        } catch (RuntimeException unwritable) {
+            String keys = String.join(",", input.keySet().stream().map(String::valueOf).limit(100).toList());
+            return "{\"unwritable\":\"nested past " + Json.MAX_DEPTH + " levels or not JSON\",\"keys\":" + Json.write(keys) + "}";
+        }
     }
 
     private static void tally(Map<String, Object> result, CampaignRunService.Tally tally) {

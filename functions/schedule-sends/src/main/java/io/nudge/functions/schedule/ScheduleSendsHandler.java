@@ -57,7 +57,17 @@ public final class ScheduleSendsHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        JsonNode json = Json.MAPPER.readTree(input);
+        String raw = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+        JsonNode json;
+        try {
+            json = Json.parse(raw);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+            // Permanent: Lambda would retry a throw with the same bytes. Kept whole, keyed by its hash.
+            deadLetters.put("schedule-sends", io.nudge.ids.Ids.sha256Hex(raw), "the invocation payload is not JSON", raw, clock.instant());
+            LOG.warn("dead-lettered an invocation that is not JSON");
+            output.write("{\"deadLettered\":true}".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         if (json != null && StreamEventJson.isStreamEvent(json)) {
             StreamsEventResponse response = batch.process(StreamEventJson.parse(json), () -> { },
                     image -> image.containsKey("id") ? image.get("id").s() : "", image -> {
