@@ -63,6 +63,8 @@ class ApiFuzzTest {
             new RouteSpec("PUT", "/v1/users/{userId}", "user"),
             new RouteSpec("GET", "/v1/users/{userId}", null),
             new RouteSpec("GET", "/v1/users/{userId}/messages", null),
+            new RouteSpec("GET", "/v1/users/{userId}/export", null),
+            new RouteSpec("DELETE", "/v1/users/{userId}", null),
             new RouteSpec("POST", "/v1/events", "event"),
             new RouteSpec("GET", "/v1/events/{eventId}", null),
             new RouteSpec("GET", "/v1/templates", null),
@@ -90,6 +92,7 @@ class ApiFuzzTest {
             new RouteSpec("POST", "/v1/campaigns/{id}/run", null),
             new RouteSpec("GET", "/v1/stats/campaigns/{id}", null),
             new RouteSpec("GET", "/v1/unsubscribe", null),
+            new RouteSpec("POST", "/v1/unsubscribe", null),
             new RouteSpec("GET", "/health", null));
     private static final List<String> QUERY_NAMES = List.of("limit", "channel", "after", "from", "to", "token", "runId");
     private static final List<String> CONTENT_TYPES = List.of("application/json", "application/json; charset=utf-8", "text/plain",
