@@ -22,6 +22,7 @@ public final class Bench {
               cost   DynamoDB units per unit of work, Lambda time, cost table   → bench/results/cost.md, cost.png
               cold   each function jar: fresh JVM to first invocation, priming  → bench/results/cold.md, cold.png
               all    all four (cost before e2e, which uses its units)
+              campaign  (bench/run only, not this jar) a campaign to --users N in the local runner → bench/results/campaign.md
               --quick    short runs for CI smoke tests (under 2 minutes for all)
               --profile  JFR profile of the hardest evaluation case even when its target is met""";
 
