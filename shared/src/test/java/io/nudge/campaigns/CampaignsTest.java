@@ -141,6 +141,29 @@ class CampaignsTest {
     }
 
     @Test
+    void only_holdout_users_get_an_assignment_record_everyone_else_has_the_message_and_each_page_is_counted_once_per_arm() {
+        users(USERS);
+        campaigns.put("weekly_digest", json(DIGEST));
+        services.campaignRun(runner, 2, 3).run(new CampaignRunner.Request("weekly_digest", "r1"), () -> Long.MAX_VALUE);
+
+        Map<String, Integer> arms = assertOneMessagePerUser("weekly_digest", "r1");
+        for (int i = 0; i < USERS; i++) {
+            String userId = "u" + i;
+            var record = services.dynamo().getItem(software.amazon.awssdk.services.dynamodb.model.GetItemRequest.builder()
+                    .tableName(services.tables().state()).consistentRead(true)
+                    .key(Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("assign#weekly_digest#r1#" + userId)))
+                    .build()).item();
+            assertThat(record != null && !record.isEmpty()).as(userId).isEqualTo(pro(i) && heldOut(userId));
+        }
+        for (String arm : List.of("A", "B")) {
+            List<io.nudge.stats.StatsStore.DayCounts> days = services.stats().read(Subject.campaignArm("weekly_digest", arm), null, null);
+            assertThat(days.stream().mapToLong(d -> d.counts().getOrDefault("triggered", 0L)).sum()).isEqualTo((long) arms.get(arm));
+            assertThat(assigned("weekly_digest", arm)).isEqualTo((long) arms.get(arm));
+        }
+        assertThat(assigned("weekly_digest", "holdout")).isEqualTo((long) arms.getOrDefault("holdout", 0));
+    }
+
+    @Test
     void a_second_run_assigns_every_user_the_same_arm() {
         users(60);
         campaigns.put("weekly_digest", json(DIGEST));
