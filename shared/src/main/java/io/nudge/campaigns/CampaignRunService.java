@@ -52,7 +52,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * gets one message written with a conditional PutItem (id from campaign, run and user); the message is the assignment
  * record. A holdout user gets a conditional assignment record instead. A page's writes go out {@code putConcurrency}
  * at a time; then the page's counters ({@code assigned}, {@code triggered}, {@code scheduled} per arm) go to Stats in
- * one UpdateItem per arm, then the segment's cursor is checkpointed in the State table. When the time left drops under
+ * one UpdateItem per arm (also when one of the page's writes failed), then the segment's cursor is checkpointed in the
+ * State table. When the time left drops under
  * {@link #RESERVE}, the run stops after its current pages and continues through the {@link CampaignRunner} from the
  * checkpoints. Replays (Scheduler retries, double invokes, a resume after a crash that re-reads a page) create nothing
  * twice and count nothing twice: only the conditional writes this invocation won are counted. A crash between a
@@ -160,7 +161,8 @@ public final class CampaignRunService {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            Throwable cause = e.getCause() instanceof ExecutionException inner ? inner.getCause() : e.getCause();
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
         } finally {
             if (writers != null) {
                 writers.shutdownNow();
@@ -193,20 +195,20 @@ public final class CampaignRunService {
             ScanResponse page = dynamo.scan(ScanRequest.builder().tableName(usersTable).segment(part).totalSegments(scanSegments)
                     .limit(PAGE_SIZE).exclusiveStartKey(start).build());
             PageCounts counts = new PageCounts();
-            if (writers == null) {
-                for (Map<String, AttributeValue> item : page.items()) {
-                    tally = tally.plus(process(campaign, segment, request, UserStore.profileOf(item), runAt, counts));
+            try {
+                if (writers == null) {
+                    for (Map<String, AttributeValue> item : page.items()) {
+                        tally = tally.plus(process(campaign, segment, request, UserStore.profileOf(item), runAt, counts));
+                    }
+                } else {
+                    tally = tally.plus(writeAll(page.items(), writers,
+                            item -> process(campaign, segment, request, UserStore.profileOf(item), runAt, counts)));
                 }
-            } else {
-                List<Future<Tally>> done = new ArrayList<>(page.items().size());
-                for (Map<String, AttributeValue> item : page.items()) {
-                    done.add(writers.submit(() -> process(campaign, segment, request, UserStore.profileOf(item), runAt, counts)));
-                }
-                for (Future<Tally> f : done) {
-                    tally = tally.plus(f.get());
-                }
+            } finally {
+                // what this page created is counted even when one of its writes failed (the run is retried from
+                // the checkpoint and will not create, nor count, those again)
+                counts.flush(stats, campaign, clock.instant());
             }
-            counts.flush(stats, campaign, clock.instant());
             boolean last = !page.hasLastEvaluatedKey() || page.lastEvaluatedKey().isEmpty();
             start = last ? null : page.lastEvaluatedKey();
             saveCheckpoint(checkpoint, last ? Optional.empty() : Optional.of(start.get("userId").s()));
@@ -214,6 +216,28 @@ public final class CampaignRunService {
                 return new Walk(tally, false);
             }
         }
+    }
+
+    /** Every item's writes, in flight together; waits for all of them, then throws the first failure if any. */
+    private static Tally writeAll(List<Map<String, AttributeValue>> items, ExecutorService writers,
+            java.util.function.Function<Map<String, AttributeValue>, Tally> write) throws InterruptedException, ExecutionException {
+        List<Future<Tally>> done = new ArrayList<>(items.size());
+        for (Map<String, AttributeValue> item : items) {
+            done.add(writers.submit(() -> write.apply(item)));
+        }
+        Tally tally = new Tally(0, 0, 0, 0);
+        ExecutionException failed = null;
+        for (Future<Tally> f : done) {
+            try {
+                tally = tally.plus(f.get());
+            } catch (ExecutionException e) {
+                failed = failed == null ? e : failed;
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        return tally;
     }
 
     /** What one page created, per arm and counter: written once the page's writes are done. */
