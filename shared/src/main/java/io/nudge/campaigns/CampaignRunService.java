@@ -43,6 +43,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
@@ -56,7 +57,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * State table. When the time left drops under
  * {@link #RESERVE}, the run stops after its current pages and continues through the {@link CampaignRunner} from the
  * checkpoints. Replays (Scheduler retries, double invokes, a resume after a crash that re-reads a page) create nothing
- * twice and count nothing twice: only the conditional writes this invocation won are counted. A crash between a
+ * twice and count nothing twice: only the conditional writes this invocation won are counted (an SDK retry of a put
+ * that had succeeded recognises its own item by the item's random {@code attempt}). A crash between a
  * page's writes and its counter update loses that page's counts (at most {@link #PAGE_SIZE} per segment), never a
  * message.
  */
@@ -280,7 +282,7 @@ public final class CampaignRunService {
                 request.runId(), campaign.channel(), campaign.priority(), template, status,
                 scheduled ? Optional.of(reason) : Optional.empty(), context, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), scheduled ? Optional.of(due) : Optional.empty(), now, List.of(new HistoryEntry(status, reason, now)));
-        boolean created = messages.createIfAbsent(message);
+        boolean created = messages.createIfAbsent(message, attempt());
         if (created) {
             counts.add(arm, "assigned");
             counts.add(arm, Counter.TRIGGERED.wire());
@@ -304,15 +306,23 @@ public final class CampaignRunService {
      */
     private boolean holdOut(CampaignDefinition campaign, CampaignRunner.Request request, String userId, Instant runAt) {
         long expires = runAt.plus(RECORD_RETENTION).getEpochSecond();
+        String attempt = attempt();
         try {
             dynamo.putItem(PutItemRequest.builder().tableName(stateTable)
                     .item(Map.of("pk", s("assign#" + campaign.id() + "#" + request.runId() + "#" + userId),
-                            "arm", s(CampaignDefinition.HOLDOUT), "at", s(Times.format(runAt)), "expiresAt", n(expires)))
-                    .conditionExpression("attribute_not_exists(pk)").build());
+                            "arm", s(CampaignDefinition.HOLDOUT), "at", s(Times.format(runAt)), "expiresAt", n(expires), "attempt", s(attempt)))
+                    .conditionExpression("attribute_not_exists(pk)")
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build());
             return true;
         } catch (ConditionalCheckFailedException replay) {
-            return false;
+            // an SDK retry of this very put (it had succeeded) finds its own attempt: still ours to count
+            return replay.hasItem() && replay.item().containsKey("attempt") && attempt.equals(replay.item().get("attempt").s());
         }
+    }
+
+    /** Unique per write: tells this call's own item (an SDK retry after a timeout) from an earlier invocation's. */
+    private static String attempt() {
+        return Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
     }
 
     /**

@@ -164,6 +164,19 @@ class CampaignsTest {
     }
 
     @Test
+    void a_put_retried_after_it_had_succeeded_still_counts_as_created_and_another_callers_put_does_not() {
+        Message message = new Message(CampaignRunService.messageId("weekly_digest", "r", "u1"), "u1", "weekly_digest", "r",
+                io.nudge.model.Channel.EMAIL, io.nudge.model.Priority.MARKETING, "digest_a", MessageStatus.READY, java.util.Optional.empty(),
+                io.nudge.json.Json.object(), java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty(), java.util.Optional.empty(), clock.instant(), List.of());
+
+        assertThat(services.messages().createIfAbsent(message, "attempt-1")).isTrue();
+        assertThat(services.messages().createIfAbsent(message, "attempt-1")).as("the SDK's retry of the same request").isTrue();
+        assertThat(services.messages().createIfAbsent(message, "attempt-2")).as("a replay by another invocation").isFalse();
+        assertThat(services.messages().find(message.id())).isPresent();
+    }
+
+    @Test
     void a_second_run_assigns_every_user_the_same_arm() {
         users(60);
         campaigns.put("weekly_digest", json(DIGEST));
