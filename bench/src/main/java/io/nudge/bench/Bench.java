@@ -24,6 +24,7 @@ public final class Bench {
               all    all four (cost before e2e, which uses its units)
               flood  10× the sustained rate at the API for --seconds (60) at --rate (600) events/s: 429 + Retry-After
                      or accepted, then every accepted event evaluated and delivered once; drain time → bench/results/flood.md
+              campaign  (bench/run only, not this jar) a campaign to --users N in the local runner → bench/results/campaign.md
               --quick    short runs for CI smoke tests (under 2 minutes for all)
               --profile  JFR profile of the hardest evaluation case even when its target is met""";
 

@@ -22,10 +22,10 @@ final class LocalCampaigns implements AutoCloseable {
     private final BackgroundCampaignRunner runner;
     private final RunCampaignHandler handler;
 
-    LocalCampaigns(Services services, Clock clock, int scanSegments) {
+    LocalCampaigns(Services services, Clock clock, int scanSegments, int putConcurrency) {
         this.executor = Executors.newFixedThreadPool(2, r -> Thread.ofPlatform().daemon().name("run-campaign").unstarted(r));
         this.runner = new BackgroundCampaignRunner(executor);
-        CampaignRunService runs = services.campaignRun(runner, scanSegments);
+        CampaignRunService runs = services.campaignRun(runner, scanSegments, putConcurrency);
         this.handler = new RunCampaignHandler(runs, services.deadLetters(), clock);
         runner.target(request -> handler.handleRequest(Map.of("campaignId", request.campaignId(), "runId", request.runId()), null));
     }

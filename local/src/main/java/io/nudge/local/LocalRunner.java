@@ -59,6 +59,8 @@ public final class LocalRunner implements AutoCloseable {
     static final Duration SLOT_WIDTH = Duration.ofSeconds(1);
     /** Parallel Scan segments of a local campaign run (2 cores: more would only contend). */
     static final int CAMPAIGN_SCAN_SEGMENTS = 2;
+    /** Writes in flight per scan segment locally: DynamoDB Local is CPU-bound here, a few keep it busy. */
+    static final int CAMPAIGN_PUT_CONCURRENCY = 4;
 
     private final LocalDynamo dynamoServer;
     private final DynamoDbClient dynamo;
@@ -143,7 +145,7 @@ public final class LocalRunner implements AutoCloseable {
         Checkpoints checkpoints = new Checkpoints(dynamo, TABLE_PREFIX + "LocalCheckpoints");
         // EventBridge Scheduler's stand-in: schedules persisted in DynamoDB Local, fired with the same input.
         AtomicReference<ScheduleSendsHandler> scheduleSends = new AtomicReference<>();
-        LocalCampaigns campaigns = new LocalCampaigns(services, options.clock(), CAMPAIGN_SCAN_SEGMENTS);
+        LocalCampaigns campaigns = new LocalCampaigns(services, options.clock(), CAMPAIGN_SCAN_SEGMENTS, CAMPAIGN_PUT_CONCURRENCY);
         LocalScheduler scheduler = new LocalScheduler(dynamo, TABLE_PREFIX + "LocalSchedules", options.clock(),
                 Map.of(ScheduleRequest.Target.SCHEDULE_SENDS, input -> StreamHandlers.invoke(scheduleSends.get(), input),
                         ScheduleRequest.Target.RUN_CAMPAIGN, campaigns.scheduleTarget()));
@@ -280,6 +282,11 @@ public final class LocalRunner implements AutoCloseable {
     /** The fault injector in front of the senders, when {@code --provider-faults} asked for one. */
     Optional<FaultInjector> faults() {
         return faults;
+    }
+
+    /** Where this runner's DynamoDB Local listens (benchmarks open clients of their own on it). */
+    java.net.URI dynamoEndpoint() {
+        return dynamoServer.endpoint();
     }
 
     @Override

@@ -43,21 +43,30 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * One campaign run: a parallel Scan of Users ({@code scanSegments} segments, pages of ≤ {@link #PAGE_SIZE}; only one
- * page per segment in memory), each user tested against the segment and assigned an arm; holdout users get an
- * assignment record, everyone else an assignment record and one message written with a conditional PutItem (id from
- * campaign, run and user). After each page the segment's cursor is checkpointed in the State table. When the time
- * left drops under {@link #RESERVE}, the run stops after its current pages and continues through the
- * {@link CampaignRunner} from the checkpoints. Replays (Scheduler retries, double invokes, a resume after a crash
- * that re-reads a page) create nothing twice and count nothing twice: counters follow the conditional writes.
+ * page per segment in memory), each user tested against the segment and assigned an arm. Outside the holdout a user
+ * gets one message written with a conditional PutItem (id from campaign, run and user); the message is the assignment
+ * record. A holdout user gets a conditional assignment record instead. A page's writes go out {@code putConcurrency}
+ * at a time; then the page's counters ({@code assigned}, {@code triggered}, {@code scheduled} per arm) go to Stats in
+ * one UpdateItem per arm (also when one of the page's writes failed), then the segment's cursor is checkpointed in the
+ * State table. When the time left drops under
+ * {@link #RESERVE}, the run stops after its current pages and continues through the {@link CampaignRunner} from the
+ * checkpoints. Replays (Scheduler retries, double invokes, a resume after a crash that re-reads a page) create nothing
+ * twice and count nothing twice: only the conditional writes this invocation won are counted (an SDK retry of a put
+ * that had succeeded recognises its own item by the item's random {@code attempt}). A crash between a
+ * page's writes and its counter update loses that page's counts (at most {@link #PAGE_SIZE} per segment), never a
+ * message.
  */
 public final class CampaignRunService {
     public static final int PAGE_SIZE = 100;
     public static final int DEFAULT_SCAN_SEGMENTS = 4;
+    /** Writes in flight per scan segment: each waits ~5 ms on DynamoDB, so 8 keep a segment busy on AWS. */
+    public static final int DEFAULT_PUT_CONCURRENCY = 8;
     /** Stop taking new pages with less than this left: a page takes well under a second per 100 users. */
     public static final Duration RESERVE = Duration.ofSeconds(60);
     static final Duration RECORD_RETENTION = Duration.ofDays(120);
@@ -73,9 +82,11 @@ public final class CampaignRunService {
     private final CampaignRunner runner;
     private final Clock clock;
     private final int scanSegments;
+    private final int putConcurrency;
 
     public CampaignRunService(DynamoDbClient dynamo, String usersTable, String stateTable, DefinitionStore definitions,
-            MessageStore messages, ActivityStore activity, StatsStore stats, CampaignRunner runner, Clock clock, int scanSegments) {
+            MessageStore messages, ActivityStore activity, StatsStore stats, CampaignRunner runner, Clock clock, int scanSegments,
+            int putConcurrency) {
         this.dynamo = dynamo;
         this.usersTable = usersTable;
         this.stateTable = stateTable;
@@ -89,6 +100,10 @@ public final class CampaignRunService {
             throw new IllegalArgumentException("scanSegments must be 1-64");
         }
         this.scanSegments = scanSegments;
+        if (putConcurrency < 1 || putConcurrency > 64) {
+            throw new IllegalArgumentException("putConcurrency must be 1-64");
+        }
+        this.putConcurrency = putConcurrency;
     }
 
     public sealed interface Outcome permits Completed, Continued, NotFound, Disabled {}
@@ -129,27 +144,30 @@ public final class CampaignRunService {
         Instant runAt = clock.instant();
         Tally total = new Tally(0, 0, 0, 0);
         boolean stopped = false;
-        if (scanSegments == 1) {
-            Walk walk = walk(campaign, segment.get(), request, 0, runAt, remainingMillis);
-            total = walk.tally;
-            stopped = walk.stopped;
-        } else {
-            try (ExecutorService pool = Executors.newFixedThreadPool(scanSegments)) {
-                List<Future<Walk>> walks = new ArrayList<>();
-                for (int i = 0; i < scanSegments; i++) {
-                    int part = i;
-                    walks.add(pool.submit(() -> walk(campaign, segment.get(), request, part, runAt, remainingMillis)));
-                }
-                for (Future<Walk> f : walks) {
-                    Walk walk = f.get();
-                    total = total.plus(walk.tally);
-                    stopped |= walk.stopped;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        // one pool for the walks, one for the page writes (walks wait on writes; writes wait on nothing)
+        ExecutorService writers = putConcurrency == 1 ? null : Executors.newFixedThreadPool(scanSegments * putConcurrency,
+                r -> Thread.ofPlatform().daemon().name("campaign-write").unstarted(r));
+        try (ExecutorService walkers = Executors.newFixedThreadPool(scanSegments,
+                r -> Thread.ofPlatform().daemon().name("campaign-scan").unstarted(r))) {
+            List<Future<Walk>> walks = new ArrayList<>();
+            for (int i = 0; i < scanSegments; i++) {
+                int part = i;
+                walks.add(walkers.submit(() -> walk(campaign, segment.get(), request, part, runAt, remainingMillis, writers)));
+            }
+            for (Future<Walk> f : walks) {
+                Walk walk = f.get();
+                total = total.plus(walk.tally);
+                stopped |= walk.stopped;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof ExecutionException inner ? inner.getCause() : e.getCause();
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+        } finally {
+            if (writers != null) {
+                writers.shutdownNow();
             }
         }
         if (stopped) {
@@ -163,7 +181,7 @@ public final class CampaignRunService {
     private record Walk(Tally tally, boolean stopped) {}
 
     private Walk walk(CampaignDefinition campaign, Segment segment, CampaignRunner.Request request, int part, Instant runAt,
-            LongSupplier remainingMillis) {
+            LongSupplier remainingMillis, ExecutorService writers) throws InterruptedException, ExecutionException {
         String checkpoint = "campaignrun#" + request.campaignId() + "#" + request.runId() + "#" + part + "/" + scanSegments;
         Tally tally = new Tally(0, 0, 0, 0);
         Optional<Map<String, AttributeValue>> cursor = readCheckpoint(checkpoint);
@@ -178,8 +196,20 @@ public final class CampaignRunService {
             }
             ScanResponse page = dynamo.scan(ScanRequest.builder().tableName(usersTable).segment(part).totalSegments(scanSegments)
                     .limit(PAGE_SIZE).exclusiveStartKey(start).build());
-            for (Map<String, AttributeValue> item : page.items()) {
-                tally = tally.plus(process(campaign, segment, request, UserStore.profileOf(item), runAt));
+            PageCounts counts = new PageCounts();
+            try {
+                if (writers == null) {
+                    for (Map<String, AttributeValue> item : page.items()) {
+                        tally = tally.plus(process(campaign, segment, request, UserStore.profileOf(item), runAt, counts));
+                    }
+                } else {
+                    tally = tally.plus(writeAll(page.items(), writers,
+                            item -> process(campaign, segment, request, UserStore.profileOf(item), runAt, counts)));
+                }
+            } finally {
+                // what this page created is counted even when one of its writes failed (the run is retried from
+                // the checkpoint and will not create, nor count, those again)
+                counts.flush(stats, campaign, clock.instant());
             }
             boolean last = !page.hasLastEvaluatedKey() || page.lastEvaluatedKey().isEmpty();
             start = last ? null : page.lastEvaluatedKey();
@@ -190,16 +220,53 @@ public final class CampaignRunService {
         }
     }
 
-    private Tally process(CampaignDefinition campaign, Segment segment, CampaignRunner.Request request, UserProfile user, Instant runAt) {
+    /** Every item's writes, in flight together; waits for all of them, then throws the first failure if any. */
+    private static Tally writeAll(List<Map<String, AttributeValue>> items, ExecutorService writers,
+            java.util.function.Function<Map<String, AttributeValue>, Tally> write) throws InterruptedException, ExecutionException {
+        List<Future<Tally>> done = new ArrayList<>(items.size());
+        for (Map<String, AttributeValue> item : items) {
+            done.add(writers.submit(() -> write.apply(item)));
+        }
+        Tally tally = new Tally(0, 0, 0, 0);
+        ExecutionException failed = null;
+        for (Future<Tally> f : done) {
+            try {
+                tally = tally.plus(f.get());
+            } catch (ExecutionException e) {
+                failed = failed == null ? e : failed;
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        return tally;
+    }
+
+    /** What one page created, per arm and counter: written once the page's writes are done. */
+    private static final class PageCounts {
+        private final Map<String, Map<String, Long>> byArm = new HashMap<>();
+
+        synchronized void add(String arm, String counter) {
+            byArm.computeIfAbsent(arm, a -> new HashMap<>()).merge(counter, 1L, Long::sum);
+        }
+
+        synchronized void flush(StatsStore stats, CampaignDefinition campaign, Instant now) {
+            byArm.forEach((arm, amounts) -> stats.add(Subject.campaignArm(campaign.id(), arm), campaign.channel(), now, amounts));
+        }
+    }
+
+    private Tally process(CampaignDefinition campaign, Segment segment, CampaignRunner.Request request, UserProfile user, Instant runAt,
+            PageCounts counts) {
         if (!SegmentEvaluator.test(segment, user, () -> activity.find(user.userId()), runAt)) {
             return new Tally(1, 0, 0, 0);
         }
         String arm = Arms.assign(campaign.id(), user.userId(), campaign.holdoutPercent(), campaign.variants());
         Instant now = clock.instant();
-        if (assign(campaign, request, user.userId(), arm, runAt)) {
-            stats.increment(Subject.campaignArm(campaign.id(), arm), campaign.channel(), now, "assigned");
-        }
         if (arm.equals(CampaignDefinition.HOLDOUT)) {
+            if (holdOut(campaign, request, user.userId(), runAt)) {
+                counts.add(arm, "assigned");
+                remember(campaign, request, user.userId(), arm, runAt);
+            }
             return new Tally(1, 1, 0, 1);
         }
         String template = campaign.variants().stream().filter(v -> v.id().equals(arm)).findFirst().orElseThrow().template();
@@ -215,13 +282,14 @@ public final class CampaignRunService {
                 request.runId(), campaign.channel(), campaign.priority(), template, status,
                 scheduled ? Optional.of(reason) : Optional.empty(), context, Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), scheduled ? Optional.of(due) : Optional.empty(), now, List.of(new HistoryEntry(status, reason, now)));
-        boolean created = messages.createIfAbsent(message);
+        boolean created = messages.createIfAbsent(message, attempt());
         if (created) {
-            Subject subject = Subject.campaignArm(campaign.id(), arm);
-            stats.increment(subject, campaign.channel(), now, Counter.TRIGGERED);
+            counts.add(arm, "assigned");
+            counts.add(arm, Counter.TRIGGERED.wire());
             if (scheduled) {
-                stats.increment(subject, campaign.channel(), now, Counter.SCHEDULED);
+                counts.add(arm, Counter.SCHEDULED.wire());
             }
+            remember(campaign, request, user.userId(), arm, runAt);
         }
         return new Tally(1, 1, created ? 1 : 0, 0);
     }
@@ -231,30 +299,46 @@ public final class CampaignRunService {
     }
 
     /**
-     * The assignment record {@code assign#<campaign>#<run>#<user>} (the arm), and for a campaign with a goal also
-     * {@code campaignuser#<campaign>#<user>} (arm, the latest run's time and goal window), read when a goal event arrives.
+     * The holdout's assignment record {@code assign#<campaign>#<run>#<user>} (the arm): users outside the holdout have
+     * their message instead.
      *
-     * @return true when this call created the assignment (count it), false when a replay found it
+     * @return true when this call created it (count it), false when a replay found it
      */
-    private boolean assign(CampaignDefinition campaign, CampaignRunner.Request request, String userId, String arm, Instant runAt) {
+    private boolean holdOut(CampaignDefinition campaign, CampaignRunner.Request request, String userId, Instant runAt) {
         long expires = runAt.plus(RECORD_RETENTION).getEpochSecond();
+        String attempt = attempt();
         try {
             dynamo.putItem(PutItemRequest.builder().tableName(stateTable)
-                    .item(Map.of("pk", s("assign#" + campaign.id() + "#" + request.runId() + "#" + userId), "arm", s(arm),
-                            "at", s(Times.format(runAt)), "expiresAt", n(expires)))
-                    .conditionExpression("attribute_not_exists(pk)").build());
+                    .item(Map.of("pk", s("assign#" + campaign.id() + "#" + request.runId() + "#" + userId),
+                            "arm", s(CampaignDefinition.HOLDOUT), "at", s(Times.format(runAt)), "expiresAt", n(expires), "attempt", s(attempt)))
+                    .conditionExpression("attribute_not_exists(pk)")
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build());
+            return true;
         } catch (ConditionalCheckFailedException replay) {
-            return false;
+            // an SDK retry of this very put (it had succeeded) finds its own attempt: still ours to count
+            return replay.hasItem() && replay.item().containsKey("attempt") && attempt.equals(replay.item().get("attempt").s());
         }
-        if (campaign.goal().isPresent()) {
-            Instant until = runAt.plus(campaign.goal().get().window());
-            dynamo.putItem(PutItemRequest.builder().tableName(stateTable)
-                    .item(Map.of("pk", s(GoalConversions.key(campaign.id(), userId)), "arm", s(arm), "runId", s(request.runId()),
-                            "from", n(runAt.toEpochMilli()), "until", n(until.toEpochMilli()),
-                            "expiresAt", n(until.plus(Duration.ofDays(1)).getEpochSecond())))
-                    .build());
+    }
+
+    /** Unique per write: tells this call's own item (an SDK retry after a timeout) from an earlier invocation's. */
+    private static String attempt() {
+        return Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    }
+
+    /**
+     * For a campaign with a goal, {@code campaignuser#<campaign>#<user>} (arm, the latest run's time and goal window),
+     * read when a goal event arrives. Written after the user's message or holdout record was created.
+     */
+    private void remember(CampaignDefinition campaign, CampaignRunner.Request request, String userId, String arm, Instant runAt) {
+        if (campaign.goal().isEmpty()) {
+            return;
         }
-        return true;
+        Instant until = runAt.plus(campaign.goal().get().window());
+        dynamo.putItem(PutItemRequest.builder().tableName(stateTable)
+                .item(Map.of("pk", s(GoalConversions.key(campaign.id(), userId)), "arm", s(arm), "runId", s(request.runId()),
+                        "from", n(runAt.toEpochMilli()), "until", n(until.toEpochMilli()),
+                        "expiresAt", n(until.plus(Duration.ofDays(1)).getEpochSecond())))
+                .build());
     }
 
     private Optional<Map<String, AttributeValue>> readCheckpoint(String pk) {

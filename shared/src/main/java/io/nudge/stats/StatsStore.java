@@ -48,6 +48,34 @@ public final class StatsStore {
                 .expressionAttributeValues(Map.of(":one", n(1))).build());
     }
 
+    /**
+     * Several counters of one subject, channel and day in one UpdateItem ({@code ADD #c0 :v0, #c1 :v1, …}): for a caller
+     * that counts a page of work at once. Zero and negative amounts are skipped; nothing is written when none is left.
+     */
+    public void add(Subject subject, Channel channel, Instant at, Map<String, Long> amounts) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> values = new HashMap<>();
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, Long> e : amounts.entrySet()) {
+            if (e.getValue() > 0) {
+                int i = parts.size();
+                names.put("#c" + i, e.getKey());
+                values.put(":v" + i, n(e.getValue()));
+                parts.add("#c" + i + " :v" + i);
+            }
+        }
+        if (parts.isEmpty()) {
+            return;
+        }
+        String day = at.atZone(ZoneOffset.UTC).toLocalDate().toString();
+        int shard = ThreadLocalRandom.current().nextInt(SHARDS);
+        dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+                .key(Map.of("pk", s(subject.key()), "sk", s(day + "#" + channel.wire() + "#" + shard)))
+                .updateExpression("ADD " + String.join(", ", parts))
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values).build());
+    }
+
     /** One day's counters of one channel, summed over shards. */
     public record DayCounts(LocalDate day, Channel channel, Map<String, Long> counts) {}
 

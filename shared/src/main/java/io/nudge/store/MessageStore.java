@@ -67,6 +67,24 @@ public final class MessageStore {
         }
     }
 
+    /**
+     * Like {@link #createIfAbsent(Message)}, for a caller that counts what it created: the item carries {@code attempt}
+     * (unique per call), so when the SDK retries a put that had in fact succeeded (a timeout) and the retry's condition
+     * fails on the item this call wrote, the answer is still true. Another caller's item answers false.
+     */
+    public boolean createIfAbsent(Message message, String attempt) {
+        Map<String, AttributeValue> item = new java.util.HashMap<>(toItem(message));
+        item.put("attempt", s(attempt));
+        try {
+            dynamo.putItem(PutItemRequest.builder().tableName(table).item(item).conditionExpression("attribute_not_exists(id)")
+                    .returnValuesOnConditionCheckFailure(
+                            software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure.ALL_OLD).build());
+            return true;
+        } catch (ConditionalCheckFailedException exists) {
+            return exists.hasItem() && exists.item().containsKey("attempt") && attempt.equals(exists.item().get("attempt").s());
+        }
+    }
+
     public Optional<Message> find(String id) {
         Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
                 .key(Map.of("id", s(id))).consistentRead(true).build()).item();

@@ -121,8 +121,13 @@ public final class Services {
 
     /** run-campaign's service; {@code runner} continues a run that runs out of time. */
     public io.nudge.campaigns.CampaignRunService campaignRun(io.nudge.campaigns.CampaignRunner runner, int scanSegments) {
+        return campaignRun(runner, scanSegments, io.nudge.campaigns.CampaignRunService.DEFAULT_PUT_CONCURRENCY);
+    }
+
+    /** @param putConcurrency writes in flight per scan segment */
+    public io.nudge.campaigns.CampaignRunService campaignRun(io.nudge.campaigns.CampaignRunner runner, int scanSegments, int putConcurrency) {
         return new io.nudge.campaigns.CampaignRunService(dynamo, tables.users(), tables.state(), definitions, messages, activity(),
-                stats, runner, clock, scanSegments);
+                stats, runner, clock, scanSegments, putConcurrency);
     }
 
     public EvaluateService evaluate() {

@@ -141,6 +141,42 @@ class CampaignsTest {
     }
 
     @Test
+    void only_holdout_users_get_an_assignment_record_everyone_else_has_the_message_and_each_page_is_counted_once_per_arm() {
+        users(USERS);
+        campaigns.put("weekly_digest", json(DIGEST));
+        services.campaignRun(runner, 2, 3).run(new CampaignRunner.Request("weekly_digest", "r1"), () -> Long.MAX_VALUE);
+
+        Map<String, Integer> arms = assertOneMessagePerUser("weekly_digest", "r1");
+        for (int i = 0; i < USERS; i++) {
+            String userId = "u" + i;
+            var record = services.dynamo().getItem(software.amazon.awssdk.services.dynamodb.model.GetItemRequest.builder()
+                    .tableName(services.tables().state()).consistentRead(true)
+                    .key(Map.of("pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("assign#weekly_digest#r1#" + userId)))
+                    .build()).item();
+            assertThat(record != null && !record.isEmpty()).as(userId).isEqualTo(pro(i) && heldOut(userId));
+        }
+        for (String arm : List.of("A", "B")) {
+            List<io.nudge.stats.StatsStore.DayCounts> days = services.stats().read(Subject.campaignArm("weekly_digest", arm), null, null);
+            assertThat(days.stream().mapToLong(d -> d.counts().getOrDefault("triggered", 0L)).sum()).isEqualTo((long) arms.get(arm));
+            assertThat(assigned("weekly_digest", arm)).isEqualTo((long) arms.get(arm));
+        }
+        assertThat(assigned("weekly_digest", "holdout")).isEqualTo((long) arms.getOrDefault("holdout", 0));
+    }
+
+    @Test
+    void a_put_retried_after_it_had_succeeded_still_counts_as_created_and_another_callers_put_does_not() {
+        Message message = new Message(CampaignRunService.messageId("weekly_digest", "r", "u1"), "u1", "weekly_digest", "r",
+                io.nudge.model.Channel.EMAIL, io.nudge.model.Priority.MARKETING, "digest_a", MessageStatus.READY, java.util.Optional.empty(),
+                io.nudge.json.Json.object(), java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty(), java.util.Optional.empty(), clock.instant(), List.of());
+
+        assertThat(services.messages().createIfAbsent(message, "attempt-1")).isTrue();
+        assertThat(services.messages().createIfAbsent(message, "attempt-1")).as("the SDK's retry of the same request").isTrue();
+        assertThat(services.messages().createIfAbsent(message, "attempt-2")).as("a replay by another invocation").isFalse();
+        assertThat(services.messages().find(message.id())).isPresent();
+    }
+
+    @Test
     void a_second_run_assigns_every_user_the_same_arm() {
         users(60);
         campaigns.put("weekly_digest", json(DIGEST));

@@ -28,6 +28,16 @@ public final class RunCampaignHandler implements RequestHandler<Map<String, Obje
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9_.:+-]{1,128}");
 
+    static {
+        // A run keeps scan segments × writes per segment requests in flight. The JDK's HTTP client (under the SDK's
+        // UrlConnectionHttpClient) keeps only 5 idle connections per host unless told otherwise and closes the rest,
+        // so most puts would pay a new TLS connection. Read once, when the keep-alive cache is first used.
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections",
+                    Integer.toString(CampaignRunService.DEFAULT_SCAN_SEGMENTS * (CampaignRunService.DEFAULT_PUT_CONCURRENCY + 1)));
+        }
+    }
+
     private final CampaignRunService runs;
     private final DeadLetterStore deadLetters;
     private final Clock clock;
