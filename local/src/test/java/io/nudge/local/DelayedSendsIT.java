@@ -88,7 +88,9 @@ class DelayedSendsIT {
     @Test
     void a_delayed_cart_reminder_goes_out_for_one_cart_and_is_cancelled_by_a_purchase_of_the_other() throws Exception {
         runner = start();
-        defineCartReminder("PT3S");
+        // long enough that the purchase is evaluated before the reminder is due even on a loaded machine (a loaded
+        // 2-core CI box has taken over 3 s to evaluate); the test asserts the order of events, not the delay's accuracy
+        defineCartReminder("PT10S");
         Instant posted = Instant.now();
         call("POST", "/v1/events", "{'events':[{'id':'cart-c1','userId':'ada','name':'cart_abandoned','properties':{'cartId':'c1'}},"
                 + "{'id':'cart-c2','userId':'ada','name':'cart_abandoned','properties':{'cartId':'c2'}}]}");
@@ -99,7 +101,7 @@ class DelayedSendsIT {
 
         assertThat(c1.get("status").asText()).isEqualTo("SENT");
         assertThat(c1.get("subject").asText()).isEqualTo("Your cart c1");
-        assertThat(at(c1, "SENT")).isAfterOrEqualTo(posted.plusSeconds(3).minusMillis(5));
+        assertThat(at(c1, "SENT")).isAfterOrEqualTo(posted.plusSeconds(10).minusMillis(5));
         assertThat(c1.get("history").findValuesAsText("status")).startsWith("SCHEDULED", "READY", "SENDING", "SENT");
         assertThat(c2.get("status").asText()).isEqualTo("CANCELLED");
         assertThat(c2.get("reason").asText()).contains("purchase_completed");
@@ -110,7 +112,7 @@ class DelayedSendsIT {
     @Test
     void a_restart_loses_no_delayed_message() throws Exception {
         runner = start();
-        defineCartReminder("PT5S");
+        defineCartReminder("PT10S");
         call("POST", "/v1/events", "{'id':'cart-c3','userId':'ada','name':'cart_abandoned','properties':{'cartId':'c3'}}");
         Instant deadline = Instant.now().plusSeconds(ItTime.DEADLINE_SECONDS);
         while (messageFor("c3") == null && Instant.now().isBefore(deadline)) {
