@@ -156,7 +156,7 @@ public final class LocalRunner implements AutoCloseable {
         }
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("sweep").unstarted(r));
         // Locally slots are a second wide: a slot 10 s overdue is certainly stranded.
-        var sweep = services.sweep(options.sweepGrace(), Duration.ofSeconds(10));
+        var sweep = services.sweep(options.sweepGrace(), options.sweepGrace(), Duration.ofSeconds(10));
         timers.scheduleWithFixedDelay(() -> {
             try {
                 sweep.run();

@@ -156,7 +156,7 @@ class SlotServiceTest {
         assertThat(slots.ensureScheduled(message)).isInstanceOf(SlotService.Outcome.AlreadyScheduled.class);
         assertThat(scheduler.createCalls).isEmpty();
 
-        var sweep = services.sweep(Duration.ofMinutes(5), Duration.ofMinutes(2));
+        var sweep = services.sweep(Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(2));
         clock.set(Instant.parse("2026-11-24T09:02:00Z"));
         assertThat(sweep.run().slotsReleased()).isZero();   // not overdue yet: Scheduler may still be on its way
         clock.set(Instant.parse("2026-11-24T09:03:01Z"));
