@@ -17,9 +17,18 @@ record LocalOptions(
         Optional<String> apiKey,
         String emailFrom,
         Duration sweepGrace,
-        Clock clock) {
+        Clock clock,
+        boolean replay) {
 
     enum Channels { OUTBOX, AWS }
+
+    /** The switch that hands every stream batch, Scheduler invocation and SNS notification over twice (tests). */
+    static final String REPLAY = "NUDGE_REPLAY";
+
+    LocalOptions(Path dataDir, boolean inMemory, String host, int port, Optional<Path> configDir, Channels channels,
+            Optional<String> apiKey, String emailFrom, Duration sweepGrace, Clock clock) {
+        this(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, false);
+    }
 
     static LocalOptions defaults() {
         Path examples = Path.of("examples");
@@ -27,7 +36,7 @@ record LocalOptions(
                 Files.isDirectory(examples) ? Optional.of(examples) : Optional.empty(),
                 Channels.OUTBOX, Optional.ofNullable(System.getenv("NUDGE_API_KEY")).filter(k -> !k.isBlank()),
                 Optional.ofNullable(System.getenv("NUDGE_EMAIL_FROM")).filter(k -> !k.isBlank()).orElse("Nudge <hello@nudge.local>"),
-                Duration.ofSeconds(60), Clock.systemUTC());
+                Duration.ofSeconds(60), Clock.systemUTC(), "true".equalsIgnoreCase(System.getenv(REPLAY)));
     }
 
     static LocalOptions parse(String[] args) {
@@ -61,6 +70,22 @@ record LocalOptions(
                     };
                     o = o.with(o.dataDir, o.inMemory, o.port, o.configDir, channels);
                 }
+                case "--sweep-grace" -> {
+                    String v = value(args, ++i, arg);
+                    Duration grace;
+                    try {
+                        grace = Duration.parse(v);
+                    } catch (java.time.format.DateTimeParseException e) {
+                        throw new IllegalArgumentException("--sweep-grace needs an ISO-8601 duration such as PT60S, not '" + v + "'");
+                    }
+                    if (grace.isNegative() || grace.isZero()) {
+                        throw new IllegalArgumentException("--sweep-grace must be positive");
+                    }
+                    o = new LocalOptions(o.dataDir, o.inMemory, o.host, o.port, o.configDir, o.channels, o.apiKey, o.emailFrom,
+                            grace, o.clock, o.replay);
+                }
+                case "--replay" -> o = new LocalOptions(o.dataDir, o.inMemory, o.host, o.port, o.configDir, o.channels, o.apiKey,
+                        o.emailFrom, o.sweepGrace, o.clock, true);
                 default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + NudgeLocal.USAGE);
             }
         }
@@ -68,7 +93,11 @@ record LocalOptions(
     }
 
     private LocalOptions with(Path dataDir, boolean inMemory, int port, Optional<Path> configDir, Channels channels) {
-        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock);
+        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, replay);
+    }
+
+    LocalOptions withReplay(boolean on) {
+        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, on);
     }
 
     LocalOptions withPort(int newPort) {
@@ -80,7 +109,7 @@ record LocalOptions(
     }
 
     LocalOptions withApiKey(Optional<String> key) {
-        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, key, emailFrom, sweepGrace, clock);
+        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, key, emailFrom, sweepGrace, clock, replay);
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -144,12 +144,12 @@ public final class LocalRunner implements AutoCloseable {
                 services.deadLetters(), options.clock()));
         List<StreamPoller> pollers = List.of(
                 new StreamPoller("evaluate-triggers", tables.events(), dynamo, streams, checkpoints,
-                        r -> r.eventName() == OperationType.INSERT, new EvaluateTriggersHandler(services)),
+                        r -> r.eventName() == OperationType.INSERT, new EvaluateTriggersHandler(services), options.replay()),
                 new StreamPoller("deliver", tables.messages(), dynamo, streams, checkpoints,
                         r -> hasStatus(r, "READY"), new DeliverHandler(services.deliver(email, sms, push, pushEndpoints, options.emailFrom(),
-                                guardSettings(options)), services.streamBatch("deliver"))),
+                                guardSettings(options)), services.streamBatch("deliver")), options.replay()),
                 new StreamPoller("schedule-sends", tables.messages(), dynamo, streams, checkpoints,
-                        r -> hasStatus(r, "SCHEDULED"), StreamHandlers.fromStreamHandler(scheduleSends.get())));
+                        r -> hasStatus(r, "SCHEDULED"), StreamHandlers.fromStreamHandler(scheduleSends.get()), options.replay()));
         List<Thread> threads = new ArrayList<>();
         for (StreamPoller poller : pollers) {
             threads.add(Thread.ofPlatform().daemon().name("poller-" + poller.hashCode()).start(poller));
@@ -166,6 +166,7 @@ public final class LocalRunner implements AutoCloseable {
         }, 5, 5, TimeUnit.SECONDS);
 
         scheduler.start();
+        campaigns.resumePending();
         LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(),
                 new IngestApiHandler(services.api(pushEndpoints, scheduler, campaigns.runner())), LocalFeedbackEndpoints.over(services, options));
         if (baseUrl.get().isEmpty()) {

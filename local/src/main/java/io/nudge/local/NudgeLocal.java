@@ -18,7 +18,10 @@ public final class NudgeLocal {
               --config DIR       load templates/*.json and triggers/*.json (default ./examples when present)
               --channels outbox|aws   write messages to <data>/outbox (default) or send through SES/SNS
                                       (endpoints from AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> when set)
-            environment: NUDGE_API_KEY (an admin key honoured on every start), NUDGE_EMAIL_FROM
+              --sweep-grace DUR  how old a claim (SENDING) or a READY message gets before the sweep acts (default PT60S)
+              --replay           test switch: hand every stream batch, Scheduler invocation and SNS notification over
+                                 twice, out of order (also NUDGE_REPLAY=true)
+            environment: NUDGE_API_KEY (an admin key honoured on every start), NUDGE_EMAIL_FROM, NUDGE_REPLAY
 
             usage: java -jar local/target/nudge-local.jar create-key --table API_KEYS_TABLE [--name NAME] [--scope admin|ingest]
               writes only the key's SHA-256 to the deployed ApiKeys table with your AWS credentials
