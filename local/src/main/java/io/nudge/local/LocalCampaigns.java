@@ -39,6 +39,11 @@ final class LocalCampaigns implements AutoCloseable {
     private final String stateTable;
 
     LocalCampaigns(Services services, Clock clock, int scanSegments) {
+        this(services, clock, scanSegments, false);
+    }
+
+    /** @param replay start every run twice, as an asynchronous invocation may be delivered twice */
+    LocalCampaigns(Services services, Clock clock, int scanSegments, boolean replay) {
         this.executor = Executors.newFixedThreadPool(2, r -> Thread.ofPlatform().daemon().name("run-campaign").unstarted(r));
         this.background = new BackgroundCampaignRunner(executor);
         this.dynamo = services.dynamo();
@@ -46,6 +51,9 @@ final class LocalCampaigns implements AutoCloseable {
         this.runner = request -> {
             remember(request);
             background.start(request);
+            if (replay) {
+                background.start(request);
+            }
         };
         CampaignRunService runs = services.campaignRun(runner, scanSegments);
         this.handler = new RunCampaignHandler(runs, services.deadLetters(), clock);

@@ -132,10 +132,10 @@ public final class LocalRunner implements AutoCloseable {
         Checkpoints checkpoints = new Checkpoints(dynamo, TABLE_PREFIX + "LocalCheckpoints");
         // EventBridge Scheduler's stand-in: schedules persisted in DynamoDB Local, fired with the same input.
         AtomicReference<ScheduleSendsHandler> scheduleSends = new AtomicReference<>();
-        LocalCampaigns campaigns = new LocalCampaigns(services, options.clock(), CAMPAIGN_SCAN_SEGMENTS);
+        LocalCampaigns campaigns = new LocalCampaigns(services, options.clock(), CAMPAIGN_SCAN_SEGMENTS, options.replay());
         LocalScheduler scheduler = new LocalScheduler(dynamo, TABLE_PREFIX + "LocalSchedules", options.clock(),
-                Map.of(ScheduleRequest.Target.SCHEDULE_SENDS, input -> StreamHandlers.invoke(scheduleSends.get(), input),
-                        ScheduleRequest.Target.RUN_CAMPAIGN, campaigns.scheduleTarget()));
+                Map.of(ScheduleRequest.Target.SCHEDULE_SENDS, replayed(options, input -> StreamHandlers.invoke(scheduleSends.get(), input)),
+                        ScheduleRequest.Target.RUN_CAMPAIGN, replayed(options, campaigns.scheduleTarget())));
         if (options.configDir().isPresent()) {
             int loaded = DefinitionsLoader.loadCampaigns(options.configDir().get(), services.campaigns(scheduler, campaigns.runner()));
             LOG.info("campaigns loaded", "count", loaded);
@@ -173,6 +173,17 @@ public final class LocalRunner implements AutoCloseable {
             baseUrl.set("http://" + options.host() + ":" + http.port());
         }
         return new LocalRunner(dynamoServer, dynamo, streams, pollers, threads, timers, scheduler, http, outbox, generatedKey, services);
+    }
+
+    /** With --replay, each Scheduler invocation is made twice, as EventBridge Scheduler's at-least-once delivery may. */
+    private static java.util.function.Consumer<String> replayed(LocalOptions options, java.util.function.Consumer<String> target) {
+        if (!options.replay()) {
+            return target;
+        }
+        return input -> {
+            target.accept(input);
+            target.accept(input);
+        };
     }
 
     /**

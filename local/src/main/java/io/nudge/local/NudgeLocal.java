@@ -58,7 +58,8 @@ public final class NudgeLocal {
         String url = "http://" + options.host() + ":" + runner.port();
         System.out.println();
         System.out.printf("nudge: ready in %d ms on %s  (data: %s%s)%n", (System.nanoTime() - started) / 1_000_000, url,
-                options.dataDir().toAbsolutePath(), options.inMemory() ? ", database in memory" : "");
+                options.dataDir().toAbsolutePath(), (options.inMemory() ? ", database in memory" : "")
+                        + (options.replay() ? ", REPLAY: every delivery twice" : ""));
         System.out.println("nudge: outbox " + runner.outbox());
         runner.services().dynamo().serviceClientConfiguration().endpointOverride()
                 .ifPresent(endpoint -> System.out.println("nudge: dynamodb " + endpoint + "  (DynamoDB Local, for tools such as bench/)"));
