@@ -80,8 +80,11 @@ public final class MessageStore {
     /** READY → SENDING. Empty when someone else claimed it first, or it is no longer READY (cancelled, sent). */
     public Optional<Message> claim(String id, Instant now) {
         Update update = new Update(MessageStatus.SENDING, Optional.empty(), now);
-        // inFlight/inFlightSince stay as set when the message became READY: no index write for the claim.
-        update.set("claimedAt = :now");
+        // inFlight/inFlightSince stay as set when the message became READY: no index write for the claim. (A message
+        // stored before the index covered READY gets them now, so the sweep still finds a claim that dies.)
+        update.set("claimedAt = :now").set("inFlight = if_not_exists(inFlight, :shard)")
+                .set("inFlightSince = if_not_exists(inFlightSince, :now)")
+                .value(":shard", s(inFlightShard(id)));
         try {
             Map<String, AttributeValue> item = dynamo.updateItem(update.request(id, Set.of(MessageStatus.READY))
                     .returnValues(ReturnValue.ALL_NEW).build()).attributes();

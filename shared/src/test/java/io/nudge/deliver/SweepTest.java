@@ -86,6 +86,18 @@ class SweepTest {
     }
 
     @Test
+    void a_claim_of_a_message_stored_before_the_index_covered_ready_is_still_swept() {
+        String legacy = messageFor("e5", "otp_requested");
+        services.dynamo().updateItem(b -> b.tableName(services.tables().messages())
+                .key(java.util.Map.of("id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(legacy)))
+                .updateExpression("REMOVE inFlight, inFlightSince"));
+        services.messages().claim(legacy, clock.instant());
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(sweep.run().requeued()).isEqualTo(1);
+        assertThat(services.messages().find(legacy).orElseThrow().status()).isEqualTo(MessageStatus.READY);
+    }
+
+    @Test
     void a_released_delayed_message_counts_its_wait_from_the_release() {
         String delayed = messageFor("e4", "otp_later");
         clock.advance(Duration.ofHours(1));
