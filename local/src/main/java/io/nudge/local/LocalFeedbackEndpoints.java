@@ -44,10 +44,17 @@ final class LocalFeedbackEndpoints {
 
     private final ApiKeys keys;
     private final RequestStreamHandler processFeedback;
+    private final boolean replay;
 
     LocalFeedbackEndpoints(ApiKeys keys, RequestStreamHandler processFeedback) {
+        this(keys, processFeedback, false);
+    }
+
+    /** @param replay hand every notification over twice, as SNS's at-least-once delivery may */
+    LocalFeedbackEndpoints(ApiKeys keys, RequestStreamHandler processFeedback, boolean replay) {
         this.keys = keys;
         this.processFeedback = processFeedback;
+        this.replay = replay;
     }
 
     /** process-feedback over the local stores; OptInPhoneNumber goes to SNS only when the runner sends through AWS. */
@@ -55,7 +62,7 @@ final class LocalFeedbackEndpoints {
         PhoneOptIn optIn = options.channels() == LocalOptions.Channels.AWS
                 ? new SnsPhoneOptIn(AwsClients.sns(System.getenv())) : PhoneOptIn.local();
         return new LocalFeedbackEndpoints(services.apiKeys(),
-                new ProcessFeedbackHandler(services.feedback(optIn), services.deadLetters(), options.clock()));
+                new ProcessFeedbackHandler(services.feedback(optIn), services.deadLetters(), options.clock()), options.replay());
     }
 
     /** @param headers lowercased names */
@@ -93,7 +100,12 @@ final class LocalFeedbackEndpoints {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            processFeedback.handleRequest(new ByteArrayInputStream(Json.write(event).getBytes(StandardCharsets.UTF_8)), out, null);
+            byte[] payload = Json.write(event).getBytes(StandardCharsets.UTF_8);
+            if (replay) {
+                // the first delivery of two; the answer returned is the second's
+                processFeedback.handleRequest(new ByteArrayInputStream(payload), new ByteArrayOutputStream(), null);
+            }
+            processFeedback.handleRequest(new ByteArrayInputStream(payload), out, null);
         } catch (RetryLater later) {
             return error(503, "retry_later", "process-feedback cannot apply it yet (" + later.getMessage() + "); SNS would retry", null);
         } catch (IOException | RuntimeException failure) {

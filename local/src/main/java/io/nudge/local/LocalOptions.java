@@ -20,15 +20,19 @@ record LocalOptions(
         Duration sweepGrace,
         Clock clock,
         Optional<ProviderFaults> providerFaults,
-        LoadShedding shedding) {
+        LoadShedding shedding,
+        boolean replay) {
 
     enum Channels { OUTBOX, AWS }
 
-    /** Without injected provider faults. */
+    /** The switch that hands every stream batch, Scheduler invocation and SNS notification over twice (tests). */
+    static final String REPLAY = "NUDGE_REPLAY";
+
+    /** Without injected provider faults, default load shedding, no replay. */
     LocalOptions(Path dataDir, boolean inMemory, String host, int port, Optional<Path> configDir, Channels channels,
             Optional<String> apiKey, String emailFrom, Duration sweepGrace, Clock clock) {
         this(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, Optional.empty(),
-                LoadShedding.defaults());
+                LoadShedding.defaults(), false);
     }
 
     static LocalOptions defaults() {
@@ -38,7 +42,7 @@ record LocalOptions(
                 Channels.OUTBOX, Optional.ofNullable(System.getenv("NUDGE_API_KEY")).filter(k -> !k.isBlank()),
                 Optional.ofNullable(System.getenv("NUDGE_EMAIL_FROM")).filter(k -> !k.isBlank()).orElse("Nudge <hello@nudge.local>"),
                 Duration.ofSeconds(60), Clock.systemUTC(), ProviderFaults.parse(System.getenv(ProviderFaults.ENV)),
-                LoadShedding.fromEnvironment(System.getenv()));
+                LoadShedding.fromEnvironment(System.getenv()), "true".equalsIgnoreCase(System.getenv(REPLAY)));
     }
 
     static LocalOptions parse(String[] args) {
@@ -73,6 +77,21 @@ record LocalOptions(
                     o = o.with(o.dataDir, o.inMemory, o.port, o.configDir, channels);
                 }
                 case "--provider-faults" -> o = o.withProviderFaults(ProviderFaults.parse(value(args, ++i, arg)));
+                case "--sweep-grace" -> {
+                    String v = value(args, ++i, arg);
+                    Duration grace;
+                    try {
+                        grace = Duration.parse(v);
+                    } catch (java.time.format.DateTimeParseException e) {
+                        throw new IllegalArgumentException("--sweep-grace needs an ISO-8601 duration such as PT60S, not '" + v + "'");
+                    }
+                    if (grace.isNegative() || grace.isZero()) {
+                        throw new IllegalArgumentException("--sweep-grace must be positive");
+                    }
+                    o = new LocalOptions(o.dataDir, o.inMemory, o.host, o.port, o.configDir, o.channels, o.apiKey, o.emailFrom,
+                            grace, o.clock, o.providerFaults, o.shedding, o.replay);
+                }
+                case "--replay" -> o = o.withReplay(true);
                 default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + NudgeLocal.USAGE);
             }
         }
@@ -80,15 +99,19 @@ record LocalOptions(
     }
 
     private LocalOptions with(Path dataDir, boolean inMemory, int port, Optional<Path> configDir, Channels channels) {
-        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, providerFaults, shedding);
+        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, providerFaults, shedding, replay);
     }
 
     LocalOptions withProviderFaults(Optional<ProviderFaults> faults) {
-        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, faults, shedding);
+        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, faults, shedding, replay);
     }
 
     LocalOptions withShedding(LoadShedding limits) {
-        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, providerFaults, limits);
+        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, providerFaults, limits, replay);
+    }
+
+    LocalOptions withReplay(boolean on) {
+        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, providerFaults, shedding, on);
     }
 
     LocalOptions withPort(int newPort) {
@@ -100,7 +123,7 @@ record LocalOptions(
     }
 
     LocalOptions withApiKey(Optional<String> key) {
-        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, key, emailFrom, sweepGrace, clock, providerFaults, shedding);
+        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, key, emailFrom, sweepGrace, clock, providerFaults, shedding, replay);
     }
 
     private static String value(String[] args, int i, String flag) {

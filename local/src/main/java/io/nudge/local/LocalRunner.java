@@ -145,10 +145,11 @@ public final class LocalRunner implements AutoCloseable {
         Checkpoints checkpoints = new Checkpoints(dynamo, TABLE_PREFIX + "LocalCheckpoints");
         // EventBridge Scheduler's stand-in: schedules persisted in DynamoDB Local, fired with the same input.
         AtomicReference<ScheduleSendsHandler> scheduleSends = new AtomicReference<>();
-        LocalCampaigns campaigns = new LocalCampaigns(services, options.clock(), CAMPAIGN_SCAN_SEGMENTS, CAMPAIGN_PUT_CONCURRENCY);
+        LocalCampaigns campaigns = new LocalCampaigns(services, options.clock(), CAMPAIGN_SCAN_SEGMENTS, CAMPAIGN_PUT_CONCURRENCY,
+                options.replay());
         LocalScheduler scheduler = new LocalScheduler(dynamo, TABLE_PREFIX + "LocalSchedules", options.clock(),
-                Map.of(ScheduleRequest.Target.SCHEDULE_SENDS, input -> StreamHandlers.invoke(scheduleSends.get(), input),
-                        ScheduleRequest.Target.RUN_CAMPAIGN, campaigns.scheduleTarget()));
+                Map.of(ScheduleRequest.Target.SCHEDULE_SENDS, replayed(options, input -> StreamHandlers.invoke(scheduleSends.get(), input)),
+                        ScheduleRequest.Target.RUN_CAMPAIGN, replayed(options, campaigns.scheduleTarget())));
         if (options.configDir().isPresent()) {
             int loaded = DefinitionsLoader.loadCampaigns(options.configDir().get(), services.campaigns(scheduler, campaigns.runner()));
             LOG.info("campaigns loaded", "count", loaded);
@@ -157,19 +158,19 @@ public final class LocalRunner implements AutoCloseable {
                 services.deadLetters(), options.clock()));
         List<StreamPoller> pollers = List.of(
                 new StreamPoller("evaluate-triggers", tables.events(), dynamo, streams, checkpoints,
-                        r -> r.eventName() == OperationType.INSERT, new EvaluateTriggersHandler(services)),
+                        r -> r.eventName() == OperationType.INSERT, new EvaluateTriggersHandler(services), options.replay()),
                 new StreamPoller("deliver", tables.messages(), dynamo, streams, checkpoints,
                         r -> hasStatus(r, "READY"), new DeliverHandler(services.deliver(email, sms, push, pushEndpoints, options.emailFrom(),
-                                guardSettings(options)), services.streamBatch("deliver"))),
+                                guardSettings(options)), services.streamBatch("deliver")), options.replay()),
                 new StreamPoller("schedule-sends", tables.messages(), dynamo, streams, checkpoints,
-                        r -> hasStatus(r, "SCHEDULED"), StreamHandlers.fromStreamHandler(scheduleSends.get())));
+                        r -> hasStatus(r, "SCHEDULED"), StreamHandlers.fromStreamHandler(scheduleSends.get()), options.replay()));
         List<Thread> threads = new ArrayList<>();
         for (StreamPoller poller : pollers) {
             threads.add(Thread.ofPlatform().daemon().name("poller-" + poller.hashCode()).start(poller));
         }
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("sweep").unstarted(r));
         // Locally slots are a second wide: a slot 10 s overdue is certainly stranded.
-        var sweep = services.sweep(options.sweepGrace(), Duration.ofSeconds(10));
+        var sweep = services.sweep(options.sweepGrace(), options.sweepGrace(), Duration.ofSeconds(10));
         timers.scheduleWithFixedDelay(() -> {
             try {
                 sweep.run();
@@ -179,6 +180,7 @@ public final class LocalRunner implements AutoCloseable {
         }, 5, 5, TimeUnit.SECONDS);
 
         scheduler.start();
+        campaigns.resumePending();
         LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(),
                 // one JVM serves every request here, so an in-memory token bucket per key is exact
                 new IngestApiHandler(services.api(pushEndpoints, scheduler, campaigns.runner()).limitRate(
@@ -189,6 +191,17 @@ public final class LocalRunner implements AutoCloseable {
             baseUrl.set("http://" + options.host() + ":" + http.port());
         }
         return new LocalRunner(dynamoServer, dynamo, streams, pollers, threads, timers, scheduler, http, outbox, generatedKey, services, faults);
+    }
+
+    /** With --replay, each Scheduler invocation is made twice, as EventBridge Scheduler's at-least-once delivery may. */
+    private static java.util.function.Consumer<String> replayed(LocalOptions options, java.util.function.Consumer<String> target) {
+        if (!options.replay()) {
+            return target;
+        }
+        return input -> {
+            target.accept(input);
+            target.accept(input);
+        };
     }
 
     /**

@@ -22,7 +22,10 @@ public final class NudgeLocal {
                                       throttle=0.2,connect_timeout=0.05,timeout=0.05,permanent=0.02,seed=42 (shares
                                       of send attempts; throttles and connect timeouts are retried, a timeout after
                                       sending ends UNKNOWN and is never resent, permanent ends FAILED); 'off' disables
-            environment: NUDGE_API_KEY (an admin key honoured on every start), NUDGE_EMAIL_FROM,
+              --sweep-grace DUR  how old a claim (SENDING) or a READY message gets before the sweep acts (default PT60S)
+              --replay           test switch: hand every stream batch, Scheduler invocation and SNS notification over
+                                 twice, out of order (also NUDGE_REPLAY=true)
+            environment: NUDGE_API_KEY (an admin key honoured on every start), NUDGE_EMAIL_FROM, NUDGE_REPLAY,
                          NUDGE_PROVIDER_FAULTS (as --provider-faults),
                          NUDGE_HTTP_MAX_CONCURRENT (32), NUDGE_HTTP_MAX_QUEUED (128), NUDGE_HTTP_MAX_WAIT_MS (1000):
                          past them a request is answered 429 with Retry-After instead of waiting in an unbounded queue
@@ -63,7 +66,8 @@ public final class NudgeLocal {
         String url = "http://" + options.host() + ":" + runner.port();
         System.out.println();
         System.out.printf("nudge: ready in %d ms on %s  (data: %s%s)%n", (System.nanoTime() - started) / 1_000_000, url,
-                options.dataDir().toAbsolutePath(), options.inMemory() ? ", database in memory" : "");
+                options.dataDir().toAbsolutePath(), (options.inMemory() ? ", database in memory" : "")
+                        + (options.replay() ? ", REPLAY: every delivery twice" : ""));
         System.out.println("nudge: outbox " + runner.outbox());
         runner.faults().ifPresent(f -> System.out.println("nudge: provider faults injected: " + f.faults()));
         runner.services().dynamo().serviceClientConfiguration().endpointOverride()

@@ -296,6 +296,7 @@ class TemplateContractTest {
     void sweep_may_only_query_in_flight_messages_and_overdue_slots_and_update_them() {
         assertThat(grants("SweepFunction")).containsExactlyInAnyOrder(
                 "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_IN_FLIGHT,
+                "Allow dynamodb:GetItem MessagesTable",
                 "Allow dynamodb:UpdateItem MessagesTable",
                 "Allow dynamodb:UpdateItem StatsTable",
                 "Allow dynamodb:Query SlotsTable/index/" + TableDefinitions.SLOTS_UNFIRED,

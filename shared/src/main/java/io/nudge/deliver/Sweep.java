@@ -2,6 +2,7 @@ package io.nudge.deliver;
 
 import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
+import io.nudge.model.Times;
 import io.nudge.scheduling.SlotReleaser;
 import io.nudge.stats.Counter;
 import io.nudge.stats.StatsStore;
@@ -9,11 +10,17 @@ import io.nudge.stats.Subject;
 import io.nudge.store.MessageStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Invariant 2's sweep, plus overdue slots (invariant 3: nothing stranded). A SENDING message claimed longer ago than {@code grace} (longer than any delivery can
- * run) either never reached the provider (no attemptAt: back to READY) or may have (attemptAt: UNKNOWN, never resent).
+ * Invariant 2's sweep, plus two backstops (nothing stranded). A SENDING message claimed longer ago than {@code grace}
+ * (longer than any delivery can run) either never reached the provider (no attemptAt: back to READY) or may have
+ * (attemptAt: UNKNOWN, never resent). A READY message that has waited longer than {@code readyGrace} was never handed
+ * to deliver (a stream mapping gives up on a record after its retries, a poller lost it): a history note re-drives it
+ * (its stream record is READY again; deliver's claim is conditional, so a second hand-off sends once), at most once
+ * per {@code readyGrace}.
+ * Slots whose schedule never fired are released.
  */
 public final class Sweep {
     private final MessageStore messages;
@@ -21,43 +28,60 @@ public final class Sweep {
     private final SlotReleaser slots;
     private final Clock clock;
     private final Duration grace;
+    private final Duration readyGrace;
     private final Duration slotGrace;
 
     /**
-     * @param grace     longer than any delivery can run: a claim this old belongs to a dead delivery
-     * @param slotGrace how late a slot may be before the sweep releases it itself
+     * @param grace      longer than any delivery can run: a claim this old belongs to a dead delivery
+     * @param readyGrace how long a READY message may wait for deliver before it is handed over again
+     * @param slotGrace  how late a slot may be before the sweep releases it itself
      */
-    public Sweep(MessageStore messages, StatsStore stats, SlotReleaser slots, Clock clock, Duration grace, Duration slotGrace) {
+    public Sweep(MessageStore messages, StatsStore stats, SlotReleaser slots, Clock clock, Duration grace, Duration readyGrace,
+            Duration slotGrace) {
         this.messages = messages;
         this.stats = stats;
         this.slots = slots;
         this.clock = clock;
         this.grace = grace;
+        this.readyGrace = readyGrace;
         this.slotGrace = slotGrace;
     }
 
-    public record Result(int requeued, int unknown, int slotsReleased) {}
+    public record Result(int requeued, int unknown, int redriven, int slotsReleased) {}
 
     public Result run() {
         int requeued = 0;
         int unknown = 0;
-        for (Message message : messages.inFlightClaimedBefore(clock.instant().minus(grace))) {
-            if (message.status() != MessageStatus.SENDING) {
+        int redriven = 0;
+        Instant now = clock.instant();
+        Instant claimCutoff = now.minus(grace);
+        Instant readyCutoff = now.minus(readyGrace);
+        Instant cutoff = claimCutoff.isAfter(readyCutoff) ? claimCutoff : readyCutoff;
+        for (MessageStore.InFlight found : messages.inFlightSince(cutoff)) {
+            Message message = found.message();
+            if (message.status() == MessageStatus.READY) {
+                if (found.since().isBefore(readyCutoff)
+                        && messages.redrive(message.id(), "sweep: re-driven, READY since " + Times.format(found.since()), now)) {
+                    redriven++;
+                }
+                continue;
+            }
+            if (message.status() != MessageStatus.SENDING || found.claimedAt().isEmpty() || !found.claimedAt().get().isBefore(claimCutoff)) {
                 continue;
             }
             if (message.attemptAt().isEmpty()) {
                 if (messages.transition(message.id(), MessageStatus.SENDING, MessageStatus.READY,
-                        Optional.of("sweep: claimed but never sent"), Optional.empty(), clock.instant())) {
+                        Optional.of("sweep: claimed but never sent"), Optional.empty(), now)) {
                     requeued++;
                 }
             } else if (messages.transition(message.id(), MessageStatus.SENDING, MessageStatus.UNKNOWN,
-                    Optional.of("sweep: provider call outcome unknown"), Optional.empty(), clock.instant())) {
-                stats.increment(io.nudge.stats.StatsSubjects.of(message), message.channel(), clock.instant(), Counter.UNKNOWN);
+                    Optional.of("sweep: provider call outcome unknown"), Optional.empty(), now)) {
+                stats.increment(io.nudge.stats.StatsSubjects.of(message), message.channel(), now, Counter.UNKNOWN);
                 unknown++;
             }
         }
         // Slots whose schedule never fired (its creator died after claiming it, or Scheduler gave up): release them.
         int overdue = slots.fireOverdue(slotGrace).slots();
-        return new Result(requeued, unknown, overdue);
+        return new Result(requeued, unknown, redriven, overdue);
     }
 }

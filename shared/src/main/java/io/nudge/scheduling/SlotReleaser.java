@@ -32,10 +32,12 @@ public final class SlotReleaser {
         Instant now = clock.instant();
         slots.markFired(slot, now);
         int released = release(slot, now);
+        slots.markReleased(slot);
         int fired = 1;
         for (long earlier : slots.unfiredUpTo(slot)) {
             slots.markFired(earlier, now);
             released += release(earlier, now);
+            slots.markReleased(earlier);
             fired++;
         }
         LOG.info("slot fired", "slot", slot, "slots", fired, "released", released);

@@ -84,13 +84,23 @@ public final class SlotStore {
         }
     }
 
-    /** Marks the slot FIRED whatever it was (it may have no record if its messages' records were never processed). */
+    /**
+     * Marks the slot FIRED whatever it was (it may have no record if its messages' records were never processed), so
+     * messages arriving from now on are released at once. It stays in the unfired index until {@link #markReleased}:
+     * a firing that dies before its messages are released is found again by the sweep.
+     */
     public void markFired(long slot, Instant now) {
         dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("slot", s(key(slot))))
-                .updateExpression("SET #state = :fired, firedAt = if_not_exists(firedAt, :now), expiresAt = :exp REMOVE unfired")
+                .updateExpression("SET #state = :fired, firedAt = if_not_exists(firedAt, :now), expiresAt = :exp, unfired = :u")
                 .expressionAttributeNames(Map.of("#state", "state"))
                 .expressionAttributeValues(Map.of(":fired", s("FIRED"), ":now", s(Times.format(now)),
-                        ":exp", n(Instant.ofEpochSecond(slot).plus(RETENTION).getEpochSecond()))).build());
+                        ":exp", n(Instant.ofEpochSecond(slot).plus(RETENTION).getEpochSecond()), ":u", s(UNFIRED))).build());
+    }
+
+    /** The slot's messages were released: it leaves the unfired index. */
+    public void markReleased(long slot) {
+        dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("slot", s(key(slot))))
+                .updateExpression("REMOVE unfired").build());
     }
 
     /** Slots at or before {@code slot} that have not fired: late or lost schedules, released with the current one. */

@@ -54,16 +54,21 @@ public final class EventStore {
         return Optional.of(fromItem(item));
     }
 
-    /** Why each candidate trigger did or did not match: readable through GET /v1/events/{id}. */
+    /**
+     * Why each candidate trigger did or did not match: readable through GET /v1/events/{id}. The first evaluation that
+     * decided something is kept: a stream record evaluated again (after a crash, or a retry) finds what the first one
+     * did already done — the message it cancelled no longer pending — and would otherwise replace the explanation
+     * with an empty one. An empty first evaluation (a cancel that arrived before its message) is replaced.
+     */
     public void recordEvaluation(String eventId, ArrayNode evaluation) {
         try {
             dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("eventId", s(eventId)))
                 .updateExpression("SET evaluation = :e")
-                .conditionExpression("attribute_exists(eventId)")
-                .expressionAttributeValues(Map.of(":e", AttributeValues.fromJson(evaluation)))
+                .conditionExpression("attribute_exists(eventId) AND (attribute_not_exists(evaluation) OR size(evaluation) = :none)")
+                .expressionAttributeValues(Map.of(":e", AttributeValues.fromJson(evaluation), ":none", AttributeValues.n(0)))
                 .build());
-        } catch (ConditionalCheckFailedException expired) {
-            // the event expired or was erased before evaluation: the messages are what matters
+        } catch (ConditionalCheckFailedException expiredOrDecided) {
+            // expired or erased before evaluation (the messages are what matters), or evaluated already
         }
     }
 

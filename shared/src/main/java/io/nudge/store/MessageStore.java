@@ -33,14 +33,18 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  *
  * <p>Sparse index attributes follow the status: {@code slotKey} while SCHEDULED (the bySlot index a firing slot
  * reads), {@code pendingUser}/{@code pendingSort} while SCHEDULED, READY or SENDING (the pending index cancels read),
- * {@code inFlight}/{@code claimedAt} while SENDING (the sweep's index).
+ * {@code inFlight}/{@code inFlightSince} while READY or SENDING (the sweep's index: a claim that died, or a READY
+ * message whose stream record never reached deliver). The index keys are set when a message becomes READY and are not
+ * touched by the claim, and the index is KEYS_ONLY, so the claim and the attempt stamp write no index entry.
  */
 public final class MessageStore {
-    /** SENDING messages carry inFlight = one of these shards, so the sweep's index has no single hot key. */
+    /** READY and SENDING messages carry inFlight = one of these shards, so the sweep's index has no single hot key. */
     public static final int IN_FLIGHT_SHARDS = 4;
     private static final Set<MessageStatus> PENDING = Set.of(MessageStatus.SCHEDULED, MessageStatus.READY);
     /** Kept in the pending index while SENDING too, so a cancel that comes too late finds the message and says so. */
     private static final Set<MessageStatus> PENDING_INDEXED = Set.of(MessageStatus.SCHEDULED, MessageStatus.READY, MessageStatus.SENDING);
+    /** In the sweep's inFlight index: due and not yet sent. */
+    private static final Set<MessageStatus> IN_FLIGHT_INDEXED = Set.of(MessageStatus.READY, MessageStatus.SENDING);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -94,8 +98,11 @@ public final class MessageStore {
     /** READY → SENDING. Empty when someone else claimed it first, or it is no longer READY (cancelled, sent). */
     public Optional<Message> claim(String id, Instant now) {
         Update update = new Update(MessageStatus.SENDING, Optional.empty(), now);
-        update.set("claimedAt = :now").set("inFlight = :shard")
-                .value(":shard", s(Integer.toString(Math.floorMod(id.hashCode(), IN_FLIGHT_SHARDS))));
+        // inFlight/inFlightSince stay as set when the message became READY: no index write for the claim. (A message
+        // stored before the index covered READY gets them now, so the sweep still finds a claim that dies.)
+        update.set("claimedAt = :now").set("inFlight = if_not_exists(inFlight, :shard)")
+                .set("inFlightSince = if_not_exists(inFlightSince, :now)")
+                .value(":shard", s(inFlightShard(id)));
         try {
             Map<String, AttributeValue> item = dynamo.updateItem(update.request(id, Set.of(MessageStatus.READY))
                     .returnValues(ReturnValue.ALL_NEW).build()).attributes();
@@ -194,6 +201,10 @@ public final class MessageStore {
         return apply(message.id(), Set.of(MessageStatus.SENDING), update);
     }
 
+    private static String inFlightShard(String id) {
+        return Integer.toString(Math.floorMod(id.hashCode(), IN_FLIGHT_SHARDS));
+    }
+
     private static String pendingSort(Message message) {
         return message.triggerId() + "#" + Times.format(message.createdAt()) + "#" + message.id();
     }
@@ -214,6 +225,27 @@ public final class MessageStore {
             return true;
         } catch (ConditionalCheckFailedException moved) {
             // it moved on again; the note would describe a state it is no longer in
+            return false;
+        }
+    }
+
+    /**
+     * Hands a READY message to deliver again: a history note and a new {@code inFlightSince}, in one conditional write
+     * whose stream record (status READY) deliver picks up. The next re-drive waits a full grace from now.
+     * @return false when the message is no longer READY
+     */
+    public boolean redrive(String id, String reason, Instant now) {
+        Update update = new Update(MessageStatus.READY, Optional.of(reason), now);
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(id)))
+                    .updateExpression("SET history = list_append(history, :entry), inFlightSince = :now")
+                    .conditionExpression("#status = :status AND attribute_exists(inFlight)")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":entry", update.values.get(":entry"), ":status", s(MessageStatus.READY.name()),
+                            ":now", s(Times.format(now))))
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException moved) {
             return false;
         }
     }
@@ -343,15 +375,33 @@ public final class MessageStore {
                 });
     }
 
-    /** SENDING messages claimed before {@code cutoff}, across all in-flight shards. */
-    public List<Message> inFlightClaimedBefore(Instant cutoff) {
-        List<Message> found = new ArrayList<>();
+    /** A READY or SENDING message found by the sweep, with when it became READY and when it was claimed. */
+    public record InFlight(Message message, Instant since, Optional<Instant> claimedAt) {}
+
+    /**
+     * READY or SENDING messages that became READY before {@code cutoff}, across all in-flight shards. The index holds
+     * keys only; each message is read by key (consistently), so what is returned is its current state, and a
+     * message that left READY/SENDING meanwhile is left out.
+     */
+    public List<InFlight> inFlightSince(Instant cutoff) {
+        List<InFlight> found = new ArrayList<>();
         for (int shard = 0; shard < IN_FLIGHT_SHARDS; shard++) {
             dynamo.queryPaginator(QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_IN_FLIGHT)
-                            .keyConditionExpression("inFlight = :shard AND claimedAt < :cutoff")
+                            .keyConditionExpression("inFlight = :shard AND inFlightSince < :cutoff")
                             .expressionAttributeValues(Map.of(":shard", s(Integer.toString(shard)), ":cutoff", s(Times.format(cutoff))))
                             .build())
-                    .items().forEach(item -> found.add(fromItem(item)));
+                    .items().forEach(key -> {
+                        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
+                                .key(Map.of("id", key.get("id"))).consistentRead(true).build()).item();
+                        if (item == null || item.isEmpty() || !item.containsKey("inFlightSince")) {
+                            return;
+                        }
+                        Message message = fromItem(item);
+                        if (IN_FLIGHT_INDEXED.contains(message.status())) {
+                            found.add(new InFlight(message, Times.parse(item.get("inFlightSince").s()),
+                                    UserStore.string(item, "claimedAt").map(Times::parse)));
+                        }
+                    });
         }
         return found;
     }
@@ -388,10 +438,14 @@ public final class MessageStore {
                 remove.add("pendingUser");
                 remove.add("pendingSort");
             }
-            if (to != MessageStatus.SENDING) {
+            if (!IN_FLIGHT_INDEXED.contains(to)) {
                 remove.add("inFlight");
+                remove.add("inFlightSince");
             }
             if (to == MessageStatus.READY) {
+                // (re-)enters the sweep's index now; the shard follows from the id (see request)
+                set.add("inFlight = :inFlightShard");
+                set.add("inFlightSince = :now");
                 remove.add("claimedAt");
                 remove.add("attemptAt");
             }
@@ -422,6 +476,9 @@ public final class MessageStore {
         }
 
         UpdateItemRequest.Builder request(String id, Set<MessageStatus> from) {
+            if (set.contains("inFlight = :inFlightShard")) {
+                values.put(":inFlightShard", s(inFlightShard(id)));
+            }
             List<String> expected = new ArrayList<>();
             int i = 0;
             for (MessageStatus status : from) {
@@ -469,6 +526,10 @@ public final class MessageStore {
             long slot = Slots.slotOf(message.dueAt().orElseThrow(() -> new IllegalArgumentException("a SCHEDULED message needs dueAt")), slotWidth);
             item.put("slot", s(Long.toString(slot)));
             item.put("slotKey", s(Slots.key(slot, Slots.shardOf(message.id()))));
+        }
+        if (IN_FLIGHT_INDEXED.contains(message.status())) {
+            item.put("inFlight", s(inFlightShard(message.id())));
+            item.put("inFlightSince", s(Times.format(message.createdAt())));
         }
         if (message.pending()) {
             item.put("pendingUser", s(message.userId()));

@@ -60,11 +60,11 @@ public final class TableDefinitions {
         all.add(CreateTableRequest.builder().tableName(tables.messages())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .keySchema(hash("id"))
-                .attributeDefinitions(attr("id"), attr("userId"), attr("createdAt"), attr("inFlight"), attr("claimedAt"),
+                .attributeDefinitions(attr("id"), attr("userId"), attr("createdAt"), attr("inFlight"), attr("inFlightSince"),
                         attr("slotKey"), attr("pendingUser"), attr("pendingSort"), attr("providerMessageId"))
                 .globalSecondaryIndexes(
                         gsi(MESSAGES_BY_USER, "userId", "createdAt"),
-                        gsi(MESSAGES_IN_FLIGHT, "inFlight", "claimedAt"),
+                        gsiKeysOnly(MESSAGES_IN_FLIGHT, "inFlight", "inFlightSince"),
                         gsi(MESSAGES_BY_SLOT, "slotKey", "id"),
                         gsi(MESSAGES_PENDING, "pendingUser", "pendingSort"),
                         gsiKeysOnly(MESSAGES_BY_PROVIDER_ID, "providerMessageId"))
@@ -125,6 +125,11 @@ public final class TableDefinitions {
     /** An index that only finds keys: the caller reads the item itself (consistently) afterwards. */
     private static GlobalSecondaryIndex gsiKeysOnly(String name, String hash) {
         return GlobalSecondaryIndex.builder().indexName(name).keySchema(hash(hash))
+                .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build()).build();
+    }
+
+    private static GlobalSecondaryIndex gsiKeysOnly(String name, String hash, String range) {
+        return GlobalSecondaryIndex.builder().indexName(name).keySchema(hash(hash), range(range))
                 .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build()).build();
     }
 

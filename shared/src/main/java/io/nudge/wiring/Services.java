@@ -196,12 +196,14 @@ public final class Services {
         return suppressions;
     }
 
+    /** The sweep on AWS: a READY message waits as long as a claim before it is handed to deliver again. */
     public Sweep sweep(Duration grace) {
-        return sweep(grace, Duration.ofSeconds(Math.max(120, 2 * messages.slotWidth().toSeconds())));
+        return sweep(grace, grace, Duration.ofSeconds(Math.max(120, 2 * messages.slotWidth().toSeconds())));
     }
 
-    public Sweep sweep(Duration grace, Duration slotGrace) {
-        return new Sweep(messages, stats, new SlotReleaser(new SlotStore(dynamo, tables.slots()), messages, clock), clock, grace, slotGrace);
+    public Sweep sweep(Duration grace, Duration readyGrace, Duration slotGrace) {
+        return new Sweep(messages, stats, new SlotReleaser(new SlotStore(dynamo, tables.slots()), messages, clock), clock,
+                grace, readyGrace, slotGrace);
     }
 
     public StreamBatch streamBatch(String source) {

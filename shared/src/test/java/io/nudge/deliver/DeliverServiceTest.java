@@ -190,9 +190,9 @@ class DeliverServiceTest {
         services.messages().stampAttempt(attempted, clock.instant(), "+442079460958", Optional.empty());
         Sweep sweep = services.sweep(Duration.ofMinutes(5));
 
-        assertThat(sweep.run()).isEqualTo(new Sweep.Result(0, 0, 0));
+        assertThat(sweep.run()).isEqualTo(new Sweep.Result(0, 0, 0, 0));
         clock.advance(Duration.ofMinutes(6));
-        assertThat(sweep.run()).isEqualTo(new Sweep.Result(1, 1, 0));
+        assertThat(sweep.run()).isEqualTo(new Sweep.Result(1, 1, 0, 0));
 
         assertThat(services.messages().find(neverSent).orElseThrow().status()).isEqualTo(MessageStatus.READY);
         assertThat(services.messages().find(attempted).orElseThrow().status()).isEqualTo(MessageStatus.UNKNOWN);

@@ -189,6 +189,23 @@ class DelayedTriggersTest {
         assertThat(messages("u2").get(0).status()).isEqualTo(MessageStatus.SCHEDULED);
     }
 
+    /** Found by the crash harness: a cancel evaluated again after a restart replaced its explanation with nothing. */
+    @Test
+    void an_exception_event_evaluated_again_keeps_the_evaluation_that_says_what_it_cancelled() {
+        trigger("cart", "{'event':'cart_abandoned','channel':'email','template':'t','delay':'PT1H','cancelOn':[{'event':'purchase_completed'}]}");
+        Event purchase = new Event("p1", "u1", "purchase_completed", (ObjectNode) json("{}"), clock.instant(), clock.instant());
+        services.events().putIfAbsent(purchase);
+        evaluate.evaluate(purchase);                      // out of order: nothing to cancel yet, an empty evaluation
+        post("u1", "cart_abandoned", "{'cartId':'c1'}", clock.instant());
+
+        evaluate.evaluate(purchase);                      // in order: cancels, and says so
+        evaluate.evaluate(purchase);                      // again after a crash: nothing pending any more
+
+        assertThat(messages("u1").get(0).status()).isEqualTo(MessageStatus.CANCELLED);
+        assertThat(services.events().rawItem("p1").orElseThrow().get("evaluation").l()).singleElement()
+                .satisfies(d -> assertThat(d.m().get("cancelled").s()).isEqualTo(messages("u1").get(0).id()));
+    }
+
     @Test
     void a_cancel_after_the_claim_loses_and_says_so_in_the_history() {
         trigger("cart", "{'event':'cart_abandoned','channel':'email','template':'t','cancelOn':[{'event':'purchase_completed'}]}");

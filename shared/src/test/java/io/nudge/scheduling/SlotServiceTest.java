@@ -156,12 +156,29 @@ class SlotServiceTest {
         assertThat(slots.ensureScheduled(message)).isInstanceOf(SlotService.Outcome.AlreadyScheduled.class);
         assertThat(scheduler.createCalls).isEmpty();
 
-        var sweep = services.sweep(Duration.ofMinutes(5), Duration.ofMinutes(2));
+        var sweep = services.sweep(Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(2));
         clock.set(Instant.parse("2026-11-24T09:02:00Z"));
         assertThat(sweep.run().slotsReleased()).isZero();   // not overdue yet: Scheduler may still be on its way
         clock.set(Instant.parse("2026-11-24T09:03:01Z"));
         assertThat(sweep.run().slotsReleased()).isEqualTo(1);
         assertThat(status(message)).isEqualTo(MessageStatus.READY);
+    }
+
+    /** Found by the crash harness: a kill between marking the slot fired and releasing its messages stranded them. */
+    @Test
+    void a_slot_whose_firing_died_before_releasing_its_messages_is_released_by_the_sweep() {
+        Message message = stored(Instant.parse("2026-11-24T09:00:10Z"));
+        slots.ensureScheduled(message);
+        // the schedule fired, marked the slot FIRED, and the process died before releasing anything
+        new SlotStore(services.dynamo(), services.tables().slots()).markFired(Instant.parse("2026-11-24T09:01:00Z").getEpochSecond(), clock.instant());
+        assertThat(status(message)).isEqualTo(MessageStatus.SCHEDULED);
+
+        var sweep = services.sweep(Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(2));
+        clock.set(Instant.parse("2026-11-24T09:03:01Z"));
+        assertThat(sweep.run().slotsReleased()).isEqualTo(1);
+        assertThat(status(message)).isEqualTo(MessageStatus.READY);
+        clock.set(Instant.parse("2026-11-24T09:06:00Z"));
+        assertThat(sweep.run().slotsReleased()).as("released slots leave the unfired index").isZero();
     }
 
     /** Invariant 3 at scale: 100,000 messages over a day, from 8 concurrent callers, through a recording scheduler. */

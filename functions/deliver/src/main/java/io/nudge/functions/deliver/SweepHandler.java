@@ -11,7 +11,7 @@ import io.nudge.wiring.Priming;
 import java.time.Duration;
 import java.util.List;
 
-/** Every 5 minutes: SENDING without attemptAt → READY; SENDING with an old attemptAt → UNKNOWN (never resent). */
+/** Every 5 minutes: SENDING without attemptAt → READY; SENDING with an old attemptAt → UNKNOWN (never resent); old READY re-driven. */
 public final class SweepHandler implements RequestHandler<ScheduledEvent, String> {
     public static final List<String> ENVIRONMENT = LambdaEnvironment.COMMON_ENVIRONMENT;
     /** Longer than deliver's timeout, so a delivery still running is never swept. */
@@ -31,7 +31,9 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, String
     @Override
     public String handleRequest(ScheduledEvent event, Context context) {
         Sweep.Result result = sweep.run();
-        LOG.info("sweep done", "requeued", result.requeued(), "unknown", result.unknown(), "slotsReleased", result.slotsReleased());
-        return "requeued=" + result.requeued() + " unknown=" + result.unknown() + " slotsReleased=" + result.slotsReleased();
+        LOG.info("sweep done", "requeued", result.requeued(), "unknown", result.unknown(), "redriven", result.redriven(),
+                "slotsReleased", result.slotsReleased());
+        return "requeued=" + result.requeued() + " unknown=" + result.unknown() + " redriven=" + result.redriven()
+                + " slotsReleased=" + result.slotsReleased();
     }
 }

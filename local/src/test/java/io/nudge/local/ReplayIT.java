@@ -1,0 +1,200 @@
+package io.nudge.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.json.Json;
+import io.nudge.testing.Samples;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The replay switch: every stream batch, Scheduler invocation, campaign start and SNS notification handed over twice
+ * (batches reversed first) must leave exactly what a single delivery leaves — the same messages with the same statuses
+ * and histories, the same stats, one outbox write per sent message.
+ */
+class ReplayIT {
+    private static final String KEY = "replay-admin-key";
+    private static final List<String> USERS = List.of("ada", "bob", "cy");
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path once;
+    @TempDir
+    Path twice;
+
+    @Test
+    void replayed_deliveries_leave_the_same_outcome_as_single_ones() throws Exception {
+        Outcome single = scenario(once, false);
+        Outcome replayed = scenario(twice, true);
+
+        assertThat(single.messages()).hasSize(5);
+        assertThat(single.messages().values()).containsExactlyInAnyOrder("BOUNCED [READY, SENDING, SENT, BOUNCED]",
+                "SENT [SCHEDULED, READY, SENDING, SENT]", "SENT [READY, SENDING, SENT]", "SENT [READY, SENDING, SENT]",
+                "SENT [READY, SENDING, SENT]");
+        assertThat(replayed.messages()).isEqualTo(single.messages());
+        assertThat(replayed.stats()).isEqualTo(single.stats());
+        assertThat(replayed.suppressions()).isEqualTo(single.suppressions());
+        assertThat(single.outboxWrites()).hasSize(5).allSatisfy((file, writes) -> assertThat(writes).isEqualTo(1));
+        assertThat(replayed.outboxWrites()).isEqualTo(single.outboxWrites());
+    }
+
+    /** What the scenario leaves: message id → "STATUS [history statuses]", stats, suppressions, outbox writes per file. */
+    record Outcome(Map<String, String> messages, Map<String, JsonNode> stats, JsonNode suppressions, Map<String, Integer> outboxWrites) {}
+
+    private Outcome scenario(Path data, boolean replay) throws Exception {
+        LocalOptions options = new LocalOptions(data, true, "127.0.0.1", 0, Optional.empty(), LocalOptions.Channels.OUTBOX,
+                Optional.of(KEY), "Acme <hello@acme.test>", Duration.ofSeconds(60), Clock.systemUTC()).withReplay(replay);
+        Path outbox = Files.createDirectories(data.resolve("outbox"));
+        Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
+        Thread watcher = watch(outbox, writes);
+        try (LocalRunner runner = LocalRunner.start(options)) {
+            Api api = new Api(runner.port());
+            api.call("PUT", "/v1/templates/mail", "{'channel':'email','subject':'Hi','text':'Hello {{ event.name }}'}");
+            api.call("PUT", "/v1/templates/news", "{'channel':'email','subject':'News','text':'The news'}");
+            api.call("PUT", "/v1/triggers/now", "{'event':'r_now','channel':'email','template':'mail','priority':'transactional'}");
+            api.call("PUT", "/v1/triggers/later", "{'event':'r_later','channel':'email','template':'mail','priority':'transactional','delay':'PT15S'}");
+            api.call("PUT", "/v1/segments/all", "{'all':[{'path':'user.attributes.replay','op':'eq','value':true}]}");
+            api.call("PUT", "/v1/campaigns/camp", "{'segment':'all','channel':'email','priority':'transactional',"
+                    + "'variants':[{'id':'A','template':'news','weight':100}],'holdout':0,'enabled':true}");
+            for (String user : USERS) {
+                api.call("PUT", "/v1/users/" + user, "{'email':'" + user + "@replay.test','attributes':{'replay':true}}");
+            }
+            api.call("POST", "/v1/events", "{'events':[{'id':'e-now','userId':'ada','name':'r_now'},{'id':'e-later','userId':'bob','name':'r_later'}]}");
+
+            JsonNode sent = api.until("ada", m -> m.path("status").asText().equals("SENT")).get(0);
+            ObjectNode bounce = ((ObjectNode) Samples.json("sns-ses-bounce-permanent.json").at("/Records/0/Sns")).deepCopy();
+            bounce.put("Message", bounce.get("Message").textValue().replace(Samples.MESSAGE_ID, sent.path("id").asText())
+                    .replace(Samples.SES_MESSAGE_ID, sent.path("providerMessageId").asText()));
+            api.raw("POST", "/local/sns", bounce.toString());
+            api.until("ada", m -> m.path("status").asText().equals("BOUNCED"));
+            api.call("POST", "/v1/campaigns/camp/run", "{'runId':'r-1'}");
+            api.until("bob", m -> m.path("status").asText().equals("SENT"), 2);
+            api.until("cy", m -> m.path("status").asText().equals("SENT"));
+            api.until("ada", m -> m.path("status").asText().equals("SENT"));
+            Thread.sleep(1_500); // anything a replay would still do lands now
+
+            Map<String, String> messages = new TreeMap<>();
+            for (String user : USERS) {
+                for (JsonNode m : api.call("GET", "/v1/users/" + user + "/messages", null).path("messages")) {
+                    List<String> history = new ArrayList<>();
+                    m.path("history").forEach(h -> history.add(h.path("status").asText()));
+                    messages.put(m.path("id").asText(), m.path("status").asText() + " " + history);
+                }
+            }
+            String today = LocalDate.now(ZoneOffset.UTC).toString();
+            Map<String, JsonNode> stats = new TreeMap<>();
+            for (String trigger : List.of("now", "later")) {
+                stats.put(trigger, api.call("GET", "/v1/stats/triggers/" + trigger + "?from=" + today + "&to=" + today, null).path("totals"));
+            }
+            JsonNode campaign = api.call("GET", "/v1/stats/campaigns/camp", null);
+            stats.put("camp", campaign);
+            JsonNode suppressions = api.call("GET", "/v1/suppressions?channel=email", null);
+            Map<String, Integer> outboxWrites = new TreeMap<>();
+            writes.forEach((file, n) -> outboxWrites.put(file, n.get()));
+            // file names are message ids: the same in both runs
+            return new Outcome(messages, stats, withoutTimes(suppressions), outboxWrites);
+        } finally {
+            watcher.interrupt();
+        }
+    }
+
+    private static JsonNode withoutTimes(JsonNode suppressions) {
+        JsonNode copy = suppressions.deepCopy();
+        copy.findParents("at").forEach(p -> ((ObjectNode) p).remove("at"));
+        copy.findParents("createdAt").forEach(p -> ((ObjectNode) p).remove("createdAt"));
+        copy.findParents("updatedAt").forEach(p -> ((ObjectNode) p).remove("updatedAt"));
+        return copy;
+    }
+
+    private static Thread watch(Path outbox, Map<String, AtomicInteger> writes) throws Exception {
+        WatchService watch = FileSystems.getDefault().newWatchService();
+        outbox.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+        return Thread.ofPlatform().daemon().start(() -> {
+            try (watch) {
+                while (true) {
+                    WatchKey key = watch.take();
+                    for (WatchEvent<?> event : key.pollEvents()) {
+                        String name = String.valueOf(event.context());
+                        if (event.kind() == StandardWatchEventKinds.OVERFLOW || !name.startsWith(".")) {
+                            writes.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
+                        }
+                    }
+                    key.reset();
+                }
+            } catch (Exception stopped) {
+                // done
+            }
+        });
+    }
+
+    private final class Api {
+        private final int port;
+
+        Api(int port) {
+            this.port = port;
+        }
+
+        /** @param body JSON written with single quotes for readability */
+        JsonNode call(String method, String path, String body) throws Exception {
+            return raw(method, path, body == null ? null : body.replace('\'', '"'));
+        }
+
+        JsonNode raw(String method, String path, String body) throws Exception {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Authorization", "Bearer " + KEY).timeout(Duration.ofSeconds(30));
+            request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isLessThan(300);
+            return response.body().isBlank() ? Json.object() : Json.parse(response.body());
+        }
+
+        List<JsonNode> until(String user, Predicate<JsonNode> wanted) throws Exception {
+            return until(user, wanted, 1);
+        }
+
+        /** Polls the user's messages until {@code count} of them match (asynchronous work, with a deadline). */
+        List<JsonNode> until(String user, Predicate<JsonNode> wanted, int count) throws Exception {
+            long deadline = System.nanoTime() + Duration.ofSeconds(ItTime.DEADLINE_SECONDS).toNanos();
+            while (true) {
+                List<JsonNode> found = new ArrayList<>();
+                call("GET", "/v1/users/" + user + "/messages", null).path("messages").forEach(m -> {
+                    if (wanted.test(m)) {
+                        found.add(m);
+                    }
+                });
+                if (found.size() >= count) {
+                    return found;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(user + ": no " + count + " matching messages in time: " + call("GET", "/v1/users/" + user + "/messages", null));
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+}
