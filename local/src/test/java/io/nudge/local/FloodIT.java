@@ -75,7 +75,7 @@ class FloodIT {
         // with no faults, which proves "handed over once" per message
         runner = LocalRunner.start(new LocalOptions(data, true, "127.0.0.1", 0, Optional.empty(), LocalOptions.Channels.OUTBOX,
                 Optional.of(KEY), "Acme <hello@acme.test>", Duration.ofSeconds(60), Clock.systemUTC(),
-                Optional.of(new ProviderFaults(0, 0, 0, 0, 1)), new LoadShedding(8, 16, Duration.ofMillis(250), 1)));
+                Optional.of(new ProviderFaults(0, 0, 0, 0, 1)), new LoadShedding(8, 16, Duration.ofMillis(250), 1), false));
         assertThat(call("PUT", "/v1/templates/flood_email", "{'channel':'email','subject':'Hi','text':'Ping {{ event.properties.n }}'}").statusCode()).isEqualTo(201);
         assertThat(call("PUT", "/v1/triggers/flood", "{'event':'flood','channel':'email','template':'flood_email','priority':'transactional',"
                 + "'conditions':[{'path':'event.properties.send','op':'eq','value':true}]}").statusCode()).isEqualTo(201);

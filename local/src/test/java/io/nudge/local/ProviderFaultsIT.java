@@ -83,7 +83,7 @@ class ProviderFaultsIT {
     void throttles_are_retried_until_sent_refusals_fail_with_the_reason_and_nothing_is_sent_twice() throws Exception {
         ProviderFaults faults = ProviderFaults.parse(SPEC).orElseThrow();
         runner = LocalRunner.start(new LocalOptions(data, true, "127.0.0.1", 0, Optional.empty(), LocalOptions.Channels.OUTBOX,
-                Optional.of(KEY), "Acme <hello@acme.test>", Duration.ofSeconds(60), Clock.systemUTC(), Optional.of(faults), LoadShedding.defaults()));
+                Optional.of(KEY), "Acme <hello@acme.test>", Duration.ofSeconds(60), Clock.systemUTC(), Optional.of(faults), LoadShedding.defaults(), false));
         assertThat(call("PUT", "/v1/templates/hello_email", "{'channel':'email','subject':'Hi','text':'Hello {{ event.properties.n }}'}").statusCode()).isEqualTo(201);
         assertThat(call("PUT", "/v1/templates/hello_sms", "{'channel':'sms','body':'Hello {{ event.properties.n }}'}").statusCode()).isEqualTo(201);
         assertThat(call("PUT", "/v1/triggers/hello_email", "{'event':'hello','channel':'email','template':'hello_email','priority':'transactional'}").statusCode()).isEqualTo(201);
