@@ -23,6 +23,7 @@ import io.nudge.trigger.ConversionGoal;
 import io.nudge.trigger.Reentry;
 import io.nudge.trigger.TriggerCatalog;
 import io.nudge.trigger.TriggerDefinition;
+import io.nudge.trigger.TriggerMatcher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,7 +86,8 @@ public final class EvaluateService {
     }
 
     public Evaluation evaluate(Event event) {
-        List<TriggerDefinition> candidates = triggers.forEvent(event.name());
+        TriggerMatcher matcher = triggers.matcherFor(event.name());
+        List<TriggerDefinition> candidates = matcher.triggers();
         List<TriggerDefinition> cancellable = triggers.cancelledBy(event.name());
         List<TriggerDefinition> goals = triggers.convertedBy(event.name());
         UserProfile user = userFor(event);
@@ -102,8 +104,9 @@ public final class EvaluateService {
         }
         ObjectNode context = EvaluationContext.of(event, user);
         segments.annotate(context, candidates, user);
-        for (TriggerDefinition trigger : candidates) {
-            decisions.addAll(decide(trigger, event, user, context));
+        int[] outcomes = matcher.match(context);
+        for (int t = 0; t < candidates.size(); t++) {
+            decisions.addAll(decide(candidates.get(t), outcomes[t], event, user, context));
         }
         Evaluation evaluation = new Evaluation(event.id(), decisions);
         events.recordEvaluation(event.id(), toJson(evaluation));
@@ -222,15 +225,13 @@ public final class EvaluateService {
         return new Evaluation.Cancelled(trigger.id(), pending.id(), won);
     }
 
-    private List<Evaluation.Decision> decide(TriggerDefinition trigger, Event event, UserProfile user, ObjectNode context) {
-        if (!trigger.enabled()) {
+    /** {@code outcome} is the trigger's {@link TriggerMatcher#match} result: matched, disabled or its first failing condition. */
+    private List<Evaluation.Decision> decide(TriggerDefinition trigger, int outcome, Event event, UserProfile user, ObjectNode context) {
+        if (outcome == TriggerMatcher.DISABLED) {
             return List.of(new Evaluation.Disabled(trigger.id()));
         }
-        List<Condition> conditions = trigger.conditions();
-        for (int i = 0; i < conditions.size(); i++) {
-            if (!conditions.get(i).test(context)) {
-                return List.of(new Evaluation.NotMatched(trigger.id(), i, conditions.get(i).path()));
-            }
+        if (outcome != TriggerMatcher.MATCHED) {
+            return List.of(new Evaluation.NotMatched(trigger.id(), outcome, trigger.conditions().get(outcome).path()));
         }
         String messageId = switch (trigger.reentry()) {
             case Reentry.Once once -> Ids.derive("message", trigger.id(), "once", event.userId());
