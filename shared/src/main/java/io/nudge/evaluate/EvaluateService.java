@@ -57,7 +57,7 @@ public final class EvaluateService {
     private final EventStore events;
     private final ReentryStore reentry;
     private final Markers markers;
-    private final StatsStore stats;
+    private final io.nudge.stats.StatsBuffer stats;
     private final Clock clock;
     private volatile io.nudge.segments.SegmentMembership segments = io.nudge.segments.SegmentMembership.NONE;
 
@@ -69,8 +69,13 @@ public final class EvaluateService {
         this.events = events;
         this.reentry = reentry;
         this.markers = markers;
-        this.stats = stats;
+        this.stats = new io.nudge.stats.StatsBuffer(stats);
         this.clock = clock;
+    }
+
+    /** Runs one stream batch's work: its stats increments are written added up when it ends (StatsBuffer). */
+    public <T> T inBatch(java.util.function.Supplier<T> work) {
+        return stats.inBatch(work);
     }
 
     /** Call once per batch: picks up changed definitions. */
@@ -266,7 +271,9 @@ public final class EvaluateService {
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 scheduled ? Optional.of(due) : Optional.empty(), now,
                 List.of(new HistoryEntry(status, reason, now)));
-        boolean created = messages.createIfAbsent(message);
+        // Only a trigger with cancel rules or `replace` re-entry ever looks a READY message up in the pending index.
+        boolean cancellable = !trigger.cancelOn().isEmpty() || trigger.reentry() instanceof Reentry.Replace;
+        boolean created = messages.createIfAbsent(message, cancellable);
         if (created) {
             stats.increment(Subject.trigger(trigger.id()), trigger.channel(), now, Counter.TRIGGERED);
             if (scheduled) {
@@ -287,9 +294,13 @@ public final class EvaluateService {
         return due;
     }
 
-    /** An event for an unknown user creates a bare profile here, not in ingest (ingest stays one write). */
+    /**
+     * An event for an unknown user creates a bare profile here, not in ingest (ingest stays one write). The profile is
+     * read eventually consistently (half a read unit): a profile written within the last second may show its previous
+     * version; a new one that does not show yet is found by the conditional put and read again consistently.
+     */
     private UserProfile userFor(Event event) {
-        Optional<UserProfile> existing = users.find(event.userId());
+        Optional<UserProfile> existing = users.findEventually(event.userId());
         if (existing.isPresent()) {
             return existing.get();
         }
