@@ -59,6 +59,7 @@ public final class RateLimits {
     private final Map<Channel, Limit> limits;
     /** Tokens this instance took from a shared counter and has not used yet, by counter key. */
     private final Map<String, Integer> local = new java.util.HashMap<>();
+    private final java.util.concurrent.locks.ReentrantLock refill = new java.util.concurrent.locks.ReentrantLock();
 
     public RateLimits(DynamoDbClient dynamo, String table, Map<Channel, Limit> limits) {
         this.dynamo = dynamo;
@@ -94,23 +95,25 @@ public final class RateLimits {
      * use (its window ended) is simply not used: the limit errs on the safe side.
      */
     private boolean take(String key, int limit, int block, long expiresAt) {
-        synchronized (local) {
+        // One refill at a time, so concurrent deliveries of a batch share one block instead of each taking its own.
+        refill.lock();
+        try {
             Integer left = local.get(key);
             if (left != null && left > 0) {
                 local.put(key, left - 1);
                 return true;
             }
-        }
-        int granted = block > 1 && increment(key, limit, block, expiresAt) ? block : increment(key, limit, 1, expiresAt) ? 1 : 0;
-        if (granted == 0) {
-            return false;
-        }
-        synchronized (local) {
+            int granted = block > 1 && increment(key, limit, block, expiresAt) ? block : increment(key, limit, 1, expiresAt) ? 1 : 0;
+            if (granted == 0) {
+                return false;
+            }
             // Keys of past windows are dropped: only the current second and day matter.
             local.keySet().removeIf(k -> !k.equals(key) && sameKind(k, key));
-            local.merge(key, granted - 1, Integer::sum);
+            local.put(key, granted - 1);
+            return true;
+        } finally {
+            refill.unlock();
         }
-        return true;
     }
 
     private static boolean sameKind(String a, String b) {
