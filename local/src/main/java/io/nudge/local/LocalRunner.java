@@ -104,6 +104,8 @@ public final class LocalRunner implements AutoCloseable {
         AtomicReference<String> baseUrl = new AtomicReference<>(System.getenv().getOrDefault(UnsubscribeLinks.BASE_URL, ""));
         Services services = new Services(dynamo, tables, options.clock(), SLOT_WIDTH,
                 new UnsubscribeLinks(new UnsubscribeTokens(unsubscribeKeys(data)), baseUrl::get));
+        // As on Lambda; the API saves definitions through this same store, so a change is seen at once here.
+        services.definitions().cacheVersionFor(io.nudge.wiring.LambdaEnvironment.DEFINITIONS_VERSION_MAX_AGE);
 
         Optional<String> generatedKey = ensureAdminKey(services.apiKeys(), options, data);
         if (options.configDir().isPresent()) {

@@ -319,6 +319,7 @@ class TemplateContractTest {
                 "Allow dynamodb:UpdateItem DefinitionsTable", "Allow dynamodb:DeleteItem DefinitionsTable",
                 "Allow dynamodb:Query DefinitionsTable",
                 "Allow dynamodb:GetItem MessagesTable", "Allow dynamodb:UpdateItem MessagesTable",
+                "Allow dynamodb:BatchGetItem MessagesTable",
                 "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_BY_USER,
                 "Allow dynamodb:GetItem DeadLettersTable", "Allow dynamodb:Scan DeadLettersTable",
                 "Allow dynamodb:GetItem SuppressionsTable", "Allow dynamodb:PutItem SuppressionsTable",
@@ -363,6 +364,8 @@ class TemplateContractTest {
                 "Allow dynamodb:GetItem UsersTable", "Allow dynamodb:PutItem UsersTable",
                 "Allow dynamodb:GetItem DefinitionsTable", "Allow dynamodb:Query DefinitionsTable",
                 "Allow dynamodb:GetItem MessagesTable", "Allow dynamodb:PutItem MessagesTable", "Allow dynamodb:UpdateItem MessagesTable",
+                // the keys-only pending and byUser indexes find messages, BatchGetItem reads them
+                "Allow dynamodb:BatchGetItem MessagesTable",
                 "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_PENDING,
                 // conversions: the user's recent messages
                 "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_BY_USER,

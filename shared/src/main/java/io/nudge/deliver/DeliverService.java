@@ -44,14 +44,18 @@ import java.time.ZoneId;
 import java.util.Optional;
 
 /**
- * Claim (READY → SENDING), then the guards in order — consent, suppression list, quiet hours, frequency caps, provider
- * rate limits — then render, stamp attemptAt, call the provider once, record the outcome. Every step is a conditional
- * write from the expected status: at most once to the provider, and every decision is in the message's history.
+ * The guards in order — consent, suppression list, quiet hours, frequency caps, provider rate limits — then render,
+ * then claim and stamp attemptAt in one write (READY → SENDING), call the provider once, record the outcome. Every
+ * step is a conditional write from the expected status: at most once to the provider, and every decision is in the
+ * message's history.
  */
 public final class DeliverService {
     /** A provider that keeps refusing to take a message (throttled, unreachable) is given up after this many tries. */
     static final int MAX_DEFERRALS = 24;
     private static final Duration MAX_BACKOFF = Duration.ofHours(1);
+    /** Statuses a message has once some delivery claimed it for sending. */
+    private static final java.util.Set<MessageStatus> CLAIMED = java.util.EnumSet.of(MessageStatus.SENDING, MessageStatus.SENT,
+            MessageStatus.DELIVERED, MessageStatus.BOUNCED, MessageStatus.COMPLAINED, MessageStatus.UNKNOWN);
 
     private final MessageStore messages;
     private final UserStore users;
@@ -62,7 +66,7 @@ public final class DeliverService {
     private final FrequencyCaps caps;
     private final RateLimits rates;
     private final GuardSettings settings;
-    private final StatsStore stats;
+    private final io.nudge.stats.StatsBuffer stats;
     private final UnsubscribeLinks unsubscribe;
     private final EmailSender email;
     private final SmsSender sms;
@@ -82,7 +86,7 @@ public final class DeliverService {
         this.caps = caps;
         this.rates = rates;
         this.settings = settings;
-        this.stats = stats;
+        this.stats = new io.nudge.stats.StatsBuffer(stats);
         this.unsubscribe = unsubscribe;
         this.email = email;
         this.sms = sms;
@@ -91,31 +95,47 @@ public final class DeliverService {
         this.clock = clock;
     }
 
+    /** Runs one stream batch's work: its stats increments are written added up when it ends (StatsBuffer). */
+    public <T> T inBatch(java.util.function.Supplier<T> work) {
+        return stats.inBatch(work);
+    }
+
     /** Call once per batch: picks up changed templates and triggers. */
     public void refreshDefinitions() {
         templates.refresh();
         triggers.refresh();
     }
 
+    /** Reads the message (consistently) and delivers it; the handler passes the stream image instead. */
     public DeliveryResult deliver(String messageId) {
-        Optional<Message> claimed = messages.claim(messageId, clock.instant());
-        if (claimed.isEmpty()) {
+        Optional<Message> message = messages.find(messageId);
+        return message.isEmpty() ? new DeliveryResult.Skipped("not_ready") : deliver(message.get());
+    }
+
+    /**
+     * {@code ready} is the message as the READY stream image shows it. The guards and the rendering run on it before
+     * anything is written; then one conditional write claims it and stamps attemptAt (READY → SENDING), the provider
+     * is called, and the outcome recorded. A guard's verdict moves it from READY; the provider's, from SENDING. Any
+     * write from READY loses cleanly when the message moved on meanwhile (claimed by another delivery, cancelled).
+     */
+    public DeliveryResult deliver(Message ready) {
+        if (ready.status() != MessageStatus.READY) {
             return new DeliveryResult.Skipped("not_ready");
         }
-        Message message = claimed.get();
         try {
-            return deliverClaimed(message);
+            return deliverReady(ready);
         } catch (RuntimeException failure) {
             if (!io.nudge.lambda.PermanentFailure.isPermanent(failure)) {
                 throw failure;
             }
-            // A message no retry can deliver (a field missing or mistyped): FAILED, not left SENDING for the sweep
-            // to put back to READY again and again.
-            return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("invalid_message: " + failure.getClass().getSimpleName()));
+            // A message no retry can deliver (a field missing or mistyped): FAILED, not redelivered again and again.
+            // (Should it have been claimed already, the transition from READY loses and the sweep rules on the claim.)
+            return finish(ready, MessageStatus.READY, MessageStatus.FAILED,
+                    new DeliveryResult.Failed("invalid_message: " + failure.getClass().getSimpleName()));
         }
     }
 
-    private DeliveryResult deliverClaimed(Message message) {
+    private DeliveryResult deliverReady(Message message) {
         Optional<UserProfile> user = users.find(message.userId());
         Optional<String> address = user.flatMap(u -> switch (message.channel()) {
             case EMAIL -> u.email();
@@ -124,19 +144,19 @@ public final class DeliverService {
             case PUSH -> u.pushTokens().isEmpty() ? Optional.<String>empty() : Optional.of(PushFanOut.recipient(u.pushTokens()));
         });
         if (address.isEmpty()) {
-            return finish(message, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("invalid_address"));
+            return finish(message, MessageStatus.READY, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("invalid_address"));
         }
         Optional<TriggerDefinition> trigger = triggers.find(message.triggerId());
         boolean marketing = message.priority() == Priority.MARKETING;
 
         // 1. consent
         if (marketing && !consented(user.get(), message.channel())) {
-            return finish(message, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("no_consent"));
+            return finish(message, MessageStatus.READY, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("no_consent"));
         }
         // 2. suppression list: every message, transactional included
         // (not push: the list holds addresses, and a dead device is removed from the user instead)
         if (message.channel() != Channel.PUSH && suppressions.find(message.channel(), address.get()).isPresent()) {
-            return finish(message, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("suppressed"));
+            return finish(message, MessageStatus.READY, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("suppressed"));
         }
         // 3. quiet hours: marketing waits for the morning, it is not dropped
         if (marketing) {
@@ -144,18 +164,18 @@ public final class DeliverService {
             ZoneId zone = user.get().timezone().map(ZoneId::of).orElse(settings.defaultZone());
             Optional<Instant> end = quiet.flatMap(q -> q.endIfInside(clock.instant(), zone));
             if (end.isPresent()) {
-                return defer(message, "quiet_hours", end.get());
+                return defer(message, MessageStatus.READY, "quiet_hours", end.get());
             }
         }
         // 4. frequency caps over a rolling 24 hours
         if (marketing && caps.reserve(message.userId(), message.id(), message.channel(), message.triggerId(),
                 trigger.flatMap(TriggerDefinition::frequencyCap), clock.instant()) instanceof FrequencyCaps.Reservation.CapReached) {
-            return finish(message, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("frequency_cap"));
+            return finish(message, MessageStatus.READY, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("frequency_cap"));
         }
         // 5. provider rate and daily limits, shared by every instance
         if (rates.acquire(message.channel(), clock.instant()) instanceof RateLimits.Decision.Limited) {
             giveBackCap(message, marketing);
-            return defer(message, "rate_limit", clock.instant().plus(messages.slotWidth()));
+            return defer(message, MessageStatus.READY, "rate_limit", clock.instant().plus(messages.slotWidth()));
         }
 
         Optional<CompiledTemplate> template;
@@ -163,10 +183,12 @@ public final class DeliverService {
             template = templates.find(message.templateId());
         } catch (io.nudge.validation.InvalidInputException stale) {
             // Saved before a rule it breaks existed (an include, say): permanent, so FAILED, never a retry loop.
-            return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("template_invalid: " + shorten(stale.getMessage())));
+            giveBackCap(message, marketing);
+            return finish(message, MessageStatus.READY, MessageStatus.FAILED, new DeliveryResult.Failed("template_invalid: " + shorten(stale.getMessage())));
         }
         if (template.isEmpty()) {
-            return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("template_not_found: " + message.templateId()));
+            giveBackCap(message, marketing);
+            return finish(message, MessageStatus.READY, MessageStatus.FAILED, new DeliveryResult.Failed("template_not_found: " + message.templateId()));
         }
         Rendered rendered;
         try {
@@ -176,14 +198,21 @@ public final class DeliverService {
             }
             rendered = Renderer.render(template.get(), user.get().locale().orElse(null), vars);
         } catch (io.nudge.template.Liquid.LimitExceeded e) {
-            return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("render_limit: " + shorten(e.getMessage())));
+            giveBackCap(message, marketing);
+            return finish(message, MessageStatus.READY, MessageStatus.FAILED, new DeliveryResult.Failed("render_limit: " + shorten(e.getMessage())));
         } catch (RuntimeException e) {
-            return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("render_error: " + shorten(e.getMessage())));
+            giveBackCap(message, marketing);
+            return finish(message, MessageStatus.READY, MessageStatus.FAILED, new DeliveryResult.Failed("render_error: " + shorten(e.getMessage())));
         }
         Optional<String> subject = rendered instanceof Rendered.Email e ? Optional.of(e.subject()) : Optional.empty();
         Optional<Integer> segments = rendered instanceof Rendered.Sms text ? Optional.of(SmsSegments.count(text.body()).segments()) : Optional.empty();
-        if (!messages.stampAttempt(message.id(), clock.instant(), address.get(), subject, segments)) {
-            return new DeliveryResult.Skipped("no_longer_sending");
+        if (!messages.claimForSend(message.id(), clock.instant(), address.get(), subject, segments)) {
+            // Cancelled or deferred meanwhile: give the reservation back. Another delivery of the same message that
+            // claimed it shares the reservation (keyed by message id): keep it then. (A rare extra read.)
+            if (marketing && messages.find(message.id()).map(m -> !CLAIMED.contains(m.status())).orElse(true)) {
+                giveBackCap(message, marketing);
+            }
+            return new DeliveryResult.Skipped("not_ready");
         }
         SendOutcome outcome = switch (rendered) {
             case Rendered.Email e -> email.send(new EmailMessage(message.id(), message.triggerId(), emailFrom,
@@ -202,13 +231,14 @@ public final class DeliverService {
                 yield new DeliveryResult.Sent(a.providerMessageId());
             }
             case SendOutcome.Rejected r -> message.channel() == Channel.PUSH
-                    ? finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("provider_rejected: " + shorten(r.reason())))
+                    ? finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("provider_rejected: " + shorten(r.reason())))
                     : refused(message, address.get(), r.reason());
             // For push, every device was disabled (and removed): the user has nowhere left to receive it.
             case SendOutcome.EndpointDisabled d -> message.channel() == Channel.PUSH
-                    ? finish(message, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("invalid_address"))
-                    : finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("endpoint_disabled: " + shorten(d.reason())));
-            case SendOutcome.Unknown u -> finish(message, MessageStatus.UNKNOWN, new DeliveryResult.Unknown("provider_outcome_unknown: " + shorten(u.reason())));
+                    ? finish(message, MessageStatus.SENDING, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("invalid_address"))
+                    : finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("endpoint_disabled: " + shorten(d.reason())));
+            case SendOutcome.Unknown u -> finish(message, MessageStatus.SENDING, MessageStatus.UNKNOWN,
+                    new DeliveryResult.Unknown("provider_outcome_unknown: " + shorten(u.reason())));
             case SendOutcome.Retryable r -> notTaken(message, marketing, r.reason());
         };
     }
@@ -235,13 +265,13 @@ public final class DeliverService {
         String lower = reason.toLowerCase(java.util.Locale.ROOT);
         if (message.channel() == Channel.SMS && (lower.contains("opted out") || lower.contains("opt-out") || lower.contains("optedout"))) {
             userService.setConsent(message.userId(), Channel.SMS, ConsentStatus.OPTED_OUT, "carrier");
-            return finish(message, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("no_consent"));
+            return finish(message, MessageStatus.SENDING, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("no_consent"));
         }
         if (lower.contains("suppression list") || lower.contains("does not exist") || lower.contains("invalid phone number")
                 || lower.contains("invalid parameter: phonenumber")) {
             suppressions.put(new Suppression(message.channel(), address, SuppressionReason.BOUNCED, "provider", clock.instant()));
         }
-        return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("provider_rejected: " + shorten(reason)));
+        return finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("provider_rejected: " + shorten(reason)));
     }
 
     /** The provider certainly did not take it (throttled after retries, unreachable): try again later, backing off. */
@@ -249,10 +279,10 @@ public final class DeliverService {
         giveBackCap(message, marketing);
         long deferrals = message.history().stream().filter(h -> "rate_limit".equals(h.reason())).count();
         if (deferrals >= MAX_DEFERRALS) {
-            return finish(message, MessageStatus.FAILED, new DeliveryResult.Failed("provider_unavailable: " + shorten(reason)));
+            return finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("provider_unavailable: " + shorten(reason)));
         }
         Duration backoff = messages.slotWidth().multipliedBy(1L << Math.min(deferrals, 12));
-        return defer(message, "rate_limit", clock.instant().plus(backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff));
+        return defer(message, MessageStatus.SENDING, "rate_limit", clock.instant().plus(backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff));
     }
 
     private void giveBackCap(Message message, boolean marketing) {
@@ -261,8 +291,8 @@ public final class DeliverService {
         }
     }
 
-    private DeliveryResult defer(Message message, String reason, Instant dueAt) {
-        if (messages.reschedule(message, dueAt, reason, clock.instant())) {
+    private DeliveryResult defer(Message message, MessageStatus from, String reason, Instant dueAt) {
+        if (messages.reschedule(message, from, dueAt, reason, clock.instant())) {
             count(message, Counter.DEFERRED.wire());
         }
         return new DeliveryResult.Deferred(reason, dueAt);
@@ -272,14 +302,14 @@ public final class DeliverService {
         stats.increment(io.nudge.stats.StatsSubjects.of(message), message.channel(), clock.instant(), counter);
     }
 
-    private DeliveryResult finish(Message message, MessageStatus status, DeliveryResult result) {
+    private DeliveryResult finish(Message message, MessageStatus from, MessageStatus status, DeliveryResult result) {
         String reason = switch (result) {
             case DeliveryResult.Suppressed s -> s.reason();
             case DeliveryResult.Failed f -> f.reason();
             case DeliveryResult.Unknown u -> u.reason();
             default -> null;
         };
-        if (messages.transition(message.id(), MessageStatus.SENDING, status, Optional.ofNullable(reason), Optional.empty(), clock.instant())) {
+        if (messages.transition(message.id(), from, status, Optional.ofNullable(reason), Optional.empty(), clock.instant())) {
             count(message, switch (result) {
                 case DeliveryResult.Suppressed sup -> Counter.suppressed(sup.reason());
                 case DeliveryResult.Unknown u -> Counter.UNKNOWN.wire();

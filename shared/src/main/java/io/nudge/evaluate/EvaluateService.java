@@ -23,6 +23,7 @@ import io.nudge.trigger.ConversionGoal;
 import io.nudge.trigger.Reentry;
 import io.nudge.trigger.TriggerCatalog;
 import io.nudge.trigger.TriggerDefinition;
+import io.nudge.trigger.TriggerMatcher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +57,7 @@ public final class EvaluateService {
     private final EventStore events;
     private final ReentryStore reentry;
     private final Markers markers;
-    private final StatsStore stats;
+    private final io.nudge.stats.StatsBuffer stats;
     private final Clock clock;
     private volatile io.nudge.segments.SegmentMembership segments = io.nudge.segments.SegmentMembership.NONE;
 
@@ -68,8 +69,13 @@ public final class EvaluateService {
         this.events = events;
         this.reentry = reentry;
         this.markers = markers;
-        this.stats = stats;
+        this.stats = new io.nudge.stats.StatsBuffer(stats);
         this.clock = clock;
+    }
+
+    /** Runs one stream batch's work: its stats increments are written added up when it ends (StatsBuffer). */
+    public <T> T inBatch(java.util.function.Supplier<T> work) {
+        return stats.inBatch(work);
     }
 
     /** Call once per batch: picks up changed definitions. */
@@ -85,7 +91,8 @@ public final class EvaluateService {
     }
 
     public Evaluation evaluate(Event event) {
-        List<TriggerDefinition> candidates = triggers.forEvent(event.name());
+        TriggerMatcher matcher = triggers.matcherFor(event.name());
+        List<TriggerDefinition> candidates = matcher.triggers();
         List<TriggerDefinition> cancellable = triggers.cancelledBy(event.name());
         List<TriggerDefinition> goals = triggers.convertedBy(event.name());
         UserProfile user = userFor(event);
@@ -102,8 +109,9 @@ public final class EvaluateService {
         }
         ObjectNode context = EvaluationContext.of(event, user);
         segments.annotate(context, candidates, user);
-        for (TriggerDefinition trigger : candidates) {
-            decisions.addAll(decide(trigger, event, user, context));
+        int[] outcomes = matcher.match(context);
+        for (int t = 0; t < candidates.size(); t++) {
+            decisions.addAll(decide(candidates.get(t), outcomes[t], event, user, context));
         }
         Evaluation evaluation = new Evaluation(event.id(), decisions);
         events.recordEvaluation(event.id(), toJson(evaluation));
@@ -222,15 +230,13 @@ public final class EvaluateService {
         return new Evaluation.Cancelled(trigger.id(), pending.id(), won);
     }
 
-    private List<Evaluation.Decision> decide(TriggerDefinition trigger, Event event, UserProfile user, ObjectNode context) {
-        if (!trigger.enabled()) {
+    /** {@code outcome} is the trigger's {@link TriggerMatcher#match} result: matched, disabled or its first failing condition. */
+    private List<Evaluation.Decision> decide(TriggerDefinition trigger, int outcome, Event event, UserProfile user, ObjectNode context) {
+        if (outcome == TriggerMatcher.DISABLED) {
             return List.of(new Evaluation.Disabled(trigger.id()));
         }
-        List<Condition> conditions = trigger.conditions();
-        for (int i = 0; i < conditions.size(); i++) {
-            if (!conditions.get(i).test(context)) {
-                return List.of(new Evaluation.NotMatched(trigger.id(), i, conditions.get(i).path()));
-            }
+        if (outcome != TriggerMatcher.MATCHED) {
+            return List.of(new Evaluation.NotMatched(trigger.id(), outcome, trigger.conditions().get(outcome).path()));
         }
         String messageId = switch (trigger.reentry()) {
             case Reentry.Once once -> Ids.derive("message", trigger.id(), "once", event.userId());
@@ -265,7 +271,9 @@ public final class EvaluateService {
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 scheduled ? Optional.of(due) : Optional.empty(), now,
                 List.of(new HistoryEntry(status, reason, now)));
-        boolean created = messages.createIfAbsent(message);
+        // Only a trigger with cancel rules or `replace` re-entry ever looks a READY message up in the pending index.
+        boolean cancellable = !trigger.cancelOn().isEmpty() || trigger.reentry() instanceof Reentry.Replace;
+        boolean created = messages.createIfAbsent(message, cancellable);
         if (created) {
             stats.increment(Subject.trigger(trigger.id()), trigger.channel(), now, Counter.TRIGGERED);
             if (scheduled) {
@@ -286,9 +294,13 @@ public final class EvaluateService {
         return due;
     }
 
-    /** An event for an unknown user creates a bare profile here, not in ingest (ingest stays one write). */
+    /**
+     * An event for an unknown user creates a bare profile here, not in ingest (ingest stays one write). The profile is
+     * read eventually consistently (half a read unit): a profile written within the last second may show its previous
+     * version; a new one that does not show yet is found by the conditional put and read again consistently.
+     */
     private UserProfile userFor(Event event) {
-        Optional<UserProfile> existing = users.find(event.userId());
+        Optional<UserProfile> existing = users.findEventually(event.userId());
         if (existing.isPresent()) {
             return existing.get();
         }

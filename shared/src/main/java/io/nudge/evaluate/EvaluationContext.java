@@ -10,15 +10,23 @@ import io.nudge.model.UserProfile;
 public final class EvaluationContext {
     private EvaluationContext() {}
 
+    /**
+     * Built for every event with candidate triggers: tables of 8 (the most fields these objects get) instead of
+     * Jackson's default 16 — HashMap put/resize were a fifth of evaluation in the JFR profile.
+     */
+    private static ObjectNode small() {
+        return new ObjectNode(Json.MAPPER.getNodeFactory(), new java.util.LinkedHashMap<>(8, 1f));
+    }
+
     public static ObjectNode of(Event event, UserProfile user) {
-        ObjectNode context = Json.object();
+        ObjectNode context = small();
         context.set("event", event(event));
         context.set("user", user(user));
         return context;
     }
 
     public static ObjectNode event(Event event) {
-        ObjectNode json = Json.object();
+        ObjectNode json = small();
         json.put("id", event.id());
         json.put("name", event.name());
         json.put("userId", event.userId());
@@ -28,14 +36,15 @@ public final class EvaluationContext {
     }
 
     public static ObjectNode user(UserProfile user) {
-        ObjectNode json = Json.object();
+        ObjectNode json = small();
         json.put("userId", user.userId());
         user.email().ifPresent(v -> json.put("email", v));
         user.phone().ifPresent(v -> json.put("phone", v));
         user.timezone().ifPresent(v -> json.put("timezone", v));
         user.locale().ifPresent(v -> json.put("locale", v));
         json.set("attributes", user.attributes());
-        ObjectNode consent = json.putObject("consent");
+        ObjectNode consent = small();
+        json.set("consent", consent);
         user.consent().forEach((channel, c) -> consent.put(channel.wire(), c.status().wire()));
         return json;
     }

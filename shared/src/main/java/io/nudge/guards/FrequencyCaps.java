@@ -89,15 +89,24 @@ public final class FrequencyCaps {
      */
     public Reservation reserve(String userId, String messageId, Channel channel, String triggerId, Optional<Integer> triggerCap, Instant now) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            // First read eventually consistent (half a unit): the conditional write on the version catches a stale read,
+            // and the retry reads consistently.
             Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
-                    .key(Map.of("pk", s(key(userId)))).consistentRead(true).build()).item();
+                    .key(Map.of("pk", s(key(userId)))).consistentRead(attempt > 0).build()).item();
             long version = item == null || !item.containsKey("version") ? 0 : Long.parseLong(item.get("version").n());
             Map<String, Send> sends = live(item, now);
+            boolean consistent = attempt > 0;
             if (sends.containsKey(messageId)) {
+                if (!consistent) {
+                    continue; // a stale read may show a reservation given back since: decide on a consistent one
+                }
                 return new Reservation.Reserved();
             }
             Optional<String> cap = capReached(sends.values(), channel, triggerId, triggerCap);
             if (cap.isPresent()) {
+                if (!consistent) {
+                    continue; // likewise: suppress only on what is there now
+                }
                 return new Reservation.CapReached(cap.get());
             }
             sends.put(messageId, new Send(now, channel, triggerId));

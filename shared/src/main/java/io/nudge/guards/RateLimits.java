@@ -15,7 +15,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 /**
  * Provider limits per channel (SES sending rate, SMS messages per second, daily quotas), shared by every concurrent
  * function instance through atomic counters in the State table: one item per channel and second, one per channel
- * and UTC day, each incremented only while under its limit.
+ * and UTC day, each incremented only while under its limit — by a block of tokens at a time, which the instance then
+ * spends locally, so a busy instance writes each counter once per block instead of once per message.
  */
 public final class RateLimits {
     /** Per-second and per-day limits of one channel. */
@@ -56,6 +57,9 @@ public final class RateLimits {
     private final DynamoDbClient dynamo;
     private final String table;
     private final Map<Channel, Limit> limits;
+    /** Tokens this instance took from a shared counter and has not used yet, by counter key. */
+    private final Map<String, Integer> local = new java.util.HashMap<>();
+    private final java.util.concurrent.locks.ReentrantLock refill = new java.util.concurrent.locks.ReentrantLock();
 
     public RateLimits(DynamoDbClient dynamo, String table, Map<Channel, Limit> limits) {
         this.dynamo = dynamo;
@@ -69,21 +73,59 @@ public final class RateLimits {
             return new Decision.Allowed();
         }
         String day = now.atZone(ZoneOffset.UTC).toLocalDate().toString();
-        if (!increment("rate#" + channel.wire() + "#day#" + day, limit.perDay(), now.getEpochSecond() + 2 * 86_400)) {
+        if (!take("rate#" + channel.wire() + "#day#" + day, limit.perDay(), blockOf(limit.perDay(), 1_000), now.getEpochSecond() + 2 * 86_400)) {
             return new Decision.Limited(channel.wire() + " daily limit " + limit.perDay());
         }
-        if (!increment("rate#" + channel.wire() + "#" + now.getEpochSecond(), limit.perSecond(), now.getEpochSecond() + 3_600)) {
+        if (!take("rate#" + channel.wire() + "#" + now.getEpochSecond(), limit.perSecond(), blockOf(limit.perSecond(), 10),
+                now.getEpochSecond() + 3_600)) {
             return new Decision.Limited(channel.wire() + " rate " + limit.perSecond() + "/s");
         }
         return new Decision.Allowed();
     }
 
-    private boolean increment(String key, int limit, long expiresAt) {
+    /** A tenth of the per-second limit, a thousandth of the daily one; at least 1, at most 100. */
+    private static int blockOf(int limit, int parts) {
+        return Math.max(1, Math.min(100, limit / parts));
+    }
+
+    /**
+     * One token from this instance's share of the counter {@code key}. Tokens are taken from the shared counter a block
+     * at a time (one write for up to {@code block} sends), so every instance together still never takes more than
+     * {@code limit}; near the limit, and when a block no longer fits, one at a time. What an instance took and did not
+     * use (its window ended) is simply not used: the limit errs on the safe side.
+     */
+    private boolean take(String key, int limit, int block, long expiresAt) {
+        // One refill at a time, so concurrent deliveries of a batch share one block instead of each taking its own.
+        refill.lock();
+        try {
+            Integer left = local.get(key);
+            if (left != null && left > 0) {
+                local.put(key, left - 1);
+                return true;
+            }
+            int granted = block > 1 && increment(key, limit, block, expiresAt) ? block : increment(key, limit, 1, expiresAt) ? 1 : 0;
+            if (granted == 0) {
+                return false;
+            }
+            // Keys of past windows are dropped: only the current second and day matter.
+            local.keySet().removeIf(k -> !k.equals(key) && sameKind(k, key));
+            local.put(key, granted - 1);
+            return true;
+        } finally {
+            refill.unlock();
+        }
+    }
+
+    private static boolean sameKind(String a, String b) {
+        return a.contains("#day#") == b.contains("#day#") && a.substring(0, a.indexOf('#', 5)).equals(b.substring(0, b.indexOf('#', 5)));
+    }
+
+    private boolean increment(String key, int limit, int amount, long expiresAt) {
         try {
             dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("pk", s(key)))
-                    .updateExpression("ADD used :one SET expiresAt = :exp")
-                    .conditionExpression("attribute_not_exists(used) OR used < :limit")
-                    .expressionAttributeValues(Map.of(":one", n(1), ":limit", n(limit), ":exp", n(expiresAt))).build());
+                    .updateExpression("ADD used :amount SET expiresAt = :exp")
+                    .conditionExpression("attribute_not_exists(used) OR used <= :most")
+                    .expressionAttributeValues(Map.of(":amount", n(amount), ":most", n(limit - amount), ":exp", n(expiresAt))).build());
             return true;
         } catch (ConditionalCheckFailedException full) {
             return false;

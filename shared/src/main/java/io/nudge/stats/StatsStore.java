@@ -39,13 +39,17 @@ public final class StatsStore {
 
     /** For counters with a detail, e.g. "suppressed.frequency_cap". */
     public void increment(Subject subject, Channel channel, Instant at, String counter) {
-        String day = at.atZone(ZoneOffset.UTC).toLocalDate().toString();
+        add(subject, channel, at.atZone(ZoneOffset.UTC).toLocalDate(), counter, 1);
+    }
+
+    /** Adds {@code amount} at once (a stream batch's increments, summed by {@link StatsBuffer}). */
+    public void add(Subject subject, Channel channel, LocalDate day, String counter, long amount) {
         int shard = ThreadLocalRandom.current().nextInt(SHARDS);
         dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
                 .key(Map.of("pk", s(subject.key()), "sk", s(day + "#" + channel.wire() + "#" + shard)))
-                .updateExpression("ADD #c :one")
+                .updateExpression("ADD #c :amount")
                 .expressionAttributeNames(Map.of("#c", counter))
-                .expressionAttributeValues(Map.of(":one", n(1))).build());
+                .expressionAttributeValues(Map.of(":amount", n(amount))).build());
     }
 
     /**

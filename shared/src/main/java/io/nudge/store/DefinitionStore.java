@@ -79,14 +79,38 @@ public final class DefinitionStore {
                 .items().stream().map(DefinitionStore::fromItem).toList();
     }
 
-    /** One strongly consistent read: the number every cache compares against. */
+    /**
+     * One strongly consistent read: the number every cache compares against. With {@link #cacheVersionFor} the
+     * number read is reused for that long (every catalog of a function, every batch), so a change made elsewhere
+     * takes effect that much later; a change made through this store is seen at once.
+     */
     public long version() {
+        long maxAge = versionMaxAgeNanos;
+        long now = System.nanoTime();
+        VersionRead last = lastVersion;
+        if (maxAge > 0 && last != null && now - last.readAt() < maxAge) {
+            return last.version();
+        }
         Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
                 .key(key(META, "version")).consistentRead(true).build()).item();
-        return item == null || item.isEmpty() ? 0 : Long.parseLong(item.get("version").n());
+        long version = item == null || item.isEmpty() ? 0 : Long.parseLong(item.get("version").n());
+        lastVersion = new VersionRead(version, now);
+        return version;
     }
 
+    /** Reuse a version read for {@code maxAge} (functions: one read a second instead of one per catalog and batch). */
+    public DefinitionStore cacheVersionFor(java.time.Duration maxAge) {
+        versionMaxAgeNanos = maxAge.toNanos();
+        return this;
+    }
+
+    private record VersionRead(long version, long readAt) {}
+
+    private volatile long versionMaxAgeNanos;
+    private volatile VersionRead lastVersion;
+
     private void bumpVersion() {
+        lastVersion = null;
         dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(key(META, "version"))
                 .updateExpression("ADD version :one")
                 .expressionAttributeValues(Map.of(":one", n(1))).build());

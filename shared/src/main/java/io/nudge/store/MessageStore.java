@@ -20,6 +20,9 @@ import java.util.Set;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -62,8 +65,23 @@ public final class MessageStore {
 
     /** @return false when a message with this id exists already (the same trigger and event, evaluated twice) */
     public boolean createIfAbsent(Message message) {
+        return createIfAbsent(message, true);
+    }
+
+    /**
+     * @param cancellable whether anything may look for this message in the pending index while it is READY: its
+     *     trigger has cancel rules or replaces on re-entry. A SCHEDULED message is always indexed; a READY one that
+     *     nothing cancels is not, which saves the index write when it is created and again when it is sent.
+     * @return false when a message with this id exists already (the same trigger and event, evaluated twice)
+     */
+    public boolean createIfAbsent(Message message, boolean cancellable) {
+        Map<String, AttributeValue> item = toItem(message);
+        if (!cancellable && message.status() != MessageStatus.SCHEDULED) {
+            item.remove("pendingUser");
+            item.remove("pendingSort");
+        }
         try {
-            dynamo.putItem(PutItemRequest.builder().tableName(table).item(toItem(message))
+            dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
                     .conditionExpression("attribute_not_exists(id)").build());
             return true;
         } catch (ConditionalCheckFailedException exists) {
@@ -110,6 +128,25 @@ public final class MessageStore {
         } catch (ConditionalCheckFailedException notReady) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * READY → SENDING with attemptAt in one conditional write, just before the provider call (deliver runs its guards
+     * and renders first, on the READY message): the claim that makes the send at most once, and the mark that makes a
+     * crash after it UNKNOWN, never a resend. One write instead of a claim and a stamp.
+     * @return false when someone else claimed it first, or it is no longer READY (cancelled, sent)
+     */
+    public boolean claimForSend(String id, Instant now, String to, Optional<String> subject, Optional<Integer> smsSegments) {
+        Update update = new Update(MessageStatus.SENDING, Optional.empty(), now);
+        // inFlight/inFlightSince stay as set when the message became READY: no index write for the claim. (A message
+        // stored before the index covered READY gets them now, so the sweep still finds a claim that dies.)
+        update.set("claimedAt = :now").set("inFlight = if_not_exists(inFlight, :shard)")
+                .set("inFlightSince = if_not_exists(inFlightSince, :now)")
+                .value(":shard", s(inFlightShard(id)));
+        update.set("attemptAt = :now").set("#to = :to").value(":to", s(to)).name("#to", "to");
+        subject.ifPresent(v -> update.set("subject = :subject").value(":subject", s(v)));
+        smsSegments.ifPresent(v -> update.set("smsSegments = :segments").value(":segments", AttributeValues.n(v)));
+        return apply(id, Set.of(MessageStatus.READY), update);
     }
 
     /** Stamped just before the provider call: a crash after this point must never resend (the sweep marks UNKNOWN). */
@@ -190,6 +227,11 @@ public final class MessageStore {
      * slot index and the pending index, and schedule-sends makes sure its slot has a schedule.
      */
     public boolean reschedule(Message message, Instant dueAt, String reason, Instant now) {
+        return reschedule(message, MessageStatus.SENDING, dueAt, reason, now);
+    }
+
+    /** {@code from} → SCHEDULED for {@code dueAt}: READY when a guard defers it before the claim, SENDING after it. */
+    public boolean reschedule(Message message, MessageStatus from, Instant dueAt, String reason, Instant now) {
         long slot = Slots.slotOf(dueAt, slotWidth);
         Update update = new Update(MessageStatus.SCHEDULED, Optional.of(reason), now);
         update.set("dueAt = :due").value(":due", s(Times.format(dueAt)))
@@ -198,7 +240,7 @@ public final class MessageStore {
                 .set("pendingUser = :pu").value(":pu", s(message.userId()))
                 .set("pendingSort = :ps").value(":ps", s(pendingSort(message)));
         update.removeAlso("claimedAt", "attemptAt");
-        return apply(message.id(), Set.of(MessageStatus.SENDING), update);
+        return apply(message.id(), Set.of(from), update);
     }
 
     private static String inFlightShard(String id) {
@@ -276,13 +318,13 @@ public final class MessageStore {
         }
     }
 
-    /** A user's messages, newest first. */
+    /** A user's messages, newest first (the keys-only byUser index, then the items, read consistently). */
     public List<Message> forUser(String userId, int limit) {
-        return dynamo.query(QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_BY_USER)
+        return fetch(dynamo.query(QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_BY_USER)
                         .keyConditionExpression("userId = :u")
                         .expressionAttributeValues(Map.of(":u", s(userId)))
                         .scanIndexForward(false).limit(limit).build())
-                .items().stream().map(MessageStore::fromItem).toList();
+                .items());
     }
 
     /** All of a user's messages, oldest first, a page at a time (erasure and export). */
@@ -334,21 +376,54 @@ public final class MessageStore {
 
     /** A user's messages created at or after {@code since}, newest first, at most {@code limit}. */
     public List<Message> forUserSince(String userId, Instant since, int limit) {
-        return dynamo.query(QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_BY_USER)
+        return fetch(dynamo.query(QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_BY_USER)
                         .keyConditionExpression("userId = :u AND createdAt >= :since")
                         .expressionAttributeValues(Map.of(":u", s(userId), ":since", s(Times.format(since))))
                         .scanIndexForward(false).limit(limit).build())
-                .items().stream().map(MessageStore::fromItem).toList();
+                .items());
     }
 
     /** A user's SCHEDULED, READY or SENDING messages of one trigger (the pending index holds nothing else). */
     public List<Message> pendingFor(String userId, String triggerId) {
-        List<Message> found = new ArrayList<>();
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
         dynamo.queryPaginator(QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_PENDING)
                         .keyConditionExpression("pendingUser = :u AND begins_with(pendingSort, :t)")
                         .expressionAttributeValues(Map.of(":u", s(userId), ":t", s(triggerId + "#")))
                         .build())
-                .items().forEach(item -> found.add(fromItem(item)));
+                .items().forEach(keys::add);
+        return fetch(keys);
+    }
+
+    /**
+     * The messages that keys-only index entries point to, in the entries' order, read consistently (an index is
+     * eventually consistent; the item is not). A message deleted meanwhile is left out.
+     */
+    private List<Message> fetch(List<Map<String, AttributeValue>> indexEntries) {
+        if (indexEntries.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Map<String, AttributeValue>> byId = new HashMap<>();
+        List<String> ids = indexEntries.stream().map(entry -> entry.get("id").s()).distinct().toList();
+        for (int from = 0; from < ids.size(); from += 100) {
+            List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + 100)).stream()
+                    .map(id -> Map.of("id", s(id))).toList();
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+            for (int attempt = 0; !request.isEmpty(); attempt++) {
+                if (attempt == 10) {
+                    throw new IllegalStateException("BatchGetItem kept returning unprocessed keys");
+                }
+                BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
+                response.responses().getOrDefault(table, List.of()).forEach(item -> byId.put(item.get("id").s(), item));
+                request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            }
+        }
+        List<Message> found = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            Map<String, AttributeValue> item = byId.get(id);
+            if (item != null) {
+                found.add(fromItem(item));
+            }
+        }
         return found;
     }
 
@@ -417,6 +492,7 @@ public final class MessageStore {
         private final List<String> remove = new ArrayList<>();
         private final List<String> conditions = new ArrayList<>();
         private final Map<String, AttributeValue> values = new HashMap<>();
+        private final Map<String, String> names = new HashMap<>(Map.of("#status", "status"));
 
         Update(MessageStatus to, Optional<String> reason, Instant now) {
             set.add("#status = :status");
@@ -475,6 +551,11 @@ public final class MessageStore {
             return this;
         }
 
+        Update name(String placeholder, String attribute) {
+            names.put(placeholder, attribute);
+            return this;
+        }
+
         UpdateItemRequest.Builder request(String id, Set<MessageStatus> from) {
             if (set.contains("inFlight = :inFlightShard")) {
                 values.put(":inFlightShard", s(inFlightShard(id)));
@@ -490,7 +571,7 @@ public final class MessageStore {
             return UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(id)))
                     .updateExpression("SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove)))
                     .conditionExpression(String.join(" AND ", all))
-                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeNames(names)
                     .expressionAttributeValues(values);
         }
     }

@@ -34,8 +34,20 @@ public final class UserStore {
     }
 
     public Optional<UserProfile> find(String userId) {
+        return find(userId, true);
+    }
+
+    /**
+     * An eventually consistent read: half the read units, and may miss a change made within the last second or so.
+     * For readers that tolerate that (evaluation's conditions); deliver's consent check reads consistently.
+     */
+    public Optional<UserProfile> findEventually(String userId) {
+        return find(userId, false);
+    }
+
+    private Optional<UserProfile> find(String userId, boolean consistent) {
         Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
-                .key(Map.of("userId", s(userId))).consistentRead(true).build()).item();
+                .key(Map.of("userId", s(userId))).consistentRead(consistent).build()).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
     }
 

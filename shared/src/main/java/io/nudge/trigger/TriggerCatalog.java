@@ -36,6 +36,11 @@ public final class TriggerCatalog {
         return index.forEvent(eventName);
     }
 
+    /** The triggers an event of this name fires, compiled for matching ({@link TriggerMatcher}). */
+    public TriggerMatcher matcherFor(String eventName) {
+        return index.matcherFor(eventName);
+    }
+
     public java.util.Optional<TriggerDefinition> find(String id) {
         return index.find(id);
     }

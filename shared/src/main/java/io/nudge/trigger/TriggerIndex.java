@@ -16,6 +16,8 @@ public final class TriggerIndex {
     private static final TriggerIndex EMPTY = new TriggerIndex(Map.of(), Map.of(), Map.of(), Map.of());
 
     private final Map<String, List<TriggerDefinition>> byEvent;
+    /** Per event name, its triggers' conditions compiled (see {@link TriggerMatcher}). */
+    private final Map<String, TriggerMatcher> matchers;
     private final Map<String, List<TriggerDefinition>> byCancelEvent;
     private final Map<String, List<TriggerDefinition>> byConversionEvent;
     private final Map<String, TriggerDefinition> byId;
@@ -23,6 +25,9 @@ public final class TriggerIndex {
     private TriggerIndex(Map<String, List<TriggerDefinition>> byEvent, Map<String, List<TriggerDefinition>> byCancelEvent,
             Map<String, List<TriggerDefinition>> byConversionEvent, Map<String, TriggerDefinition> byId) {
         this.byEvent = byEvent;
+        Map<String, TriggerMatcher> compiled = new HashMap<>();
+        byEvent.forEach((event, list) -> compiled.put(event, TriggerMatcher.of(list)));
+        this.matchers = Map.copyOf(compiled);
         this.byCancelEvent = byCancelEvent;
         this.byConversionEvent = byConversionEvent;
         this.byId = byId;
@@ -57,6 +62,11 @@ public final class TriggerIndex {
     /** The triggers an event of this name fires. */
     public List<TriggerDefinition> forEvent(String eventName) {
         return byEvent.getOrDefault(eventName, List.of());
+    }
+
+    /** The triggers an event of this name fires, compiled for matching. */
+    public TriggerMatcher matcherFor(String eventName) {
+        return matchers.getOrDefault(eventName, TriggerMatcher.none());
     }
 
     /** The triggers whose pending messages an event of this name may cancel. */

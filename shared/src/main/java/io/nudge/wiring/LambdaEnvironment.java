@@ -77,12 +77,21 @@ public final class LambdaEnvironment {
     private static final int CAMPAIGN_RETRY_ATTEMPTS = 20;
     private static final int CAMPAIGN_MAX_EVENT_AGE_SECONDS = 6 * 3600;
 
+    /**
+     * How long a function reuses the definitions version it read: one strongly consistent read a second instead of
+     * one per catalog (triggers, templates, segments, campaign goals) per batch; a definition saved through the API
+     * reaches the functions at most this much later.
+     */
+    public static final java.time.Duration DEFINITIONS_VERSION_MAX_AGE = java.time.Duration.ofSeconds(1);
+
     public static Services services(Map<String, String> env) {
         // Only deliver builds links, so only deliver must have the base URL (checked in deliver(...) at init);
         // the API only verifies tokens. The HTTP API's own URL cannot be passed to ingest-api without a cycle.
-        return new Services(AwsClients.dynamoDb(env), Tables.fromEnvironment(env), Clock.systemUTC(),
+        Services services = new Services(AwsClients.dynamoDb(env), Tables.fromEnvironment(env), Clock.systemUTC(),
                 io.nudge.config.SlotWidth.fromEnvironment(env),
                 new UnsubscribeLinks(new UnsubscribeTokens(KeyRing.fromEnvironment(env)), () -> Env.require(env, UnsubscribeLinks.BASE_URL)));
+        services.definitions().cacheVersionFor(DEFINITIONS_VERSION_MAX_AGE);
+        return services;
     }
 
     public static DeliverService deliver(Services services, Map<String, String> env) {

@@ -133,6 +133,8 @@ public final class ColdStart {
             env.put("NUDGE_SCHEDULER_ROLE_ARN", "arn:aws:iam::000000000000:role/nudge-scheduler");
             env.put("NUDGE_SCHEDULE_DLQ_ARN", "arn:aws:sqs:us-east-1:000000000000:nudge-slots-dlq");
             env.put("NUDGE_SCHEDULE_TARGET_ARN", "arn:aws:lambda:us-east-1:000000000000:function:schedule-sends:live");
+            // ingest-api starts campaign runs (campaigns came after this benchmark was written)
+            env.put(io.nudge.wiring.LambdaEnvironment.RUN_CAMPAIGN_FUNCTION, "arn:aws:lambda:us-east-1:000000000000:function:run-campaign");
 
             Map<String, List<Run>> plain = new LinkedHashMap<>();
             Map<String, List<Run>> primed = new LinkedHashMap<>();

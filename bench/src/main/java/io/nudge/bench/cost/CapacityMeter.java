@@ -218,7 +218,8 @@ public final class CapacityMeter implements ExecutionInterceptor {
             case "State" -> {
                 String pk = key.containsKey("pk") ? key.get("pk").s() : "";
                 yield pk.startsWith("rate#") ? (pk.contains("#day#") ? "rate limit (day)" : "rate limit (second)")
-                        : pk.startsWith("cap#") ? "frequency cap" : pk.startsWith("reentry#") ? "re-entry window" : "state";
+                        : pk.startsWith("cap#") ? "frequency cap" : pk.startsWith("reentry#") ? "re-entry window"
+                        : pk.startsWith("activity#") ? "activity counters" : "state";
             }
             default -> "item";
         };

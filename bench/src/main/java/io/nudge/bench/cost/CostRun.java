@@ -57,12 +57,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
-import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 
 /**
  * `bench/run cost`: DynamoDB read and write units per unit of work, measured on every call (ReturnConsumedCapacity,
@@ -137,21 +131,16 @@ public final class CostRun {
         JsonNode prices = Json.MAPPER.readTree(Files.readString(options.root().resolve("bench/prices.json")));
         CapacityMeter meter = new CapacityMeter();
         Map<String, Unit> units = new LinkedHashMap<>();
-        Map<String, Unit> lean = new LinkedHashMap<>();
         Timings timings = new Timings();
         try (LocalDynamoServer server = LocalDynamoServer.start(options.root())) {
             DynamoDbClient dynamo = AwsClients.dynamoDbAt(server.endpoint(), System.getenv(), List.of(meter));
-            World world = World.create(dynamo, meter, Tables.withPrefix("cost-"), false, timings);
+            World world = World.create(dynamo, meter, Tables.withPrefix("cost-"), timings);
             for (Unit unit : world.measureAll(batches)) {
                 units.put(unit.key(), unit);
             }
-            // the same delivered message with the Messages indexes that every status change rewrites projected KEYS_ONLY
-            World keysOnly = World.create(dynamo, meter, Tables.withPrefix("costk-"), true, new Timings());
-            Unit leanMessage = keysOnly.immediate("immediate.marketing", "t_marketing", "signed_up", batches);
-            lean.put(leanMessage.key(), leanMessage);
         }
         boolean feedbackBuilt = classExists("io.nudge.feedback.FeedbackService") || classExists("io.nudge.functions.feedback.ProcessFeedbackHandler");
-        CostReport.write(options, units, lean, timings, prices, feedbackBuilt);
+        CostReport.write(options, units, timings, prices, feedbackBuilt);
     }
 
     private static boolean classExists(String name) {
@@ -204,13 +193,9 @@ public final class CostRun {
                     services.deadLetters(), services.clock());
         }
 
-        static World create(DynamoDbClient dynamo, CapacityMeter meter, Tables tables, boolean keysOnlyIndexes, Timings timings) {
+        static World create(DynamoDbClient dynamo, CapacityMeter meter, Tables tables, Timings timings) {
             meter.enabled(false);
-            if (keysOnlyIndexes) {
-                createKeysOnly(dynamo, tables);
-            } else {
-                TableDefinitions.createMissing(dynamo, tables);
-            }
+            TableDefinitions.createMissing(dynamo, tables);
             // AWS's 60-second slots; rate limits high enough never to defer (their counters are still written)
             Services services = new Services(dynamo, tables, Clock.systemUTC(), Duration.ofSeconds(60),
                     new UnsubscribeLinks(new UnsubscribeTokens(UnsubscribeLinks.randomKeys()), () -> "https://nudge.example"));
@@ -218,6 +203,8 @@ public final class CostRun {
                     Map.of(Channel.EMAIL, new RateLimits.Limit(1_000_000, 1_000_000_000), Channel.SMS, new RateLimits.Limit(1_000_000, 1_000_000_000),
                             Channel.PUSH, new RateLimits.Limit(1_000_000, 1_000_000_000)));
             services.apiKeys().register(KEY, "cost-bench", Scope.ADMIN);
+            // as the functions are wired (LambdaEnvironment.services)
+            services.definitions().cacheVersionFor(io.nudge.wiring.LambdaEnvironment.DEFINITIONS_VERSION_MAX_AGE);
             Fixture.call(services.api(), KEY, "PUT", "/v1/templates/welcome", """
                     {"channel":"email","subject":"Welcome, {{ user.attributes.first_name | default: \\"there\\" }}",
                      "html":"<p>Hi {{ user.attributes.first_name }}, thanks for signing up for {{ event.properties.plan }}.</p><p><a href=\\"{{ unsubscribe_url }}\\">Unsubscribe</a></p>",
@@ -232,26 +219,6 @@ public final class CostRun {
             World world = new World(dynamo, meter, services, guards, timings);
             meter.drain();
             return world;
-        }
-
-        /** TableDefinitions' tables, with the Messages indexes byUser, pending and inFlight projected KEYS_ONLY. */
-        private static void createKeysOnly(DynamoDbClient dynamo, Tables tables) {
-            for (CreateTableRequest request : TableDefinitions.all(tables)) {
-                if (request.tableName().equals(tables.messages())) {
-                    List<GlobalSecondaryIndex> indexes = new ArrayList<>();
-                    for (GlobalSecondaryIndex index : request.globalSecondaryIndexes()) {
-                        boolean lean = List.of(TableDefinitions.MESSAGES_BY_USER, TableDefinitions.MESSAGES_PENDING,
-                                TableDefinitions.MESSAGES_IN_FLIGHT).contains(index.indexName());
-                        indexes.add(lean ? index.toBuilder().projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build()).build() : index);
-                    }
-                    request = request.toBuilder().globalSecondaryIndexes(indexes).build();
-                }
-                dynamo.createTable(request);
-                if (TableDefinitions.TTL_TABLES.apply(tables).contains(request.tableName())) {
-                    dynamo.updateTimeToLive(UpdateTimeToLiveRequest.builder().tableName(request.tableName())
-                            .timeToLiveSpecification(TimeToLiveSpecification.builder().enabled(true).attributeName("expiresAt").build()).build());
-                }
-            }
         }
 
         List<Unit> measureAll(int batches) {

@@ -11,12 +11,12 @@ import java.util.Arrays;
  * ratios. Load from other processes changes slowly compared with a round, so each ratio compares like with like
  * (JMH runs the two benchmarks minutes apart, when the machine may be busier or quieter).
  */
-final class PairedRatio {
-    record Result(double parseNanos, double evaluateNanos, double ratio, double ratioLow, double ratioHigh) {}
+public final class PairedRatio {
+    public record Result(double parseNanos, double evaluateNanos, double ratio, double ratioLow, double ratioHigh) {}
 
     private PairedRatio() {}
 
-    static Result measure(int triggers, Workload.Spread spread, int rounds) throws IOException {
+    public static Result measure(int triggers, Workload.Spread spread, int rounds) throws IOException {
         TriggerEvaluationBenchmark.Events events = new TriggerEvaluationBenchmark.Events();
         events.setUp();
         TriggerIndex index = Workload.index(triggers, spread, 3);

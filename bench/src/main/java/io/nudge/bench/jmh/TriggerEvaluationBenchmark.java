@@ -7,6 +7,7 @@ import io.nudge.model.Event;
 import io.nudge.model.UserProfile;
 import io.nudge.trigger.TriggerDefinition;
 import io.nudge.trigger.TriggerIndex;
+import io.nudge.trigger.TriggerMatcher;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -63,17 +64,10 @@ public class TriggerEvaluationBenchmark {
         public Workload.Spread spread;
 
         TriggerIndex index;
-        PathSharingMatcher sharing;
 
         @Setup
         public void setUp() {
-            List<TriggerDefinition> all = Workload.triggers(triggers, spread, 3);
-            index = TriggerIndex.of(all);
-            java.util.Map<String, List<TriggerDefinition>> byEvent = new java.util.HashMap<>();
-            for (TriggerDefinition trigger : all) {
-                byEvent.computeIfAbsent(trigger.event(), e -> new java.util.ArrayList<>()).add(trigger);
-            }
-            sharing = new PathSharingMatcher(byEvent);
+            index = TriggerIndex.of(Workload.triggers(triggers, spread, 3));
         }
     }
 
@@ -105,28 +99,34 @@ public class TriggerEvaluationBenchmark {
         return matched;
     }
 
-    /** The prototype: each distinct path resolved once per event (see PathSharingMatcher). */
+    /** Before TriggerMatcher: every candidate's conditions tested in order with Condition.test (each walks its path). */
     @Benchmark
     @OperationsPerInvocation(EVENTS)
-    public int evaluateParsedSharedPaths(Events events, Triggers triggers) {
+    public int evaluateParsedBefore(Events events, Triggers triggers) {
         int matched = 0;
         for (int i = 0; i < EVENTS; i++) {
             Event event = events.parsed[i];
-            if (!triggers.index.forEvent(event.name()).isEmpty()) {
-                matched += triggers.sharing.matchCount(event.name(), EvaluationContext.of(event, events.users[i]));
+            List<TriggerDefinition> candidates = triggers.index.forEvent(event.name());
+            if (!candidates.isEmpty() || !triggers.index.cancelledBy(event.name()).isEmpty()) {
+                matched += Workload.matchCount(candidates, EvaluationContext.of(event, events.users[i]));
             }
         }
         return matched;
     }
 
-    /** EvaluateService.evaluate without its I/O: same lookups, same context, same condition loop. */
-    static int evaluate(TriggerIndex index, Event event, UserProfile user) {
-        List<TriggerDefinition> candidates = index.forEvent(event.name());
-        List<TriggerDefinition> cancellable = index.cancelledBy(event.name());
-        if (candidates.isEmpty() && cancellable.isEmpty()) {
+    /** EvaluateService.evaluate without its I/O: same lookups, same context, the same compiled matcher. */
+    public static int evaluate(TriggerIndex index, Event event, UserProfile user) {
+        TriggerMatcher matcher = index.matcherFor(event.name());
+        if (matcher.triggers().isEmpty() && index.cancelledBy(event.name()).isEmpty()) {
             return 0;
         }
         ObjectNode context = EvaluationContext.of(event, user);
-        return Workload.matchCount(candidates, context);
+        int matched = 0;
+        for (int outcome : matcher.match(context)) {
+            if (outcome == TriggerMatcher.MATCHED) {
+                matched++;
+            }
+        }
+        return matched;
     }
 }

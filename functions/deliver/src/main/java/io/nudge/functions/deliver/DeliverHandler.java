@@ -15,7 +15,7 @@ import io.nudge.wiring.Services;
 import java.util.List;
 import java.util.Map;
 
-/** Messages stream (READY) → claim, render, send, record. */
+/** Messages stream (READY) → guards, render, claim, send, record: from the image, without reading the message again. */
 public final class DeliverHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
     public static final List<String> ENVIRONMENT = LambdaEnvironment.DELIVER_ENVIRONMENT;
 
@@ -37,12 +37,12 @@ public final class DeliverHandler implements RequestHandler<DynamodbEvent, Strea
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
-        return batch.process(event, deliver::refreshDefinitions, image -> image.containsKey("id") ? image.get("id").s() : "", image -> {
+        return deliver.inBatch(() -> batch.process(event, deliver::refreshDefinitions, image -> image.containsKey("id") ? image.get("id").s() : "", image -> {
             Message message = MessageStore.fromItem(image);
             // The event source filter passes READY only; a replayed or hand-fed record may be anything.
             if (message.status() == MessageStatus.READY) {
-                deliver.deliver(message.id());
+                deliver.deliver(message);
             }
-        });
+        }));
     }
 }

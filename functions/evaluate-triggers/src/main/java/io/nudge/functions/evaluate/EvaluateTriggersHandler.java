@@ -36,7 +36,7 @@ public final class EvaluateTriggersHandler implements RequestHandler<DynamodbEve
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         // One user's events stay in order (a purchase must follow the cart it cancels); users run side by side.
-        return batch.process(event, evaluate::refreshDefinitions, image -> image.containsKey("userId") ? image.get("userId").s() : "",
-                image -> evaluate.evaluate(EventStore.fromItem(image)));
+        return evaluate.inBatch(() -> batch.process(event, evaluate::refreshDefinitions, image -> image.containsKey("userId") ? image.get("userId").s() : "",
+                image -> evaluate.evaluate(EventStore.fromItem(image))));
     }
 }
