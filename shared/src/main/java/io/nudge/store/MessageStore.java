@@ -332,7 +332,8 @@ public final class MessageStore {
         dynamo.queryPaginator(QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_BY_USER)
                         .keyConditionExpression("userId = :u")
                         .expressionAttributeValues(Map.of(":u", s(userId))).build())
-                .items().forEach(item -> action.accept(fromItem(item)));
+                // the index holds keys only: each page's items are read whole (consistently) by fetch
+                .forEach(page -> fetch(page.items()).forEach(action));
     }
 
     /**
