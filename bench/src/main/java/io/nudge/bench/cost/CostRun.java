@@ -163,6 +163,12 @@ public final class CostRun {
         private final ScheduleSendsHandler scheduleSends;
         private final Timings timings;
         private final AtomicInteger ids = new AtomicInteger();
+        /** The messages the last immediate unit sent (feedback notifications are measured on them). */
+        private List<String> lastSent = List.of();
+
+        List<String> lastSent() {
+            return lastSent;
+        }
         private final String run = UUID.randomUUID().toString().substring(0, 8);
 
         private World(DynamoDbClient dynamo, CapacityMeter meter, Services services, GuardSettings guards, Timings timings) {
@@ -229,6 +235,9 @@ public final class CostRun {
             all.add(evaluateOnly("evaluate.nomatch", "an ingested event no trigger listens to (evaluate-triggers)", "page_viewed", true, batches));
             all.add(evaluateOnly("evaluate.unknown", "the same, from a user Nudge has not seen yet", "page_viewed", false, batches));
             all.add(immediate("immediate.marketing", "t_marketing", "signed_up", batches));
+            List<String> sent = lastSent();
+            all.add(feedback("feedback.delivery", "an SES Delivery notification for a sent email (process-feedback)", sent, "Delivery"));
+            all.add(feedback("feedback.bounce", "an SES permanent Bounce notification for a sent email (process-feedback)", sent, "Bounce"));
             all.add(immediate("immediate.transactional", "t_transactional", "password_reset", batches));
             all.add(delayed(batches));
             return all;
@@ -386,6 +395,48 @@ public final class CostRun {
                 }
             });
             requireStatus(messageIds, MessageStatus.SENT, key);
+            lastSent = List.copyOf(messageIds);
+            return unit;
+        }
+
+        /**
+         * One SES event notification per sent message, in the shape SES publishes (events/sns-ses-*.json), applied by
+         * the service process-feedback wraps: the message found by its tag, the ledger entry that makes a replay a
+         * no-op, the message's status and the stats; a permanent bounce also suppresses the address.
+         */
+        Unit feedback(String key, String title, List<String> messageIds, String eventType) {
+            meter.enabled(false);
+            io.nudge.feedback.FeedbackService service = services.feedback(e164 -> new io.nudge.feedback.PhoneOptIn.Result.OptedIn());
+            List<String> notifications = new ArrayList<>();
+            for (String id : messageIds) {
+                Message message = services.messages().find(id).orElseThrow();
+                ObjectNode json = Json.object().put("eventType", eventType);
+                ObjectNode mail = json.putObject("mail").put("timestamp", Instant.now().toString())
+                        .put("messageId", message.providerMessageId().orElseThrow());
+                mail.putArray("destination").add(message.to().orElseThrow());
+                mail.putObject("tags").putArray(io.nudge.channel.aws.SesEmailSender.MESSAGE_ID_TAG).add(id);
+                if (eventType.equals("Delivery")) {
+                    ObjectNode delivery = json.putObject("delivery").put("timestamp", Instant.now().toString())
+                            .put("smtpResponse", "250 2.6.0 Message received");
+                    delivery.putArray("recipients").add(message.to().orElseThrow());
+                } else {
+                    ObjectNode bounce = json.putObject("bounce").put("bounceType", "Permanent").put("bounceSubType", "General")
+                            .put("timestamp", Instant.now().toString());
+                    bounce.putArray("bouncedRecipients").addObject().put("emailAddress", message.to().orElseThrow())
+                            .put("diagnosticCode", "smtp; 550 5.1.1 user unknown");
+                }
+                notifications.add(json.toString());
+            }
+            Unit unit = measured(key, title, notifications.size(), () -> {
+                meter.phase("feedback");
+                for (String notification : notifications) {
+                    io.nudge.feedback.FeedbackResult result = timings.time("process-feedback (" + eventType + ")", 1,
+                            () -> service.apply(io.nudge.feedback.FeedbackParser.fromSnsMessage(notification)));
+                    if (!(result instanceof io.nudge.feedback.FeedbackResult.Applied)) {
+                        throw new IllegalStateException(key + ": not applied: " + result);
+                    }
+                }
+            });
             return unit;
         }
 

@@ -31,6 +31,10 @@ class CostSmokeTest {
                 String[] why = CostReport.justify(call.phase(), call.table(), call.operation(), call.what());
                 assertThat(why[0]).as("why %s %s %s: %s", call.phase(), call.table(), call.operation(), call.what()).isNotBlank();
             }
+            // and the SES notifications that come back for those messages, applied as process-feedback applies them
+            CostRun.Unit bounce = world.feedback("feedback.bounce", "a bounce", world.lastSent(), "Bounce");
+            assertThat(bounce.units()).isEqualTo(message.units());
+            assertThat(bounce.write()).as("write units per bounce").isPositive();
         }
     }
 }
