@@ -388,6 +388,10 @@ class ApiFuzzTest {
             run.violation(request.target(), caseNumber, what, "leaks internals: " + body);
         }
         String contentType = response.getHeaders() == null ? "" : response.getHeaders().getOrDefault("content-type", "");
+        if (status >= 400 && request.target().contains("/v1/unsubscribe") && contentType.startsWith("text/html")) {
+            // the unsubscribe link is opened by a person in a browser: its errors are pages, not JSON (no leak checked above)
+            return;
+        }
         if (status >= 400) {
             try {
                 JsonNode error = Json.parse(body).path("error");

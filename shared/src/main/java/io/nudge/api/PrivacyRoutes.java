@@ -12,8 +12,8 @@ public final class PrivacyRoutes {
         return api.addRoutes(List.of(
                 // 200 with what was erased; idempotent: repeating it (or erasing an unknown user) erases nothing more
                 Route.of("DELETE", "/v1/users/{userId}", Scope.ADMIN,
-                        (r, p) -> ApiResponse.json(200, personalData.erase(p.get("userId")).toJson())),
-                Route.of("GET", "/v1/users/{userId}/export", Scope.ADMIN, (r, p) -> personalData.export(p.get("userId"))
+                        (r, p) -> ApiResponse.json(200, personalData.erase(NudgeApi.clientId(p.get("userId"), "userId")).toJson())),
+                Route.of("GET", "/v1/users/{userId}/export", Scope.ADMIN, (r, p) -> personalData.export(NudgeApi.clientId(p.get("userId"), "userId"))
                         .map(json -> ApiResponse.json(200, json).withHeader("cache-control", "no-store"))
                         .orElseGet(() -> ApiResponse.error(404, "not_found", "nothing is stored about this user", null)))));
     }
