@@ -417,12 +417,16 @@ public final class EndToEnd {
         return new Percentiles(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
-    /** The runner's HTTP API, failing loudly. */
-    record Api(HttpClient http, URI base) {
+    /** The runner's HTTP API with an admin key, failing loudly (also the flood harness's). */
+    record Api(HttpClient http, URI base, String key, Duration timeout) {
+        Api(HttpClient http, URI base) {
+            this(http, base, KEY, Duration.ofSeconds(30));
+        }
+
         JsonNode call(String method, String path, String body) {
             try {
-                HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
-                        .header("Authorization", "Bearer " + KEY);
+                HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+                        .header("Authorization", "Bearer " + key);
                 request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
                 HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() / 100 != 2) {

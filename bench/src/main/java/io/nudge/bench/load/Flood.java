@@ -66,7 +66,7 @@ public final class Flood {
         Result result;
         try (OutboxWatcher watcher = OutboxWatcher.start(runner.outbox())) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
-            Api api = new Api(http, runner.base());
+            EndToEnd.Api api = new EndToEnd.Api(http, runner.base(), KEY, Duration.ofSeconds(60));
             api.call("PUT", "/v1/templates/flood_email", """
                     {"channel":"email","subject":"Ping {{ event.properties.n }}","text":"Ping {{ event.properties.n }} for {{ user.userId }}."}""");
             api.call("PUT", "/v1/triggers/" + TRIGGER, """
@@ -262,26 +262,6 @@ public final class Flood {
             int evaluated, List<String> missingEvents, int delivered, int lost, int twice, int overflows, double drainSeconds,
             List<double[]> drainCurve, List<String> lostWhere, int unansweredStored, String load, int dropped, int resentDuplicates) {}
 
-    /** The runner's HTTP API, failing loudly. */
-    record Api(HttpClient http, java.net.URI base) {
-        JsonNode call(String method, String path, String body) {
-            try {
-                HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
-                        .header("Authorization", "Bearer " + KEY)
-                        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() / 100 != 2) {
-                    throw new IllegalStateException(method + " " + path + " → " + response.statusCode() + " " + response.body());
-                }
-                return response.body().isEmpty() ? Json.object() : Json.parse(response.body());
-            } catch (IOException e) {
-                throw new IllegalStateException(method + " " + path + ": " + e, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-    }
 
     private static int countPresent(Path outbox, Set<String> expected) throws IOException {
         try (Stream<Path> files = Files.list(outbox)) {
