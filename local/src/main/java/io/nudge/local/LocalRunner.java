@@ -299,6 +299,15 @@ public final class LocalRunner implements AutoCloseable {
         return faults;
     }
 
+    /**
+     * Stops the Messages stream's consumers (deliver, schedule-sends) for good: the campaign benchmark measures
+     * run-campaign alone, as on AWS, where deliver runs in its own Lambdas and does not share DynamoDB Local's one
+     * SQLite thread with it. Records written meanwhile stay in the stream; nothing else changes.
+     */
+    void stopMessageConsumers() {
+        pollers.stream().filter(p -> p.name().equals("deliver") || p.name().equals("schedule-sends")).forEach(StreamPoller::stop);
+    }
+
     /** Where this runner's DynamoDB Local listens (benchmarks open clients of their own on it). */
     java.net.URI dynamoEndpoint() {
         return dynamoServer.endpoint();

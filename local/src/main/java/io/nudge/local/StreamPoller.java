@@ -78,6 +78,10 @@ final class StreamPoller implements Runnable {
         running = false;
     }
 
+    String name() {
+        return name;
+    }
+
     @Override
     public void run() {
         while (running) {

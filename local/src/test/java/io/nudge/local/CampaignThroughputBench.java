@@ -80,7 +80,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Measurement, not a test of behaviour; run on purpose with {@code bench/run campaign [--users N]} (see bench/README.md).
- * In the local runner (its DynamoDB Local, its deliver pipeline running): seed N users with BatchWriteItem (not
+ * In the local runner (its DynamoDB Local; deliver stopped unless {@code --with-deliver}): seed N users with BatchWriteItem (not
  * measured), then raw conditional PutItem/s of campaign-message items into a copy of the Messages table, then a
  * campaign run through run-campaign's handler, continued by itself through {@link BackgroundCampaignRunner} whenever a
  * simulated Lambda time budget runs low, with every DynamoDB call of run-campaign metered (ReturnConsumedCapacity) and
@@ -99,6 +99,7 @@ class CampaignThroughputBench {
         int budgetSeconds = Integer.getInteger("nudge.bench.invocationSeconds", 120);
         int rawSeconds = Integer.getInteger("nudge.bench.rawSeconds", 30);
         int maxMinutes = Integer.getInteger("nudge.bench.maxMinutes", 120);
+        boolean withDeliver = Boolean.getBoolean("nudge.bench.withDeliver");
         Path out = Path.of(System.getProperty("nudge.bench.out", "../bench/results/campaign.md")).toAbsolutePath().normalize();
         Path root = out.getParent().getParent().getParent();
         String loadBefore = loadAverage();
@@ -106,6 +107,9 @@ class CampaignThroughputBench {
         try (LocalRunner runner = LocalRunner.start(new LocalOptions(data, true, "127.0.0.1", 0, Optional.empty(),
                 LocalOptions.Channels.OUTBOX, Optional.of("bench-key"), "Acme <hello@acme.test>", Duration.ofSeconds(60), Clock.systemUTC()))) {
             Services local = runner.services();
+            if (!withDeliver) {
+                runner.stopMessageConsumers();
+            }
             long t0 = System.nanoTime();
             seedUsers(local.dynamo(), local.tables().users(), users);
             double seedSeconds = (System.nanoTime() - t0) / 1e9;
@@ -197,7 +201,7 @@ class CampaignThroughputBench {
 
             Result result = new Result(users, seedSeconds, runSeconds, scanned, matched, created, heldOut, invocations.size(),
                     budgetSeconds, writers, raw, sampler, meter.snapshot(), rawMeter.snapshot(), arms, loadBefore, loadAfter, started,
-                    growth(histogramBefore, histogramAfter), stopped, maxMinutes);
+                    growth(histogramBefore, histogramAfter), stopped, maxMinutes, withDeliver);
             String report = Report.markdown(result, root);
             Files.createDirectories(out.getParent());
             Files.writeString(out, report);
@@ -484,7 +488,7 @@ class CampaignThroughputBench {
     record Result(int users, double seedSeconds, double runSeconds, long scanned, long matched, long created, long heldOut,
             int invocations, int budgetSeconds, int writers, Raw raw, Sampler sampler, Map<String, Meter.Line> units,
             Map<String, Meter.Line> rawUnits, Map<String, Map<String, Long>> arms, String loadBefore, String loadAfter, Instant started,
-            List<String> heapGrowth, boolean stopped, int maxMinutes) {
+            List<String> heapGrowth, boolean stopped, int maxMinutes, boolean withDeliver) {
         double messagesPerSecond() {
             return created / runSeconds;
         }
@@ -520,8 +524,12 @@ class CampaignThroughputBench {
                             + "The machine is shared with other builds.%n%n", Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), r.sampler().heapMax >> 20,
                     r.loadBefore(), r.loadAfter()));
-            md.append("How: the local runner starts in this JVM (DynamoDB Local in memory, its stream pollers running, so deliver "
-                    + "handles campaign messages while the run goes on: users have no address, deliver suppresses them). N users "
+            md.append("How: the local runner starts in this JVM (DynamoDB Local in memory). "
+                    + (r.withDeliver() ? "Its stream pollers run, so deliver handles campaign messages while the run goes on and shares "
+                            + "DynamoDB Local's one SQLite thread with run-campaign (users have no address, deliver suppresses them). "
+                            : "Its Messages-stream consumers (deliver, schedule-sends) are stopped, so run-campaign is measured alone, as on "
+                            + "AWS, where deliver runs in its own Lambdas on its own table capacity (`--with-deliver` keeps them running). ")
+                    + "N users "
                     + "are seeded with BatchWriteItem (not measured); 2 in 3 have plan=pro, the segment. Then raw conditional PutItem "
                     + "(attribute_not_exists) of the same campaign message item into a table defined like Messages (same indexes and "
                     + "stream), from as many threads as run-campaign has writes in flight. Then the campaign (A/B 50/50, 10% holdout, "
@@ -551,7 +559,9 @@ class CampaignThroughputBench {
             md.append(row("CPU of run-campaign's threads (client side: SDK, HTTP, JSON)", String.format(Locale.ROOT, "%.1f s, %.2f ms per recipient",
                     r.sampler().cpuSeconds(), r.sampler().cpuSeconds() * 1000 / Math.max(1, r.matched()))));
             md.append(row("seeding (BatchWriteItem, not measured)", String.format(Locale.ROOT, "%.1f s", r.seedSeconds())));
-            md.append("\nCounters per arm after the run (Stats; `suppressed.*` and the rest are deliver's, still catching up when the run ended):\n\n");
+            md.append(r.withDeliver()
+                    ? "\nCounters per arm after the run (Stats; `suppressed.*` and the rest are deliver's, still catching up when the run ended):\n\n"
+                    : "\nCounters per arm after the run (Stats; run-campaign's own: deliver was stopped):\n\n");
             r.arms().forEach((arm, counts) -> md.append("- ").append(arm).append(": ").append(counts).append('\n'));
 
             List<Sampler.Sample> samples = new ArrayList<>(r.sampler().samples);
@@ -560,9 +570,10 @@ class CampaignThroughputBench {
             md.append(String.format(Locale.ROOT, "Used heap after a full GC, %d samples: min **%.0f MiB**, max **%.0f MiB**, first %.0f MiB, last %.0f MiB; "
                             + "least-squares trend over the run %+.2f MiB per 10,000 users scanned. run-campaign holds one page of ≤ 100 users "
                             + "per scan segment and that page's writes; nothing per user outlives its page (the tally is four numbers, "
-                            + "the counters are flushed per page). The heap also holds DynamoDB Local's and deliver's working sets.%n%n",
+                            + "the counters are flushed per page). The heap also holds DynamoDB Local's working set%s.%n%n",
                     samples.size(), heap.min / 1048576.0, heap.max / 1048576.0, samples.get(0).heapUsed() / 1048576.0,
-                    samples.get(samples.size() - 1).heapUsed() / 1048576.0, heap.slopePer10k / 1048576.0));
+                    samples.get(samples.size() - 1).heapUsed() / 1048576.0, heap.slopePer10k / 1048576.0,
+                    r.withDeliver() ? " and deliver's" : ""));
             md.append("Live objects that grew most between the start and the end of the run (class histogram after a full GC):\n\n"
                     + "| class | instances | MiB |\n|---|---:|---:|\n");
             r.heapGrowth().forEach(line -> md.append(line).append('\n'));
