@@ -61,6 +61,8 @@ public final class LocalRunner implements AutoCloseable {
     static final int CAMPAIGN_SCAN_SEGMENTS = 2;
     /** Writes in flight per scan segment locally: DynamoDB Local is CPU-bound here, a few keep it busy. */
     static final int CAMPAIGN_PUT_CONCURRENCY = 4;
+    /** In-flight messages the local sweep (every 5 s) looks at per shard and run. */
+    static final int SWEEP_PER_SHARD = 25;
 
     private final LocalDynamo dynamoServer;
     private final DynamoDbClient dynamo;
@@ -172,7 +174,8 @@ public final class LocalRunner implements AutoCloseable {
         }
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("sweep").unstarted(r));
         // Locally slots are a second wide: a slot 10 s overdue is certainly stranded.
-        var sweep = services.sweep(options.sweepGrace(), options.sweepGrace(), Duration.ofSeconds(10));
+        // Every 5 s here: at most 25 per shard and run (20 reads/s), so a deliver backlog is not made worse by it.
+        var sweep = services.sweep(options.sweepGrace(), options.sweepGrace(), Duration.ofSeconds(10), SWEEP_PER_SHARD);
         timers.scheduleWithFixedDelay(() -> {
             try {
                 sweep.run();

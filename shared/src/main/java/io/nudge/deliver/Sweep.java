@@ -21,6 +21,12 @@ import java.util.Optional;
  * (its stream record is READY again; deliver's claim is conditional, so a second hand-off sends once), at most once
  * per {@code readyGrace}.
  * Slots whose schedule never fired are released.
+ *
+ * <p>One run looks at no more than {@code perShard} in-flight messages per shard, oldest first. A READY message older
+ * than {@code readyGrace} is usually not lost but queued behind a deliver backlog (a large campaign); re-driving all
+ * of them each run would add a write and a stream record per message to the very backlog that delays them (a local
+ * 100,000-user campaign spent most of DynamoDB Local on it). The bound keeps a run's cost fixed; what is left is
+ * seen by the next runs, as the backlog drains.
  */
 public final class Sweep {
     private final MessageStore messages;
@@ -30,14 +36,16 @@ public final class Sweep {
     private final Duration grace;
     private final Duration readyGrace;
     private final Duration slotGrace;
+    private final int perShard;
 
     /**
      * @param grace      longer than any delivery can run: a claim this old belongs to a dead delivery
      * @param readyGrace how long a READY message may wait for deliver before it is handed over again
      * @param slotGrace  how late a slot may be before the sweep releases it itself
+     * @param perShard   in-flight messages looked at per shard and run, oldest first
      */
     public Sweep(MessageStore messages, StatsStore stats, SlotReleaser slots, Clock clock, Duration grace, Duration readyGrace,
-            Duration slotGrace) {
+            Duration slotGrace, int perShard) {
         this.messages = messages;
         this.stats = stats;
         this.slots = slots;
@@ -45,6 +53,10 @@ public final class Sweep {
         this.grace = grace;
         this.readyGrace = readyGrace;
         this.slotGrace = slotGrace;
+        if (perShard < 1) {
+            throw new IllegalArgumentException("perShard must be at least 1");
+        }
+        this.perShard = perShard;
     }
 
     public record Result(int requeued, int unknown, int redriven, int slotsReleased) {}
@@ -57,7 +69,7 @@ public final class Sweep {
         Instant claimCutoff = now.minus(grace);
         Instant readyCutoff = now.minus(readyGrace);
         Instant cutoff = claimCutoff.isAfter(readyCutoff) ? claimCutoff : readyCutoff;
-        for (MessageStore.InFlight found : messages.inFlightSince(cutoff)) {
+        for (MessageStore.InFlight found : messages.inFlightSince(cutoff, perShard)) {
             Message message = found.message();
             if (message.status() == MessageStatus.READY) {
                 if (found.since().isBefore(readyCutoff)

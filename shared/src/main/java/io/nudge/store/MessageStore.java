@@ -455,18 +455,20 @@ public final class MessageStore {
     public record InFlight(Message message, Instant since, Optional<Instant> claimedAt) {}
 
     /**
-     * READY or SENDING messages that became READY before {@code cutoff}, across all in-flight shards. The index holds
-     * keys only; each message is read by key (consistently), so what is returned is its current state, and a
-     * message that left READY/SENDING meanwhile is left out.
+     * READY or SENDING messages that became READY before {@code cutoff}, oldest first, at most {@code perShard} from
+     * each in-flight shard (a deliver backlog of a million READY messages must not turn one sweep into a million
+     * reads). The index holds keys only; each message is read by key (consistently), so what is returned is its
+     * current state, and a message that left READY/SENDING meanwhile is left out.
      */
-    public List<InFlight> inFlightSince(Instant cutoff) {
+    public List<InFlight> inFlightSince(Instant cutoff, int perShard) {
         List<InFlight> found = new ArrayList<>();
         for (int shard = 0; shard < IN_FLIGHT_SHARDS; shard++) {
             dynamo.queryPaginator(QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_IN_FLIGHT)
                             .keyConditionExpression("inFlight = :shard AND inFlightSince < :cutoff")
                             .expressionAttributeValues(Map.of(":shard", s(Integer.toString(shard)), ":cutoff", s(Times.format(cutoff))))
+                            .limit(Math.min(perShard, 1_000))
                             .build())
-                    .items().forEach(key -> {
+                    .items().stream().limit(perShard).forEach(key -> {
                         Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
                                 .key(Map.of("id", key.get("id"))).consistentRead(true).build()).item();
                         if (item == null || item.isEmpty() || !item.containsKey("inFlightSince")) {

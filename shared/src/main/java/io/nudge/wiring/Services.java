@@ -202,8 +202,15 @@ public final class Services {
     }
 
     public Sweep sweep(Duration grace, Duration readyGrace, Duration slotGrace) {
+        return sweep(grace, readyGrace, slotGrace, SWEEP_PER_SHARD);
+    }
+
+    /** In-flight messages one sweep run looks at per shard (× {@link MessageStore#IN_FLIGHT_SHARDS}); AWS runs every 5 minutes. */
+    public static final int SWEEP_PER_SHARD = 250;
+
+    public Sweep sweep(Duration grace, Duration readyGrace, Duration slotGrace, int perShard) {
         return new Sweep(messages, stats, new SlotReleaser(new SlotStore(dynamo, tables.slots()), messages, clock), clock,
-                grace, readyGrace, slotGrace);
+                grace, readyGrace, slotGrace, perShard);
     }
 
     public StreamBatch streamBatch(String source) {

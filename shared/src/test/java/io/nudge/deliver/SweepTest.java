@@ -107,4 +107,31 @@ class SweepTest {
         clock.advance(Duration.ofMinutes(2));
         assertThat(sweep.run().redriven()).isEqualTo(1);
     }
+
+    @Test
+    void a_backlog_of_ready_messages_is_re_driven_a_bounded_number_per_run_oldest_first_each_once() {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            ids.add(messageFor("b" + i, "otp_requested"));
+            clock.advance(Duration.ofSeconds(1));
+        }
+        Sweep bounded = services.sweep(Duration.ofMinutes(5), Duration.ofMinutes(3), Duration.ofMinutes(2), 1);
+        clock.advance(Duration.ofMinutes(4));
+
+        int runs = 0;
+        int total = 0;
+        while (total < ids.size() && runs < 20) {
+            int redriven = bounded.run().redriven();
+            assertThat(redriven).as("one per shard and run at most").isBetween(1, io.nudge.store.MessageStore.IN_FLIGHT_SHARDS);
+            total += redriven;
+            runs++;
+        }
+        assertThat(total).isEqualTo(ids.size());
+        assertThat(runs).isGreaterThanOrEqualTo(ids.size() / io.nudge.store.MessageStore.IN_FLIGHT_SHARDS);
+        for (String id : ids) {
+            assertThat(services.messages().find(id).orElseThrow().history())
+                    .filteredOn(h -> h.reason() != null && h.reason().startsWith("sweep: re-driven")).as(id).hasSize(1);
+        }
+        assertThat(bounded.run().redriven()).as("each waits a full grace before the next re-drive").isZero();
+    }
 }
