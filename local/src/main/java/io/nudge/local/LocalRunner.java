@@ -303,12 +303,13 @@ public final class LocalRunner implements AutoCloseable {
     }
 
     /**
-     * Stops the Messages stream's consumers (deliver, schedule-sends) for good: the campaign benchmark measures
-     * run-campaign alone, as on AWS, where deliver runs in its own Lambdas and does not share DynamoDB Local's one
-     * SQLite thread with it. Records written meanwhile stay in the stream; nothing else changes.
+     * Stops the Messages stream's consumers (deliver, schedule-sends) and the sweep for good: the campaign benchmark
+     * measures run-campaign alone, as on AWS, where those run in their own Lambdas and do not share DynamoDB Local's
+     * one SQLite thread with it. Records written meanwhile stay in the stream; nothing else changes.
      */
-    void stopMessageConsumers() {
+    void stopDeliveryPipeline() {
         pollers.stream().filter(p -> p.name().equals("deliver") || p.name().equals("schedule-sends")).forEach(StreamPoller::stop);
+        timers.shutdownNow();
     }
 
     /** Where this runner's DynamoDB Local listens (benchmarks open clients of their own on it). */
