@@ -65,6 +65,19 @@ class DeadLetterStoreTest {
     }
 
     @Test
+    void an_older_local_data_folder_gets_ttl_on_its_dead_letters_table_at_the_next_start() {
+        Tables older = Tables.withPrefix("older" + System.nanoTime() + "-");
+        TestDynamo.client().createTable(TableDefinitions.all(older).stream()
+                .filter(t -> t.tableName().equals(older.deadLetters())).findFirst().orElseThrow());
+
+        TableDefinitions.createMissing(TestDynamo.client(), older);
+        TableDefinitions.createMissing(TestDynamo.client(), older); // and again: already on is left alone
+
+        assertThat(TestDynamo.client().describeTimeToLive(b -> b.tableName(older.deadLetters())).timeToLiveDescription()
+                .timeToLiveStatus()).isEqualTo(TimeToLiveStatus.ENABLED);
+    }
+
+    @Test
     void a_dead_letter_too_big_to_keep_plain_also_expires() throws Exception {
         store.put("deliver", "big", "bad shape", messageRecordOf("u1", 400_000), AT);
 
