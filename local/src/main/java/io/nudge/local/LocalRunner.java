@@ -105,7 +105,8 @@ public final class LocalRunner implements AutoCloseable {
         TableDefinitions.createMissing(dynamo, tables);
         AtomicReference<String> baseUrl = new AtomicReference<>(System.getenv().getOrDefault(UnsubscribeLinks.BASE_URL, ""));
         Services services = new Services(dynamo, tables, options.clock(), SLOT_WIDTH,
-                new UnsubscribeLinks(new UnsubscribeTokens(unsubscribeKeys(data)), baseUrl::get));
+                new UnsubscribeLinks(new UnsubscribeTokens(unsubscribeKeys(data)), baseUrl::get),
+                io.nudge.config.DeadLetterRetention.fromEnvironment(System.getenv()));
         // As on Lambda; the API saves definitions through this same store, so a change is seen at once here.
         services.definitions().cacheVersionFor(io.nudge.wiring.LambdaEnvironment.DEFINITIONS_VERSION_MAX_AGE);
 

@@ -321,7 +321,9 @@ class TemplateContractTest {
                 "Allow dynamodb:GetItem MessagesTable", "Allow dynamodb:UpdateItem MessagesTable",
                 "Allow dynamodb:BatchGetItem MessagesTable",
                 "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_BY_USER,
+                // erasure deletes, and export lists, the dead letters that name the user (a Scan: the table is small)
                 "Allow dynamodb:GetItem DeadLettersTable", "Allow dynamodb:Scan DeadLettersTable",
+                "Allow dynamodb:DeleteItem DeadLettersTable",
                 "Allow dynamodb:GetItem SuppressionsTable", "Allow dynamodb:PutItem SuppressionsTable",
                 "Allow dynamodb:DeleteItem SuppressionsTable", "Allow dynamodb:Query SuppressionsTable",
                 "Allow dynamodb:Query StatsTable",
@@ -467,6 +469,26 @@ class TemplateContractTest {
             softly.assertThat(properties.has("TableName")).as("%s has a fixed TableName (stacks could not coexist)", id).isFalse();
         }
         softly.assertAll();
+    }
+
+    @Test
+    void dead_letters_expire_after_a_retention_parameter_that_defaults_to_the_code_default_and_reaches_every_function() {
+        JsonNode ttl = template.resource("DeadLettersTable").path("Properties").path("TimeToLiveSpecification");
+        assertThat(ttl.path("Enabled").asBoolean(false)).as("DeadLettersTable TTL").isTrue();
+        assertThat(ttl.path("AttributeName").asText()).isEqualTo("expiresAt");
+        assertThat(TableDefinitions.TTL_TABLES.apply(Tables.withPrefix(""))).as("local mode expires them too").contains("DeadLetters");
+
+        JsonNode parameter = template.root.path("Parameters").path("DeadLetterRetentionDays");
+        assertThat(io.nudge.config.DeadLetterRetention.fromEnvironment(Map.of(io.nudge.config.DeadLetterRetention.ENV,
+                parameter.path("Default").asText()))).as("the parameter's default, parsed as the functions parse it")
+                .isEqualTo(io.nudge.config.DeadLetterRetention.DEFAULT);
+        assertThat(parameter.path("MinValue").asInt()).isEqualTo(1);
+        assertThat(io.nudge.config.DeadLetterRetention.fromEnvironment(Map.of(io.nudge.config.DeadLetterRetention.ENV,
+                parameter.path("MaxValue").asText()))).as("the largest value the parameter allows starts").isPositive();
+        assertThat(parameter.path("Description").asText()).contains(io.nudge.config.DeadLetterRetention.ENV);
+        assertThat(SamTemplate.ref(template.globalsFunction().path("Environment").path("Variables")
+                .path(io.nudge.config.DeadLetterRetention.ENV))).as("Globals, so every function that dead-letters has it")
+                .contains("DeadLetterRetentionDays");
     }
 
     // ------------------------------------------------------------------ stream mappings

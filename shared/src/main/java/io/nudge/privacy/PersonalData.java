@@ -18,6 +18,7 @@ import io.nudge.model.PushToken;
 import io.nudge.model.Times;
 import io.nudge.model.UserProfile;
 import io.nudge.store.AttributeValues;
+import io.nudge.store.DeadLetterStore;
 import io.nudge.store.DefinitionStore;
 import io.nudge.store.EventStore;
 import io.nudge.store.MessageStore;
@@ -48,6 +49,15 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * Message statuses and history times, stats, engagement markers (a time only) and campaign assignments stay, so counts
  * do not change. No address is suppressed: a user who signs up again is a new user. Every step is idempotent; a
  * second call finds nothing left and says so.
+ *
+ * <p>Dead letters (records that could never be processed, kept whole) can name the user too: a bounce notification
+ * names its recipient, a Messages stream record carries {@code to}. Erasure deletes, and export lists, every dead
+ * letter whose payload, record id or reason contains the user id as a JSON string token ({@code "u1"}, quoted so
+ * that {@code u1} does not match {@code u10}; also JSON-escaped, as inside an SNS {@code Message}) or one of the
+ * addresses erasure already collects (the profile's email and phone, every message's {@code to}; emails ignoring
+ * case). The table has no index by user, and cannot have one (a payload is whatever arrived), so this is a Scan
+ * ({@link DeadLetterStore#mentioning}): acceptable because dead letters are rare by design and expire after
+ * {@link io.nudge.config.DeadLetterRetention} (30 days by default), so the table stays small.
  */
 public final class PersonalData {
     private static final Log LOG = Log.of(PersonalData.class);
@@ -60,11 +70,13 @@ public final class PersonalData {
     private final MessageStore messages;
     private final SuppressionStore suppressions;
     private final DefinitionStore definitions;
+    private final DeadLetterStore deadLetters;
     private final PushEndpoints pushEndpoints;
     private final Clock clock;
 
     public PersonalData(DynamoDbClient dynamo, String stateTable, UserStore users, EventStore events, MessageStore messages,
-            SuppressionStore suppressions, DefinitionStore definitions, PushEndpoints pushEndpoints, Clock clock) {
+            SuppressionStore suppressions, DefinitionStore definitions, DeadLetterStore deadLetters, PushEndpoints pushEndpoints,
+            Clock clock) {
         this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
         this.stateTable = Objects.requireNonNull(stateTable, "stateTable");
         this.users = Objects.requireNonNull(users, "users");
@@ -72,13 +84,14 @@ public final class PersonalData {
         this.messages = Objects.requireNonNull(messages, "messages");
         this.suppressions = Objects.requireNonNull(suppressions, "suppressions");
         this.definitions = Objects.requireNonNull(definitions, "definitions");
+        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.pushEndpoints = Objects.requireNonNull(pushEndpoints, "pushEndpoints");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** What one erasure removed; all zero/false when there was nothing (left) to erase. */
     public record Erasure(String userId, boolean profile, int pushEndpoints, int events, int messages, int cancelledMessages,
-            List<String> records) {
+            int deadLetters, List<String> records) {
         public ObjectNode toJson() {
             ObjectNode json = Json.object();
             json.put("userId", userId);
@@ -88,6 +101,7 @@ public final class PersonalData {
             erased.put("events", events);
             erased.put("messages", messages);
             erased.put("cancelledMessages", cancelledMessages);
+            erased.put("deadLetters", deadLetters);
             ArrayNode list = erased.putArray("records");
             records.forEach(list::add);
             json.put("note", "message statuses, stats and engagement times are kept without personal fields; no address was suppressed");
@@ -98,15 +112,15 @@ public final class PersonalData {
     public Erasure erase(String userId) {
         Instant now = clock.instant();
         Optional<UserProfile> profile = users.find(userId);
-        // what may appear in a provider's words: the profile's addresses and every address a message went to
-        Set<String> personal = new LinkedHashSet<>();
-        profile.ifPresent(p -> {
-            p.email().ifPresent(personal::add);
-            p.phone().ifPresent(personal::add);
-        });
         List<Message> all = new ArrayList<>();
         messages.forEachOfUser(userId, all::add);
-        all.forEach(m -> m.to().ifPresent(personal::add));
+        Set<String> personal = addresses(profile, all);
+        // First, while the profile and the messages still hold the addresses: an erasure that fails later is retried
+        // with them, and still finds the dead letters that only an address ties to the user.
+        int erasedDeadLetters = 0;
+        for (DeadLetterStore.DeadLetter letter : deadLetters.mentioning(userId, personal)) {
+            erasedDeadLetters += deadLetters.delete(letter.id()) ? 1 : 0;
+        }
 
         int cancelled = 0;
         int erasedMessages = 0;
@@ -148,8 +162,9 @@ public final class PersonalData {
                 records.add("softBounces");
             }
         }
-        LOG.info("user erased", "events", erasedEvents, "messages", erasedMessages, "cancelled", cancelled);
-        return new Erasure(userId, deletedProfile, endpoints, erasedEvents, erasedMessages, cancelled, records);
+        LOG.info("user erased", "events", erasedEvents, "messages", erasedMessages, "cancelled", cancelled,
+                "deadLetters", erasedDeadLetters);
+        return new Erasure(userId, deletedProfile, endpoints, erasedEvents, erasedMessages, cancelled, erasedDeadLetters, records);
     }
 
     /** Everything stored about the user, as the API shows each part elsewhere; empty when nothing at all is stored. */
@@ -225,9 +240,30 @@ public final class PersonalData {
             stateItem(softBounceKey(email)).filter(item -> item.containsKey("bounces")).ifPresent(item ->
                     item.get("bounces").m().values().forEach(at -> bounces.add(Times.format(Instant.ofEpochMilli(Long.parseLong(at.n()))))));
         }
+        // Which records could not be processed, when and why, not their payloads: a payload is a whole foreign record
+        // as it arrived (an SNS invocation, a stream record, up to hundreds of KB, gzipped or cut), which can name
+        // other people too and which export could not show without showing them. The id finds the whole record.
+        ArrayNode letters = json.putArray("deadLetters");
+        for (DeadLetterStore.DeadLetter letter : deadLetters.mentioning(userId, addresses(profile, all))) {
+            if (letter.expiresAt().map(at -> at.isAfter(now)).orElse(true)) {
+                letters.addObject().put("id", letter.id()).put("source", letter.source()).put("recordId", letter.recordId())
+                        .put("reason", letter.reason()).put("at", letter.at());
+            }
+        }
         boolean empty = profile.isEmpty() && eventList.isEmpty() && messageList.isEmpty() && assignments.isEmpty()
-                && records.get("activity") == null;
+                && records.get("activity") == null && letters.isEmpty();
         return empty ? Optional.empty() : Optional.of(json);
+    }
+
+    /** What may appear in a provider's words: the profile's addresses and every address a message went to. */
+    private static Set<String> addresses(Optional<UserProfile> profile, List<Message> messages) {
+        Set<String> personal = new LinkedHashSet<>();
+        profile.ifPresent(p -> {
+            p.email().ifPresent(personal::add);
+            p.phone().ifPresent(personal::add);
+        });
+        messages.forEach(m -> m.to().ifPresent(personal::add));
+        return personal;
     }
 
     private static ObjectNode suppressionJson(Suppression suppression) {

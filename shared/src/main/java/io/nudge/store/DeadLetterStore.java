@@ -4,18 +4,35 @@ import static io.nudge.store.AttributeValues.s;
 
 import io.nudge.ids.Ids;
 import io.nudge.model.Times;
+import io.nudge.json.Json;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * Records that can never succeed (bad shape, unknown reference), kept whole with the reason, so the
@@ -24,19 +41,34 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * <p>A DynamoDB item holds at most 400 KB, and a bad record can be bigger (a 1 MB SNS message): such a payload is kept
  * gzipped ({@code payloadGzip}), and one that is still too big keeps its first {@value #TRUNCATED_CHARS} characters
  * with its size and SHA-256 ({@code payloadTruncated}), so storing it never fails and the record is never retried.
+ *
+ * <p>A payload can name people (a bounce names its recipient, a Messages record carries {@code to}), so every dead
+ * letter expires ({@code expiresAt}, the table's TTL attribute) after the retention, and erasure finds and deletes
+ * the ones that mention a user ({@link #mentioning}).
  */
 public final class DeadLetterStore {
     private static final int MAX_PLAIN_BYTES = 300_000;
     private static final int TRUNCATED_CHARS = 100_000;
     private static final int MAX_TEXT = 1_000;
+    /** Beyond this many search strings the Scan filter expression grows too long: match client-side only. */
+    private static final int MAX_FILTER_VALUES = 40;
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final Duration retention;
 
-    public DeadLetterStore(DynamoDbClient dynamo, String table) {
-        this.dynamo = dynamo;
-        this.table = table;
+    /** @param retention how long a dead letter is kept: {@code expiresAt} = its time + this */
+    public DeadLetterStore(DynamoDbClient dynamo, String table, Duration retention) {
+        this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
+        this.table = Objects.requireNonNull(table, "table");
+        this.retention = Objects.requireNonNull(retention, "retention");
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("retention must be positive, not " + retention);
+        }
     }
+
+    /** A dead letter without its payload: what erasure deletes and export lists. */
+    public record DeadLetter(String id, String source, String recordId, String reason, String at, Optional<Instant> expiresAt) {}
 
     public void put(String source, String recordId, String reason, String payload, Instant at) {
         Map<String, AttributeValue> item = new HashMap<>();
@@ -45,6 +77,7 @@ public final class DeadLetterStore {
         item.put("recordId", s(cap(recordId)));
         item.put("reason", s(cap(reason)));
         item.put("at", s(Times.format(at)));
+        item.put("expiresAt", AttributeValue.fromN(Long.toString(at.plus(retention).getEpochSecond())));
         byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= MAX_PLAIN_BYTES) {
             item.put("payload", s(payload));
@@ -60,6 +93,130 @@ public final class DeadLetterStore {
             }
         }
         dynamo.putItem(PutItemRequest.builder().tableName(table).item(item).build());
+    }
+
+    /**
+     * The dead letters whose payload, record id or reason mentions the user: {@code userId} as a JSON string token
+     * ({@code "u1"}, also as it appears JSON-escaped inside a string such as an SNS {@code Message}: {@code \"u1\"}),
+     * so {@code u1} does not match {@code u10}; or one of {@code addresses} as a substring, emails (anything with an
+     * {@code @}) ignoring case. A paginated, consistent Scan: the table holds only rare records, and they expire.
+     * The Scan's filter returns only items that may match ({@code contains} on payload, record id and reason: the id
+     * tokens, phone numbers, and for emails just {@code "@"}, since {@code contains} cannot ignore case), and every
+     * returned item is matched exactly here. Gzipped payloads cannot be filtered server-side: they are all fetched
+     * and inflated here.
+     */
+    public List<DeadLetter> mentioning(String userId, Collection<String> addresses) {
+        Objects.requireNonNull(userId, "userId");
+        Matcher matcher = new Matcher(userId, addresses);
+        Map<String, String> names = new LinkedHashMap<>();
+        for (String name : List.of("id", "source", "recordId", "reason", "at", "expiresAt", "payload", "payloadGzip")) {
+            names.put("#" + name, name);
+        }
+        ScanRequest.Builder scan = ScanRequest.builder().tableName(table).consistentRead(true)
+                .projectionExpression(String.join(", ", names.keySet()));
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        List<String> variants = List.copyOf(matcher.serverSideVariants());
+        if (variants.size() <= MAX_FILTER_VALUES) {
+            List<String> terms = new ArrayList<>();
+            terms.add("attribute_exists(#payloadGzip)");
+            for (int i = 0; i < variants.size(); i++) {
+                values.put(":v" + i, s(variants.get(i)));
+                for (String field : List.of("#payload", "#recordId", "#reason")) {
+                    terms.add("contains(" + field + ", :v" + i + ")");
+                }
+            }
+            scan.filterExpression(String.join(" OR ", terms)).expressionAttributeValues(values);
+        }
+        scan.expressionAttributeNames(names);
+        List<DeadLetter> found = new ArrayList<>();
+        Map<String, AttributeValue> from = null;
+        do {
+            ScanResponse page = dynamo.scan(scan.exclusiveStartKey(from).build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                if (matcher.matches(text(item, "recordId")) || matcher.matches(text(item, "reason")) || matcher.matches(payloadOf(item))) {
+                    found.add(new DeadLetter(item.get("id").s(), text(item, "source"), text(item, "recordId"), text(item, "reason"),
+                            text(item, "at"), Optional.ofNullable(item.get("expiresAt")).map(n -> Instant.ofEpochSecond(Long.parseLong(n.n())))));
+                }
+            }
+            from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (from != null);
+        return found;
+    }
+
+    /** Deletes one dead letter; false when it was already gone (a second erasure). */
+    public boolean delete(String id) {
+        Map<String, AttributeValue> old = dynamo.deleteItem(DeleteItemRequest.builder().tableName(table)
+                .key(Map.of("id", s(id))).returnValues(ReturnValue.ALL_OLD).build()).attributes();
+        return old != null && !old.isEmpty();
+    }
+
+    /** What identifies a user in a dead letter; see {@link #mentioning}. */
+    private static final class Matcher {
+        private final Set<String> exact = new LinkedHashSet<>();
+        private final Set<String> ignoringCase = new LinkedHashSet<>();
+        private final Set<String> variants = new LinkedHashSet<>();
+
+        Matcher(String userId, Collection<String> addresses) {
+            String quoted = Json.write(userId);
+            String escaped = Json.write(quoted);
+            exact.add(quoted);
+            exact.add(escaped.substring(1, escaped.length() - 1));
+            variants.addAll(exact);
+            for (String address : addresses) {
+                if (address == null || address.isBlank()) {
+                    continue;
+                }
+                if (address.contains("@")) {
+                    ignoringCase.add(address.toLowerCase(Locale.ROOT));
+                    // contains() is case-sensitive: "@" is the one part of every spelling of every email
+                    variants.add("@");
+                } else {
+                    exact.add(address);
+                    variants.add(address);
+                }
+            }
+        }
+
+        Set<String> serverSideVariants() {
+            return variants;
+        }
+
+        boolean matches(String text) {
+            if (text == null || text.isEmpty()) {
+                return false;
+            }
+            for (String needle : exact) {
+                if (text.contains(needle)) {
+                    return true;
+                }
+            }
+            if (!ignoringCase.isEmpty()) {
+                String lower = text.toLowerCase(Locale.ROOT);
+                for (String needle : ignoringCase) {
+                    if (lower.contains(needle)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    private static String text(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || value.s() == null ? "" : value.s();
+    }
+
+    private static String payloadOf(Map<String, AttributeValue> item) {
+        AttributeValue gzipped = item.get("payloadGzip");
+        if (gzipped != null && gzipped.b() != null) {
+            try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped.b().asByteArray()))) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException corrupt) {
+                return ""; // written by put() above; cannot be unreadable short of a damaged table
+            }
+        }
+        return text(item, "payload");
     }
 
     private static String cap(String text) {

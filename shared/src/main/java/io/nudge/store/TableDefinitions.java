@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 
 /**
@@ -40,7 +41,7 @@ public final class TableDefinitions {
 
     /** Tables whose items expire through the TTL attribute {@code expiresAt}. */
     public static final java.util.function.Function<Tables, List<String>> TTL_TABLES =
-            tables -> List.of(tables.events(), tables.slots(), tables.state());
+            tables -> List.of(tables.events(), tables.deadLetters(), tables.slots(), tables.state());
 
     private TableDefinitions() {}
 
@@ -94,20 +95,30 @@ public final class TableDefinitions {
         return all;
     }
 
-    /** Creates every table that does not exist yet, with TTL where the template sets it. */
+    /**
+     * Creates every table that does not exist yet, with TTL where the template sets it; also turns TTL on for an
+     * existing table of an older data folder that was created without it (DeadLetters before it expired).
+     */
     public static void createMissing(DynamoDbClient dynamo, Tables tables) {
         for (CreateTableRequest request : all(tables)) {
+            boolean created;
             try {
                 dynamo.createTable(request);
+                created = true;
             } catch (ResourceInUseException alreadyThere) {
-                continue;
+                created = false;
             }
-            if (TTL_TABLES.apply(tables).contains(request.tableName())) {
+            if (TTL_TABLES.apply(tables).contains(request.tableName()) && (created || !ttlOn(dynamo, request.tableName()))) {
                 dynamo.updateTimeToLive(UpdateTimeToLiveRequest.builder().tableName(request.tableName())
                         .timeToLiveSpecification(TimeToLiveSpecification.builder().enabled(true).attributeName("expiresAt").build())
                         .build());
             }
         }
+    }
+
+    private static boolean ttlOn(DynamoDbClient dynamo, String table) {
+        TimeToLiveStatus status = dynamo.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription().timeToLiveStatus();
+        return status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING;
     }
 
     private static CreateTableRequest.Builder simple(String name, String key) {

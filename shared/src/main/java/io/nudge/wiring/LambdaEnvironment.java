@@ -34,9 +34,12 @@ public final class LambdaEnvironment {
     public static final String SCHEDULER_ROLE_ARN = "NUDGE_SCHEDULER_ROLE_ARN";
     public static final String SCHEDULE_DLQ_ARN = "NUDGE_SCHEDULE_DLQ_ARN";
     public static final String SCHEDULE_TARGET_ARN = "NUDGE_SCHEDULE_TARGET_ARN";
-    /** Read by every function: the tables, and the slot width (evaluate and deliver schedule, schedule-sends releases). */
+    /**
+     * Read by every function: the tables, the slot width (evaluate and deliver schedule, schedule-sends releases), the
+     * unsubscribe keys, and how long dead letters are kept (every function may write one).
+     */
     public static final List<String> COMMON_ENVIRONMENT = concat(Tables.ENVIRONMENT,
-            List.of(io.nudge.config.SlotWidth.ENV, KeyRing.VARIABLE));
+            List.of(io.nudge.config.SlotWidth.ENV, KeyRing.VARIABLE, io.nudge.config.DeadLetterRetention.ENV));
     /** NUDGE_PUSH_APP_ARN_FCM, _APNS, _APNS_SANDBOX: the SNS platform applications; each is optional (push off). */
     // Spelled out rather than asked of SnsPushEndpoints: this class is loaded by functions without the SNS SDK.
     public static final List<String> PUSH_ENVIRONMENT = Arrays.stream(PushPlatform.values())
@@ -89,7 +92,8 @@ public final class LambdaEnvironment {
         // the API only verifies tokens. The HTTP API's own URL cannot be passed to ingest-api without a cycle.
         Services services = new Services(AwsClients.dynamoDb(env), Tables.fromEnvironment(env), Clock.systemUTC(),
                 io.nudge.config.SlotWidth.fromEnvironment(env),
-                new UnsubscribeLinks(new UnsubscribeTokens(KeyRing.fromEnvironment(env)), () -> Env.require(env, UnsubscribeLinks.BASE_URL)));
+                new UnsubscribeLinks(new UnsubscribeTokens(KeyRing.fromEnvironment(env)), () -> Env.require(env, UnsubscribeLinks.BASE_URL)),
+                io.nudge.config.DeadLetterRetention.fromEnvironment(env));
         services.definitions().cacheVersionFor(DEFINITIONS_VERSION_MAX_AGE);
         return services;
     }

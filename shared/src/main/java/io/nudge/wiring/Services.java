@@ -68,7 +68,14 @@ public final class Services {
                 new UnsubscribeLinks(new UnsubscribeTokens(UnsubscribeLinks.randomKeys()), () -> "http://127.0.0.1"));
     }
 
+    /** With the default dead-letter retention ({@link io.nudge.config.DeadLetterRetention#DEFAULT}). */
     public Services(DynamoDbClient dynamo, Tables tables, Clock clock, Duration slotWidth, UnsubscribeLinks unsubscribe) {
+        this(dynamo, tables, clock, slotWidth, unsubscribe, io.nudge.config.DeadLetterRetention.DEFAULT);
+    }
+
+    /** @param deadLetterRetention how long a dead letter is kept (the table's TTL removes it afterwards) */
+    public Services(DynamoDbClient dynamo, Tables tables, Clock clock, Duration slotWidth, UnsubscribeLinks unsubscribe,
+            Duration deadLetterRetention) {
         this.unsubscribe = unsubscribe;
         this.dynamo = dynamo;
         this.tables = tables;
@@ -77,7 +84,7 @@ public final class Services {
         this.events = new EventStore(dynamo, tables.events(), EVENT_RETENTION);
         this.messages = new MessageStore(dynamo, tables.messages(), slotWidth);
         this.definitions = new DefinitionStore(dynamo, tables.definitions());
-        this.deadLetters = new DeadLetterStore(dynamo, tables.deadLetters());
+        this.deadLetters = new DeadLetterStore(dynamo, tables.deadLetters(), deadLetterRetention);
         this.suppressions = new SuppressionStore(dynamo, tables.suppressions());
         this.stats = new StatsStore(dynamo, tables.stats());
         this.apiKeys = new ApiKeys(new ApiKeyStore(dynamo, tables.apiKeys()), clock);
@@ -112,7 +119,7 @@ public final class Services {
     /** Erasure and export of a user's data; {@code pushEndpoints} forgets the devices of an erased profile. */
     public io.nudge.privacy.PersonalData personalData(PushEndpoints pushEndpoints) {
         return new io.nudge.privacy.PersonalData(dynamo, tables.state(), users, events, messages, suppressions, definitions,
-                pushEndpoints, clock);
+                deadLetters, pushEndpoints, clock);
     }
 
     public io.nudge.campaigns.CampaignService campaigns(Scheduler scheduler, io.nudge.campaigns.CampaignRunner runner) {

@@ -4,6 +4,7 @@ import static io.nudge.testing.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.definitions.DefinitionService;
 import io.nudge.deliver.DeliverService;
 import io.nudge.evaluate.EvaluateService;
@@ -17,6 +18,7 @@ import io.nudge.model.MessageStatus;
 import io.nudge.store.AttributeValues;
 import io.nudge.testing.MutableClock;
 import io.nudge.testing.RecordingSenders;
+import io.nudge.testing.Samples;
 import io.nudge.testing.TestDynamo;
 import io.nudge.wiring.Services;
 import java.nio.charset.StandardCharsets;
@@ -122,6 +124,59 @@ class PrivacyTest {
         assertThat(call("GET", "/v1/users/erin/export", ingest, null).status()).isEqualTo(403);
     }
 
+    /** The SES bounce sample as process-feedback receives it, addressed to {@code email}. */
+    private static String bounceTo(String email) {
+        return Samples.text("sns-ses-bounce-permanent.json").replace(Samples.EMAIL, email);
+    }
+
+    /** The Messages READY stream record sample for {@code userId}, its context padded past a plain item's limit. */
+    private static String bigMessageRecordOf(String userId) {
+        ObjectNode record = (ObjectNode) Samples.json("ddb-messages-ready.json").at("/Records/0");
+        ((ObjectNode) record.at("/dynamodb/NewImage/userId")).put("S", userId);
+        ((ObjectNode) record.at("/dynamodb/NewImage/context/M/event/M/properties/M")).putObject("note").put("S", "n".repeat(400_000));
+        return Json.write(record);
+    }
+
+    private TreeSet<String> deadLetterRecordIds() {
+        TreeSet<String> ids = new TreeSet<>();
+        services.dynamo().scanPaginator(b -> b.tableName(services.tables().deadLetters()).consistentRead(true)).items()
+                .forEach(item -> ids.add(item.get("recordId").s()));
+        return ids;
+    }
+
+    @Test
+    void dead_letters_naming_the_user_are_exported_without_payload_then_erased_and_others_stay() throws Exception {
+        // as process-feedback and a stream reader write them: a bounce naming Erin's address (in another case), a
+        // Messages record of hers too big to keep plain (gzipped), and two that are not hers
+        services.deadLetters().put("process-feedback", "sns-erin", "no message fbk4rr4mbnco2bke2xh7x2jpcq",
+                bounceTo("Erin@Example.ORG"), clock.instant());
+        services.deadLetters().put("deliver", "stream-erin", "bad shape", bigMessageRecordOf("erin"), clock.instant());
+        services.deadLetters().put("deliver", "stream-erin10", "bad shape", bigMessageRecordOf("erin10"), clock.instant());
+        services.deadLetters().put("process-feedback", "sns-olga", "no message", bounceTo("olga@example.org"), clock.instant());
+        assertThat(services.dynamo().scan(b -> b.tableName(services.tables().deadLetters()).filterExpression("attribute_exists(payloadGzip)"))
+                .count()).as("two kept gzipped").isEqualTo(2);
+
+        ApiResponse export = call("GET", "/v1/users/erin/export", admin, null);
+        assertThat(export.status()).as(export.body()).isEqualTo(200);
+        JsonNode letters = body(export).get("deadLetters");
+        assertThat(letters.findValuesAsText("recordId")).containsExactlyInAnyOrder("sns-erin", "stream-erin");
+        assertThat(letters.findValuesAsText("source")).containsExactlyInAnyOrder("process-feedback", "deliver");
+        assertThat(letters.findValuesAsText("reason")).contains("bad shape");
+        assertThat(letters.findValuesAsText("at")).containsOnly("2026-11-24T09:00:00.000Z");
+        assertThat(letters.findValuesAsText("id")).allMatch(id -> !id.isBlank());
+        assertThat(export.body()).as("no payload").doesNotContain("bouncedRecipients").doesNotContain("Erin@Example.ORG");
+
+        ApiResponse erased = call("DELETE", "/v1/users/erin", admin, null);
+        assertThat(erased.status()).as(erased.body()).isEqualTo(200);
+        assertThat(body(erased).at("/erased/deadLetters").asInt()).isEqualTo(2);
+        assertThat(deadLetterRecordIds()).containsExactly("sns-olga", "stream-erin10");
+
+        ApiResponse again = call("DELETE", "/v1/users/erin", admin, null);
+        assertThat(body(again).at("/erased/deadLetters").asInt()).as("a second erasure finds nothing").isZero();
+        assertThat(body(call("GET", "/v1/users/erin/export", admin, null)).get("deadLetters")).isEmpty();
+        assertThat(deadLetterRecordIds()).containsExactly("sns-olga", "stream-erin10");
+    }
+
     private static List<JsonNode> toList(JsonNode array) {
         List<JsonNode> list = new java.util.ArrayList<>();
         array.forEach(list::add);
@@ -142,6 +197,7 @@ class PrivacyTest {
         assertThat(erased.get("events").asInt()).isEqualTo(2);
         assertThat(erased.get("messages").asInt()).isEqualTo(2);
         assertThat(erased.get("cancelledMessages").asInt()).isEqualTo(1);
+        assertThat(erased.get("deadLetters").asInt()).isZero();
         assertThat(erased.get("records").toString()).contains("activity");
 
         assertThat(services.users().find("erin")).isEmpty();
