@@ -327,8 +327,9 @@ class TemplateContractTest {
                 "Allow dynamodb:GetItem SuppressionsTable", "Allow dynamodb:PutItem SuppressionsTable",
                 "Allow dynamodb:DeleteItem SuppressionsTable", "Allow dynamodb:Query SuppressionsTable",
                 "Allow dynamodb:Query StatsTable",
-                // segment previews: a bounded scan of users, the table's item count, their activity counters
+                // segment previews: a bounded scan of users, the table's item count, their activity counters (month items)
                 "Allow dynamodb:Scan UsersTable", "Allow dynamodb:DescribeTable UsersTable", "Allow dynamodb:GetItem StateTable",
+                "Allow dynamodb:BatchGetItem StateTable",
                 // per-key rate-limit windows (UpdateItem ADD), a user's per-user records on erasure (DeleteItem)
                 "Allow dynamodb:UpdateItem StateTable", "Allow dynamodb:DeleteItem StateTable");
     }
@@ -372,6 +373,8 @@ class TemplateContractTest {
                 // conversions: the user's recent messages
                 "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_BY_USER,
                 "Allow dynamodb:GetItem StateTable", "Allow dynamodb:PutItem StateTable", "Allow dynamodb:UpdateItem StateTable",
+                // segment conditions read the user's activity month items
+                "Allow dynamodb:BatchGetItem StateTable",
                 "Allow dynamodb:UpdateItem EventsTable",
                 "Allow dynamodb:PutItem DeadLettersTable",
                 "Allow dynamodb:UpdateItem StatsTable");

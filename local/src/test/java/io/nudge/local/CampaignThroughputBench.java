@@ -480,7 +480,7 @@ class CampaignThroughputBench {
             if (pk.startsWith("campaignrun#")) {
                 return "checkpoint";
             }
-            if (pk.startsWith("activity#")) {
+            if (pk.startsWith("activity")) {
                 return "activity";
             }
             return pk.contains("#") ? pk.substring(0, pk.indexOf('#')) : "item";

@@ -257,7 +257,7 @@ public final class CampaignRunService {
 
     private Tally process(CampaignDefinition campaign, Segment segment, CampaignRunner.Request request, UserProfile user, Instant runAt,
             PageCounts counts) {
-        if (!SegmentEvaluator.test(segment, user, () -> activity.find(user.userId()), runAt)) {
+        if (!SegmentEvaluator.test(segment, user, activity, runAt)) {
             return new Tally(1, 0, 0, 0);
         }
         String arm = Arms.assign(campaign.id(), user.userId(), campaign.holdoutPercent(), campaign.variants());

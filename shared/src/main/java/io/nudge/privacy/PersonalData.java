@@ -17,6 +17,8 @@ import io.nudge.model.Message;
 import io.nudge.model.PushToken;
 import io.nudge.model.Times;
 import io.nudge.model.UserProfile;
+import io.nudge.segments.Activity;
+import io.nudge.segments.ActivityStore;
 import io.nudge.store.AttributeValues;
 import io.nudge.store.DeadLetterStore;
 import io.nudge.store.DefinitionStore;
@@ -33,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
@@ -43,8 +46,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * A user's personal data: erasure ({@code DELETE /v1/users/{id}}) and export ({@code GET /v1/users/{id}/export}).
  *
  * <p>Erasure removes the profile (and the push endpoints of its devices), the user's events (found through the Events
- * table's keys-only {@code byUser} index), their behaviour counters, frequency-cap and soft-bounce records, and the
- * personal fields of their messages (address, rendered subject, rendering context, reasons quoting the address).
+ * table's keys-only {@code byUser} index), their behaviour counters (every month item that can exist, and the item
+ * written before months), frequency-cap and soft-bounce records, and the personal fields of their messages (address,
+ * rendered subject, rendering context, reasons quoting the address).
  * Messages still waiting are cancelled ({@code user_erased}) so nothing is sent to a profile that no longer exists.
  * Message statuses and history times, stats, engagement markers (a time only) and campaign assignments stay, so counts
  * do not change. No address is suppressed: a user who signs up again is a new user. Every step is idempotent; a
@@ -72,11 +76,12 @@ public final class PersonalData {
     private final DefinitionStore definitions;
     private final DeadLetterStore deadLetters;
     private final PushEndpoints pushEndpoints;
+    private final ActivityStore activity;
     private final Clock clock;
 
     public PersonalData(DynamoDbClient dynamo, String stateTable, UserStore users, EventStore events, MessageStore messages,
             SuppressionStore suppressions, DefinitionStore definitions, DeadLetterStore deadLetters, PushEndpoints pushEndpoints,
-            Clock clock) {
+            ActivityStore activity, Clock clock) {
         this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
         this.stateTable = Objects.requireNonNull(stateTable, "stateTable");
         this.users = Objects.requireNonNull(users, "users");
@@ -86,6 +91,7 @@ public final class PersonalData {
         this.definitions = Objects.requireNonNull(definitions, "definitions");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.pushEndpoints = Objects.requireNonNull(pushEndpoints, "pushEndpoints");
+        this.activity = Objects.requireNonNull(activity, "activity");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -151,7 +157,7 @@ public final class PersonalData {
         }
         boolean deletedProfile = users.delete(userId).isPresent();
         List<String> records = new ArrayList<>();
-        if (deleteState("activity#" + userId)) {
+        if (activity.delete(userId, now)) {
             records.add("activity");
         }
         if (deleteState("cap#" + userId)) {
@@ -232,9 +238,13 @@ public final class PersonalData {
         phones.forEach(address -> suppressions.find(Channel.SMS, address).ifPresent(sup -> suppressed.add(suppressionJson(sup))));
 
         ObjectNode records = json.putObject("records");
-        stateItem("activity#" + userId).ifPresent(item -> records.set("activity", Json.object()
-                .<ObjectNode>set("counts", AttributeValues.toJson(item.getOrDefault("counts", AttributeValue.fromM(Map.of()))))
-                .put("lastSeenAt", item.containsKey("lastSeenAt") ? item.get("lastSeenAt").s() : null)));
+        Activity counters = activity.stored(userId, now);
+        if (!counters.counts().isEmpty() || counters.lastSeenAt().isPresent()) {
+            ObjectNode counts = Json.object();
+            new TreeMap<>(counters.counts()).forEach(counts::put);
+            records.putObject("activity").<ObjectNode>set("counts", counts)
+                    .put("lastSeenAt", counters.lastSeenAt().map(Times::format).orElse(null));
+        }
         ArrayNode bounces = records.putArray("softBounces");
         for (String email : emails) {
             stateItem(softBounceKey(email)).filter(item -> item.containsKey("bounces")).ifPresent(item ->

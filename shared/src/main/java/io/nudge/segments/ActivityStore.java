@@ -8,73 +8,220 @@ import io.nudge.model.Times;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * Per-user behaviour counters in the State table, item {@code activity#<userId>}: one number attribute per
- * "c:<event>|<yyyy-mm-dd>" (items written earlier hold them in a map {@code counts}, still read), and {@code lastSeenAt}. evaluate-triggers records each event as it arrives (ingest
- * stays one write). Each update also removes the same event's bucket of 181 days before, so the item stays bounded
- * (≤ 181 buckets per event name), and pushes the item's TTL out, so users gone for good disappear.
+ * Per-user behaviour counters in the State table: one item per user and UTC calendar month,
+ * {@code activity-month#<yyyy-mm>#<userId>}, with one number attribute per event name and day of that month
+ * ({@code <event>|<dd>}; event names never contain '|'), {@code lastSeenAt}, and {@code expiresAt} = end of the month +
+ * 181 days, so TTL removes a month once no 180-day window can reach it.
  *
- * <p>The increment is {@code ADD #k :one} on a top-level attribute: atomic, and it creates the item when there is
- * none, so every event is one unconditional write. A replayed stream record counts twice — counters are for
- * audiences, not billing.
+ * <p>Why months: DynamoDB charges a write by the size of the item (old or new, the larger, per KB). A single item per
+ * user holding 181 days grew to ~30 KB for a user active daily with 5 event names, and every event cost ~30 write
+ * units. A month item holds at most 31 days: the same user's write costs 1-3 units (~16 bytes per event name and active
+ * day). Reading 180 days is one BatchGetItem of at most 7 month items (and fewer for a shorter window).
+ *
+ * <p>evaluate-triggers records each event with one unconditional {@code ADD} (it creates the item when there is none).
+ * The day is the event's timestamp, but never later than when it was received (the item of a future month could
+ * escape erasure), and an event older than 181 days is not counted (no window reaches it). A replayed stream record
+ * counts twice: counters are for audiences, not billing. A month's {@code lastSeenAt} is the event recorded last (a
+ * late event moves it back within its own month only); a read takes the latest of the months.
+ *
+ * <p>Items written before months, {@code activity#<userId>} (counters as {@code c:<event>|<yyyy-mm-dd>} attributes or
+ * in a map {@code counts}), are still read and merged until their TTL removes them, at most 182 days after their last
+ * write; after that the extra key in each read finds nothing and can be dropped.
  */
 public final class ActivityStore {
     static final int KEEP_DAYS = 181;
-    /** Counters are top-level attributes {@code c:<event>|<yyyy-mm-dd>}, so that ADD can increment them. */
-    static final String COUNTER = "c:";
+    /** Counters of the single pre-month item are top-level attributes {@code c:<event>|<yyyy-mm-dd>}. */
+    static final String LEGACY_COUNTER = "c:";
+    private static final String DAY_SEPARATOR = "|";
+    private static final int MAX_ATTEMPTS = 8;
     private final DynamoDbClient dynamo;
     private final String table;
 
     public ActivityStore(DynamoDbClient dynamo, String stateTable) {
-        this.dynamo = dynamo;
-        this.table = stateTable;
+        this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
+        this.table = Objects.requireNonNull(stateTable, "stateTable");
     }
 
     public void record(Event event) {
-        LocalDate day = event.timestamp().atZone(ZoneOffset.UTC).toLocalDate();
-        String key = COUNTER + Activity.key(event.name(), day);
-        String old = COUNTER + Activity.key(event.name(), day.minusDays(KEEP_DAYS));
-        long expiresAt = event.timestamp().plus(Duration.ofDays(KEEP_DAYS + 1)).getEpochSecond();
-        // One unconditional write whether the item exists or not: 1 write unit (a conditional update that fails on a
-        // new user's missing map, then a put, cost 2).
-        dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("pk", s(pk(event.userId()))))
-                .updateExpression("ADD #k :one SET lastSeenAt = :t, expiresAt = :exp REMOVE #old")
-                .expressionAttributeNames(Map.of("#k", key, "#old", old))
-                .expressionAttributeValues(Map.of(":one", n(1), ":t", s(Times.format(event.timestamp())), ":exp", n(expiresAt)))
+        Instant at = event.timestamp().isAfter(event.receivedAt()) ? event.receivedAt() : event.timestamp();
+        LocalDate day = day(at);
+        if (day.isBefore(day(event.receivedAt()).minusDays(KEEP_DAYS))) {
+            return;
+        }
+        YearMonth month = YearMonth.from(day);
+        String counter = event.name() + DAY_SEPARATOR + String.format("%02d", day.getDayOfMonth());
+        // One unconditional write whether the item exists or not; its size is bounded by one month of days.
+        dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("pk", s(pk(event.userId(), month))))
+                .updateExpression("ADD #k :one SET lastSeenAt = :t, expiresAt = :exp")
+                .expressionAttributeNames(Map.of("#k", counter))
+                .expressionAttributeValues(Map.of(":one", n(1), ":t", s(Times.format(at)), ":exp", n(expiresAt(month))))
                 .build());
     }
 
-    public Activity find(String userId) {
-        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
-                .key(Map.of("pk", s(pk(userId)))).build()).item();
-        if (item == null || item.isEmpty()) {
-            return Activity.NONE;
-        }
-        Map<String, Long> counts = new HashMap<>();
-        AttributeValue m = item.get("counts");
-        if (m != null && m.hasM()) {
-            // items written before counters became top-level attributes
-            m.m().forEach((k, v) -> counts.put(k, Long.parseLong(v.n())));
-        }
-        item.forEach((name, v) -> {
-            if (name.startsWith(COUNTER) && v.n() != null) {
-                counts.merge(name.substring(COUNTER.length()), Long.parseLong(v.n()), Long::sum);
-            }
-        });
-        Optional<Instant> lastSeen = Optional.ofNullable(item.get("lastSeenAt")).map(v -> Times.parse(v.s()));
-        return new Activity(counts, lastSeen);
+    /** The counters of the last 180 days before {@code now} (the reader's clock: the months to read depend on it). */
+    public Activity find(String userId, Instant now) {
+        return find(userId, now, SegmentParser.MAX_WINDOW);
     }
 
-    private static String pk(String userId) {
+    /**
+     * The counters of the UTC days from {@code now − within} to today, and the latest {@code lastSeenAt} of the months
+     * read: enough to answer every count and last-seen rule whose window or age is at most {@code within}, reading
+     * only the months that overlap it (1-2 for a week, 7 for 180 days).
+     */
+    public Activity find(String userId, Instant now, Duration within) {
+        if (within.compareTo(SegmentParser.MAX_WINDOW) > 0) {
+            throw new IllegalArgumentException("within must be at most " + SegmentParser.MAX_WINDOW + ": " + within);
+        }
+        LocalDate first = day(now.minus(within));
+        return read(userId, months(first, day(now)), first, now);
+    }
+
+    /** Everything stored and not expired, whatever its day: what export shows. */
+    public Activity stored(String userId, Instant now) {
+        return read(userId, storedMonths(now), LocalDate.MIN, now);
+    }
+
+    /** Deletes every item of the user (each month that can still exist, and the pre-month item); true if any existed. */
+    public boolean delete(String userId, Instant now) {
+        boolean any = false;
+        List<String> keys = new ArrayList<>();
+        storedMonths(now).forEach(month -> keys.add(pk(userId, month)));
+        keys.add(legacyPk(userId));
+        for (String pk : keys) {
+            Map<String, AttributeValue> old = dynamo.deleteItem(DeleteItemRequest.builder().tableName(table)
+                    .key(Map.of("pk", s(pk))).returnValues(ReturnValue.ALL_OLD).build()).attributes();
+            any |= old != null && !old.isEmpty();
+        }
+        return any;
+    }
+
+    private Activity read(String userId, List<YearMonth> months, LocalDate first, Instant now) {
+        Map<String, YearMonth> monthOf = new HashMap<>();
+        months.forEach(month -> monthOf.put(pk(userId, month), month));
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        monthOf.keySet().forEach(pk -> keys.add(Map.of("pk", s(pk))));
+        keys.add(Map.of("pk", s(legacyPk(userId))));
+
+        Map<String, Long> counts = new HashMap<>();
+        Instant lastSeen = null;
+        for (Map<String, AttributeValue> item : batchGet(keys)) {
+            if (item.containsKey("expiresAt") && Long.parseLong(item.get("expiresAt").n()) <= now.getEpochSecond()) {
+                continue; // expired, TTL has not removed it yet
+            }
+            YearMonth month = monthOf.get(item.get("pk").s());
+            if (month != null) {
+                item.forEach((name, v) -> {
+                    int bar = name.lastIndexOf(DAY_SEPARATOR);
+                    if (bar > 0 && v.n() != null) {
+                        add(counts, name.substring(0, bar), month.atDay(Integer.parseInt(name.substring(bar + 1))), v.n(), first);
+                    }
+                });
+            } else {
+                readLegacy(item, counts, first);
+            }
+            if (item.containsKey("lastSeenAt")) {
+                Instant seen = Times.parse(item.get("lastSeenAt").s());
+                lastSeen = lastSeen == null || seen.isAfter(lastSeen) ? seen : lastSeen;
+            }
+        }
+        return new Activity(counts, Optional.ofNullable(lastSeen));
+    }
+
+    private static void readLegacy(Map<String, AttributeValue> item, Map<String, Long> counts, LocalDate first) {
+        AttributeValue m = item.get("counts");
+        if (m != null && m.hasM()) {
+            m.m().forEach((k, v) -> addKey(counts, k, v.n(), first));
+        }
+        item.forEach((name, v) -> {
+            if (name.startsWith(LEGACY_COUNTER) && v.n() != null) {
+                addKey(counts, name.substring(LEGACY_COUNTER.length()), v.n(), first);
+            }
+        });
+    }
+
+    private static void addKey(Map<String, Long> counts, String key, String number, LocalDate first) {
+        int bar = key.lastIndexOf(DAY_SEPARATOR);
+        add(counts, key.substring(0, bar), LocalDate.parse(key.substring(bar + 1)), number, first);
+    }
+
+    private static void add(Map<String, Long> counts, String event, LocalDate day, String number, LocalDate first) {
+        if (!day.isBefore(first)) {
+            counts.merge(Activity.key(event, day), Long.parseLong(number), Long::sum);
+        }
+    }
+
+    /** Eventually consistent; keys the service could not serve this time (throttling) are asked again. */
+    private List<Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).build());
+        for (int attempt = 1; !request.isEmpty(); attempt++) {
+            if (attempt > MAX_ATTEMPTS) {
+                throw new IllegalStateException("activity counters still unprocessed after " + MAX_ATTEMPTS + " attempts");
+            }
+            if (attempt > 1) {
+                backOff(attempt);
+            }
+            BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
+            items.addAll(response.responses().getOrDefault(table, List.of()));
+            request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+        }
+        return items;
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(Math.min(1000L, 25L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading activity counters", e);
+        }
+    }
+
+    /** The months whose item can exist at {@code now}: TTL deletes within days of expiry, and a writer's clock may be ahead. */
+    private static List<YearMonth> storedMonths(Instant now) {
+        return months(day(now).minusDays(KEEP_DAYS + 2), day(now).plusDays(1));
+    }
+
+    private static List<YearMonth> months(LocalDate first, LocalDate last) {
+        List<YearMonth> months = new ArrayList<>();
+        for (YearMonth m = YearMonth.from(first); !m.isAfter(YearMonth.from(last)); m = m.plusMonths(1)) {
+            months.add(m);
+        }
+        return months;
+    }
+
+    static long expiresAt(YearMonth month) {
+        return month.plusMonths(1).atDay(1).plusDays(KEEP_DAYS).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+    }
+
+    private static LocalDate day(Instant at) {
+        return at.atZone(ZoneOffset.UTC).toLocalDate();
+    }
+
+    /** Its own prefix: with {@code activity#} a legacy key of user "u#2026-11" would be a month key of user "u". */
+    static String pk(String userId, YearMonth month) {
+        return "activity-month#" + month + "#" + userId;
+    }
+
+    static String legacyPk(String userId) {
         return "activity#" + userId;
     }
 }

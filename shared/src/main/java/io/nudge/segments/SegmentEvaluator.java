@@ -13,6 +13,11 @@ import java.util.function.Supplier;
 public final class SegmentEvaluator {
     private SegmentEvaluator() {}
 
+    /** Reads the user's activity only if a behaviour rule asks, and only the months the segment's longest window covers. */
+    public static boolean test(Segment segment, UserProfile user, ActivityStore activity, Instant now) {
+        return test(segment, user, () -> activity.find(user.userId(), now, SegmentRule.span(segment.rule())), now);
+    }
+
     public static boolean test(Segment segment, UserProfile user, Supplier<Activity> activity, Instant now) {
         ObjectNode context = Json.object();
         context.set("user", EvaluationContext.user(user));

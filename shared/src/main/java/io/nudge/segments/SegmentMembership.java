@@ -68,7 +68,7 @@ public class SegmentMembership {
                 String id = c.segments().get(1);
                 if (!results.has(id)) {
                     results.put(id, segments.find(id)
-                            .map(s -> SegmentEvaluator.test(s, user, () -> activity.find(user.userId()), clock.instant()))
+                            .map(s -> SegmentEvaluator.test(s, user, activity, clock.instant()))
                             .orElse(false));
                 }
             }

@@ -32,6 +32,18 @@ public sealed interface SegmentRule {
 
     record ConsentIs(Channel channel, ConsentStatus status) implements SegmentRule {}
 
+    /** The longest window or last-seen age in the rule: activity older than that cannot change its outcome. */
+    static Duration span(SegmentRule rule) {
+        return switch (rule) {
+            case All all -> all.rules().stream().map(SegmentRule::span).max(Duration::compareTo).orElse(Duration.ZERO);
+            case Any any -> any.rules().stream().map(SegmentRule::span).max(Duration::compareTo).orElse(Duration.ZERO);
+            case EventCount e -> e.within();
+            case LastSeen l -> l.ago();
+            case UserCondition u -> Duration.ZERO;
+            case ConsentIs c -> Duration.ZERO;
+        };
+    }
+
     /** True when testing this rule needs the user's activity counters (one extra read per user). */
     static boolean needsActivity(SegmentRule rule) {
         return switch (rule) {

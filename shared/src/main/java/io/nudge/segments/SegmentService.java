@@ -97,7 +97,7 @@ public final class SegmentService {
             for (Map<String, AttributeValue> item : page.items()) {
                 sampled++;
                 var user = UserStore.profileOf(item);
-                if (SegmentEvaluator.test(segment.get(), user, () -> activity.find(user.userId()), now)) {
+                if (SegmentEvaluator.test(segment.get(), user, activity, now)) {
                     matched++;
                     if (ids.size() < PREVIEW_IDS) {
                         ids.add(user.userId());

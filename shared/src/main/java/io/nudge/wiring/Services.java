@@ -119,7 +119,7 @@ public final class Services {
     /** Erasure and export of a user's data; {@code pushEndpoints} forgets the devices of an erased profile. */
     public io.nudge.privacy.PersonalData personalData(PushEndpoints pushEndpoints) {
         return new io.nudge.privacy.PersonalData(dynamo, tables.state(), users, events, messages, suppressions, definitions,
-                deadLetters, pushEndpoints, clock);
+                deadLetters, pushEndpoints, activity(), clock);
     }
 
     public io.nudge.campaigns.CampaignService campaigns(Scheduler scheduler, io.nudge.campaigns.CampaignRunner runner) {

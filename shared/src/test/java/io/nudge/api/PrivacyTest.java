@@ -118,7 +118,11 @@ class PrivacyTest {
         assertThat(sent.get("history").findValuesAsText("status")).contains("READY", "SENDING", "SENT");
         assertThat(export.at("/engagement/0/kind").asText()).isEqualTo("open");
         assertThat(export.at("/suppressions/0/address").asText()).isEqualTo(EMAIL);
-        assertThat(export.at("/records/activity")).isNotNull();
+        // the counters evaluate wrote for e1 and e2 (top-level attributes of month items, not the legacy map)
+        assertThat(export.at("/records/activity/counts/signed_up|2026-11-24").asLong()).isEqualTo(1);
+        assertThat(export.at("/records/activity/counts/cart_abandoned|2026-11-24").asLong()).isEqualTo(1);
+        assertThat(export.at("/records/activity/counts").size()).isEqualTo(2);
+        assertThat(export.at("/records/activity/lastSeenAt").asText()).isEqualTo("2026-11-24T09:00:00.000Z");
         assertThat(response.body()).doesNotContain("olga");
         assertThat(call("GET", "/v1/users/nobody/export", admin, null).status()).isEqualTo(404);
         assertThat(call("GET", "/v1/users/erin/export", ingest, null).status()).isEqualTo(403);
@@ -177,6 +181,17 @@ class PrivacyTest {
         assertThat(deadLetterRecordIds()).containsExactly("sns-olga", "stream-erin10");
     }
 
+    private List<String> activityKeys() {
+        List<String> keys = new java.util.ArrayList<>();
+        services.dynamo().scanPaginator(b -> b.tableName(services.tables().state()).consistentRead(true)).items()
+                .forEach(item -> {
+                    if (item.get("pk").s().startsWith("activity")) {
+                        keys.add(item.get("pk").s());
+                    }
+                });
+        return keys;
+    }
+
     private static List<JsonNode> toList(JsonNode array) {
         List<JsonNode> list = new java.util.ArrayList<>();
         array.forEach(list::add);
@@ -185,6 +200,14 @@ class PrivacyTest {
 
     @Test
     void delete_erases_profile_events_and_personal_fields_keeps_statuses_stats_and_suppressions_and_is_idempotent() throws Exception {
+        // counters in every month item that can exist (181 days back) and in the item written before months
+        for (int back = 1; back <= 181; back += 15) {
+            java.time.Instant at = clock.instant().minus(Duration.ofDays(back));
+            services.activity().record(new io.nudge.model.Event("old" + back, "erin", "opened_app", Json.object(), at, at));
+        }
+        services.dynamo().putItem(b -> b.tableName(services.tables().state()).item(Map.of("pk", AttributeValues.s("activity#erin"),
+                "c:opened_app|2026-06-01", AttributeValues.n(1), "lastSeenAt", AttributeValues.s("2026-06-01T10:00:00Z"))));
+        assertThat(activityKeys()).filteredOn(k -> k.contains("erin")).hasSizeGreaterThanOrEqualTo(8);
         TreeSet<String> statsBefore = scan(services.tables().stats());
         TreeSet<String> suppressionsBefore = scan(services.tables().suppressions());
         Message othersBefore = services.messages().find(othersId).orElseThrow();
@@ -198,7 +221,9 @@ class PrivacyTest {
         assertThat(erased.get("messages").asInt()).isEqualTo(2);
         assertThat(erased.get("cancelledMessages").asInt()).isEqualTo(1);
         assertThat(erased.get("deadLetters").asInt()).isZero();
-        assertThat(erased.get("records").toString()).contains("activity");
+        assertThat(toList(erased.get("records")).stream().filter(r -> r.asText().equals("activity"))).hasSize(1);
+        assertThat(activityKeys()).as("every activity item of erin is gone, olga's stays").allMatch(k -> k.endsWith("#olga"))
+                .isNotEmpty();
 
         assertThat(services.users().find("erin")).isEmpty();
         assertThat(services.events().rawItem("e1")).isEmpty();

@@ -219,7 +219,7 @@ public final class CapacityMeter implements ExecutionInterceptor {
                 String pk = key.containsKey("pk") ? key.get("pk").s() : "";
                 yield pk.startsWith("rate#") ? (pk.contains("#day#") ? "rate limit (day)" : "rate limit (second)")
                         : pk.startsWith("cap#") ? "frequency cap" : pk.startsWith("reentry#") ? "re-entry window"
-                        : pk.startsWith("activity#") ? "activity counters" : "state";
+                        : pk.startsWith("activity") ? "activity counters" : "state";
             }
             default -> "item";
         };

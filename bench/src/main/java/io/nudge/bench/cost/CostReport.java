@@ -121,11 +121,12 @@ final class CostReport {
                 + "per-second counter when a function instance sends fewer than a block a second. The definitions version: "
                 + "one read a second per instance, whatever the volume — here it is spread over a few hundred messages; at "
                 + "one message a second it is 1 RCU each.");
-        md.p("Not in these figures, and worth knowing: the segment activity item (State, `activity#<user>`) holds one counter "
-                + "per event name and day for 181 days, and every event rewrites it, so an event costs the item's size in KB: "
-                + "measured here on fresh users (1 WCU), an active user with 20 event names a day for a month (~600 counters "
-                + "of ~28 bytes, ~17 KB) would cost ~17 WCU per event. Keeping those counters in one item per user and day "
-                + "(or per week) would bound it at 1 WCU; that is a change to ActivityStore and the segment evaluator.");
+        md.p("Not in these figures, and worth knowing: the segment activity counters (State) are one item per user and UTC "
+                + "month, `activity-month#<yyyy-mm>#<user>`, one counter per event name and day of that month, and an event "
+                + "costs that item's size in KB: measured here on fresh users (1 WCU); a user active every day with 5 event "
+                + "names pays 1 WCU early in a month and 3 at its end (1.9 on average over 181 days on DynamoDB Local; ActivityStoreTest holds it at ≤ 3), where the single "
+                + "181-day item of before cost 24 WCU per event; ~16 bytes per event name and active day, so 20 names a day "
+                + "reach ~10 WCU at the end of a month.");
 
         // Lambda
         md.h2("Lambda duration per invocation (measured in-process, at 1,024 MB)");
