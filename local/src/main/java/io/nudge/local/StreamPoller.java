@@ -39,6 +39,12 @@ final class StreamPoller implements Runnable {
     static final int MAX_RETRY_ATTEMPTS = 5;
     private static final int BATCH_SIZE = 100;
     private static final long IDLE_MILLIS = 10;
+    /**
+     * An idle poller backs off to this between polls. DynamoDB Local's GetRecords (and every write to a table with a
+     * stream) costs time in proportion to all the stream records it holds, which it keeps 24 h: three pollers asking
+     * 100 times a second each took most of its one SQLite thread once a large campaign had gone through.
+     */
+    static final long MAX_IDLE_MILLIS = 200;
     private static final long SHARD_REFRESH_MILLIS = 1_000;
 
     private final String name;
@@ -84,10 +90,14 @@ final class StreamPoller implements Runnable {
 
     @Override
     public void run() {
+        long idle = IDLE_MILLIS;
         while (running) {
             try {
-                if (!pollOnce()) {
-                    Thread.sleep(IDLE_MILLIS);
+                if (pollOnce()) {
+                    idle = IDLE_MILLIS;
+                } else {
+                    Thread.sleep(idle);
+                    idle = nextIdle(idle);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -104,6 +114,11 @@ final class StreamPoller implements Runnable {
                 sleepQuietly(500);
             }
         }
+    }
+
+    /** The wait after another empty poll: doubled, up to {@link #MAX_IDLE_MILLIS}. */
+    static long nextIdle(long idle) {
+        return Math.min(MAX_IDLE_MILLIS, idle * 2);
     }
 
     /** @return true when any records were read */

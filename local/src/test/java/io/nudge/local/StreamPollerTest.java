@@ -177,4 +177,15 @@ class StreamPollerTest {
         }
     }
 
+
+    @Test
+    void an_idle_poller_backs_off_to_at_most_200_ms_between_polls() {
+        long idle = 10;
+        java.util.List<Long> waits = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            waits.add(idle);
+            idle = StreamPoller.nextIdle(idle);
+        }
+        org.assertj.core.api.Assertions.assertThat(waits).containsExactly(10L, 20L, 40L, 80L, 160L, 200L, 200L);
+    }
 }
