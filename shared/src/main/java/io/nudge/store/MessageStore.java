@@ -90,13 +90,20 @@ public final class MessageStore {
     }
 
     /**
-     * Like {@link #createIfAbsent(Message)}, for a caller that counts what it created: the item carries {@code attempt}
+     * Like {@link #createIfAbsent(Message, boolean)} for a message nothing cancels while READY (campaigns), for a caller
+     * that counts what it created: the item carries {@code attempt}
      * (unique per call), so when the SDK retries a put that had in fact succeeded (a timeout) and the retry's condition
      * fails on the item this call wrote, the answer is still true. Another caller's item answers false.
      */
     public boolean createIfAbsent(Message message, String attempt) {
         Map<String, AttributeValue> item = new java.util.HashMap<>(toItem(message));
         item.put("attempt", s(attempt));
+        // Campaign messages: no trigger's cancel rule looks for them, so a READY one stays out of the pending index
+        // (1 write unit less per recipient, and a trigger with the campaign's id cannot cancel it by accident).
+        if (message.status() != MessageStatus.SCHEDULED) {
+            item.remove("pendingUser");
+            item.remove("pendingSort");
+        }
         try {
             dynamo.putItem(PutItemRequest.builder().tableName(table).item(item).conditionExpression("attribute_not_exists(id)")
                     .returnValuesOnConditionCheckFailure(

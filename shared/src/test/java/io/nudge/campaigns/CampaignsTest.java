@@ -174,6 +174,11 @@ class CampaignsTest {
         assertThat(services.messages().createIfAbsent(message, "attempt-1")).as("the SDK's retry of the same request").isTrue();
         assertThat(services.messages().createIfAbsent(message, "attempt-2")).as("a replay by another invocation").isFalse();
         assertThat(services.messages().find(message.id())).isPresent();
+        assertThat(services.messages().pendingFor("u1", "weekly_digest"))
+                .as("a READY campaign message stays out of the pending index: a trigger of the same id cannot cancel it").isEmpty();
+        assertThat(services.dynamo().getItem(b -> b.tableName(services.tables().messages())
+                .key(java.util.Map.of("id", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(message.id())))).item())
+                .doesNotContainKeys("pendingUser", "pendingSort").containsKeys("inFlight", "userId");
     }
 
     @Test
