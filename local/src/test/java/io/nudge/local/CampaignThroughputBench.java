@@ -319,7 +319,9 @@ class CampaignThroughputBench {
                             Channel.EMAIL, Priority.MARKETING, "digest_a", MessageStatus.READY, Optional.empty(), context, Optional.empty(),
                             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), now,
                             List.of(new HistoryEntry(MessageStatus.READY, "campaign", now)));
-                    dynamo.putItem(PutItemRequest.builder().tableName(tables.messages()).item(store.toItem(m))
+                    Map<String, AttributeValue> item = new HashMap<>(store.toItem(m));
+                    item.keySet().removeAll(List.of("pendingUser", "pendingSort")); // as run-campaign writes a READY message
+                    dynamo.putItem(PutItemRequest.builder().tableName(tables.messages()).item(item)
                             .conditionExpression("attribute_not_exists(id)").build());
                     puts.incrementAndGet();
                 }
@@ -626,7 +628,7 @@ class CampaignThroughputBench {
             Meter.Line rawPut = r.rawUnits().values().stream().filter(l -> l.write.sum() > 0).findFirst().orElse(null);
             if (rawPut != null) {
                 md.append(String.format(Locale.ROOT, "%nA raw put of the same item consumed %.2f WCU (%s): the item is under 1 KB; "
-                        + "a READY message is also written to the byUser and pending indexes (both projected ALL).%n",
+                        + "each index entry it writes (keys only) costs one more.%n",
                         rawPut.write.sum() / Math.max(1, rawPut.calls.get()), splitPer(rawPut)));
             }
 
