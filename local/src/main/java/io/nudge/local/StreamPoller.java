@@ -40,9 +40,9 @@ final class StreamPoller implements Runnable {
     private static final int BATCH_SIZE = 100;
     private static final long IDLE_MILLIS = 10;
     /**
-     * An idle poller backs off to this between polls. DynamoDB Local's GetRecords (and every write to a table with a
-     * stream) costs time in proportion to all the stream records it holds, which it keeps 24 h: three pollers asking
-     * 100 times a second each took most of its one SQLite thread once a large campaign had gone through.
+     * An idle poller backs off to this between polls. DynamoDB Local's GetRecords takes longer as its stream grows (it
+     * keeps records 24 h): an idle poller asking 100 times a second took most of its one SQLite thread once a large
+     * campaign had gone through.
      */
     static final long MAX_IDLE_MILLIS = 200;
     private static final long SHARD_REFRESH_MILLIS = 1_000;

@@ -16,19 +16,6 @@ public final class DeadLetterRetention {
 
     /** {@link #DEFAULT} when unset; a value that is not a whole number of days from 1 to 3650 fails at init. */
     public static Duration fromEnvironment(Map<String, String> env) {
-        String value = Env.optional(env, ENV).orElse(null);
-        if (value == null) {
-            return DEFAULT;
-        }
-        try {
-            long days = Long.parseLong(value);
-            if (days >= 1 && days <= MAX_DAYS) {
-                return Duration.ofDays(days);
-            }
-        } catch (NumberFormatException notANumber) {
-            // the message below says what is expected
-        }
-        throw new IllegalStateException("environment variable " + ENV + " must be a whole number of days from 1 to " + MAX_DAYS
-                + ", not '" + value + "'");
+        return Env.optional(env, ENV).map(value -> Duration.ofDays(Env.wholeNumber(ENV, value, 1, MAX_DAYS, "days"))).orElse(DEFAULT);
     }
 }

@@ -10,15 +10,6 @@ public final class SlotWidth {
     private SlotWidth() {}
 
     public static Duration fromEnvironment(Map<String, String> env) {
-        String value = Env.require(env, ENV);
-        try {
-            long seconds = Long.parseLong(value);
-            if (seconds < 1 || seconds > 3600) {
-                throw new IllegalStateException(ENV + " must be from 1 to 3600, not " + value);
-            }
-            return Duration.ofSeconds(seconds);
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException(ENV + " must be a number of seconds, not " + value);
-        }
+        return Duration.ofSeconds(Env.wholeNumber(ENV, Env.require(env, ENV), 1, 3600, "seconds"));
     }
 }

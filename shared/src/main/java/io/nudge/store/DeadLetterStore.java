@@ -77,7 +77,7 @@ public final class DeadLetterStore {
         item.put("recordId", s(cap(recordId)));
         item.put("reason", s(cap(reason)));
         item.put("at", s(Times.format(at)));
-        item.put("expiresAt", AttributeValue.fromN(Long.toString(at.plus(retention).getEpochSecond())));
+        item.put("expiresAt", AttributeValues.n(at.plus(retention).getEpochSecond()));
         byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
         if (bytes.length <= MAX_PLAIN_BYTES) {
             item.put("payload", s(payload));

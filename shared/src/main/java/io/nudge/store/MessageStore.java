@@ -76,9 +76,8 @@ public final class MessageStore {
      */
     public boolean createIfAbsent(Message message, boolean cancellable) {
         Map<String, AttributeValue> item = toItem(message);
-        if (!cancellable && message.status() != MessageStatus.SCHEDULED) {
-            item.remove("pendingUser");
-            item.remove("pendingSort");
+        if (!cancellable) {
+            leavePendingIndexUnlessScheduled(message, item);
         }
         try {
             dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
@@ -98,12 +97,9 @@ public final class MessageStore {
     public boolean createIfAbsent(Message message, String attempt) {
         Map<String, AttributeValue> item = new java.util.HashMap<>(toItem(message));
         item.put("attempt", s(attempt));
-        // Campaign messages: no trigger's cancel rule looks for them, so a READY one stays out of the pending index
-        // (1 write unit less per recipient, and a trigger with the campaign's id cannot cancel it by accident).
-        if (message.status() != MessageStatus.SCHEDULED) {
-            item.remove("pendingUser");
-            item.remove("pendingSort");
-        }
+        // Campaign messages: no trigger's cancel rule looks for them (1 write unit less per recipient, and a trigger
+        // with the campaign's id cannot cancel one by accident).
+        leavePendingIndexUnlessScheduled(message, item);
         try {
             dynamo.putItem(PutItemRequest.builder().tableName(table).item(item).conditionExpression("attribute_not_exists(id)")
                     .returnValuesOnConditionCheckFailure(
@@ -111,6 +107,14 @@ public final class MessageStore {
             return true;
         } catch (ConditionalCheckFailedException exists) {
             return exists.hasItem() && exists.item().containsKey("attempt") && attempt.equals(exists.item().get("attempt").s());
+        }
+    }
+
+    /** A message nothing cancels while READY: no pending-index entry (a SCHEDULED message is always indexed). */
+    private static void leavePendingIndexUnlessScheduled(Message message, Map<String, AttributeValue> item) {
+        if (message.status() != MessageStatus.SCHEDULED) {
+            item.remove("pendingUser");
+            item.remove("pendingSort");
         }
     }
 

@@ -44,6 +44,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class Services {
     public static final Duration EVENT_RETENTION = Duration.ofDays(30);
+    /** In-flight messages one sweep run looks at per shard (× {@link MessageStore#IN_FLIGHT_SHARDS}); AWS runs every 5 minutes. */
+    public static final int SWEEP_PER_SHARD = 250;
 
     private final DynamoDbClient dynamo;
     private final Tables tables;
@@ -211,9 +213,6 @@ public final class Services {
     public Sweep sweep(Duration grace, Duration readyGrace, Duration slotGrace) {
         return sweep(grace, readyGrace, slotGrace, SWEEP_PER_SHARD);
     }
-
-    /** In-flight messages one sweep run looks at per shard (× {@link MessageStore#IN_FLIGHT_SHARDS}); AWS runs every 5 minutes. */
-    public static final int SWEEP_PER_SHARD = 250;
 
     public Sweep sweep(Duration grace, Duration readyGrace, Duration slotGrace, int perShard) {
         return new Sweep(messages, stats, new SlotReleaser(new SlotStore(dynamo, tables.slots()), messages, clock), clock,
