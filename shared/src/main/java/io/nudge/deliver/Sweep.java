@@ -6,7 +6,6 @@ import io.nudge.model.Times;
 import io.nudge.scheduling.SlotReleaser;
 import io.nudge.stats.Counter;
 import io.nudge.stats.StatsStore;
-import io.nudge.stats.Subject;
 import io.nudge.store.MessageStore;
 import java.time.Clock;
 import java.time.Duration;
