@@ -17,7 +17,7 @@ import io.nudge.model.MessageStatus;
 import io.nudge.model.Times;
 import io.nudge.stats.Counter;
 import io.nudge.stats.StatsStore;
-import io.nudge.stats.Subject;
+import io.nudge.stats.StatsSubjects;
 import io.nudge.store.Markers;
 import io.nudge.store.MessageStore;
 import io.nudge.store.UserStore;
@@ -388,7 +388,7 @@ public final class FeedbackService {
     }
 
     private void count(Message message, Counter counter, Instant now, List<String> effects) {
-        stats.increment(Subject.trigger(message.triggerId()), message.channel(), now, counter);
+        stats.increment(StatsSubjects.of(message), message.channel(), now, counter);
         effects.add("counted:" + counter.wire());
     }
 

@@ -104,6 +104,28 @@ class FeedbackServiceTest {
     }
 
     @Test
+    void a_campaign_message_s_feedback_is_counted_under_its_campaign_arm_not_under_a_trigger() {
+        Instant at = clock.instant().minusSeconds(5);
+        Message campaignMessage = new Message(Samples.MESSAGE_ID, "ada", "spring_sale", "run-1", Channel.EMAIL, Priority.MARKETING,
+                "welcome", MessageStatus.SENT, Optional.empty(), (com.fasterxml.jackson.databind.node.ObjectNode) json("{'campaign':{'id':'spring_sale','arm':'A'}}"),
+                Optional.of(Samples.EMAIL), Optional.empty(), Optional.of(Samples.SES_MESSAGE_ID), Optional.of(at), Optional.empty(), at,
+                List.of(new HistoryEntry(MessageStatus.READY, "campaign", at), new HistoryEntry(MessageStatus.SENT, null, at)));
+        services.dynamo().putItem(b -> b.tableName(services.tables().messages()).item(services.messages().toItem(campaignMessage)));
+
+        apply("sns-ses-delivery.json");
+        apply("sns-ses-open.json");
+
+        assertThat(countFor(Subject.campaignArm("spring_sale", "A"), Counter.DELIVERED)).isEqualTo(1);
+        assertThat(countFor(Subject.campaignArm("spring_sale", "A"), Counter.OPENED)).isEqualTo(1);
+        assertThat(countFor(Subject.trigger("spring_sale"), Counter.DELIVERED)).isZero();
+    }
+
+    private long countFor(Subject subject, Counter counter) {
+        return services.stats().read(subject, null, null).stream()
+                .mapToLong(day -> day.counts().getOrDefault(counter.wire(), 0L)).sum();
+    }
+
+    @Test
     void a_delivery_moves_the_sent_message_to_delivered_once() {
         sentSample();
 
