@@ -1,5 +1,15 @@
 package io.nudge.api;
 
+import static io.nudge.api.RouteSupport.adminId;
+import static io.nudge.api.RouteSupport.body;
+import static io.nudge.api.RouteSupport.days;
+import static io.nudge.api.RouteSupport.deleted;
+import static io.nudge.api.RouteSupport.found;
+import static io.nudge.api.RouteSupport.list;
+import static io.nudge.api.RouteSupport.notFound;
+import static io.nudge.api.RouteSupport.optionalObject;
+import static io.nudge.api.RouteSupport.saved;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.campaigns.CampaignService;
@@ -9,8 +19,6 @@ import io.nudge.keys.Scope;
 import io.nudge.segments.SegmentService;
 import io.nudge.stats.StatsStore;
 import io.nudge.validation.Fields;
-import io.nudge.validation.InvalidInputException;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,43 +33,34 @@ public final class CampaignRoutes {
         List<Route> routes = new ArrayList<>(List.of(
                 Route.of("GET", "/v1/segments", Scope.ADMIN, (r, p) -> list("segments", segments.list())),
                 Route.of("PUT", "/v1/segments/{id}", Scope.ADMIN, (r, p) -> {
-                    SegmentService.Saved saved = segments.put(NudgeApi.adminId(p.get("id")), NudgeApi.body(r));
-                    return ApiResponse.json(saved.created() ? 201 : 200, saved.document());
+                    SegmentService.Saved saved = segments.put(adminId(p.get("id")), body(r));
+                    return saved(saved.created(), saved.document());
                 }),
-                Route.of("GET", "/v1/segments/{id}", Scope.ADMIN, (r, p) -> found(segments.get(NudgeApi.adminId(p.get("id"))), "segment")),
-                Route.of("DELETE", "/v1/segments/{id}", Scope.ADMIN, (r, p) -> deleted(segments.delete(NudgeApi.adminId(p.get("id"))), "segment")),
+                Route.of("GET", "/v1/segments/{id}", Scope.ADMIN, (r, p) -> found(segments.get(adminId(p.get("id"))), "segment")),
+                Route.of("DELETE", "/v1/segments/{id}", Scope.ADMIN, (r, p) -> deleted(segments.delete(adminId(p.get("id"))), "segment")),
                 Route.of("GET", "/v1/segments/{id}/preview", Scope.ADMIN,
-                        (r, p) -> found(segments.preview(NudgeApi.adminId(p.get("id"))).map(CampaignRoutes::previewJson), "segment"))));
+                        (r, p) -> found(segments.preview(adminId(p.get("id"))).map(CampaignRoutes::previewJson), "segment"))));
         campaigns.ifPresent(c -> routes.addAll(List.of(
                 Route.of("GET", "/v1/campaigns", Scope.ADMIN, (r, p) -> list("campaigns", c.list())),
                 Route.of("PUT", "/v1/campaigns/{id}", Scope.ADMIN, (r, p) -> {
-                    CampaignService.Saved saved = c.put(NudgeApi.adminId(p.get("id")), NudgeApi.body(r));
-                    return ApiResponse.json(saved.created() ? 201 : 200, saved.document());
+                    CampaignService.Saved saved = c.put(adminId(p.get("id")), body(r));
+                    return saved(saved.created(), saved.document());
                 }),
-                Route.of("GET", "/v1/campaigns/{id}", Scope.ADMIN, (r, p) -> found(c.get(NudgeApi.adminId(p.get("id"))), "campaign")),
-                Route.of("DELETE", "/v1/campaigns/{id}", Scope.ADMIN, (r, p) -> deleted(c.delete(NudgeApi.adminId(p.get("id"))), "campaign")),
+                Route.of("GET", "/v1/campaigns/{id}", Scope.ADMIN, (r, p) -> found(c.get(adminId(p.get("id"))), "campaign")),
+                Route.of("DELETE", "/v1/campaigns/{id}", Scope.ADMIN, (r, p) -> deleted(c.delete(adminId(p.get("id"))), "campaign")),
                 Route.of("POST", "/v1/campaigns/{id}/run", Scope.ADMIN, (r, p) -> {
-                    Optional<String> runId = Optional.empty();
-                    if (r.body().map(b -> b.length > 0).orElse(false)) {
-                        ObjectNode body = Fields.requireObject(NudgeApi.body(r), "");
-                        Fields.rejectUnknown(body, Set.of("runId"), "");
-                        runId = Fields.optionalString(body, "runId", "");
-                    }
-                    return c.run(NudgeApi.adminId(p.get("id")), runId)
+                    Optional<String> runId = optionalObject(r, Set.of("runId")).flatMap(body -> Fields.optionalString(body, "runId", ""));
+                    return c.run(adminId(p.get("id")), runId)
                             .map(run -> ApiResponse.json(202, Json.object().put("campaignId", p.get("id")).put("runId", run)))
-                            .orElseGet(() -> ApiResponse.error(404, "not_found", "no such campaign", null));
+                            .orElseGet(() -> notFound("no such campaign"));
                 }),
                 Route.of("GET", "/v1/stats/campaigns/{id}", Scope.ADMIN, (r, p) -> {
-                    LocalDate from = NudgeApi.day(r, "from");
-                    LocalDate to = NudgeApi.day(r, "to");
-                    if (from != null && to != null && from.isAfter(to)) {
-                        throw InvalidInputException.invalid("from", "from must not be after to");
-                    }
-                    return c.find(NudgeApi.adminId(p.get("id")))
-                            .map(campaign -> ApiResponse.json(200, CampaignStats.report(campaign, stats, from, to)))
-                            .orElseGet(() -> ApiResponse.error(404, "not_found", "no such campaign", null));
+                    RouteSupport.Days days = days(r);
+                    return c.find(adminId(p.get("id")))
+                            .map(campaign -> ApiResponse.json(200, CampaignStats.report(campaign, stats, days.from(), days.to())))
+                            .orElseGet(() -> notFound("no such campaign"));
                 }))));
-        return api.addRoutes(routes);
+        return api.addRoutes(CampaignRoutes.class, routes);
     }
 
     private static ObjectNode previewJson(SegmentService.Preview preview) {
@@ -77,20 +76,5 @@ public final class CampaignRoutes {
         ArrayNode ids = json.putArray("sampleUserIds");
         preview.sampleUserIds().forEach(ids::add);
         return json;
-    }
-
-    private static ApiResponse list(String field, List<ObjectNode> docs) {
-        ObjectNode json = Json.object();
-        ArrayNode list = json.putArray(field);
-        docs.forEach(list::add);
-        return ApiResponse.json(200, json);
-    }
-
-    private static ApiResponse found(Optional<ObjectNode> doc, String what) {
-        return doc.map(d -> ApiResponse.json(200, d)).orElseGet(() -> ApiResponse.error(404, "not_found", "no such " + what, null));
-    }
-
-    private static ApiResponse deleted(boolean existed, String what) {
-        return existed ? ApiResponse.noContent() : ApiResponse.error(404, "not_found", "no such " + what, null);
     }
 }

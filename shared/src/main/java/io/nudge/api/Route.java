@@ -7,6 +7,7 @@ import java.util.Map;
 /**
  * One route: method, a path pattern ("/v1/users/{userId}/messages"), the scope it needs, and what it does.
  * A public route (scope null) answers without a key; every public route is named in {@link NudgeApi#PUBLIC_ROUTES}.
+ * A route class builds its routes with {@link #of} and {@link #open} and installs them with {@link NudgeApi#addRoutes}.
  */
 record Route(String method, List<String> pattern, Scope scope, Action action) {
 
@@ -32,6 +33,24 @@ record Route(String method, List<String> pattern, Scope scope, Action action) {
     /** "GET /v1/users/{userId}": how tests and the public list name a route. */
     String key() {
         return method + " /" + String.join("/", pattern);
+    }
+
+    /**
+     * True when one request could match both routes: the same method, and a path both patterns fit (each segment
+     * equal, or a parameter in either). Which one answered would then depend on the order they were installed in.
+     */
+    boolean clashesWith(Route other) {
+        if (!method.equals(other.method) || pattern.size() != other.pattern.size()) {
+            return false;
+        }
+        for (int i = 0; i < pattern.size(); i++) {
+            String mine = pattern.get(i);
+            String theirs = other.pattern.get(i);
+            if (!mine.equals(theirs) && !mine.startsWith("{") && !theirs.startsWith("{")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Path parameters when {@code segments} fits this route's pattern, else null. */

@@ -113,9 +113,19 @@ public final class Services {
                 java.util.Optional.of(campaigns(scheduler, runner)), stats);
     }
 
+    /** One line per route class; the order is the order of a 405's {@code allow} header. */
     private NudgeApi coreApi(PushEndpoints pushEndpoints) {
-        return io.nudge.api.PrivacyRoutes.install(new NudgeApi(apiKeys, new UserService(users, clock, pushEndpoints), new EventIngest(events, clock),
-                new DefinitionService(definitions, clock), messages, events, suppressions, stats, unsubscribe.tokens(), clock), personalData(pushEndpoints));
+        UserService userService = new UserService(users, clock, pushEndpoints);
+        NudgeApi api = new NudgeApi(apiKeys, clock);
+        io.nudge.api.HealthRoutes.install(api);
+        io.nudge.api.UnsubscribeRoutes.install(api, userService, unsubscribe.tokens());
+        io.nudge.api.KeyRoutes.install(api, apiKeys);
+        io.nudge.api.UserRoutes.install(api, userService, messages);
+        io.nudge.api.EventRoutes.install(api, new EventIngest(events, clock), events, clock);
+        io.nudge.api.DefinitionRoutes.install(api, new DefinitionService(definitions, clock));
+        io.nudge.api.StatsRoutes.install(api, stats);
+        io.nudge.api.SuppressionRoutes.install(api, suppressions, clock);
+        return io.nudge.api.PrivacyRoutes.install(api, personalData(pushEndpoints));
     }
 
     /** Erasure and export of a user's data; {@code pushEndpoints} forgets the devices of an erased profile. */

@@ -77,7 +77,7 @@ class AuthWalkTest {
 
     @Test
     void a_route_without_a_scope_that_is_not_listed_as_public_is_refused_at_startup() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> api.addRoutes(List.of(
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> api.addRoutes(AuthWalkTest.class, List.of(
                         Route.open("DELETE", "/v1/users/{userId}/everything", (r, p) -> ApiResponse.noContent()))))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("PUBLIC_ROUTES");
     }

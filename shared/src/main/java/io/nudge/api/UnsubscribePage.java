@@ -1,0 +1,21 @@
+package io.nudge.api;
+
+import java.util.Map;
+
+/** The small HTML page a person sees after following an unsubscribe link: a title, a line and perhaps a button. */
+final class UnsubscribePage {
+    private UnsubscribePage() {}
+
+    /**
+     * {@code title} and {@code text} are our own words, never request input; {@code formQuery} (null: no button) is
+     * the query the button posts back, already URL-encoded.
+     */
+    static ApiResponse render(int status, String title, String text, String formQuery) {
+        String form = formQuery == null ? "" : "<form method=\"post\" action=\"/v1/unsubscribe?" + formQuery + "\">"
+                + "<button type=\"submit\">Unsubscribe</button></form>";
+        String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
+                + "<title>" + title + "</title></head><body style=\"font-family:sans-serif;max-width:32em;margin:4em auto\">"
+                + "<h1>" + title + "</h1><p>" + text + "</p>" + form + "</body></html>";
+        return new ApiResponse(status, Map.of("content-type", "text/html; charset=utf-8", "cache-control", "no-store"), html);
+    }
+}

@@ -1,0 +1,53 @@
+package io.nudge.api;
+
+import io.nudge.model.ConsentStatus;
+import io.nudge.unsubscribe.Subscription;
+import io.nudge.unsubscribe.UnsubscribeTokens;
+import io.nudge.users.UserService;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One-click unsubscribe, without a key: the signed token is the authority. GET shows a confirmation page and changes
+ * nothing (mail scanners follow links); POST — the RFC 8058 one-click request from the mailbox provider, or the page's
+ * button — withdraws the channel's consent.
+ */
+public final class UnsubscribeRoutes {
+    private final UserService users;
+    private final UnsubscribeTokens tokens;
+
+    private UnsubscribeRoutes(UserService users, UnsubscribeTokens tokens) {
+        this.users = users;
+        this.tokens = tokens;
+    }
+
+    public static NudgeApi install(NudgeApi api, UserService users, UnsubscribeTokens tokens) {
+        UnsubscribeRoutes routes = new UnsubscribeRoutes(users, tokens);
+        return api.addRoutes(UnsubscribeRoutes.class, List.of(
+                Route.open("GET", "/v1/unsubscribe", (r, p) -> routes.unsubscribe(r)),
+                Route.open("POST", "/v1/unsubscribe", (r, p) -> routes.unsubscribe(r))));
+    }
+
+    private ApiResponse unsubscribe(ApiRequest request) {
+        String token = request.query().getOrDefault("token", "");
+        Optional<Subscription> subscription = tokens.verify(token);
+        if (subscription.isEmpty()) {
+            // a person clicked this: a page, not JSON; the same for a forged, altered or retired-key token
+            return UnsubscribePage.render(400, "This link is not valid", "This unsubscribe link is not valid or has expired. "
+                    + "Use the link in a recent message from us, or reply to it to ask.", null);
+        }
+        String channel = subscription.get().channel().wire();
+        if (request.method().equals("POST")) {
+            users.setConsent(subscription.get().userId(), subscription.get().channel(), ConsentStatus.OPTED_OUT, "unsubscribe");
+            return UnsubscribePage.render(200, "You are unsubscribed", "You will no longer receive marketing " + channel + " from us.", null);
+        }
+        if (request.method().equals("GET") || request.method().equals("HEAD")) {
+            return UnsubscribePage.render(200, "Unsubscribe?", "Stop marketing " + channel
+                    + " to you? Messages you ask for (receipts, password resets) still arrive.",
+                    "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+        }
+        throw new IllegalStateException("routed here for GET and POST only");
+    }
+}
