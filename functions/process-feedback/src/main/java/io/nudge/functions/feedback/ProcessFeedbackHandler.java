@@ -2,12 +2,10 @@ package io.nudge.functions.feedback;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import io.nudge.feedback.FeedbackParser;
-import io.nudge.feedback.FeedbackResult;
+import io.nudge.feedback.FeedbackRecords;
 import io.nudge.feedback.FeedbackService;
 import io.nudge.json.Json;
 import io.nudge.lambda.AsyncInvocation;
-import io.nudge.lambda.PermanentFailure;
 import io.nudge.store.DeadLetterStore;
 import io.nudge.wiring.LambdaEnvironment;
 import io.nudge.wiring.Priming;
@@ -30,7 +28,7 @@ public final class ProcessFeedbackHandler implements RequestStreamHandler {
     public static final List<String> ENVIRONMENT = LambdaEnvironment.COMMON_ENVIRONMENT;
     static final String SOURCE = "process-feedback";
 
-    private final FeedbackService feedback;
+    private final FeedbackRecords records;
     private final AsyncInvocation invocation;
 
     public ProcessFeedbackHandler() {
@@ -42,33 +40,14 @@ public final class ProcessFeedbackHandler implements RequestStreamHandler {
     }
 
     public ProcessFeedbackHandler(FeedbackService feedback, DeadLetterStore deadLetters, Clock clock) {
-        this.feedback = feedback;
+        this.records = new FeedbackRecords(feedback);
         this.invocation = new AsyncInvocation(SOURCE, deadLetters, clock);
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         var handled = invocation.records(new String(input.readAllBytes(), StandardCharsets.UTF_8),
-                "neither an SNS event nor a CloudWatch Logs subscription event", this::apply);
-        var tally = AsyncInvocation.tally(handled, ProcessFeedbackHandler::counted, "applied", "duplicates", "ignored", "deadLettered");
-        output.write(Json.write(tally).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private FeedbackResult apply(AsyncInvocation.Record record) {
-        var parsed = record.kind() == AsyncInvocation.Kind.SNS_MESSAGE ? FeedbackParser.fromSnsMessage(record.body())
-                : FeedbackParser.fromSmsDeliveryLog(record.body());
-        return switch (feedback.apply(parsed)) {
-            case FeedbackResult.Unmatched unmatched -> throw new PermanentFailure(unmatched.reason());
-            case FeedbackResult result -> result;
-        };
-    }
-
-    private static String counted(FeedbackResult result) {
-        return switch (result) {
-            case FeedbackResult.Applied applied -> "applied";
-            case FeedbackResult.Duplicate duplicate -> "duplicates";
-            case FeedbackResult.Ignored ignored -> "ignored"; // SES Send events mostly: one per email
-            case FeedbackResult.Unmatched unmatched -> "deadLettered"; // thrown by apply, never counted here
-        };
+                "neither an SNS event nor a CloudWatch Logs subscription event", records);
+        output.write(Json.write(FeedbackRecords.tally(handled)).getBytes(StandardCharsets.UTF_8));
     }
 }

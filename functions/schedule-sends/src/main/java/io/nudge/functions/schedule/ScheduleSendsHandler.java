@@ -7,7 +7,6 @@ import io.nudge.json.Json;
 import io.nudge.lambda.AsyncInvocation;
 import io.nudge.lambda.StreamBatch;
 import io.nudge.lambda.StreamEventJson;
-import io.nudge.scheduling.SlotReleaser;
 import io.nudge.scheduling.SlotService;
 import io.nudge.store.DeadLetterStore;
 import io.nudge.wiring.LambdaEnvironment;
@@ -60,7 +59,7 @@ public final class ScheduleSendsHandler implements RequestStreamHandler {
             return StreamEventJson.write(batch.process(StreamEventJson.parse(json), () -> { },
                     image -> image.containsKey("id") ? image.get("id").s() : "", slots::ensureScheduledFromImage));
         }
-        SlotReleaser.Fired fired = slots.fire(SlotService.slotOf(json));
+        var fired = slots.fire(SlotService.slotOf(json));
         return Json.write(Json.object().put("slots", fired.slots()).put("released", fired.released()));
     }
 }
