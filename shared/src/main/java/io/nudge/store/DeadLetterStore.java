@@ -87,11 +87,6 @@ public final class DeadLetterStore {
         return Ids.sha256Hex(source + '\u0000' + payload);
     }
 
-    /** A whole invocation that has no record id of its own (a bad direct or scheduled invocation). */
-    public Put put(String source, String reason, String payload, Instant at) {
-        return put(source, "", reason, payload, at);
-    }
-
     /**
      * @param recordId the record's own id (SNS MessageId, stream eventID, log event id), kept for operators only;
      *                 empty when there is none. The key is {@link #idOf} source and payload.
