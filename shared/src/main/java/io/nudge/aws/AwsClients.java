@@ -1,5 +1,6 @@
 package io.nudge.aws;
 
+import io.nudge.campaigns.CampaignRunService;
 import io.nudge.config.Env;
 import java.net.URI;
 import java.time.Duration;
@@ -39,6 +40,14 @@ public final class AwsClients {
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
     private static final Region LOCAL_REGION = Region.US_EAST_1;
     private static final int PROVIDER_MAX_ATTEMPTS = 3;
+    static final String MAX_CONNECTIONS = "http.maxConnections";
+    /**
+     * Idle connections per host that the JDK's HTTP client (under the SDK's UrlConnectionHttpClient) keeps alive. Its
+     * default, 5, closes the rest, so a campaign run (scan segments × puts in flight each) would pay a new TLS
+     * connection for most puts.
+     */
+    static final int KEEP_ALIVE_CONNECTIONS =
+            CampaignRunService.DEFAULT_SCAN_SEGMENTS * (CampaignRunService.DEFAULT_PUT_CONCURRENCY + 1);
 
     private AwsClients() {}
 
@@ -157,7 +166,18 @@ public final class AwsClients {
         return Region.of(Env.require(env, AWS_REGION));
     }
 
+    /**
+     * JVM-wide: the JDK reads {@code http.maxConnections} once, when its keep-alive cache is first used, so it is set
+     * here, before the first client is built; a value given on the command line (or by a test) is left alone.
+     */
+    static void keepConnectionsAlive() {
+        if (System.getProperty(MAX_CONNECTIONS) == null) {
+            System.setProperty(MAX_CONNECTIONS, Integer.toString(KEEP_ALIVE_CONNECTIONS));
+        }
+    }
+
     private static UrlConnectionHttpClient.Builder httpClient() {
+        keepConnectionsAlive();
         return UrlConnectionHttpClient.builder().connectionTimeout(CONNECT_TIMEOUT).socketTimeout(SOCKET_TIMEOUT);
     }
 }

@@ -1,6 +1,8 @@
 package io.nudge.scheduling;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.nudge.json.Json;
+import io.nudge.lambda.PermanentFailure;
 import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
 import io.nudge.store.MessageStore;
@@ -9,6 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * schedule-sends' two jobs. {@link #ensureScheduled} makes sure a SCHEDULED message's slot has its one-time schedule
@@ -82,6 +87,27 @@ public final class SlotService {
         scheduler.create(new ScheduleRequest(Slots.scheduleName(slot), "at(" + AT.format(at) + ")", ZoneOffset.UTC,
                 ScheduleRequest.Target.SCHEDULE_SENDS, Json.write(Json.object().put("slot", at.toString())), true));
         slots.markScheduled(slot);
+    }
+
+    /** A Messages stream record's new image: its event source passes SCHEDULED only, a replayed one may be anything. */
+    public Outcome ensureScheduledFromImage(Map<String, AttributeValue> image) {
+        return ensureScheduled(MessageStore.fromItem(image));
+    }
+
+    /**
+     * The slot Scheduler's input names ({"slot":"2026-11-24T09:01:00Z"}, as {@link #createSchedule} writes it).
+     *
+     * @throws PermanentFailure when it names none: retrying the same input would not change it
+     */
+    public static Instant slotOf(JsonNode input) {
+        if (input == null || !input.path("slot").isTextual()) {
+            throw new PermanentFailure("neither a stream batch nor a slot");
+        }
+        try {
+            return Instant.parse(input.get("slot").textValue());
+        } catch (DateTimeParseException e) {
+            throw new PermanentFailure("neither a stream batch nor a slot");
+        }
     }
 
     /** Scheduler invoked us for {@code slot}. Firing twice releases nothing twice: releases are conditional. */

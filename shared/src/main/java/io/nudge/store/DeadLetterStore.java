@@ -28,6 +28,7 @@ import java.util.zip.GZIPOutputStream;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
@@ -36,7 +37,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * Records that can never succeed (bad shape, unknown reference), kept whole with the reason, so the
- * handler can return success for them without losing anything. Keyed by source + record id: a replay overwrites itself.
+ * handler can return success for them without losing anything. Keyed by a SHA-256 of source and payload
+ * ({@link #idOf}), written only if absent: a replay of the same payload keeps the first (its reason and time), and two
+ * different payloads never share a key (a 32-bit {@code String.hashCode} once let them overwrite each other).
  *
  * <p>A DynamoDB item holds at most 400 KB, and a bad record can be bigger (a 1 MB SNS message): such a payload is kept
  * gzipped ({@code payloadGzip}), and one that is still too big keeps its first {@value #TRUNCATED_CHARS} characters
@@ -70,11 +73,34 @@ public final class DeadLetterStore {
     /** A dead letter without its payload: what erasure deletes and export lists. */
     public record DeadLetter(String id, String source, String recordId, String reason, String at, Optional<Instant> expiresAt) {}
 
-    public void put(String source, String recordId, String reason, String payload, Instant at) {
+    /** What a put did: kept now, or the same source and payload was already kept (the first stays as it was). */
+    public sealed interface Put permits Kept, AlreadyKept {
+        String id();
+    }
+
+    public record Kept(String id) implements Put {}
+
+    public record AlreadyKept(String id) implements Put {}
+
+    /** The dead letter's key: SHA-256 (hex) of its source and payload, so nothing else has to name it. */
+    static String idOf(String source, String payload) {
+        return Ids.sha256Hex(source + '\u0000' + payload);
+    }
+
+    /**
+     * @param recordId the record's own id (SNS MessageId, stream eventID, log event id), kept for operators only;
+     *                 empty when there is none. The key is {@link #idOf} source and payload.
+     */
+    public Put put(String source, String recordId, String reason, String payload, Instant at) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(payload, "payload");
+        String id = idOf(source, payload);
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put("id", s(Ids.derive("dlq", source, recordId)));
+        item.put("id", s(id));
         item.put("source", s(source));
-        item.put("recordId", s(cap(recordId)));
+        if (recordId != null && !recordId.isEmpty()) {
+            item.put("recordId", s(cap(recordId)));
+        }
         item.put("reason", s(cap(reason)));
         item.put("at", s(Times.format(at)));
         item.put("expiresAt", AttributeValues.n(at.plus(retention).getEpochSecond()));
@@ -92,7 +118,12 @@ public final class DeadLetterStore {
                 item.put("payloadSha256", s(Ids.sha256Hex(payload)));
             }
         }
-        dynamo.putItem(PutItemRequest.builder().tableName(table).item(item).build());
+        try {
+            dynamo.putItem(PutItemRequest.builder().tableName(table).item(item).conditionExpression("attribute_not_exists(id)").build());
+            return new Kept(id);
+        } catch (ConditionalCheckFailedException alreadyKept) {
+            return new AlreadyKept(id);
+        }
     }
 
     /**

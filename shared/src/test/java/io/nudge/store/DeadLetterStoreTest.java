@@ -60,8 +60,43 @@ class DeadLetterStoreTest {
 
         new DeadLetterStore(TestDynamo.client(), tables.deadLetters(), Duration.ofDays(7))
                 .put("process-feedback", "sns-1", "no message x", bounceTo("ada@example.com"), AT.plusSeconds(60));
-        assertThat(only().get("expiresAt").n()).as("a replay overwrites itself, with the new time")
-                .isEqualTo(Long.toString(AT.plusSeconds(60).plus(Duration.ofDays(7)).getEpochSecond()));
+        assertThat(only().get("expiresAt").n()).as("a replay keeps the first, with its time")
+                .isEqualTo(Long.toString(AT.plus(Duration.ofDays(30)).getEpochSecond()));
+    }
+
+    @Test
+    void two_payloads_whose_string_hash_codes_collide_are_both_kept() {
+        String aa = "{\"campaignId\":\"Aa\"}";
+        String bb = "{\"campaignId\":\"BB\"}";
+        assertThat(aa.hashCode()).isEqualTo(bb.hashCode());
+
+        // the record ids run-campaign used to pass: the payload's 32-bit hash
+        store.put("run-campaign", Integer.toHexString(aa.hashCode()), "not a campaign run request", aa, AT);
+        store.put("run-campaign", Integer.toHexString(bb.hashCode()), "not a campaign run request", bb, AT);
+
+        assertThat(TestDynamo.client().scan(b -> b.tableName(tables.deadLetters()).consistentRead(true)).items())
+                .extracting(item -> item.get("payload").s()).containsExactlyInAnyOrder(aa, bb);
+    }
+
+    @Test
+    void the_same_payload_put_twice_keeps_the_first_reason_and_time() {
+        String payload = bounceTo("ada@example.com");
+
+        store.put("process-feedback", "sns-1", "first reason", payload, AT);
+        store.put("process-feedback", "sns-1", "second reason", payload, AT.plusSeconds(60));
+
+        Map<String, AttributeValue> item = only();
+        assertThat(item.get("reason").s()).isEqualTo("first reason");
+        assertThat(item.get("at").s()).isEqualTo("2026-11-24T09:00:03.000Z");
+        assertThat(item.get("recordId").s()).as("the record's own id, for operators").isEqualTo("sns-1");
+    }
+
+    @Test
+    void the_same_payload_from_two_sources_is_two_dead_letters() {
+        store.put("schedule-sends", "r", "bad", "{}", AT);
+        store.put("run-campaign", "r", "bad", "{}", AT);
+
+        assertThat(TestDynamo.client().scan(b -> b.tableName(tables.deadLetters()).consistentRead(true)).items()).hasSize(2);
     }
 
     @Test
@@ -125,12 +160,12 @@ class DeadLetterStoreTest {
     @Test
     void mentioning_pages_through_a_scan_bigger_than_one_response() throws Exception {
         // each gzipped item is read whole; 1 MB per Scan page means a few pages for these
-        String big = messageRecordOf("u1", 400_000);
+        // a dead letter is keyed by its payload: each one differs by a character
         for (int i = 0; i < 3; i++) {
-            store.put("deliver", "r" + i, "bad shape", big, AT);
+            store.put("deliver", "r" + i, "bad shape", messageRecordOf("u1", 400_000 + i), AT);
         }
         for (int i = 0; i < 12; i++) {
-            store.put("deliver", "p" + i, "bad shape", messageRecordOf("u1", 250_000), AT);
+            store.put("deliver", "p" + i, "bad shape", messageRecordOf("u1", 250_000 + i), AT);
         }
 
         assertThat(TestDynamo.client().scan(b -> b.tableName(tables.deadLetters())).lastEvaluatedKey())

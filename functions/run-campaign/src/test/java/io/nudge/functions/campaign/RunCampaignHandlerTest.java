@@ -53,6 +53,20 @@ class RunCampaignHandlerTest {
     }
 
     @Test
+    void bad_invocations_whose_string_hash_codes_collide_are_both_dead_lettered_and_a_repeat_keeps_the_first() {
+        // "Aa" and "BB" have the same String.hashCode, so these two payloads do too
+        handler.handleRequest(Map.of("campaignId", "Aa"), null);
+        handler.handleRequest(Map.of("campaignId", "BB"), null);
+        clock.set(java.time.Instant.parse("2026-11-30T10:00:00Z"));
+        handler.handleRequest(Map.of("campaignId", "Aa"), null);
+
+        assertThat(services.dynamo().scan(b -> b.tableName(services.tables().deadLetters()).consistentRead(true)).items())
+                .extracting(item -> item.get("payload").s() + " at " + item.get("at").s())
+                .containsExactlyInAnyOrder("{\"campaignId\":\"Aa\"} at 2026-11-30T09:00:00.000Z",
+                        "{\"campaignId\":\"BB\"} at 2026-11-30T09:00:00.000Z");
+    }
+
+    @Test
     void an_unknown_campaign_is_skipped() {
         assertThat(handler.handleRequest(Map.of("campaignId", "gone", "runId", "r1"), null)).containsEntry("status", "not_found");
     }

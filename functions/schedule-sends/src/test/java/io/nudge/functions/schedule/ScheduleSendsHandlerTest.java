@@ -83,4 +83,16 @@ class ScheduleSendsHandlerTest {
         assertThat(services.dynamo().scan(b -> b.tableName(services.tables().deadLetters())).items())
                 .singleElement().satisfies(item -> assertThat(item.get("payload").s()).contains("hello"));
     }
+
+    @Test
+    void payloads_whose_string_hash_codes_collide_are_both_dead_lettered() throws Exception {
+        // "Aa" and "BB" have the same String.hashCode, so these two payloads do too
+        assertThat("{\"hello\":\"Aa\"}".hashCode()).isEqualTo("{\"hello\":\"BB\"}".hashCode());
+        invoke("{\"hello\":\"Aa\"}");
+        invoke("{\"hello\":\"BB\"}");
+        invoke("{\"hello\":\"Aa\"}");
+
+        assertThat(services.dynamo().scan(b -> b.tableName(services.tables().deadLetters()).consistentRead(true)).items())
+                .extracting(item -> item.get("payload").s()).containsExactlyInAnyOrder("{\"hello\":\"Aa\"}", "{\"hello\":\"BB\"}");
+    }
 }
