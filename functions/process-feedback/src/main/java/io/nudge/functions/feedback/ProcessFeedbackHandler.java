@@ -139,7 +139,11 @@ public final class ProcessFeedbackHandler implements RequestStreamHandler {
         FeedbackResult result;
         try {
             result = feedback.apply(parse.get());
-        } catch (PermanentFailure | IllegalArgumentException bad) {
+        } catch (RuntimeException bad) {
+            if (!PermanentFailure.isPermanent(bad)) {
+                LOG.error("feedback failed; Lambda retries it", bad, "recordId", loggable(recordId), "exception", bad.getClass().getSimpleName());
+                throw bad;
+            }
             deadLetter(recordId, bad.getMessage() == null ? bad.getClass().getSimpleName() : bad.getMessage(), payload, tally);
             return;
         }
