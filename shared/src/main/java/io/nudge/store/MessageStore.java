@@ -648,11 +648,11 @@ public final class MessageStore {
                             m.containsKey("reason") ? m.get("reason").s() : null, Times.parse(m.get("at").s())));
                 }
             }
-            return new Message(item.get("id").s(), item.get("userId").s(), item.get("triggerId").s(),
-                    item.get("eventId").s(),
+            return new Message(required(item, "id"), required(item, "userId"), required(item, "triggerId"),
+                    required(item, "eventId"),
                     Channel.fromWire(item.get("channel").s()).orElseThrow(() -> new IllegalArgumentException("unknown channel")),
                     Priority.fromWire(item.get("priority").s()).orElse(Priority.MARKETING),
-                    item.get("templateId").s(),
+                    required(item, "templateId"),
                     MessageStatus.valueOf(item.get("status").s()),
                     UserStore.string(item, "reason"),
                     AttributeValues.objectOrEmpty(item.get("context")),
@@ -686,5 +686,10 @@ public final class MessageStore {
         } catch (ConditionalCheckFailedException notReady) {
             return java.util.OptionalInt.empty();
         }
+    }
+
+    /** A string attribute no message is without; missing or of another type (a number, a NULL) makes a bad record. */
+    private static String required(Map<String, AttributeValue> item, String name) {
+        return java.util.Objects.requireNonNull(item.get(name).s(), name);
     }
 }
