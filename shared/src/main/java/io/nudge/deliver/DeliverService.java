@@ -51,6 +51,9 @@ import java.util.Optional;
 public final class DeliverService {
     /** A provider that keeps refusing to take a message (throttled, unreachable) is given up after this many tries. */
     static final int MAX_DEFERRALS = 24;
+    /** Tries of a message failing with an internal error (counted on the message) before it ends FAILED internal_error. */
+    static final int MAX_INTERNAL_ERRORS = 3;
+    private static final io.nudge.log.Log LOG = io.nudge.log.Log.of(DeliverService.class);
     private static final Duration MAX_BACKOFF = Duration.ofHours(1);
     /** Statuses a message has once some delivery claimed it for sending. */
     private static final java.util.Set<MessageStatus> CLAIMED = java.util.EnumSet.of(MessageStatus.SENDING, MessageStatus.SENT,
@@ -125,13 +128,43 @@ public final class DeliverService {
             return deliverReady(ready);
         } catch (RuntimeException failure) {
             if (!io.nudge.lambda.PermanentFailure.isPermanent(failure)) {
-                throw failure;
+                return internalError(ready, failure);
             }
-            // A message no retry can deliver (a field missing or mistyped): FAILED, not redelivered again and again.
+            // A message no retry can deliver (a record that does not parse, DynamoDB refusing its content): FAILED.
             // (Should it have been claimed already, the transition from READY loses and the sweep rules on the claim.)
             return finish(ready, MessageStatus.READY, MessageStatus.FAILED,
                     new DeliveryResult.Failed("invalid_message: " + failure.getClass().getSimpleName()));
         }
+    }
+
+    /**
+     * A failure that is not the message's (a defect here or in a library, an outage): thrown, so it is retried, and
+     * counted on the message, so a defect that fails it every time ends it {@code FAILED internal_error} after
+     * {@value #MAX_INTERNAL_ERRORS} tries instead of holding the stream. Logged at ERROR every time.
+     */
+    private DeliveryResult internalError(Message ready, RuntimeException failure) {
+        String kind = failure.getClass().getSimpleName();
+        java.util.OptionalInt attempts;
+        try {
+            attempts = messages.countInternalError(ready.id());
+        } catch (RuntimeException storeDown) {
+            failure.addSuppressed(storeDown);
+            LOG.error("delivery failed; retrying", failure, "messageId", ready.id(), "exception", kind);
+            throw failure;
+        }
+        if (attempts.isEmpty()) {
+            // Claimed, finished or cancelled meanwhile (this image is stale, or it failed after the claim, which the
+            // sweep rules on): a retry could change nothing.
+            LOG.error("delivery failed on a message no longer READY", failure, "messageId", ready.id(), "exception", kind);
+            return new DeliveryResult.Skipped("not_ready");
+        }
+        if (attempts.getAsInt() < MAX_INTERNAL_ERRORS) {
+            LOG.error("delivery failed; retrying", failure, "messageId", ready.id(), "exception", kind, "attempt", attempts.getAsInt());
+            throw failure;
+        }
+        LOG.error("delivery failed with an internal error; giving up", failure, "messageId", ready.id(), "exception", kind,
+                "attempts", attempts.getAsInt());
+        return finish(ready, MessageStatus.READY, MessageStatus.FAILED, new DeliveryResult.Failed("internal_error: " + kind));
     }
 
     private DeliveryResult deliverReady(Message message) {
@@ -199,7 +232,8 @@ public final class DeliverService {
         } catch (io.nudge.template.Liquid.LimitExceeded e) {
             giveBackCap(message, marketing);
             return finish(message, MessageStatus.READY, MessageStatus.FAILED, new DeliveryResult.Failed("render_limit: " + shorten(e.getMessage())));
-        } catch (RuntimeException e) {
+        } catch (io.nudge.template.Liquid.TemplateError e) {
+            // A Liquid error in the template itself; a defect while rendering is an internal error (deliver's catch).
             giveBackCap(message, marketing);
             return finish(message, MessageStatus.READY, MessageStatus.FAILED, new DeliveryResult.Failed("render_error: " + shorten(e.getMessage())));
         }

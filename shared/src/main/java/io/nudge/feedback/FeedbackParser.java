@@ -7,6 +7,7 @@ import io.nudge.feedback.Feedback.BounceType;
 import io.nudge.feedback.Feedback.BouncedRecipient;
 import io.nudge.feedback.Feedback.EmailEvent;
 import io.nudge.json.Json;
+import io.nudge.lambda.BadRecord;
 import io.nudge.lambda.PermanentFailure;
 import io.nudge.users.UserService;
 import io.nudge.validation.InvalidInputException;
@@ -40,6 +41,26 @@ public final class FeedbackParser {
 
     /** The {@code Message} of an SNS notification: an SES event or an inbound SMS. */
     public static Feedback fromSnsMessage(String message) {
+        return boundary("the SNS message", () -> snsMessage(message));
+    }
+
+    /** One log event's {@code message} from {@code sns/<region>/<account>/DirectPublishToPhoneNumber[/Failure]}. */
+    public static Feedback fromSmsDeliveryLog(String message) {
+        return boundary("the log event", () -> smsDeliveryLog(message));
+    }
+
+    /** Whatever reading a payload hits (a missing field, a date that is not one) is the payload's: {@link BadRecord}. */
+    private static Feedback boundary(String what, java.util.function.Supplier<Feedback> parse) {
+        try {
+            return parse.get();
+        } catch (PermanentFailure known) {
+            throw known;
+        } catch (RuntimeException unreadable) {
+            throw new BadRecord(what + " does not parse", unreadable);
+        }
+    }
+
+    private static Feedback snsMessage(String message) {
         JsonNode json = object(message, "the SNS message");
         if (json.has("eventType") || json.has("notificationType")) {
             return ses(json);
@@ -50,8 +71,7 @@ public final class FeedbackParser {
         throw new PermanentFailure("the SNS message is neither an SES event nor an inbound SMS");
     }
 
-    /** One log event's {@code message} from {@code sns/<region>/<account>/DirectPublishToPhoneNumber[/Failure]}. */
-    public static Feedback fromSmsDeliveryLog(String message) {
+    private static Feedback smsDeliveryLog(String message) {
         JsonNode json = object(message, "the log event");
         String messageId = text(json.path("notification").path("messageId"))
                 .orElseThrow(() -> new PermanentFailure("the log event has no notification.messageId: not an SMS delivery status"));

@@ -32,7 +32,7 @@ public final class StreamBatch {
     private static final Log LOG = Log.of(StreamBatch.class);
     private static final int PARALLELISM = 16;
 
-    /** Handles one record's new image; throws {@link PermanentFailure} or IllegalArgumentException for bad records. */
+    /** Handles one record's new image; throws {@link PermanentFailure} for a record that can never succeed. */
     @FunctionalInterface
     public interface RecordHandler {
         void handle(Map<String, AttributeValue> newImage);
@@ -106,7 +106,8 @@ public final class StreamBatch {
                 handler.handle(StreamImages.toSdk(record.getDynamodb().getNewImage()));
             } catch (RuntimeException failure) {
                 if (!PermanentFailure.isPermanent(failure)) {
-                    LOG.error("record failed; the stream retries from it", failure, "source", source, "eventID", record.getEventID());
+                    LOG.error("record failed; the stream retries from it", failure, "source", source, "eventID", record.getEventID(),
+                            "exception", failure.getClass().getSimpleName());
                     return Optional.of(sequenceOf(record));
                 }
                 String reason = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();

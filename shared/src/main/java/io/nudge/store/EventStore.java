@@ -4,6 +4,7 @@ import static io.nudge.store.AttributeValues.n;
 import static io.nudge.store.AttributeValues.s;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.nudge.lambda.BadRecord;
 import io.nudge.model.Event;
 import io.nudge.model.Times;
 import java.time.Duration;
@@ -107,8 +108,18 @@ public final class EventStore {
         return item;
     }
 
-    /** Reads an event from a stored item or a stream image; throws IllegalArgumentException on a bad shape. */
+    /** Reads an event from a stored item or a stream image; throws {@link BadRecord} on a bad shape. */
     public static Event fromItem(Map<String, AttributeValue> item) {
+        try {
+            return read(item);
+        } catch (BadRecord e) {
+            throw e;
+        } catch (NullPointerException | IllegalArgumentException | java.time.DateTimeException e) {
+            throw new BadRecord("not an event record", e);
+        }
+    }
+
+    private static Event read(Map<String, AttributeValue> item) {
         String id = required(item, "eventId");
         String userId = required(item, "userId");
         String name = required(item, "name");
@@ -118,14 +129,14 @@ public final class EventStore {
             return new Event(id, userId, name, AttributeValues.objectOrEmpty(item.get("properties")),
                     Times.parse(timestamp), Times.parse(receivedAt));
         } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("timestamp is not an ISO-8601 instant");
+            throw new BadRecord("timestamp is not an ISO-8601 instant");
         }
     }
 
     private static String required(Map<String, AttributeValue> item, String name) {
         AttributeValue value = item.get(name);
         if (value == null || value.s() == null || value.s().isEmpty()) {
-            throw new IllegalArgumentException("event record has no " + name);
+            throw new BadRecord("event record has no " + name);
         }
         return value.s();
     }

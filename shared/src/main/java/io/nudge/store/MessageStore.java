@@ -636,7 +636,7 @@ public final class MessageStore {
         return item;
     }
 
-    /** Reads a stored item or a stream image; throws IllegalArgumentException on a shape no message has. */
+    /** Reads a stored item or a stream image; throws {@link io.nudge.lambda.BadRecord} on a shape no message has. */
     public static Message fromItem(Map<String, AttributeValue> item) {
         try {
             List<HistoryEntry> history = new ArrayList<>();
@@ -648,11 +648,11 @@ public final class MessageStore {
                             m.containsKey("reason") ? m.get("reason").s() : null, Times.parse(m.get("at").s())));
                 }
             }
-            return new Message(item.get("id").s(), item.get("userId").s(), item.get("triggerId").s(),
-                    item.get("eventId").s(),
+            return new Message(required(item, "id"), required(item, "userId"), required(item, "triggerId"),
+                    required(item, "eventId"),
                     Channel.fromWire(item.get("channel").s()).orElseThrow(() -> new IllegalArgumentException("unknown channel")),
                     Priority.fromWire(item.get("priority").s()).orElse(Priority.MARKETING),
-                    item.get("templateId").s(),
+                    required(item, "templateId"),
                     MessageStatus.valueOf(item.get("status").s()),
                     UserStore.string(item, "reason"),
                     AttributeValues.objectOrEmpty(item.get("context")),
@@ -664,8 +664,32 @@ public final class MessageStore {
                     Times.parse(item.get("createdAt").s()),
                     history,
                     item.containsKey("smsSegments") ? Optional.of(Integer.parseInt(item.get("smsSegments").n())) : Optional.empty());
-        } catch (NullPointerException | IllegalArgumentException | java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("not a message record: " + e.getClass().getSimpleName(), e);
+        } catch (NullPointerException | IllegalArgumentException | java.time.DateTimeException e) {
+            throw new io.nudge.lambda.BadRecord("not a message record", e);
         }
+    }
+
+    /**
+     * Counts one more delivery of a READY message that failed with an internal error (a defect, not the message's
+     * fault), so its retries are bounded: the count after this one, or empty when the message is no longer READY.
+     */
+    public java.util.OptionalInt countInternalError(String id) {
+        try {
+            Map<String, AttributeValue> after = dynamo.updateItem(UpdateItemRequest.builder().tableName(table)
+                    .key(Map.of("id", s(id)))
+                    .updateExpression("ADD internalErrors :one")
+                    .conditionExpression("#status = :ready")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":one", AttributeValues.n(1), ":ready", s(MessageStatus.READY.name())))
+                    .returnValues(ReturnValue.UPDATED_NEW).build()).attributes();
+            return java.util.OptionalInt.of(Integer.parseInt(after.get("internalErrors").n()));
+        } catch (ConditionalCheckFailedException notReady) {
+            return java.util.OptionalInt.empty();
+        }
+    }
+
+    /** A string attribute no message is without; missing or of another type (a number, a NULL) makes a bad record. */
+    private static String required(Map<String, AttributeValue> item, String name) {
+        return java.util.Objects.requireNonNull(item.get(name).s(), name);
     }
 }

@@ -114,7 +114,16 @@ public final class UserStore {
         return fromItem(item);
     }
 
+    /** Reads a stored item; throws {@link io.nudge.lambda.BadRecord} on a shape no profile has. */
     static UserProfile fromItem(Map<String, AttributeValue> item) {
+        try {
+            return read(item);
+        } catch (NullPointerException | IllegalArgumentException | java.time.DateTimeException e) {
+            throw new io.nudge.lambda.BadRecord("not a user record", e);
+        }
+    }
+
+    private static UserProfile read(Map<String, AttributeValue> item) {
         Map<Channel, Consent> consent = new EnumMap<>(Channel.class);
         AttributeValue consentValue = item.get("consent");
         if (consentValue != null && consentValue.hasM()) {

@@ -6,14 +6,22 @@ import java.lang.reflect.Array;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import liqp.Template;
 import liqp.TemplateContext;
 import liqp.TemplateParser;
 import liqp.exceptions.LiquidException;
 import liqp.filters.Filter;
+import liqp.nodes.LNode;
+import liqp.org.antlr.v4.runtime.ParserRuleContext;
 import liqp.org.antlr.v4.runtime.tree.ParseTree;
+import liqp.parser.v4.NodeVisitor;
+import liqp.spi.BasicTypesSupport;
 import liquid.parser.v4.LiquidParser;
 
 /**
@@ -33,7 +41,7 @@ public final class Liquid {
     static final long MAX_RENDER_MILLIS = 2_000;
     private static final int MAX_TEMPLATE_BYTES = 128 * 1024;
     private static final int MAX_COLLECTION_SIZE = 100_000;
-    /** liqp runs a time-limited render on this executor and waits for it; virtual threads cost nothing idle. */
+    /** A time-limited render runs on this executor while the caller waits; virtual threads cost nothing idle. */
     private static final ExecutorService RENDERS = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("liquid-render-", 0).factory());
     private static final TemplateParser PARSER = parser();
 
@@ -44,7 +52,6 @@ public final class Liquid {
                 .withMaxIterations(MAX_ITERATIONS)
                 .withMaxSizeRenderedString(MAX_OUTPUT_CHARS)
                 .withMaxTemplateSizeBytes(MAX_TEMPLATE_BYTES)
-                .withMaxRenderTimeMillis(MAX_RENDER_MILLIS)
                 .withStrictVariables(false)
                 .withNameResolver(name -> {
                     throw new IOException("include is not supported");
@@ -111,20 +118,63 @@ public final class Liquid {
         return template;
     }
 
-    /** @throws LimitExceeded past a limit; another RuntimeException for any other rendering error */
-    public static String render(Template template, Map<String, Object> variables) {
-        try {
-            return template.render(variables, RENDERS, false);
-        } catch (LimitExceeded e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw limitOrError(e);
+    /** A Liquid error of the template meeting this data (a division by zero, a word where a number goes): permanent. */
+    public static final class TemplateError extends RuntimeException {
+        TemplateError(String message) {
+            super(message, null, false, false);
         }
     }
 
-    /** liqp reports its limits as plain RuntimeExceptions (or wraps ours): name them. */
-    private static RuntimeException limitOrError(RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+    /**
+     * Renders in a context of its own. liqp's {@code Template.render} keeps the render's context in a field of the
+     * (cached, shared) template, so two renders of one template at once read each other's variables or meet a
+     * half-built registry ({@code "registry" is null}; liqp issue #287): this does what liqp's render does (evaluate
+     * the variables, build the nodes from the parse tree, render them in a new root context) with nothing shared.
+     *
+     * @throws LimitExceeded past a limit
+     * @throws TemplateError for a Liquid error (permanent for this template and data)
+     * @throws RuntimeException any other failure, as thrown: a bug (ours or liqp's), never reported as the template's
+     */
+    public static String render(Template template, Map<String, Object> variables) {
+        if (sizeOf(template) > MAX_TEMPLATE_BYTES) {
+            throw new LimitExceeded("template longer than " + MAX_TEMPLATE_BYTES + " characters");
+        }
+        Future<String> render = RENDERS.submit(() -> renderAlone(template, variables));
+        try {
+            return render.get(MAX_RENDER_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            render.cancel(true);
+            throw new LimitExceeded("rendering took longer than " + MAX_RENDER_MILLIS + " ms");
+        } catch (InterruptedException e) {
+            render.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while rendering", e);
+        } catch (ExecutionException e) {
+            throw classify(e.getCause());
+        }
+    }
+
+    private static String renderAlone(Template template, Map<String, Object> variables) {
+        BasicTypesSupport.clearReferences();
+        Map<String, Object> evaluated = PARSER.evaluate(PARSER.mapper, variables);
+        LNode root = new NodeVisitor(PARSER.insertions, PARSER.filters, PARSER.liquidStyleInclude).visit(template.getParseTree());
+        TemplateContext context = new TemplateContext(PARSER, evaluated);
+        return String.valueOf(PARSER.getRenderTransformer().transformObject(context, root.render(context)));
+    }
+
+    /** The template's length as liqp measures it (characters of its source), which liqp checks on every render. */
+    private static int sizeOf(Template template) {
+        return template.getParseTree() instanceof ParserRuleContext tree && tree.getStart() != null
+                ? tree.getStart().getInputStream().size() : 0;
+    }
+
+    /**
+     * liqp reports its limits and Liquid errors as its own exception types or plain RuntimeExceptions, wrapping what a
+     * filter threw (a division by zero, a number that is not one): those are the template's. Anything else at the root
+     * (a NullPointerException, a ClassCastException) is a defect, rethrown as it is so it is never taken for the template's.
+     */
+    private static RuntimeException classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
             String message = t.getMessage() == null ? "" : t.getMessage();
             if (t instanceof LimitExceeded limit) {
                 return limit;
@@ -135,18 +185,35 @@ public final class Liquid {
             if (message.startsWith("rendered string exceeds")) {
                 return new LimitExceeded("output longer than " + MAX_OUTPUT_CHARS + " characters");
             }
-            if (message.startsWith("exceeded the max amount of time")) {
-                return new LimitExceeded("rendering took longer than " + MAX_RENDER_MILLIS + " ms");
-            }
             if (message.contains("include")) {
                 return new LimitExceeded("include is not supported");
             }
         }
-        Throwable root = e;
+        Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return new IllegalStateException(firstLine(root.getMessage() == null ? e.getMessage() : root.getMessage()));
+        if (isLiquidError(root)) {
+            return new TemplateError(firstLine(root.getMessage() == null ? failure.getMessage() : root.getMessage()));
+        }
+        if (root instanceof RuntimeException bug) {
+            return bug;
+        }
+        if (root instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException(root.getClass().getSimpleName(), root);
+    }
+
+    private static boolean isLiquidError(Throwable root) {
+        return root.getClass() == RuntimeException.class
+                || root instanceof LiquidException
+                || root instanceof liqp.exceptions.IncompatibleTypeComparisonException
+                || root instanceof liqp.exceptions.VariableNotExistException
+                || root instanceof ArithmeticException
+                || root instanceof NumberFormatException
+                || root instanceof java.time.DateTimeException
+                || root instanceof java.util.regex.PatternSyntaxException;
     }
 
     private static boolean hasInclude(ParseTree tree) {
