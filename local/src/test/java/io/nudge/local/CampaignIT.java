@@ -10,7 +10,6 @@ import io.nudge.campaigns.CampaignRunner;
 import io.nudge.json.Json;
 import io.nudge.model.Message;
 import io.nudge.users.UserService;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,35 +18,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A campaign to 1,000 users end to end through the local runner: arms, holdout, and the guards on campaign messages. */
-class CampaignIT {
+class CampaignIT extends LocalRunnerCase {
     private static final int USERS = 1_000;
     private static final List<CampaignDefinition.Variant> VARIANTS = List.of(
             new CampaignDefinition.Variant("A", "digest_a", 50), new CampaignDefinition.Variant("B", "digest_b", 50));
-    @TempDir
-    Path data;
-    private LocalRunner runner;
-    private ItClient api;
 
     @BeforeEach
-    void start() throws Exception {
-        runner = LocalRunner.start(ItClient.options(data).build());
-        api = new ItClient(runner);
+    void define() throws Exception {
+        startRunner();
         api.call("PUT", "/v1/templates/digest_a", "{'channel':'email','subject':'Your week','text':'A'}");
         api.call("PUT", "/v1/templates/digest_b", "{'channel':'email','subject':'3 things you missed','text':'B'}");
         api.call("PUT", "/v1/templates/mail", "{'channel':'email','subject':'News','text':'Hello'}");
         api.call("PUT", "/v1/triggers/news", "{'event':'news','channel':'email','template':'mail','quietHours':'off'}");
         api.call("PUT", "/v1/segments/pro", "{'all':[{'path':'user.attributes.plan','op':'eq','value':'pro'}]}");
-    }
-
-    @AfterEach
-    void stop() {
-        runner.close();
     }
 
     /** An Etc/GMT zone whose local hour is now {@code hour} (Etc/GMT signs are inverted). */

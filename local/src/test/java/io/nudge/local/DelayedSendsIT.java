@@ -3,30 +3,15 @@ package io.nudge.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Delayed sends end to end through the local runner: its scheduler, schedule-sends and deliver. */
-class DelayedSendsIT {
-    @TempDir
-    Path data;
-    private LocalRunner runner;
-    private ItClient api;
+class DelayedSendsIT extends LocalRunnerCase {
 
-    private LocalRunner start() throws Exception {
-        LocalRunner started = LocalRunner.start(ItClient.options(data).inMemory(false).build());
-        api = new ItClient(started);
-        return started;
-    }
-
-    @AfterEach
-    void stop() {
-        if (runner != null) {
-            runner.close();
-        }
+    /** On disk: a restart keeps the scheduled messages. */
+    private void start() throws Exception {
+        startRunner(ItClient.options(data).inMemory(false).build());
     }
 
     private void defineCartReminder(String delay) throws Exception {
@@ -52,7 +37,7 @@ class DelayedSendsIT {
 
     @Test
     void a_delayed_cart_reminder_goes_out_for_one_cart_and_is_cancelled_by_a_purchase_of_the_other() throws Exception {
-        runner = start();
+        start();
         // long enough that the purchase is evaluated before the reminder is due even on a loaded machine (a loaded
         // 2-core CI box has taken over 3 s to evaluate); the test asserts the order of events, not the delay's accuracy
         defineCartReminder("PT10S");
@@ -76,15 +61,14 @@ class DelayedSendsIT {
 
     @Test
     void a_restart_loses_no_delayed_message() throws Exception {
-        runner = start();
+        start();
         defineCartReminder("PT10S");
         api.call("POST", "/v1/events", "{'id':'cart-c3','userId':'ada','name':'cart_abandoned','properties':{'cartId':'c3'}}");
         JsonNode scheduled = ItClient.eventually("the message for cart c3", () -> api.messageFor("ada", "cart-c3"));
         assertThat(scheduled.get("status").asText()).isEqualTo("SCHEDULED");
-        runner.close();
-        runner = null;
+        closeRunner();
 
-        runner = start();
+        start();
 
         JsonNode c3 = finalMessage("c3");
         assertThat(c3.get("status").asText()).isEqualTo("SENT");

@@ -7,34 +7,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.json.Json;
 import io.nudge.testing.Samples;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The feedback loop end to end through the local runner: SES and SNS feedback posted to /local/sns and
  * /local/cloudwatch-logs as AWS would deliver it, and what the API shows afterwards.
  */
-class FeedbackIT {
-    @TempDir
-    Path data;
-    private LocalRunner runner;
-    private ItClient api;
+class FeedbackIT extends LocalRunnerCase {
 
     @BeforeEach
     void start() throws Exception {
-        runner = LocalRunner.start(ItClient.options(data).build());
-        api = new ItClient(runner);
-    }
-
-    @AfterEach
-    void stop() {
-        if (runner != null) {
-            runner.close();
-        }
+        startRunner();
     }
 
     /** Posts feedback to a /local/ route as AWS would deliver it; must be applied. */

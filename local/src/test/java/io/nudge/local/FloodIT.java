@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,9 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The short form of {@code bench/run flood}: five seconds of single-event POSTs in bursts, far past what a runner
@@ -35,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every 429 carries Retry-After, every accepted event is stored and evaluated, and every message it triggered was
  * handed to the provider exactly once and is SENT once.
  */
-class FloodIT {
+class FloodIT extends LocalRunnerCase {
     private static final int USERS = 20;
     private static final double SECONDS = 5;
     private static final int BURST = 40;
@@ -44,17 +41,6 @@ class FloodIT {
     private static final int SEND_EVERY = 10;
     /** Events sent one at a time after the flood by a client that retries after Retry-After. */
     private static final int AFTER = 20;
-    @TempDir
-    Path data;
-    private LocalRunner runner;
-    private ItClient api;
-
-    @AfterEach
-    void stop() {
-        if (runner != null) {
-            runner.close();
-        }
-    }
 
     record Answer(String eventId, int status, Optional<String> retryAfter, boolean send) {}
 
@@ -62,9 +48,8 @@ class FloodIT {
     void a_flood_is_shed_with_429_and_retry_after_and_nothing_accepted_is_lost_or_sent_twice() throws Exception {
         // a small gate, so that this flood certainly meets it; the provider is the outbox behind a counting injector
         // with no faults, which proves "handed over once" per message
-        runner = LocalRunner.start(ItClient.options(data).providerFaults(Optional.of(new ProviderFaults(0, 0, 0, 0, 1)))
+        startRunner(ItClient.options(data).providerFaults(Optional.of(new ProviderFaults(0, 0, 0, 0, 1)))
                 .shedding(new LoadShedding(8, 16, Duration.ofMillis(250), 1)).build());
-        api = new ItClient(runner);
         assertThat(api.request("PUT", "/v1/templates/flood_email", "{'channel':'email','subject':'Hi','text':'Ping {{ event.properties.n }}'}").statusCode()).isEqualTo(201);
         assertThat(api.request("PUT", "/v1/triggers/flood", "{'event':'flood','channel':'email','template':'flood_email','priority':'transactional',"
                 + "'conditions':[{'path':'event.properties.send','op':'eq','value':true}]}").statusCode()).isEqualTo(201);

@@ -7,38 +7,25 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The guards end to end through the local runner, over HTTP. */
-class GuardsIT {
+class GuardsIT extends LocalRunnerCase {
     private final HttpClient http = HttpClient.newHttpClient();
-    @TempDir
-    Path data;
-    private LocalRunner runner;
-    private ItClient api;
     private int events;
 
     @BeforeEach
-    void start() throws Exception {
-        runner = LocalRunner.start(ItClient.options(data).build());
-        api = new ItClient(runner);
+    void define() throws Exception {
+        startRunner();
         api.call("PUT", "/v1/templates/mail", "{'channel':'email','subject':'News','text':'Hello'}");
         api.call("PUT", "/v1/templates/text", "{'channel':'sms','body':'Hello'}");
         api.call("PUT", "/v1/triggers/news", "{'event':'news','channel':'email','template':'mail','quietHours':'off'}");
         api.call("PUT", "/v1/triggers/news_sms", "{'event':'news_sms','channel':'sms','template':'text','quietHours':'off'}");
         api.call("PUT", "/v1/triggers/nightly", "{'event':'nightly','channel':'email','template':'mail'}");
-    }
-
-    @AfterEach
-    void stop() {
-        runner.close();
     }
 
     /** Posts an event and waits (with a deadline) until its message leaves the pipeline's transient states. */

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -43,10 +42,6 @@ final class ItClient {
 
     ItClient(LocalRunner runner) {
         this(runner.port(), KEY);
-    }
-
-    int port() {
-        return port;
     }
 
     /** The ITs' runner: in memory on a free port, outbox channels, the IT admin key and sender; vary it before build(). */
@@ -111,18 +106,6 @@ final class ItClient {
     JsonNode settled(String userId, String eventId, Set<String> unsettled) {
         return eventually("the message of " + userId + " for " + eventId + " leaves " + unsettled,
                 () -> messageFor(userId, eventId).filter(m -> !unsettled.contains(m.get("status").asText())));
-    }
-
-    /** The user's first message (newest first) that matches, once there is one. */
-    JsonNode firstMessage(String userId, Predicate<JsonNode> wanted) {
-        return eventually("a matching message of " + userId, () -> {
-            for (JsonNode m : messages(userId)) {
-                if (wanted.test(m)) {
-                    return Optional.of(m);
-                }
-            }
-            return Optional.empty();
-        });
     }
 
     /** Something a probe finds once asynchronous work has happened. */

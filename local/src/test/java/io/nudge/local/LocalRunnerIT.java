@@ -10,44 +10,22 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** End to end through the local runner, over HTTP: the README's walkthrough as a test. */
-class LocalRunnerIT {
-    @TempDir
-    Path data;
-    private LocalRunner runner;
-    private ItClient api;
-
+class LocalRunnerIT extends LocalRunnerCase {
     private LocalOptions options(boolean inMemory) {
         return ItClient.options(data).inMemory(inMemory).build();
     }
 
     @BeforeEach
     void start() throws Exception {
-        runner = LocalRunner.start(options(true));
-    }
-
-    @AfterEach
-    void stop() {
-        if (runner != null) {
-            runner.close();
-        }
-    }
-
-    /** A client of the runner now running (a restart changes the port). */
-    private ItClient api() {
-        if (api == null || api.port() != runner.port()) {
-            api = new ItClient(runner);
-        }
-        return api;
+        startRunner(options(true));
     }
 
     private HttpResponse<String> call(String method, String path, String body) {
-        return api().request(method, path, body);
+        return api.request(method, path, body);
     }
 
     private static JsonNode json(HttpResponse<String> response) {
@@ -70,7 +48,7 @@ class LocalRunnerIT {
     }
 
     private JsonNode messagesOf(String userId) {
-        return api().messages(userId);
+        return api.messages(userId);
     }
 
     private JsonNode sentMessageOf(String userId) {
@@ -82,7 +60,7 @@ class LocalRunnerIT {
 
     @Test
     void user_then_event_puts_the_rendered_email_in_the_outbox_once() throws Exception {
-        assertThat(api().sendAnonymous("GET", "/health", null).body()).isEqualTo("{\"status\":\"ok\"}");
+        assertThat(api.sendAnonymous("GET", "/health", null).body()).isEqualTo("{\"status\":\"ok\"}");
         defineWelcome();
         assertThat(call("PUT", "/v1/users/ada", "{'email':'ada@example.com','attributes':{'first_name':'Ada'}}").statusCode()).isEqualTo(200);
 
@@ -112,15 +90,15 @@ class LocalRunnerIT {
 
     @Test
     void a_restart_keeps_users_definitions_and_messages() throws Exception {
-        runner.close();
-        runner = LocalRunner.start(options(false));
+        closeRunner();
+        startRunner(options(false));
         defineWelcome();
         call("PUT", "/v1/users/ada", "{'email':'ada@example.com','attributes':{'first_name':'Ada'}}");
         call("POST", "/v1/events", "{'id':'e1','userId':'ada','name':'signed_up','properties':{'plan':'pro'}}");
         String id = sentMessageOf("ada").get("id").asText();
-        runner.close();
+        closeRunner();
 
-        runner = LocalRunner.start(options(false));
+        startRunner(options(false));
 
         assertThat(json(call("GET", "/v1/users/ada", null)).at("/attributes/first_name").asText()).isEqualTo("Ada");
         assertThat(call("GET", "/v1/triggers/welcome", null).statusCode()).isEqualTo(200);

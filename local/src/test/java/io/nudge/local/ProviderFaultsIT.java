@@ -16,9 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The local runner with a misbehaving provider in front of the outbox (--provider-faults): throttles and connect
@@ -27,21 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * faults are a pure function of the seed and each message's attempts, so the test computes what must happen to
  * each message and checks it happened, and that the injector's counts are the ones computed.
  */
-class ProviderFaultsIT {
+class ProviderFaultsIT extends LocalRunnerCase {
     private static final String SPEC = "throttle=0.2,connect_timeout=0.05,timeout=0.05,permanent=0.05,seed=42";
     private static final int USERS = 40;
     private static final Set<String> FINAL = Set.of("SENT", "FAILED", "UNKNOWN");
-    @TempDir
-    Path data;
-    private LocalRunner runner;
-    private ItClient api;
-
-    @AfterEach
-    void stop() {
-        if (runner != null) {
-            runner.close();
-        }
-    }
 
     /** What must become of a message: its terminal fault and how many retryable faults came before it. */
     record Plan(Fault end, int retries) {
@@ -67,8 +54,7 @@ class ProviderFaultsIT {
     @Test
     void throttles_are_retried_until_sent_refusals_fail_with_the_reason_and_nothing_is_sent_twice() throws Exception {
         ProviderFaults faults = ProviderFaults.parse(SPEC).orElseThrow();
-        runner = LocalRunner.start(ItClient.options(data).providerFaults(Optional.of(faults)).build());
-        api = new ItClient(runner);
+        startRunner(ItClient.options(data).providerFaults(Optional.of(faults)).build());
         assertThat(api.request("PUT", "/v1/templates/hello_email", "{'channel':'email','subject':'Hi','text':'Hello {{ event.properties.n }}'}").statusCode()).isEqualTo(201);
         assertThat(api.request("PUT", "/v1/templates/hello_sms", "{'channel':'sms','body':'Hello {{ event.properties.n }}'}").statusCode()).isEqualTo(201);
         assertThat(api.request("PUT", "/v1/triggers/hello_email", "{'event':'hello','channel':'email','template':'hello_email','priority':'transactional'}").statusCode()).isEqualTo(201);

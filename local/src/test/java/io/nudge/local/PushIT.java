@@ -10,32 +10,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Push end to end through the local runner: tokens over HTTP, a push trigger, one outbox file per device. */
-class PushIT {
+class PushIT extends LocalRunnerCase {
     private static final String FCM_TOKEN = "dGhpcy1pcy1hbi1mY20tdG9rZW4:APA91bF3xampleToken";
     private static final String APNS_TOKEN = "5c1f0a9be2d84c7f6a3b1e0d9c8b7a695c1f0a9be2d84c7f6a3b1e0d9c8b7a69";
-    @TempDir
-    Path data;
-    private LocalRunner runner;
-    private ItClient api;
 
     @BeforeEach
-    void start() throws Exception {
-        runner = LocalRunner.start(ItClient.options(data).build());
-        api = new ItClient(runner);
+    void define() throws Exception {
+        startRunner();
         api.call("PUT", "/v1/templates/cart", "{'channel':'push','title':'Still thinking, {{ user.attributes.first_name }}?',"
                 + "'body':'{{ event.properties.count }} items are waiting','data':{'cartId':'{{ event.properties.cart }}'}}");
         api.call("PUT", "/v1/triggers/cart", "{'event':'cart_abandoned','channel':'push','template':'cart','quietHours':'off'}");
-    }
-
-    @AfterEach
-    void stop() {
-        runner.close();
     }
 
     /** Posts an event and waits (with a deadline) until its message leaves the pipeline's transient states. */
