@@ -28,21 +28,156 @@ record LocalOptions(
     /** The switch that hands every stream batch, Scheduler invocation and SNS notification over twice (tests). */
     static final String REPLAY = "NUDGE_REPLAY";
 
-    /** Without injected provider faults, default load shedding, no replay. */
-    LocalOptions(Path dataDir, boolean inMemory, String host, int port, Optional<Path> configDir, Channels channels,
-            Optional<String> apiKey, String emailFrom, Duration sweepGrace, Clock clock) {
-        this(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, Optional.empty(),
-                LoadShedding.defaults(), false);
+    /** Every setting at its default; set the ones that differ, then {@link Builder#build()} checks them all. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    Builder toBuilder() {
+        return new Builder().dataDir(dataDir).inMemory(inMemory).host(host).port(port).configDir(configDir).channels(channels)
+                .apiKey(apiKey).emailFrom(emailFrom).sweepGrace(sweepGrace).clock(clock).providerFaults(providerFaults)
+                .shedding(shedding).replay(replay);
+    }
+
+    /**
+     * The settings by name. Defaults: data in {@code .nudge} on disk, 127.0.0.1:3000, no config folder, outbox channels,
+     * no admin key, {@code Nudge <hello@nudge.local>}, a 60-second sweep grace, the UTC system clock, no provider faults,
+     * default load shedding, no replay. {@link #build()} rejects a bad value with a message naming the setting.
+     */
+    static final class Builder {
+        private Path dataDir = Path.of(".nudge");
+        private boolean inMemory;
+        private String host = "127.0.0.1";
+        private int port = 3000;
+        private Optional<Path> configDir = Optional.empty();
+        private Channels channels = Channels.OUTBOX;
+        private Optional<String> apiKey = Optional.empty();
+        private String emailFrom = "Nudge <hello@nudge.local>";
+        private Duration sweepGrace = Duration.ofSeconds(60);
+        private Clock clock = Clock.systemUTC();
+        private Optional<ProviderFaults> providerFaults = Optional.empty();
+        private LoadShedding shedding = LoadShedding.defaults();
+        private boolean replay;
+
+        private Builder() {}
+
+        Builder dataDir(Path value) {
+            dataDir = value;
+            return this;
+        }
+
+        Builder inMemory(boolean value) {
+            inMemory = value;
+            return this;
+        }
+
+        Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        /** 0 picks a free port. */
+        Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        Builder configDir(Optional<Path> value) {
+            configDir = value;
+            return this;
+        }
+
+        Builder channels(Channels value) {
+            channels = value;
+            return this;
+        }
+
+        Builder apiKey(String value) {
+            return apiKey(Optional.ofNullable(value));
+        }
+
+        Builder apiKey(Optional<String> value) {
+            apiKey = value;
+            return this;
+        }
+
+        Builder emailFrom(String value) {
+            emailFrom = value;
+            return this;
+        }
+
+        Builder sweepGrace(Duration value) {
+            sweepGrace = value;
+            return this;
+        }
+
+        Builder clock(Clock value) {
+            clock = value;
+            return this;
+        }
+
+        Builder providerFaults(Optional<ProviderFaults> value) {
+            providerFaults = value;
+            return this;
+        }
+
+        Builder shedding(LoadShedding value) {
+            shedding = value;
+            return this;
+        }
+
+        Builder replay(boolean value) {
+            replay = value;
+            return this;
+        }
+
+        LocalOptions build() {
+            require(dataDir, "dataDir");
+            require(host, "host");
+            if (host.isBlank()) {
+                throw new IllegalArgumentException("host must not be blank");
+            }
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be 0 (any free port) to 65535, not " + port);
+            }
+            require(configDir, "configDir");
+            require(channels, "channels");
+            require(apiKey, "apiKey");
+            if (apiKey.isPresent() && apiKey.get().isBlank()) {
+                throw new IllegalArgumentException("apiKey must not be blank (leave it empty for a generated key)");
+            }
+            require(emailFrom, "emailFrom");
+            if (emailFrom.isBlank()) {
+                throw new IllegalArgumentException("emailFrom must not be blank");
+            }
+            require(sweepGrace, "sweepGrace");
+            if (sweepGrace.isNegative() || sweepGrace.isZero()) {
+                throw new IllegalArgumentException("sweepGrace must be positive, not " + sweepGrace);
+            }
+            require(clock, "clock");
+            require(providerFaults, "providerFaults");
+            require(shedding, "shedding");
+            return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock,
+                    providerFaults, shedding, replay);
+        }
+
+        private static void require(Object value, String setting) {
+            if (value == null) {
+                throw new IllegalArgumentException(setting + " is required");
+            }
+        }
     }
 
     static LocalOptions defaults() {
         Path examples = Path.of("examples");
-        return new LocalOptions(Path.of(".nudge"), false, "127.0.0.1", 3000,
-                Files.isDirectory(examples) ? Optional.of(examples) : Optional.empty(),
-                Channels.OUTBOX, Optional.ofNullable(System.getenv("NUDGE_API_KEY")).filter(k -> !k.isBlank()),
-                Optional.ofNullable(System.getenv("NUDGE_EMAIL_FROM")).filter(k -> !k.isBlank()).orElse("Nudge <hello@nudge.local>"),
-                Duration.ofSeconds(60), Clock.systemUTC(), ProviderFaults.parse(System.getenv(ProviderFaults.ENV)),
-                LoadShedding.fromEnvironment(System.getenv()), "true".equalsIgnoreCase(System.getenv(REPLAY)));
+        Builder defaults = builder()
+                .configDir(Files.isDirectory(examples) ? Optional.of(examples) : Optional.empty())
+                .apiKey(Optional.ofNullable(System.getenv("NUDGE_API_KEY")).filter(k -> !k.isBlank()))
+                .providerFaults(ProviderFaults.parse(System.getenv(ProviderFaults.ENV)))
+                .shedding(LoadShedding.fromEnvironment(System.getenv()))
+                .replay("true".equalsIgnoreCase(System.getenv(REPLAY)));
+        Optional.ofNullable(System.getenv("NUDGE_EMAIL_FROM")).filter(k -> !k.isBlank()).ifPresent(defaults::emailFrom);
+        return defaults.build();
     }
 
     static LocalOptions parse(String[] args) {
@@ -88,8 +223,7 @@ record LocalOptions(
                     if (grace.isNegative() || grace.isZero()) {
                         throw new IllegalArgumentException("--sweep-grace must be positive");
                     }
-                    o = new LocalOptions(o.dataDir, o.inMemory, o.host, o.port, o.configDir, o.channels, o.apiKey, o.emailFrom,
-                            grace, o.clock, o.providerFaults, o.shedding, o.replay);
+                    o = o.toBuilder().sweepGrace(grace).build();
                 }
                 case "--replay" -> o = o.withReplay(true);
                 default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + NudgeLocal.USAGE);
@@ -99,31 +233,31 @@ record LocalOptions(
     }
 
     private LocalOptions with(Path dataDir, boolean inMemory, int port, Optional<Path> configDir, Channels channels) {
-        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, providerFaults, shedding, replay);
+        return toBuilder().dataDir(dataDir).inMemory(inMemory).port(port).configDir(configDir).channels(channels).build();
     }
 
     LocalOptions withProviderFaults(Optional<ProviderFaults> faults) {
-        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, faults, shedding, replay);
+        return toBuilder().providerFaults(faults).build();
     }
 
     LocalOptions withShedding(LoadShedding limits) {
-        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, providerFaults, limits, replay);
+        return toBuilder().shedding(limits).build();
     }
 
     LocalOptions withReplay(boolean on) {
-        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock, providerFaults, shedding, on);
+        return toBuilder().replay(on).build();
     }
 
     LocalOptions withPort(int newPort) {
-        return with(dataDir, inMemory, newPort, configDir, channels);
+        return toBuilder().port(newPort).build();
     }
 
     LocalOptions withConfig(Optional<Path> dir) {
-        return with(dataDir, inMemory, port, dir, channels);
+        return toBuilder().configDir(dir).build();
     }
 
     LocalOptions withApiKey(Optional<String> key) {
-        return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, key, emailFrom, sweepGrace, clock, providerFaults, shedding, replay);
+        return toBuilder().apiKey(key).build();
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -10,12 +10,6 @@ import io.nudge.campaigns.CampaignRunner;
 import io.nudge.json.Json;
 import io.nudge.model.Message;
 import io.nudge.users.UserService;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,45 +18,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A campaign to 1,000 users end to end through the local runner: arms, holdout, and the guards on campaign messages. */
-class CampaignIT {
-    private static final String KEY = "it-admin-key";
+class CampaignIT extends LocalRunnerCase {
     private static final int USERS = 1_000;
     private static final List<CampaignDefinition.Variant> VARIANTS = List.of(
             new CampaignDefinition.Variant("A", "digest_a", 50), new CampaignDefinition.Variant("B", "digest_b", 50));
-    private final HttpClient http = HttpClient.newHttpClient();
-    @TempDir
-    Path data;
-    private LocalRunner runner;
 
     @BeforeEach
-    void start() throws Exception {
-        runner = LocalRunner.start(new LocalOptions(data, true, "127.0.0.1", 0, Optional.empty(), LocalOptions.Channels.OUTBOX,
-                Optional.of(KEY), "Acme <hello@acme.test>", Duration.ofSeconds(60), Clock.systemUTC()));
-        call("PUT", "/v1/templates/digest_a", "{'channel':'email','subject':'Your week','text':'A'}", 300);
-        call("PUT", "/v1/templates/digest_b", "{'channel':'email','subject':'3 things you missed','text':'B'}", 300);
-        call("PUT", "/v1/templates/mail", "{'channel':'email','subject':'News','text':'Hello'}", 300);
-        call("PUT", "/v1/triggers/news", "{'event':'news','channel':'email','template':'mail','quietHours':'off'}", 300);
-        call("PUT", "/v1/segments/pro", "{'all':[{'path':'user.attributes.plan','op':'eq','value':'pro'}]}", 300);
-    }
-
-    @AfterEach
-    void stop() {
-        runner.close();
-    }
-
-    private JsonNode call(String method, String path, String body, int below) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.port() + path))
-                .header("Authorization", "Bearer " + KEY)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.replace('\'', '"')))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isLessThan(below);
-        return response.body().isEmpty() ? null : Json.parse(response.body());
+    void define() throws Exception {
+        startRunner();
+        api.call("PUT", "/v1/templates/digest_a", "{'channel':'email','subject':'Your week','text':'A'}");
+        api.call("PUT", "/v1/templates/digest_b", "{'channel':'email','subject':'3 things you missed','text':'B'}");
+        api.call("PUT", "/v1/templates/mail", "{'channel':'email','subject':'News','text':'Hello'}");
+        api.call("PUT", "/v1/triggers/news", "{'event':'news','channel':'email','template':'mail','quietHours':'off'}");
+        api.call("PUT", "/v1/segments/pro", "{'all':[{'path':'user.attributes.plan','op':'eq','value':'pro'}]}");
     }
 
     /** An Etc/GMT zone whose local hour is now {@code hour} (Etc/GMT signs are inverted). */
@@ -102,15 +74,15 @@ class CampaignIT {
         for (int i = 0; i < USERS; i++) {
             if (capped(i)) {
                 for (int k = 0; k < 3; k++) {
-                    call("POST", "/v1/events", "{'id':'news-" + i + "-" + k + "','userId':'u" + i + "','name':'news'}", 300);
+                    api.call("POST", "/v1/events", "{'id':'news-" + i + "-" + k + "','userId':'u" + i + "','name':'news'}");
                 }
             }
         }
         awaitAll(i -> capped(i) ? 3 : 0, m -> m.triggerId().equals("news"));
 
-        call("PUT", "/v1/campaigns/digest", "{'segment':'pro','channel':'email','variants':[{'id':'A','template':'digest_a','weight':50},"
-                + "{'id':'B','template':'digest_b','weight':50}],'holdout':10,'goal':{'event':'purchase_completed','within':'P7D'}}", 300);
-        JsonNode started = call("POST", "/v1/campaigns/digest/run", "{'runId':'it-1'}", 300);
+        api.call("PUT", "/v1/campaigns/digest", "{'segment':'pro','channel':'email','variants':[{'id':'A','template':'digest_a','weight':50},"
+                + "{'id':'B','template':'digest_b','weight':50}],'holdout':10,'goal':{'event':'purchase_completed','within':'P7D'}}");
+        JsonNode started = api.call("POST", "/v1/campaigns/digest/run", "{'runId':'it-1'}");
         assertThat(started.get("runId").asText()).isEqualTo("it-1");
 
         Map<String, Integer> expectedAssigned = new HashMap<>();
@@ -137,7 +109,7 @@ class CampaignIT {
             }
         }
 
-        JsonNode stats = call("GET", "/v1/stats/campaigns/digest", null, 300);
+        JsonNode stats = api.call("GET", "/v1/stats/campaigns/digest", null);
         for (String a : List.of("A", "B", "holdout")) {
             assertThat(stats.at("/arms/" + a + "/assigned").asInt()).as(a).isEqualTo(expectedAssigned.get(a));
         }
@@ -162,25 +134,22 @@ class CampaignIT {
      * READY or SENDING any more; returns them per user.
      */
     private Map<String, List<Message>> awaitAll(java.util.function.IntUnaryOperator expected,
-            java.util.function.Predicate<Message> filter) throws InterruptedException {
+            java.util.function.Predicate<Message> filter) {
         Instant deadline = Instant.now().plusSeconds(180);
         Map<String, List<Message>> found = new HashMap<>();
-        int i = 0;
-        while (i < USERS) {
-            List<Message> mine = runner.services().messages().forUser("u" + i, 20).stream().filter(filter).toList();
-            boolean settled = mine.size() == expected.applyAsInt(i)
-                    && mine.stream().noneMatch(m -> m.status().name().equals("READY") || m.status().name().equals("SENDING"));
-            if (settled) {
-                if (!mine.isEmpty()) {
-                    found.put("u" + i, mine);
-                }
-                i++;
-                continue;
+        for (int i = 0; i < USERS; i++) {
+            String user = "u" + i;
+            int count = expected.applyAsInt(i);
+            List<Message> mine = ItClient.eventually(user + " settles with " + count + " messages",
+                    Duration.between(Instant.now(), deadline), () -> {
+                        List<Message> now = runner.services().messages().forUser(user, 20).stream().filter(filter).toList();
+                        boolean settled = now.size() == count
+                                && now.stream().noneMatch(m -> ItClient.IN_FLIGHT.contains(m.status().name()));
+                        return settled ? Optional.of(now) : Optional.empty();
+                    });
+            if (!mine.isEmpty()) {
+                found.put(user, mine);
             }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("u" + i + " did not settle: " + mine);
-            }
-            Thread.sleep(50);
         }
         return found;
     }

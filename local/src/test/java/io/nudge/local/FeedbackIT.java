@@ -6,101 +6,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.json.Json;
 import io.nudge.testing.Samples;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The feedback loop end to end through the local runner: SES and SNS feedback posted to /local/sns and
  * /local/cloudwatch-logs as AWS would deliver it, and what the API shows afterwards.
  */
-class FeedbackIT {
-    private static final String KEY = "it-admin-key";
-    private final HttpClient http = HttpClient.newHttpClient();
-    @TempDir
-    Path data;
-    private LocalRunner runner;
+class FeedbackIT extends LocalRunnerCase {
 
     @BeforeEach
     void start() throws Exception {
-        runner = LocalRunner.start(new LocalOptions(data, true, "127.0.0.1", 0, Optional.empty(), LocalOptions.Channels.OUTBOX,
-                Optional.of(KEY), "Acme <hello@acme.test>", Duration.ofSeconds(60), Clock.systemUTC()));
-    }
-
-    @AfterEach
-    void stop() {
-        if (runner != null) {
-            runner.close();
-        }
-    }
-
-    private HttpResponse<String> send(String method, String path, String body, boolean authorized) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (authorized) {
-            request.header("Authorization", "Bearer " + KEY);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Admin API call with single-quoted JSON; must succeed. */
-    private JsonNode call(String method, String path, String body) throws Exception {
-        HttpResponse<String> response = send(method, path, body == null ? null : body.replace('\'', '"'), true);
-        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isLessThan(300);
-        return response.body().isEmpty() ? null : Json.parse(response.body());
+        startRunner();
     }
 
     /** Posts feedback to a /local/ route as AWS would deliver it; must be applied. */
     private JsonNode feedback(String route, JsonNode payload) throws Exception {
-        HttpResponse<String> response = send("POST", route, Json.write(payload), true);
+        HttpResponse<String> response = api.send("POST", route, Json.write(payload));
         assertThat(response.statusCode()).as(route + ": " + response.body()).isEqualTo(200);
         return Json.parse(response.body());
     }
 
-    /** Waits for asynchronous work (stream → handler) with a deadline; it does not stand in for a delay. */
-    private static <T> T eventually(Supplier<Optional<T>> probe) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(ItTime.DEADLINE_SECONDS);
-        while (Instant.now().isBefore(deadline)) {
-            Optional<T> value = probe.get();
-            if (value.isPresent()) {
-                return value.get();
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("condition not reached within " + ItTime.DEADLINE_SECONDS + " s");
-    }
-
-    /** The user's message for this event once it left READY/SENDING (SENT, SUPPRESSED, …). */
-    private JsonNode settled(String userId, String eventId) throws InterruptedException {
-        return eventually(() -> {
-            try {
-                for (JsonNode m : call("GET", "/v1/users/" + userId + "/messages", null).get("messages")) {
-                    String status = m.get("status").asText();
-                    if (m.get("eventId").asText().equals(eventId) && !status.equals("READY") && !status.equals("SENDING")) {
-                        return Optional.of(m);
-                    }
-                }
-                return Optional.empty();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
-
-    private JsonNode message(String userId, String messageId) throws Exception {
-        for (JsonNode m : call("GET", "/v1/users/" + userId + "/messages", null).get("messages")) {
+    private JsonNode message(String userId, String messageId) {
+        for (JsonNode m : api.messages(userId)) {
             if (m.get("id").asText().equals(messageId)) {
                 return m;
             }
@@ -109,19 +39,15 @@ class FeedbackIT {
     }
 
     /** The event's evaluation once evaluate-triggers recorded it (the API shows [] until then). */
-    private JsonNode evaluation(String eventId) throws InterruptedException {
-        return eventually(() -> {
-            try {
-                JsonNode event = call("GET", "/v1/events/" + eventId, null);
-                return event.path("evaluation").isEmpty() ? Optional.empty() : Optional.of(event.get("evaluation"));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+    private JsonNode evaluation(String eventId) {
+        return ItClient.eventually("the evaluation of " + eventId, () -> {
+            JsonNode event = api.call("GET", "/v1/events/" + eventId, null);
+            return event.path("evaluation").isEmpty() ? Optional.empty() : Optional.of(event.get("evaluation"));
         });
     }
 
     private JsonNode totals() throws Exception {
-        return call("GET", "/v1/stats/triggers/welcome", null).get("totals");
+        return api.call("GET", "/v1/stats/triggers/welcome", null).get("totals");
     }
 
     /** A sample's SNS notification (the Sns object of its Lambda record) about our message instead of the sample's. */
@@ -133,19 +59,19 @@ class FeedbackIT {
 
     @Test
     void a_permanent_bounce_suppresses_the_address_an_inbound_stop_the_number_and_a_purchase_converts_once() throws Exception {
-        call("PUT", "/v1/templates/welcome", "{'channel':'email','subject':'Welcome','text':'Hello'}");
-        call("PUT", "/v1/triggers/welcome", "{'event':'signed_up','channel':'email','template':'welcome','quietHours':'off',"
+        api.call("PUT", "/v1/templates/welcome", "{'channel':'email','subject':'Welcome','text':'Hello'}");
+        api.call("PUT", "/v1/triggers/welcome", "{'event':'signed_up','channel':'email','template':'welcome','quietHours':'off',"
                 + "'conversion':{'event':'purchase_completed','within':'P3D'}}");
-        call("PUT", "/v1/templates/promo", "{'channel':'sms','body':'20% off today'}");
-        call("PUT", "/v1/triggers/promo", "{'event':'promo','channel':'sms','template':'promo','quietHours':'off'}");
-        call("PUT", "/v1/users/ada", "{'email':'ada@example.com'}");
+        api.call("PUT", "/v1/templates/promo", "{'channel':'sms','body':'20% off today'}");
+        api.call("PUT", "/v1/triggers/promo", "{'event':'promo','channel':'sms','template':'promo','quietHours':'off'}");
+        api.call("PUT", "/v1/users/ada", "{'email':'ada@example.com'}");
 
         // 1. a message is sent; SES reports a permanent bounce through SNS
-        call("POST", "/v1/events", "{'id':'signup-ada','userId':'ada','name':'signed_up'}");
-        JsonNode sent = settled("ada", "signup-ada");
+        api.call("POST", "/v1/events", "{'id':'signup-ada','userId':'ada','name':'signed_up'}");
+        JsonNode sent = api.settled("ada", "signup-ada");
         assertThat(sent.get("status").asText()).isEqualTo("SENT");
         String messageId = sent.get("id").asText();
-        assertThat(send("POST", "/local/sns", "{}", false).statusCode()).isEqualTo(401);
+        assertThat(api.sendAnonymous("POST", "/local/sns", "{}").statusCode()).isEqualTo(401);
 
         JsonNode result = feedback("/local/sns", notificationAbout("sns-ses-bounce-permanent.json", messageId,
                 sent.get("providerMessageId").asText()));
@@ -157,17 +83,17 @@ class FeedbackIT {
         assertThat(bounced.get("history")).extracting(h -> h.get("status").asText()).containsSubsequence("SENT", "BOUNCED");
 
         // the next message to that address is suppressed
-        call("POST", "/v1/events", "{'id':'signup-ada-again','userId':'ada','name':'signed_up'}");
-        JsonNode next = settled("ada", "signup-ada-again");
+        api.call("POST", "/v1/events", "{'id':'signup-ada-again','userId':'ada','name':'signed_up'}");
+        JsonNode next = api.settled("ada", "signup-ada-again");
         assertThat(next.get("status").asText()).isEqualTo("SUPPRESSED");
         assertThat(next.get("reason").asText()).isEqualTo("suppressed");
         assertThat(totals().get("sent").asInt()).isEqualTo(1);
         assertThat(totals().get("bounced").asInt()).isEqualTo(1);
 
         // 2. an SMS is delivered (receipt through CloudWatch Logs); then the user texts STOP to the two-way number
-        call("PUT", "/v1/users/bob", "{'phone':'" + Samples.PHONE + "','consent':{'sms':'opted_in'}}");
-        call("POST", "/v1/events", "{'id':'promo-1','userId':'bob','name':'promo'}");
-        JsonNode sms = settled("bob", "promo-1");
+        api.call("PUT", "/v1/users/bob", "{'phone':'" + Samples.PHONE + "','consent':{'sms':'opted_in'}}");
+        api.call("POST", "/v1/events", "{'id':'promo-1','userId':'bob','name':'promo'}");
+        JsonNode sms = api.settled("bob", "promo-1");
         assertThat(sms.get("status").asText()).isEqualTo("SENT");
         ObjectNode receipt = (ObjectNode) Samples.json("cwlogs-sms-receipt.decoded.json");
         ((ObjectNode) receipt.get("logEvents").get(0)).put("message", receipt.at("/logEvents/0/message").textValue()
@@ -182,19 +108,19 @@ class FeedbackIT {
                 .put("Timestamp", stop.get("Timestamp").asText()).put("SignatureVersion", "1").put("Signature", "x")
                 .put("SigningCertURL", "https://sns.eu-west-1.amazonaws.com/cert.pem").put("UnsubscribeURL", "https://sns.eu-west-1.amazonaws.com/");
         assertThat(feedback("/local/sns", httpNotification).get("applied").asInt()).isEqualTo(1);
-        assertThat(call("GET", "/v1/users/bob", null).at("/consent/sms/status").asText()).isEqualTo("opted_out");
+        assertThat(api.call("GET", "/v1/users/bob", null).at("/consent/sms/status").asText()).isEqualTo("opted_out");
 
-        call("POST", "/v1/events", "{'id':'promo-2','userId':'bob','name':'promo'}");
-        JsonNode afterStop = settled("bob", "promo-2");
+        api.call("POST", "/v1/events", "{'id':'promo-2','userId':'bob','name':'promo'}");
+        JsonNode afterStop = api.settled("bob", "promo-2");
         assertThat(afterStop.get("status").asText()).isEqualTo("SUPPRESSED");
         assertThat(afterStop.get("reason").asText()).isEqualTo("no_consent");
 
         // 3. a purchase within the window converts the last message, once
-        call("PUT", "/v1/users/carol", "{'email':'carol@example.com'}");
-        call("POST", "/v1/events", "{'id':'signup-carol','userId':'carol','name':'signed_up'}");
-        String carolsMessage = settled("carol", "signup-carol").get("id").asText();
-        call("POST", "/v1/events", "{'id':'purchase-1','userId':'carol','name':'purchase_completed'}");
-        call("POST", "/v1/events", "{'id':'purchase-2','userId':'carol','name':'purchase_completed'}");
+        api.call("PUT", "/v1/users/carol", "{'email':'carol@example.com'}");
+        api.call("POST", "/v1/events", "{'id':'signup-carol','userId':'carol','name':'signed_up'}");
+        String carolsMessage = api.settled("carol", "signup-carol").get("id").asText();
+        api.call("POST", "/v1/events", "{'id':'purchase-1','userId':'carol','name':'purchase_completed'}");
+        api.call("POST", "/v1/events", "{'id':'purchase-2','userId':'carol','name':'purchase_completed'}");
 
         assertThat(evaluation("purchase-1").get(0).get("converted").asText()).isEqualTo(carolsMessage);
         assertThat(evaluation("purchase-2").get(0).get("converted").asText()).isEqualTo(carolsMessage);

@@ -8,13 +8,9 @@ import io.nudge.channel.faults.ProviderFaults;
 import io.nudge.ids.Ids;
 import io.nudge.json.Json;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,9 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The short form of {@code bench/run flood}: five seconds of single-event POSTs in bursts, far past what a runner
@@ -38,8 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every 429 carries Retry-After, every accepted event is stored and evaluated, and every message it triggered was
  * handed to the provider exactly once and is SENT once.
  */
-class FloodIT {
-    private static final String KEY = "it-admin-key";
+class FloodIT extends LocalRunnerCase {
     private static final int USERS = 20;
     private static final double SECONDS = 5;
     private static final int BURST = 40;
@@ -48,24 +41,6 @@ class FloodIT {
     private static final int SEND_EVERY = 10;
     /** Events sent one at a time after the flood by a client that retries after Retry-After. */
     private static final int AFTER = 20;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
-    @TempDir
-    Path data;
-    private LocalRunner runner;
-
-    @AfterEach
-    void stop() {
-        if (runner != null) {
-            runner.close();
-        }
-    }
-
-    private HttpResponse<String> call(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.port() + path))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + KEY)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.replace('\'', '"')));
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     record Answer(String eventId, int status, Optional<String> retryAfter, boolean send) {}
 
@@ -73,14 +48,13 @@ class FloodIT {
     void a_flood_is_shed_with_429_and_retry_after_and_nothing_accepted_is_lost_or_sent_twice() throws Exception {
         // a small gate, so that this flood certainly meets it; the provider is the outbox behind a counting injector
         // with no faults, which proves "handed over once" per message
-        runner = LocalRunner.start(new LocalOptions(data, true, "127.0.0.1", 0, Optional.empty(), LocalOptions.Channels.OUTBOX,
-                Optional.of(KEY), "Acme <hello@acme.test>", Duration.ofSeconds(60), Clock.systemUTC(),
-                Optional.of(new ProviderFaults(0, 0, 0, 0, 1)), new LoadShedding(8, 16, Duration.ofMillis(250), 1), false));
-        assertThat(call("PUT", "/v1/templates/flood_email", "{'channel':'email','subject':'Hi','text':'Ping {{ event.properties.n }}'}").statusCode()).isEqualTo(201);
-        assertThat(call("PUT", "/v1/triggers/flood", "{'event':'flood','channel':'email','template':'flood_email','priority':'transactional',"
+        startRunner(ItClient.options(data).providerFaults(Optional.of(new ProviderFaults(0, 0, 0, 0, 1)))
+                .shedding(new LoadShedding(8, 16, Duration.ofMillis(250), 1)).build());
+        assertThat(api.request("PUT", "/v1/templates/flood_email", "{'channel':'email','subject':'Hi','text':'Ping {{ event.properties.n }}'}").statusCode()).isEqualTo(201);
+        assertThat(api.request("PUT", "/v1/triggers/flood", "{'event':'flood','channel':'email','template':'flood_email','priority':'transactional',"
                 + "'conditions':[{'path':'event.properties.send','op':'eq','value':true}]}").statusCode()).isEqualTo(201);
         for (int i = 0; i < USERS; i++) {
-            assertThat(call("PUT", "/v1/users/f" + i, "{'email':'f" + i + "@example.com'}").statusCode()).isEqualTo(200);
+            assertThat(api.request("PUT", "/v1/users/f" + i, "{'email':'f" + i + "@example.com'}").statusCode()).isEqualTo(200);
         }
 
         List<Answer> answers = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -107,13 +81,14 @@ class FloodIT {
                         go.await();
                         for (int attempt = 0; attempt < 3; attempt++) {
                             try {
-                                HttpResponse<String> r = call("POST", "/v1/events", body);
+                                HttpResponse<String> r = api.request("POST", "/v1/events", body);
                                 answers.add(new Answer(id, r.statusCode(), r.headers().firstValue("retry-after"), send));
                                 if (attempt > 0 && r.statusCode() == 202) {
                                     resentDuplicates.addAndGet(Json.parse(r.body()).get("duplicates").asInt());
                                 }
                                 return null;
-                            } catch (IOException e) {
+                            } catch (UncheckedIOException unchecked) {
+                                IOException e = unchecked.getCause();
                                 if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
                                     transportErrors.incrementAndGet();
                                     transportKinds.merge(e.getClass().getSimpleName() + ": " + e.getMessage(), 1, Integer::sum);
@@ -142,7 +117,7 @@ class FloodIT {
             String id = "after-" + k;
             String body = "{'id':'" + id + "','userId':'f" + (k % USERS) + "','name':'flood','properties':{'n':" + k + ",'send':true}}";
             for (int attempt = 0; ; attempt++) {
-                HttpResponse<String> r = call("POST", "/v1/events", body);
+                HttpResponse<String> r = api.request("POST", "/v1/events", body);
                 answers.add(new Answer(id, r.statusCode(), r.headers().firstValue("retry-after"), true));
                 if (r.statusCode() != 429) {
                     assertThat(r.statusCode()).isEqualTo(202);
@@ -167,7 +142,7 @@ class FloodIT {
         long drainStart = System.nanoTime();
         while (!pending.isEmpty()) {
             for (String id : List.copyOf(pending)) {
-                HttpResponse<String> r = call("GET", "/v1/events/" + id, null);
+                HttpResponse<String> r = api.request("GET", "/v1/events/" + id, null);
                 assertThat(r.statusCode()).as("accepted event %s is stored", id).isEqualTo(200);
                 JsonNode event = Json.parse(r.body());
                 if (event.get("evaluation").size() > 0) {
@@ -185,7 +160,7 @@ class FloodIT {
         Map<String, JsonNode> sent = new ConcurrentHashMap<>();
         while (sent.size() < toSend.size()) {
             for (int i = 0; i < USERS; i++) {
-                for (JsonNode m : Json.parse(call("GET", "/v1/users/f" + i + "/messages?limit=500", null).body()).get("messages")) {
+                for (JsonNode m : Json.parse(api.request("GET", "/v1/users/f" + i + "/messages?limit=500", null).body()).get("messages")) {
                     if (m.get("status").asText().equals("SENT")) {
                         sent.put(m.get("id").asText(), m);
                     }

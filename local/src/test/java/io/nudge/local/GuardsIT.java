@@ -3,77 +3,41 @@ package io.nudge.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nudge.json.Json;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The guards end to end through the local runner, over HTTP. */
-class GuardsIT {
-    private static final String KEY = "it-admin-key";
+class GuardsIT extends LocalRunnerCase {
     private final HttpClient http = HttpClient.newHttpClient();
-    @TempDir
-    Path data;
-    private LocalRunner runner;
     private int events;
 
     @BeforeEach
-    void start() throws Exception {
-        runner = LocalRunner.start(new LocalOptions(data, true, "127.0.0.1", 0, Optional.empty(), LocalOptions.Channels.OUTBOX,
-                Optional.of(KEY), "Acme <hello@acme.test>", Duration.ofSeconds(60), Clock.systemUTC()));
-        call("PUT", "/v1/templates/mail", "{'channel':'email','subject':'News','text':'Hello'}");
-        call("PUT", "/v1/templates/text", "{'channel':'sms','body':'Hello'}");
-        call("PUT", "/v1/triggers/news", "{'event':'news','channel':'email','template':'mail','quietHours':'off'}");
-        call("PUT", "/v1/triggers/news_sms", "{'event':'news_sms','channel':'sms','template':'text','quietHours':'off'}");
-        call("PUT", "/v1/triggers/nightly", "{'event':'nightly','channel':'email','template':'mail'}");
-    }
-
-    @AfterEach
-    void stop() {
-        runner.close();
-    }
-
-    private JsonNode call(String method, String path, String body) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.port() + path))
-                .header("Authorization", "Bearer " + KEY)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.replace('\'', '"')))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isLessThan(300);
-        return response.body().isEmpty() ? null : Json.parse(response.body());
+    void define() throws Exception {
+        startRunner();
+        api.call("PUT", "/v1/templates/mail", "{'channel':'email','subject':'News','text':'Hello'}");
+        api.call("PUT", "/v1/templates/text", "{'channel':'sms','body':'Hello'}");
+        api.call("PUT", "/v1/triggers/news", "{'event':'news','channel':'email','template':'mail','quietHours':'off'}");
+        api.call("PUT", "/v1/triggers/news_sms", "{'event':'news_sms','channel':'sms','template':'text','quietHours':'off'}");
+        api.call("PUT", "/v1/triggers/nightly", "{'event':'nightly','channel':'email','template':'mail'}");
     }
 
     /** Posts an event and waits (with a deadline) until its message leaves the pipeline's transient states. */
     private JsonNode outcome(String userId, String eventName) throws Exception {
         String id = "ev-" + ++events;
-        call("POST", "/v1/events", "{'id':'" + id + "','userId':'" + userId + "','name':'" + eventName + "'}");
-        Instant deadline = Instant.now().plusSeconds(ItTime.DEADLINE_SECONDS);
-        while (Instant.now().isBefore(deadline)) {
-            for (JsonNode m : call("GET", "/v1/users/" + userId + "/messages", null).get("messages")) {
-                if (m.get("eventId").asText().equals(id) && !m.get("status").asText().matches("READY|SENDING")) {
-                    return m;
-                }
-            }
-            Thread.sleep(25);
-        }
-        throw new AssertionError("no outcome for " + id);
+        api.call("POST", "/v1/events", "{'id':'" + id + "','userId':'" + userId + "','name':'" + eventName + "'}");
+        return api.settled(userId, id);
     }
 
     @Test
     void a_user_without_sms_consent_is_suppressed_no_consent() throws Exception {
-        call("PUT", "/v1/users/kim", "{'phone':'+4915112345678'}");
+        api.call("PUT", "/v1/users/kim", "{'phone':'+4915112345678'}");
 
         JsonNode message = outcome("kim", "news_sms");
 
@@ -83,7 +47,7 @@ class GuardsIT {
 
     @Test
     void the_fourth_marketing_email_within_a_day_is_suppressed_frequency_cap() throws Exception {
-        call("PUT", "/v1/users/ada", "{'email':'ada@example.com'}");
+        api.call("PUT", "/v1/users/ada", "{'email':'ada@example.com'}");
 
         for (int i = 0; i < 3; i++) {
             assertThat(outcome("ada", "news").get("status").asText()).isEqualTo("SENT");
@@ -98,7 +62,7 @@ class GuardsIT {
     void a_message_in_the_users_night_is_scheduled_for_the_end_of_quiet_hours() throws Exception {
         // pick a zone where it is night right now: 23:30 local
         ZoneId zone = nightZone();
-        call("PUT", "/v1/users/owl", "{'email':'owl@example.com','timezone':'" + zone.getId() + "'}");
+        api.call("PUT", "/v1/users/owl", "{'email':'owl@example.com','timezone':'" + zone.getId() + "'}");
 
         JsonNode message = outcome("owl", "nightly");
 
@@ -114,7 +78,7 @@ class GuardsIT {
 
     @Test
     void a_one_click_unsubscribe_stops_the_next_marketing_email() throws Exception {
-        call("PUT", "/v1/users/leo", "{'email':'leo@example.com'}");
+        api.call("PUT", "/v1/users/leo", "{'email':'leo@example.com'}");
         JsonNode first = outcome("leo", "news");
         String mail = java.nio.file.Files.readString(runner.outbox().resolve(first.get("id").asText() + ".eml"));
         java.util.regex.Matcher header = java.util.regex.Pattern.compile("List-Unsubscribe: <([^>]+)>").matcher(mail.replace("\r\n ", ""));

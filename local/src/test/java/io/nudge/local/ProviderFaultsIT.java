@@ -6,16 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nudge.channel.faults.FaultInjector;
 import io.nudge.channel.faults.ProviderFaults;
 import io.nudge.channel.faults.ProviderFaults.Fault;
-import io.nudge.json.Json;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -23,9 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The local runner with a misbehaving provider in front of the outbox (--provider-faults): throttles and connect
@@ -34,29 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * faults are a pure function of the seed and each message's attempts, so the test computes what must happen to
  * each message and checks it happened, and that the injector's counts are the ones computed.
  */
-class ProviderFaultsIT {
-    private static final String KEY = "it-admin-key";
+class ProviderFaultsIT extends LocalRunnerCase {
     private static final String SPEC = "throttle=0.2,connect_timeout=0.05,timeout=0.05,permanent=0.05,seed=42";
     private static final int USERS = 40;
     private static final Set<String> FINAL = Set.of("SENT", "FAILED", "UNKNOWN");
-    private final HttpClient http = HttpClient.newHttpClient();
-    @TempDir
-    Path data;
-    private LocalRunner runner;
-
-    @AfterEach
-    void stop() {
-        if (runner != null) {
-            runner.close();
-        }
-    }
-
-    private HttpResponse<String> call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.port() + path))
-                .header("Authorization", "Bearer " + KEY)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.replace('\'', '"')));
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     /** What must become of a message: its terminal fault and how many retryable faults came before it. */
     record Plan(Fault end, int retries) {
@@ -82,35 +54,30 @@ class ProviderFaultsIT {
     @Test
     void throttles_are_retried_until_sent_refusals_fail_with_the_reason_and_nothing_is_sent_twice() throws Exception {
         ProviderFaults faults = ProviderFaults.parse(SPEC).orElseThrow();
-        runner = LocalRunner.start(new LocalOptions(data, true, "127.0.0.1", 0, Optional.empty(), LocalOptions.Channels.OUTBOX,
-                Optional.of(KEY), "Acme <hello@acme.test>", Duration.ofSeconds(60), Clock.systemUTC(), Optional.of(faults), LoadShedding.defaults(), false));
-        assertThat(call("PUT", "/v1/templates/hello_email", "{'channel':'email','subject':'Hi','text':'Hello {{ event.properties.n }}'}").statusCode()).isEqualTo(201);
-        assertThat(call("PUT", "/v1/templates/hello_sms", "{'channel':'sms','body':'Hello {{ event.properties.n }}'}").statusCode()).isEqualTo(201);
-        assertThat(call("PUT", "/v1/triggers/hello_email", "{'event':'hello','channel':'email','template':'hello_email','priority':'transactional'}").statusCode()).isEqualTo(201);
-        assertThat(call("PUT", "/v1/triggers/hello_sms", "{'event':'hello','channel':'sms','template':'hello_sms','priority':'transactional'}").statusCode()).isEqualTo(201);
+        startRunner(ItClient.options(data).providerFaults(Optional.of(faults)).build());
+        assertThat(api.request("PUT", "/v1/templates/hello_email", "{'channel':'email','subject':'Hi','text':'Hello {{ event.properties.n }}'}").statusCode()).isEqualTo(201);
+        assertThat(api.request("PUT", "/v1/templates/hello_sms", "{'channel':'sms','body':'Hello {{ event.properties.n }}'}").statusCode()).isEqualTo(201);
+        assertThat(api.request("PUT", "/v1/triggers/hello_email", "{'event':'hello','channel':'email','template':'hello_email','priority':'transactional'}").statusCode()).isEqualTo(201);
+        assertThat(api.request("PUT", "/v1/triggers/hello_sms", "{'event':'hello','channel':'sms','template':'hello_sms','priority':'transactional'}").statusCode()).isEqualTo(201);
         StringBuilder events = new StringBuilder("{'events':[");
         for (int i = 0; i < USERS; i++) {
-            assertThat(call("PUT", "/v1/users/u" + i, "{'email':'u" + i + "@example.com','phone':'+4915112345" + String.format("%03d", i) + "'}").statusCode()).isEqualTo(200);
+            assertThat(api.request("PUT", "/v1/users/u" + i, "{'email':'u" + i + "@example.com','phone':'+4915112345" + String.format("%03d", i) + "'}").statusCode()).isEqualTo(200);
             events.append(i == 0 ? "" : ",").append("{'id':'hello-").append(i).append("','userId':'u").append(i).append("','name':'hello','properties':{'n':").append(i).append("}}");
         }
-        assertThat(call("POST", "/v1/events", events.append("]}").toString()).statusCode()).isEqualTo(202);
+        assertThat(api.request("POST", "/v1/events", events.append("]}").toString()).statusCode()).isEqualTo(202);
 
         // every message of every user in a final status (retries back off 1, 2, 4 … s)
         Map<String, JsonNode> messages = new HashMap<>();
-        Instant deadline = Instant.now().plusSeconds(ItTime.DEADLINE_SECONDS + 30);
-        while (true) {
+        ItClient.eventually(() -> "all messages final; now " + statuses(messages), Duration.ofSeconds(ItTime.DEADLINE_SECONDS + 30), () -> {
             messages.clear();
             for (int i = 0; i < USERS; i++) {
-                for (JsonNode m : Json.parse(call("GET", "/v1/users/u" + i + "/messages", null).body()).get("messages")) {
+                for (JsonNode m : api.messages("u" + i)) {
                     messages.put(m.get("id").asText(), m);
                 }
             }
-            if (messages.size() == 2 * USERS && messages.values().stream().allMatch(m -> FINAL.contains(m.get("status").asText()))) {
-                break;
-            }
-            assertThat(Instant.now()).as("all messages final; now %s", statuses(messages)).isBefore(deadline);
-            Thread.sleep(200);
-        }
+            boolean done = messages.size() == 2 * USERS && messages.values().stream().allMatch(m -> FINAL.contains(m.get("status").asText()));
+            return done ? Optional.of(messages) : Optional.empty();
+        });
 
         FaultInjector injector = runner.faults().orElseThrow();
         Map<Fault, Long> expectedFaults = new EnumMap<>(Fault.class);

@@ -5,71 +5,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nudge.json.Json;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Push end to end through the local runner: tokens over HTTP, a push trigger, one outbox file per device. */
-class PushIT {
-    private static final String KEY = "it-admin-key";
+class PushIT extends LocalRunnerCase {
     private static final String FCM_TOKEN = "dGhpcy1pcy1hbi1mY20tdG9rZW4:APA91bF3xampleToken";
     private static final String APNS_TOKEN = "5c1f0a9be2d84c7f6a3b1e0d9c8b7a695c1f0a9be2d84c7f6a3b1e0d9c8b7a69";
-    private final HttpClient http = HttpClient.newHttpClient();
-    @TempDir
-    Path data;
-    private LocalRunner runner;
 
     @BeforeEach
-    void start() throws Exception {
-        runner = LocalRunner.start(new LocalOptions(data, true, "127.0.0.1", 0, Optional.empty(), LocalOptions.Channels.OUTBOX,
-                Optional.of(KEY), "Acme <hello@acme.test>", Duration.ofSeconds(60), Clock.systemUTC()));
-        call("PUT", "/v1/templates/cart", "{'channel':'push','title':'Still thinking, {{ user.attributes.first_name }}?',"
+    void define() throws Exception {
+        startRunner();
+        api.call("PUT", "/v1/templates/cart", "{'channel':'push','title':'Still thinking, {{ user.attributes.first_name }}?',"
                 + "'body':'{{ event.properties.count }} items are waiting','data':{'cartId':'{{ event.properties.cart }}'}}");
-        call("PUT", "/v1/triggers/cart", "{'event':'cart_abandoned','channel':'push','template':'cart','quietHours':'off'}");
-    }
-
-    @AfterEach
-    void stop() {
-        runner.close();
-    }
-
-    private JsonNode call(String method, String path, String body) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runner.port() + path))
-                .header("Authorization", "Bearer " + KEY)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.replace('\'', '"')))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isLessThan(300);
-        return response.body().isEmpty() ? null : Json.parse(response.body());
+        api.call("PUT", "/v1/triggers/cart", "{'event':'cart_abandoned','channel':'push','template':'cart','quietHours':'off'}");
     }
 
     /** Posts an event and waits (with a deadline) until its message leaves the pipeline's transient states. */
     private JsonNode outcome(String userId, String eventName, String properties) throws Exception {
         String id = "ev-push-1";
-        call("POST", "/v1/events", "{'id':'" + id + "','userId':'" + userId + "','name':'" + eventName + "','properties':" + properties + "}");
-        Instant deadline = Instant.now().plusSeconds(ItTime.DEADLINE_SECONDS);
-        while (Instant.now().isBefore(deadline)) {
-            for (JsonNode m : call("GET", "/v1/users/" + userId + "/messages", null).get("messages")) {
-                if (m.get("eventId").asText().equals(id) && !m.get("status").asText().matches("READY|SENDING")) {
-                    return m;
-                }
-            }
-            Thread.sleep(25);
-        }
-        throw new AssertionError("no outcome for " + id);
+        api.call("POST", "/v1/events", "{'id':'" + id + "','userId':'" + userId + "','name':'" + eventName + "','properties':" + properties + "}");
+        return api.settled(userId, id);
     }
 
     private List<JsonNode> pushFiles() throws IOException {
@@ -89,7 +50,7 @@ class PushIT {
 
     @Test
     void a_push_trigger_writes_the_fcm_and_the_apns_payload_for_each_device_of_the_user() throws Exception {
-        JsonNode user = call("PUT", "/v1/users/ada", "{'attributes':{'first_name':'Ada'},'consent':{'push':'opted_in'},"
+        JsonNode user = api.call("PUT", "/v1/users/ada", "{'attributes':{'first_name':'Ada'},'consent':{'push':'opted_in'},"
                 + "'push':{'tokens':[{'platform':'fcm','token':'" + FCM_TOKEN + "'},{'platform':'apns','token':'" + APNS_TOKEN + "'}]}}");
         assertThat(user.at("/push/tokens/0/tokenSuffix").asText()).isEqualTo("pleToken");
         assertThat(user.toString()).doesNotContain(FCM_TOKEN).doesNotContain(APNS_TOKEN);

@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.nudge.json.Json;
 import io.nudge.testing.Samples;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +12,6 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -40,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayIT {
     private static final String KEY = "replay-admin-key";
     private static final List<String> USERS = List.of("ada", "bob", "cy");
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
     Path once;
@@ -67,13 +60,12 @@ class ReplayIT {
     record Outcome(Map<String, String> messages, Map<String, JsonNode> stats, JsonNode suppressions, Map<String, Integer> outboxWrites) {}
 
     private Outcome scenario(Path data, boolean replay) throws Exception {
-        LocalOptions options = new LocalOptions(data, true, "127.0.0.1", 0, Optional.empty(), LocalOptions.Channels.OUTBOX,
-                Optional.of(KEY), "Acme <hello@acme.test>", Duration.ofSeconds(60), Clock.systemUTC()).withReplay(replay);
+        LocalOptions options = ItClient.options(data).apiKey(KEY).replay(replay).build();
         Path outbox = Files.createDirectories(data.resolve("outbox"));
         Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
         Thread watcher = watch(outbox, writes);
         try (LocalRunner runner = LocalRunner.start(options)) {
-            Api api = new Api(runner.port());
+            ItClient api = new ItClient(runner.port(), KEY);
             api.call("PUT", "/v1/templates/mail", "{'channel':'email','subject':'Hi','text':'Hello {{ event.name }}'}");
             api.call("PUT", "/v1/templates/news", "{'channel':'email','subject':'News','text':'The news'}");
             api.call("PUT", "/v1/triggers/now", "{'event':'r_now','channel':'email','template':'mail','priority':'transactional'}");
@@ -86,16 +78,16 @@ class ReplayIT {
             }
             api.call("POST", "/v1/events", "{'events':[{'id':'e-now','userId':'ada','name':'r_now'},{'id':'e-later','userId':'bob','name':'r_later'}]}");
 
-            JsonNode sent = api.until("ada", m -> m.path("status").asText().equals("SENT")).get(0);
+            JsonNode sent = until(api, "ada", m -> m.path("status").asText().equals("SENT")).get(0);
             ObjectNode bounce = ((ObjectNode) Samples.json("sns-ses-bounce-permanent.json").at("/Records/0/Sns")).deepCopy();
             bounce.put("Message", bounce.get("Message").textValue().replace(Samples.MESSAGE_ID, sent.path("id").asText())
                     .replace(Samples.SES_MESSAGE_ID, sent.path("providerMessageId").asText()));
-            api.raw("POST", "/local/sns", bounce.toString());
-            api.until("ada", m -> m.path("status").asText().equals("BOUNCED"));
+            api.callRaw("POST", "/local/sns", bounce.toString());
+            until(api, "ada", m -> m.path("status").asText().equals("BOUNCED"));
             api.call("POST", "/v1/campaigns/camp/run", "{'runId':'r-1'}");
-            api.until("bob", m -> m.path("status").asText().equals("SENT"), 2);
-            api.until("cy", m -> m.path("status").asText().equals("SENT"));
-            api.until("ada", m -> m.path("status").asText().equals("SENT"));
+            until(api, "bob", m -> m.path("status").asText().equals("SENT"), 2);
+            until(api, "cy", m -> m.path("status").asText().equals("SENT"));
+            until(api, "ada", m -> m.path("status").asText().equals("SENT"));
             Thread.sleep(1_500); // anything a replay would still do lands now
 
             Map<String, String> messages = new TreeMap<>();
@@ -152,49 +144,21 @@ class ReplayIT {
         });
     }
 
-    private final class Api {
-        private final int port;
-
-        Api(int port) {
-            this.port = port;
-        }
-
-        /** @param body JSON written with single quotes for readability */
-        JsonNode call(String method, String path, String body) throws Exception {
-            return raw(method, path, body == null ? null : body.replace('\'', '"'));
-        }
-
-        JsonNode raw(String method, String path, String body) throws Exception {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .header("Authorization", "Bearer " + KEY).timeout(Duration.ofSeconds(30));
-            request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isLessThan(300);
-            return response.body().isBlank() ? Json.object() : Json.parse(response.body());
-        }
-
-        List<JsonNode> until(String user, Predicate<JsonNode> wanted) throws Exception {
-            return until(user, wanted, 1);
-        }
-
-        /** Polls the user's messages until {@code count} of them match (asynchronous work, with a deadline). */
-        List<JsonNode> until(String user, Predicate<JsonNode> wanted, int count) throws Exception {
-            long deadline = System.nanoTime() + Duration.ofSeconds(ItTime.DEADLINE_SECONDS).toNanos();
-            while (true) {
-                List<JsonNode> found = new ArrayList<>();
-                call("GET", "/v1/users/" + user + "/messages", null).path("messages").forEach(m -> {
-                    if (wanted.test(m)) {
-                        found.add(m);
-                    }
+    /** The user's messages that match, once there are {@code count} of them (asynchronous work, with a deadline). */
+    private static List<JsonNode> until(ItClient api, String user, Predicate<JsonNode> wanted, int count) {
+        return ItClient.eventually(() -> user + ": no " + count + " matching messages in time: " + api.messages(user),
+                Duration.ofSeconds(ItTime.DEADLINE_SECONDS), () -> {
+                    List<JsonNode> found = new ArrayList<>();
+                    api.messages(user).forEach(m -> {
+                        if (wanted.test(m)) {
+                            found.add(m);
+                        }
+                    });
+                    return found.size() >= count ? Optional.of(found) : Optional.empty();
                 });
-                if (found.size() >= count) {
-                    return found;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError(user + ": no " + count + " matching messages in time: " + call("GET", "/v1/users/" + user + "/messages", null));
-                }
-                Thread.sleep(100);
-            }
-        }
+    }
+
+    private static List<JsonNode> until(ItClient api, String user, Predicate<JsonNode> wanted) {
+        return until(api, user, wanted, 1);
     }
 }

@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 
 /**
  * The tables as template.yaml declares them, for local mode and tests. Keep the two in step:
- * TemplateContractTest compares keys, indexes and streams.
+ * TablesContractTest compares keys, indexes and streams.
  */
 public final class TableDefinitions {
     public static final String MESSAGES_BY_USER = "byUser";

@@ -5,29 +5,23 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.nudge.channel.PushPlatform;
 import io.nudge.channel.SendOutcome;
 import io.nudge.json.Json;
 import io.nudge.model.Priority;
+import io.nudge.testing.WireTest;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -41,24 +35,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * The adapters with real SDK clients against WireMock speaking the real wire formats: SES v2 is REST-JSON, SNS is
  * the AWS Query protocol (form-encoded POST, XML answers) in SDK 2.40.2. Retries are off so each case is one call.
  */
-class AwsSendersWireTest {
+class AwsSendersWireTest extends WireTest {
     static final String SES_PATH = "/v2/email/outbound-emails";
-    static final WireMockServer wire = new WireMockServer(options().dynamicPort());
-
-    @BeforeAll
-    static void start() {
-        wire.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        wire.stop();
-    }
-
-    @BeforeEach
-    void reset() {
-        wire.resetAll();
-    }
 
     @Test
     void ses_receives_the_email_as_rest_json_and_its_message_id_comes_back() throws IOException {
@@ -299,16 +277,6 @@ class AwsSendersWireTest {
                 </ErrorResponse>""".formatted(code, message);
     }
 
-    static Map<String, String> form(String body) {
-        Map<String, String> form = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return form;
-    }
-
     /** Query protocol maps: MessageAttributes.entry.N.Name / .Value.DataType / .Value.StringValue. */
     static Map<String, String> attributes(Map<String, String> form) {
         Map<String, String> attributes = new LinkedHashMap<>();
@@ -320,35 +288,11 @@ class AwsSendersWireTest {
         return attributes;
     }
 
-    static URI wireEndpoint() {
-        return URI.create("http://localhost:" + wire.port());
-    }
-
-    static URI closedPortEndpoint() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        return URI.create("http://localhost:" + port);
-    }
-
     static SesV2Client ses(URI endpoint, Duration socketTimeout) {
-        return SesV2Client.builder()
-                .region(Region.US_EAST_1)
-                .endpointOverride(endpoint)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDWIRE", "secret")))
-                .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(socketTimeout))
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build();
+        return pointedAt(SesV2Client.builder(), endpoint, socketTimeout);
     }
 
     static SnsClient sns(URI endpoint) {
-        return SnsClient.builder()
-                .region(Region.US_EAST_1)
-                .endpointOverride(endpoint)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDWIRE", "secret")))
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build();
+        return pointedAt(SnsClient.builder(), endpoint);
     }
 }

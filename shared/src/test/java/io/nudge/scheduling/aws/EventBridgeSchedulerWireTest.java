@@ -7,26 +7,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.nudge.json.Json;
 import io.nudge.scheduling.ScheduleResult;
+import io.nudge.testing.WireTest;
 import java.io.IOException;
-import java.net.URI;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 
 /**
@@ -35,24 +25,8 @@ import software.amazon.awssdk.services.scheduler.SchedulerClient;
  * the SDK generates), DeleteSchedule is {@code DELETE /schedules/{Name}?clientToken=..&groupName=..}; errors carry
  * their type in {@code x-amzn-ErrorType}. Retries are off so each case is one call.
  */
-class EventBridgeSchedulerWireTest {
+class EventBridgeSchedulerWireTest extends WireTest {
     static final String SLOT_PATH = "/schedules/slot-202612241800";
-    static final WireMockServer wire = new WireMockServer(options().dynamicPort());
-
-    @BeforeAll
-    static void start() {
-        wire.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        wire.stop();
-    }
-
-    @BeforeEach
-    void reset() {
-        wire.resetAll();
-    }
 
     @Test
     void create_schedule_is_a_rest_json_post_with_every_field() throws IOException {
@@ -119,13 +93,7 @@ class EventBridgeSchedulerWireTest {
         wire.verify(1, deleteRequestedFor(urlPathEqualTo(SLOT_PATH)).withQueryParam("groupName", equalTo("nudge")));
     }
 
-    static SchedulerClient client() {
-        return SchedulerClient.builder()
-                .region(Region.US_EAST_1)
-                .endpointOverride(URI.create("http://localhost:" + wire.port()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDWIRE", "secret")))
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build();
+    SchedulerClient client() {
+        return pointedAt(SchedulerClient.builder(), wireEndpoint());
     }
 }

@@ -104,8 +104,8 @@ class CampaignThroughputBench {
         Path root = out.getParent().getParent().getParent();
         String loadBefore = loadAverage();
         Instant started = Instant.now();
-        try (LocalRunner runner = LocalRunner.start(new LocalOptions(data, true, "127.0.0.1", 0, Optional.empty(),
-                LocalOptions.Channels.OUTBOX, Optional.of("bench-key"), "Acme <hello@acme.test>", Duration.ofSeconds(60), Clock.systemUTC()))) {
+        try (LocalRunner runner = LocalRunner.start(LocalOptions.builder().dataDir(data).inMemory(true).port(0)
+                .apiKey("bench-key").emailFrom("Acme <hello@acme.test>").build())) {
             Services local = runner.services();
             if (!withDeliver) {
                 runner.stopDeliveryPipeline();
