@@ -8,7 +8,6 @@ import static io.nudge.infra.TemplateFixture.implementsInterface;
 import static io.nudge.infra.TemplateFixture.repo;
 import static io.nudge.infra.TemplateFixture.template;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.reflect.Method;

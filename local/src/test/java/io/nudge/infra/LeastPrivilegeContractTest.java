@@ -9,7 +9,6 @@ import static io.nudge.infra.TemplateFixture.isPushEndpointGrant;
 import static io.nudge.infra.TemplateFixture.isSlotScheduleGrant;
 import static io.nudge.infra.TemplateFixture.template;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nudge.store.TableDefinitions;
