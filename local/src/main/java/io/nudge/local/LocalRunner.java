@@ -1,15 +1,8 @@
 package io.nudge.local;
 
 import io.nudge.aws.AwsClients;
-import io.nudge.channel.EmailSender;
-import io.nudge.channel.PushEndpoints;
-import io.nudge.channel.PushSender;
-import io.nudge.channel.SmsSender;
-import io.nudge.channel.aws.SesEmailSender;
+import io.nudge.channel.aws.AwsChannelSettings;
 import io.nudge.channel.faults.FaultInjector;
-import io.nudge.channel.aws.SnsPushEndpoints;
-import io.nudge.channel.aws.SnsPushSender;
-import io.nudge.channel.aws.SnsSmsSender;
 import io.nudge.channel.outbox.LocalPushEndpoints;
 import io.nudge.channel.outbox.OutboxEmailSender;
 import io.nudge.channel.outbox.OutboxPushSender;
@@ -119,31 +112,20 @@ public final class LocalRunner implements AutoCloseable {
         }
 
         Path outbox = Files.createDirectories(data.resolve("outbox"));
-        EmailSender email;
-        SmsSender sms;
-        PushSender push;
-        // Registration and sending must agree: an SNS endpoint ARN is what SnsPushSender publishes to, a local id
-        // is only meaningful to the outbox.
-        PushEndpoints pushEndpoints;
+        io.nudge.channel.Channels channels;
         if (options.channels() == LocalOptions.Channels.AWS) {
             Map<String, String> env = System.getenv();
-            var sns = AwsClients.sns(env);
-            email = new SesEmailSender(AwsClients.sesV2(env), env.getOrDefault("NUDGE_SES_CONFIGURATION_SET", "nudge"));
-            sms = new SnsSmsSender(sns, Optional.empty(), Optional.empty());
-            push = new SnsPushSender(sns);
-            pushEndpoints = new SnsPushEndpoints(sns, SnsPushEndpoints.applicationArns(env));
+            channels = awsChannels(env, AwsClients.sesV2(env), AwsClients.sns(env));
         } else {
-            email = new OutboxEmailSender(outbox, options.clock());
-            sms = new OutboxSmsSender(outbox, options.clock());
-            push = new OutboxPushSender(outbox, options.clock());
-            pushEndpoints = new LocalPushEndpoints();
+            channels = new io.nudge.channel.Channels(new OutboxEmailSender(outbox, options.clock()),
+                    new OutboxSmsSender(outbox, options.clock()), new OutboxPushSender(outbox, options.clock()),
+                    new LocalPushEndpoints(), options.emailFrom());
         }
         // A misbehaving provider in front of the real senders (outbox or SES/SNS), for reliability runs.
         Optional<FaultInjector> faults = options.providerFaults().map(FaultInjector::new);
         if (faults.isPresent()) {
-            email = faults.get().email(email);
-            sms = faults.get().sms(sms);
-            push = faults.get().push(push);
+            channels = new io.nudge.channel.Channels(faults.get().email(channels.email()), faults.get().sms(channels.sms()),
+                    faults.get().push(channels.push()), channels.pushEndpoints(), channels.emailFrom());
             LOG.info("provider faults injected", "faults", options.providerFaults().get().toString());
         }
 
@@ -165,8 +147,8 @@ public final class LocalRunner implements AutoCloseable {
                 new StreamPoller("evaluate-triggers", tables.events(), dynamo, streams, checkpoints,
                         r -> r.eventName() == OperationType.INSERT, new EvaluateTriggersHandler(services), options.replay()),
                 new StreamPoller("deliver", tables.messages(), dynamo, streams, checkpoints,
-                        r -> hasStatus(r, "READY"), new DeliverHandler(services.deliver(email, sms, push, pushEndpoints, options.emailFrom(),
-                                guardSettings(options)), services.streamBatch("deliver")), options.replay()),
+                        r -> hasStatus(r, "READY"), new DeliverHandler(services.deliver(channels, guardSettings(options)),
+                                services.streamBatch("deliver")), options.replay()),
                 new StreamPoller("schedule-sends", tables.messages(), dynamo, streams, checkpoints,
                         r -> hasStatus(r, "SCHEDULED"), StreamHandlers.fromStreamHandler(scheduleSends.get()), options.replay()));
         List<Thread> threads = new ArrayList<>();
@@ -189,7 +171,7 @@ public final class LocalRunner implements AutoCloseable {
         campaigns.resumePending();
         LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(),
                 // one JVM serves every request here, so an in-memory token bucket per key is exact
-                new IngestApiHandler(services.api(pushEndpoints, scheduler, campaigns.runner()).limitRate(
+                new IngestApiHandler(services.api(channels.pushEndpoints(), scheduler, campaigns.runner()).limitRate(
                         new io.nudge.ratelimit.TokenBuckets(services.clock()), io.nudge.ratelimit.RateLimit.fromEnvironment(System.getenv()))),
                 LocalFeedbackEndpoints.over(services, options),
                 options.shedding());
@@ -197,6 +179,16 @@ public final class LocalRunner implements AutoCloseable {
             baseUrl.set("http://" + options.host() + ":" + http.port());
         }
         return new LocalRunner(dynamoServer, dynamo, streams, pollers, threads, timers, scheduler, http, outbox, generatedKey, services, faults);
+    }
+
+    /** {@code --channels aws}: Lambda's settings (the same NUDGE_* variables) and factory, over these clients. */
+    static io.nudge.channel.Channels awsChannels(Map<String, String> env,
+            software.amazon.awssdk.services.sesv2.SesV2Client ses, software.amazon.awssdk.services.sns.SnsClient sns) {
+        return awsChannelSettings(env).channels(ses, sns);
+    }
+
+    static AwsChannelSettings awsChannelSettings(Map<String, String> env) {
+        return AwsChannelSettings.fromEnvironment(env);
     }
 
     /** With --replay, each Scheduler invocation is made twice, as EventBridge Scheduler's at-least-once delivery may. */

@@ -185,6 +185,11 @@ public final class Services {
         return deliver(email, sms, push, pushEndpoints, emailFrom, GuardSettings.defaults());
     }
 
+    /** Deliver over {@code channels}; their push endpoints are deleted when the provider reports a device disabled. */
+    public DeliverService deliver(io.nudge.channel.Channels channels, GuardSettings guards) {
+        return deliver(channels.email(), channels.sms(), channels.push(), channels.pushEndpoints(), channels.emailFrom(), guards);
+    }
+
     /** @param pushEndpoints deletes the endpoints of devices the provider reports disabled */
     public DeliverService deliver(EmailSender email, SmsSender sms, PushSender push, PushEndpoints pushEndpoints, String emailFrom,
             GuardSettings guards) {
