@@ -24,7 +24,9 @@ import io.nudge.keys.ApiKeys;
 import io.nudge.keys.Scope;
 import io.nudge.log.Log;
 import io.nudge.store.TableDefinitions;
+import io.nudge.wiring.ApiSettings;
 import io.nudge.wiring.Services;
+import io.nudge.wiring.SweepSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,9 +99,12 @@ public final class LocalRunner implements AutoCloseable {
         Tables tables = Tables.withPrefix(TABLE_PREFIX);
         TableDefinitions.createMissing(dynamo, tables);
         AtomicReference<String> baseUrl = new AtomicReference<>(System.getenv().getOrDefault(UnsubscribeLinks.BASE_URL, ""));
-        Services services = new Services(dynamo, tables, options.clock(), SLOT_WIDTH,
-                new UnsubscribeLinks(new UnsubscribeTokens(unsubscribeKeys(data)), baseUrl::get),
-                io.nudge.config.DeadLetterRetention.fromEnvironment(System.getenv()));
+        Services services = Services.builder(dynamo, tables)
+                .clock(options.clock())
+                .slotWidth(SLOT_WIDTH)
+                .unsubscribe(new UnsubscribeLinks(new UnsubscribeTokens(unsubscribeKeys(data)), baseUrl::get))
+                .deadLetterRetention(io.nudge.config.DeadLetterRetention.fromEnvironment(System.getenv()))
+                .build();
         // As on Lambda; the API saves definitions through this same store, so a change is seen at once here.
         services.definitions().cacheVersionFor(io.nudge.wiring.LambdaEnvironment.DEFINITIONS_VERSION_MAX_AGE);
 
@@ -158,7 +163,7 @@ public final class LocalRunner implements AutoCloseable {
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("sweep").unstarted(r));
         // Locally slots are a second wide: a slot 10 s overdue is certainly stranded.
         // Every 5 s here: at most 25 per shard and run (20 reads/s), so a deliver backlog is not made worse by it.
-        var sweep = services.sweep(options.sweepGrace(), options.sweepGrace(), Duration.ofSeconds(10), SWEEP_PER_SHARD);
+        var sweep = services.sweep(SweepSettings.of(options.sweepGrace()).slotGrace(Duration.ofSeconds(10)).perShard(SWEEP_PER_SHARD));
         timers.scheduleWithFixedDelay(() -> {
             try {
                 sweep.run();
@@ -171,7 +176,7 @@ public final class LocalRunner implements AutoCloseable {
         campaigns.resumePending();
         LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(),
                 // one JVM serves every request here, so an in-memory token bucket per key is exact
-                new IngestApiHandler(services.api(channels.pushEndpoints(), scheduler, campaigns.runner()).limitRate(
+                new IngestApiHandler(services.api(ApiSettings.defaults().withPush(channels.pushEndpoints()).withCampaigns(scheduler, campaigns.runner())).limitRate(
                         new io.nudge.ratelimit.TokenBuckets(services.clock()), io.nudge.ratelimit.RateLimit.fromEnvironment(System.getenv()))),
                 LocalFeedbackEndpoints.over(services, options),
                 options.shedding());

@@ -88,10 +88,12 @@ public final class LambdaEnvironment {
     public static Services services(Map<String, String> env) {
         // Only deliver builds links, so only deliver must have the base URL (checked in deliver(...) at init);
         // the API only verifies tokens. The HTTP API's own URL cannot be passed to ingest-api without a cycle.
-        Services services = new Services(AwsClients.dynamoDb(env), Tables.fromEnvironment(env), Clock.systemUTC(),
-                io.nudge.config.SlotWidth.fromEnvironment(env),
-                new UnsubscribeLinks(new UnsubscribeTokens(KeyRing.fromEnvironment(env)), () -> Env.require(env, UnsubscribeLinks.BASE_URL)),
-                io.nudge.config.DeadLetterRetention.fromEnvironment(env));
+        Services services = Services.builder(AwsClients.dynamoDb(env), Tables.fromEnvironment(env))
+                .clock(Clock.systemUTC())
+                .slotWidth(io.nudge.config.SlotWidth.fromEnvironment(env))
+                .unsubscribe(new UnsubscribeLinks(new UnsubscribeTokens(KeyRing.fromEnvironment(env)), () -> Env.require(env, UnsubscribeLinks.BASE_URL)))
+                .deadLetterRetention(io.nudge.config.DeadLetterRetention.fromEnvironment(env))
+                .build();
         services.definitions().cacheVersionFor(DEFINITIONS_VERSION_MAX_AGE);
         return services;
     }
@@ -112,7 +114,8 @@ public final class LambdaEnvironment {
      * limits held across instances in the State table ({@link io.nudge.ratelimit.SharedRateLimiter}).
      */
     public static NudgeApi api(Services services, Map<String, String> env) {
-        return services.api(pushEndpoints(AwsClients.sns(env), env), campaignScheduler(env), campaignRunner(env))
+        return services.api(ApiSettings.defaults().withPush(pushEndpoints(AwsClients.sns(env), env))
+                        .withCampaigns(campaignScheduler(env), campaignRunner(env)))
                 .limitRate(new io.nudge.ratelimit.SharedRateLimiter(services.dynamo(), services.tables().state(), services.clock()),
                         io.nudge.ratelimit.RateLimit.fromEnvironment(env));
     }
