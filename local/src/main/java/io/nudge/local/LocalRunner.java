@@ -1,6 +1,7 @@
 package io.nudge.local;
 
 import io.nudge.aws.AwsClients;
+import io.nudge.channel.Channels;
 import io.nudge.channel.aws.AwsChannelSettings;
 import io.nudge.channel.faults.FaultInjector;
 import io.nudge.channel.outbox.LocalPushEndpoints;
@@ -42,6 +43,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * The whole system in one JVM: DynamoDB Local, the tables, the same handler classes Lambda runs fed from the
@@ -117,19 +120,19 @@ public final class LocalRunner implements AutoCloseable {
         }
 
         Path outbox = Files.createDirectories(data.resolve("outbox"));
-        io.nudge.channel.Channels channels;
+        Channels channels;
         if (options.channels() == LocalOptions.Channels.AWS) {
             Map<String, String> env = System.getenv();
             channels = awsChannels(env, AwsClients.sesV2(env), AwsClients.sns(env));
         } else {
-            channels = new io.nudge.channel.Channels(new OutboxEmailSender(outbox, options.clock()),
+            channels = new Channels(new OutboxEmailSender(outbox, options.clock()),
                     new OutboxSmsSender(outbox, options.clock()), new OutboxPushSender(outbox, options.clock()),
                     new LocalPushEndpoints(), options.emailFrom());
         }
         // A misbehaving provider in front of the real senders (outbox or SES/SNS), for reliability runs.
         Optional<FaultInjector> faults = options.providerFaults().map(FaultInjector::new);
         if (faults.isPresent()) {
-            channels = new io.nudge.channel.Channels(faults.get().email(channels.email()), faults.get().sms(channels.sms()),
+            channels = new Channels(faults.get().email(channels.email()), faults.get().sms(channels.sms()),
                     faults.get().push(channels.push()), channels.pushEndpoints(), channels.emailFrom());
             LOG.info("provider faults injected", "faults", options.providerFaults().get().toString());
         }
@@ -176,7 +179,8 @@ public final class LocalRunner implements AutoCloseable {
         campaigns.resumePending();
         LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(),
                 // one JVM serves every request here, so an in-memory token bucket per key is exact
-                new IngestApiHandler(services.api(ApiSettings.defaults().withPush(channels.pushEndpoints()).withCampaigns(scheduler, campaigns.runner())).limitRate(
+                new IngestApiHandler(services.api(ApiSettings.defaults().withPush(channels.pushEndpoints())
+                        .withCampaigns(scheduler, campaigns.runner())).limitRate(
                         new io.nudge.ratelimit.TokenBuckets(services.clock()), io.nudge.ratelimit.RateLimit.fromEnvironment(System.getenv()))),
                 LocalFeedbackEndpoints.over(services, options),
                 options.shedding());
@@ -187,8 +191,7 @@ public final class LocalRunner implements AutoCloseable {
     }
 
     /** {@code --channels aws}: Lambda's settings (the same NUDGE_* variables) and factory, over these clients. */
-    static io.nudge.channel.Channels awsChannels(Map<String, String> env,
-            software.amazon.awssdk.services.sesv2.SesV2Client ses, software.amazon.awssdk.services.sns.SnsClient sns) {
+    static Channels awsChannels(Map<String, String> env, SesV2Client ses, SnsClient sns) {
         return awsChannelSettings(env).channels(ses, sns);
     }
 

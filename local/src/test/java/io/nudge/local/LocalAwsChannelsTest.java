@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
 import software.amazon.awssdk.services.sesv2.model.SendEmailResponse;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.sns.model.PublishResponse;
 
@@ -70,9 +71,14 @@ class LocalAwsChannelsTest {
 
         channels.sms().send(new SmsMessage("k7q2m4x5ab3cdefghij6klmnop", "otp", "+14155550123", "Code 123456", Priority.TRANSACTIONAL));
 
-        assertThat(publishes).hasSize(1);
-        assertThat(publishes.getFirst().messageAttributes().get("AWS.SNS.SMS.SenderID").stringValue()).isEqualTo("Acme");
-        assertThat(publishes.getFirst().messageAttributes().get("AWS.MM.SMS.OriginationNumber").stringValue()).isEqualTo("+14155550100");
+        assertThat(publishes).containsExactly(PublishRequest.builder()
+                .phoneNumber("+14155550123")
+                .message("Code 123456")
+                .messageAttributes(Map.of(
+                        "AWS.SNS.SMS.SMSType", string("Transactional"),
+                        "AWS.SNS.SMS.SenderID", string("Acme"),
+                        "AWS.MM.SMS.OriginationNumber", string("+14155550100")))
+                .build());
     }
 
     @Test
@@ -101,5 +107,9 @@ class LocalAwsChannelsTest {
         assertThat(emails).hasSize(1);
         assertThat(emails.getFirst().configurationSetName()).isEqualTo("acme-feedback");
         assertThat(emails.getFirst().fromEmailAddress()).isEqualTo("Acme <hello@acme.example>");
+    }
+
+    private static MessageAttributeValue string(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
     }
 }
