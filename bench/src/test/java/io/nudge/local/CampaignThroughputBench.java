@@ -23,6 +23,7 @@ import io.nudge.model.Priority;
 import io.nudge.stats.Subject;
 import io.nudge.store.MessageStore;
 import io.nudge.store.TableDefinitions;
+import io.nudge.wiring.CampaignRunSettings;
 import io.nudge.wiring.Services;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -130,11 +131,10 @@ class CampaignThroughputBench {
 
             Meter meter = new Meter();
             DynamoDbClient metered = AwsClients.dynamoDbAt(runner.dynamoEndpoint(), System.getenv(), List.of(meter));
-            Services services = new Services(metered, local.tables(), Clock.systemUTC(), LocalRunner.SLOT_WIDTH);
+            Services services = Services.builder(metered, local.tables()).clock(Clock.systemUTC()).slotWidth(LocalRunner.SLOT_WIDTH).build();
             ExecutorService async = Executors.newFixedThreadPool(2, r -> Thread.ofPlatform().daemon().name("run-campaign").unstarted(r));
             BackgroundCampaignRunner background = new BackgroundCampaignRunner(async);
-            RunCampaignHandler handler = new RunCampaignHandler(services.campaignRun(background, LocalRunner.CAMPAIGN_SCAN_SEGMENTS,
-                    LocalRunner.CAMPAIGN_PUT_CONCURRENCY), services.deadLetters(), Clock.systemUTC());
+            RunCampaignHandler handler = new RunCampaignHandler(services.campaignRun(background, CampaignRunSettings.of(LocalRunner.CAMPAIGN_SCAN_SEGMENTS).putConcurrency(LocalRunner.CAMPAIGN_PUT_CONCURRENCY)), services.deadLetters(), Clock.systemUTC());
             List<Map<String, Object>> invocations = Collections.synchronizedList(new ArrayList<>());
             CompletableFuture<Void> done = new CompletableFuture<>();
             background.target(request -> {

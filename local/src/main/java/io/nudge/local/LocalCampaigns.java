@@ -6,6 +6,7 @@ import io.nudge.campaigns.CampaignRunService;
 import io.nudge.campaigns.CampaignRunner;
 import io.nudge.functions.campaign.RunCampaignHandler;
 import io.nudge.json.Json;
+import io.nudge.wiring.CampaignRunSettings;
 import io.nudge.wiring.Services;
 import java.time.Clock;
 import java.util.List;
@@ -55,7 +56,7 @@ final class LocalCampaigns implements AutoCloseable {
                 background.start(request);
             }
         };
-        CampaignRunService runs = services.campaignRun(runner, scanSegments, putConcurrency);
+        CampaignRunService runs = services.campaignRun(runner, CampaignRunSettings.of(scanSegments).putConcurrency(putConcurrency));
         this.handler = new RunCampaignHandler(runs, services.deadLetters(), clock);
         background.target(request -> {
             Map<String, Object> result = handler.handleRequest(Map.of("campaignId", request.campaignId(), "runId", request.runId()), null);

@@ -1,15 +1,9 @@
 package io.nudge.local;
 
 import io.nudge.aws.AwsClients;
-import io.nudge.channel.EmailSender;
-import io.nudge.channel.PushEndpoints;
-import io.nudge.channel.PushSender;
-import io.nudge.channel.SmsSender;
-import io.nudge.channel.aws.SesEmailSender;
+import io.nudge.channel.Channels;
+import io.nudge.channel.aws.AwsChannelSettings;
 import io.nudge.channel.faults.FaultInjector;
-import io.nudge.channel.aws.SnsPushEndpoints;
-import io.nudge.channel.aws.SnsPushSender;
-import io.nudge.channel.aws.SnsSmsSender;
 import io.nudge.channel.outbox.LocalPushEndpoints;
 import io.nudge.channel.outbox.OutboxEmailSender;
 import io.nudge.channel.outbox.OutboxPushSender;
@@ -31,7 +25,9 @@ import io.nudge.keys.ApiKeys;
 import io.nudge.keys.Scope;
 import io.nudge.log.Log;
 import io.nudge.store.TableDefinitions;
+import io.nudge.wiring.ApiSettings;
 import io.nudge.wiring.Services;
+import io.nudge.wiring.SweepSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +43,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * The whole system in one JVM: DynamoDB Local, the tables, the same handler classes Lambda runs fed from the
@@ -104,9 +102,12 @@ public final class LocalRunner implements AutoCloseable {
         Tables tables = Tables.withPrefix(TABLE_PREFIX);
         TableDefinitions.createMissing(dynamo, tables);
         AtomicReference<String> baseUrl = new AtomicReference<>(System.getenv().getOrDefault(UnsubscribeLinks.BASE_URL, ""));
-        Services services = new Services(dynamo, tables, options.clock(), SLOT_WIDTH,
-                new UnsubscribeLinks(new UnsubscribeTokens(unsubscribeKeys(data)), baseUrl::get),
-                io.nudge.config.DeadLetterRetention.fromEnvironment(System.getenv()));
+        Services services = Services.builder(dynamo, tables)
+                .clock(options.clock())
+                .slotWidth(SLOT_WIDTH)
+                .unsubscribe(new UnsubscribeLinks(new UnsubscribeTokens(unsubscribeKeys(data)), baseUrl::get))
+                .deadLetterRetention(io.nudge.config.DeadLetterRetention.fromEnvironment(System.getenv()))
+                .build();
         // As on Lambda; the API saves definitions through this same store, so a change is seen at once here.
         services.definitions().cacheVersionFor(io.nudge.wiring.LambdaEnvironment.DEFINITIONS_VERSION_MAX_AGE);
 
@@ -119,31 +120,20 @@ public final class LocalRunner implements AutoCloseable {
         }
 
         Path outbox = Files.createDirectories(data.resolve("outbox"));
-        EmailSender email;
-        SmsSender sms;
-        PushSender push;
-        // Registration and sending must agree: an SNS endpoint ARN is what SnsPushSender publishes to, a local id
-        // is only meaningful to the outbox.
-        PushEndpoints pushEndpoints;
+        Channels channels;
         if (options.channels() == LocalOptions.Channels.AWS) {
             Map<String, String> env = System.getenv();
-            var sns = AwsClients.sns(env);
-            email = new SesEmailSender(AwsClients.sesV2(env), env.getOrDefault("NUDGE_SES_CONFIGURATION_SET", "nudge"));
-            sms = new SnsSmsSender(sns, Optional.empty(), Optional.empty());
-            push = new SnsPushSender(sns);
-            pushEndpoints = new SnsPushEndpoints(sns, SnsPushEndpoints.applicationArns(env));
+            channels = awsChannels(env, AwsClients.sesV2(env), AwsClients.sns(env));
         } else {
-            email = new OutboxEmailSender(outbox, options.clock());
-            sms = new OutboxSmsSender(outbox, options.clock());
-            push = new OutboxPushSender(outbox, options.clock());
-            pushEndpoints = new LocalPushEndpoints();
+            channels = new Channels(new OutboxEmailSender(outbox, options.clock()),
+                    new OutboxSmsSender(outbox, options.clock()), new OutboxPushSender(outbox, options.clock()),
+                    new LocalPushEndpoints(), options.emailFrom());
         }
         // A misbehaving provider in front of the real senders (outbox or SES/SNS), for reliability runs.
         Optional<FaultInjector> faults = options.providerFaults().map(FaultInjector::new);
         if (faults.isPresent()) {
-            email = faults.get().email(email);
-            sms = faults.get().sms(sms);
-            push = faults.get().push(push);
+            channels = new Channels(faults.get().email(channels.email()), faults.get().sms(channels.sms()),
+                    faults.get().push(channels.push()), channels.pushEndpoints(), channels.emailFrom());
             LOG.info("provider faults injected", "faults", options.providerFaults().get().toString());
         }
 
@@ -165,8 +155,8 @@ public final class LocalRunner implements AutoCloseable {
                 new StreamPoller("evaluate-triggers", tables.events(), dynamo, streams, checkpoints,
                         r -> r.eventName() == OperationType.INSERT, new EvaluateTriggersHandler(services), options.replay()),
                 new StreamPoller("deliver", tables.messages(), dynamo, streams, checkpoints,
-                        r -> hasStatus(r, "READY"), new DeliverHandler(services.deliver(email, sms, push, pushEndpoints, options.emailFrom(),
-                                guardSettings(options)), services.streamBatch("deliver")), options.replay()),
+                        r -> hasStatus(r, "READY"), new DeliverHandler(services.deliver(channels, guardSettings(options)),
+                                services.streamBatch("deliver")), options.replay()),
                 new StreamPoller("schedule-sends", tables.messages(), dynamo, streams, checkpoints,
                         r -> hasStatus(r, "SCHEDULED"), StreamHandlers.fromStreamHandler(scheduleSends.get()), options.replay()));
         List<Thread> threads = new ArrayList<>();
@@ -176,7 +166,7 @@ public final class LocalRunner implements AutoCloseable {
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("sweep").unstarted(r));
         // Locally slots are a second wide: a slot 10 s overdue is certainly stranded.
         // Every 5 s here: at most 25 per shard and run (20 reads/s), so a deliver backlog is not made worse by it.
-        var sweep = services.sweep(options.sweepGrace(), options.sweepGrace(), Duration.ofSeconds(10), SWEEP_PER_SHARD);
+        var sweep = services.sweep(SweepSettings.of(options.sweepGrace()).slotGrace(Duration.ofSeconds(10)).perShard(SWEEP_PER_SHARD));
         timers.scheduleWithFixedDelay(() -> {
             try {
                 sweep.run();
@@ -189,7 +179,8 @@ public final class LocalRunner implements AutoCloseable {
         campaigns.resumePending();
         LocalHttpServer http = LocalHttpServer.start(options.host(), options.port(),
                 // one JVM serves every request here, so an in-memory token bucket per key is exact
-                new IngestApiHandler(services.api(pushEndpoints, scheduler, campaigns.runner()).limitRate(
+                new IngestApiHandler(services.api(ApiSettings.defaults().withPush(channels.pushEndpoints())
+                        .withCampaigns(scheduler, campaigns.runner())).limitRate(
                         new io.nudge.ratelimit.TokenBuckets(services.clock()), io.nudge.ratelimit.RateLimit.fromEnvironment(System.getenv()))),
                 LocalFeedbackEndpoints.over(services, options),
                 options.shedding());
@@ -197,6 +188,15 @@ public final class LocalRunner implements AutoCloseable {
             baseUrl.set("http://" + options.host() + ":" + http.port());
         }
         return new LocalRunner(dynamoServer, dynamo, streams, pollers, threads, timers, scheduler, http, outbox, generatedKey, services, faults);
+    }
+
+    /** {@code --channels aws}: Lambda's settings (the same NUDGE_* variables) and factory, over these clients. */
+    static Channels awsChannels(Map<String, String> env, SesV2Client ses, SnsClient sns) {
+        return awsChannelSettings(env).channels(ses, sns);
+    }
+
+    static AwsChannelSettings awsChannelSettings(Map<String, String> env) {
+        return AwsChannelSettings.fromEnvironment(env);
     }
 
     /** With --replay, each Scheduler invocation is made twice, as EventBridge Scheduler's at-least-once delivery may. */

@@ -17,7 +17,9 @@ public final class NudgeLocal {
               --port N           HTTP port on 127.0.0.1 (default 3000)
               --config DIR       load templates/*.json and triggers/*.json (default ./examples when present)
               --channels outbox|aws   write messages to <data>/outbox (default) or send through SES/SNS
-                                      (endpoints from AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> when set)
+                                      (endpoints from AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> when set), with
+                                      deliver's settings on Lambda: NUDGE_EMAIL_FROM, NUDGE_SES_CONFIGURATION_SET,
+                                      NUDGE_SMS_SENDER_ID, NUDGE_SMS_ORIGINATION_NUMBER, NUDGE_PUSH_APP_ARN_*
               --provider-faults SPEC  put a misbehaving provider in front of the channels, e.g.
                                       throttle=0.2,connect_timeout=0.05,timeout=0.05,permanent=0.02,seed=42 (shares
                                       of send attempts; throttles and connect timeouts are retried, a timeout after

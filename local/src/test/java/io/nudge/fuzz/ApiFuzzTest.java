@@ -17,6 +17,7 @@ import io.nudge.testing.MutableClock;
 import io.nudge.testing.RecordingScheduler;
 import io.nudge.testing.Samples;
 import io.nudge.testing.TestDynamo;
+import io.nudge.wiring.ApiSettings;
 import io.nudge.wiring.Services;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -101,9 +102,9 @@ class ApiFuzzTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         services.apiKeys().register(ADMIN_KEY, "fuzz", Scope.ADMIN);
-        handler = new IngestApiHandler(services.api(new RecordingScheduler(), runs::add));
+        handler = new IngestApiHandler(services.api(ApiSettings.defaults().withCampaigns(new RecordingScheduler(), runs::add)));
         sample = (ObjectNode) Samples.json("apigw-post-event.json");
         Path examples = Samples.dir().getParent().resolve("examples");
         for (String kind : List.of("templates", "segments", "triggers", "campaigns")) {

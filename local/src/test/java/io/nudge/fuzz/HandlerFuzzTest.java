@@ -9,6 +9,8 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.campaigns.CampaignRunService;
+import io.nudge.channel.Channels;
 import io.nudge.definitions.DefinitionService;
 import io.nudge.feedback.PhoneOptIn;
 import io.nudge.functions.campaign.RunCampaignHandler;
@@ -16,6 +18,7 @@ import io.nudge.functions.deliver.DeliverHandler;
 import io.nudge.functions.evaluate.EvaluateTriggersHandler;
 import io.nudge.functions.feedback.ProcessFeedbackHandler;
 import io.nudge.functions.schedule.ScheduleSendsHandler;
+import io.nudge.guards.GuardSettings;
 import io.nudge.json.Json;
 import io.nudge.lambda.CloudWatchLogsJson;
 import io.nudge.lambda.StreamImages;
@@ -27,6 +30,7 @@ import io.nudge.testing.RecordingSenders;
 import io.nudge.testing.Samples;
 import io.nudge.testing.TestDynamo;
 import io.nudge.users.UserService;
+import io.nudge.wiring.CampaignRunSettings;
 import io.nudge.wiring.Services;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -63,7 +67,7 @@ class HandlerFuzzTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         definitions = new DefinitionService(services.definitions(), clock);
         definitions.putTemplate("welcome", json("{'channel':'email','subject':'Hi {{ user.attributes.first_name }}','text':'Plan {{ event.properties.plan }}'}"));
         definitions.putTemplate("cart_reminder", json("{'channel':'email','subject':'Your cart','text':'{{ event.properties.cartId }}'}"));
@@ -101,7 +105,7 @@ class HandlerFuzzTest {
     void deliver_loses_no_record_and_ends_bad_ones_failed_or_dead_lettered() throws Exception {
         FuzzRun run = new FuzzRun("deliver", 600);
         Mutator m = new Mutator(run.seed);
-        DeliverHandler handler = new DeliverHandler(services.deliver(senders, senders, "hello@example.com"), services.streamBatch("deliver"));
+        DeliverHandler handler = new DeliverHandler(services.deliver(Channels.withoutPush(senders, senders, "hello@example.com"), GuardSettings.defaults()), services.streamBatch("deliver"));
         ObjectNode sample = (ObjectNode) Samples.json("ddb-messages-ready.json").get("Records").get(0);
         UserService users = new UserService(services.users(), clock);
         streamBatches(run, m, sample, (batch, good) -> {
@@ -141,7 +145,7 @@ class HandlerFuzzTest {
         definitions.putTemplate("doubles", json("{'channel':'email','subject':'Hi','text':"
                 + "'{% assign s = event.properties.s %}{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}{{ s }}'}"));
         new UserService(services.users(), clock).upsert("u-1", json("{'email':'ada@example.com'}"));
-        DeliverHandler handler = new DeliverHandler(services.deliver(senders, senders, "hello@example.com"), services.streamBatch("deliver"));
+        DeliverHandler handler = new DeliverHandler(services.deliver(Channels.withoutPush(senders, senders, "hello@example.com"), GuardSettings.defaults()), services.streamBatch("deliver"));
         ObjectNode sample = (ObjectNode) Samples.json("ddb-messages-ready.json");
         ObjectNode record = (ObjectNode) sample.get("Records").get(0);
         ObjectNode image = (ObjectNode) record.at("/dynamodb/NewImage");
@@ -318,7 +322,7 @@ class HandlerFuzzTest {
     void run_campaign_never_throws_on_a_bad_input() throws Exception {
         FuzzRun run = new FuzzRun("run-campaign", 300);
         Mutator m = new Mutator(run.seed);
-        RunCampaignHandler handler = new RunCampaignHandler(services.campaignRun(request -> { }, 1), services.deadLetters(), clock);
+        RunCampaignHandler handler = new RunCampaignHandler(services.campaignRun(request -> { }, CampaignRunSettings.of(1)), services.deadLetters(), clock);
         JsonNode seed = json("{'campaignId':'weekly_digest','runId':'2026-11-24T09:00:00Z'}");
         for (int i = 0; i < run.cases; i++) {
             Map<String, Object> input;
@@ -424,7 +428,7 @@ class HandlerFuzzTest {
 
     @Test
     void run_campaign_dead_letters_an_input_nested_ten_thousand_deep() {
-        RunCampaignHandler handler = new RunCampaignHandler(services.campaignRun(request -> { }, 1), services.deadLetters(), clock);
+        RunCampaignHandler handler = new RunCampaignHandler(services.campaignRun(request -> { }, CampaignRunSettings.of(1)), services.deadLetters(), clock);
         Map<String, Object> input = new HashMap<>();
         Map<String, Object> at = input;
         for (int d = 0; d < Mutator.DEEP; d++) {

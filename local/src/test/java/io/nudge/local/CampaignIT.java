@@ -10,6 +10,13 @@ import io.nudge.campaigns.CampaignRunner;
 import io.nudge.json.Json;
 import io.nudge.model.Message;
 import io.nudge.users.UserService;
+import io.nudge.wiring.CampaignRunSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,10 +128,10 @@ class CampaignIT extends LocalRunnerCase {
         assertThat(expectedAssigned.get("holdout")).isBetween(70, 130);
 
         // The same run id again (a Scheduler retry): nothing new.
-        CampaignRunService.Outcome again = runner.services().campaignRun(request -> { }, 2)
+        CampaignRunService.Outcome again = runner.services().campaignRun(request -> { }, CampaignRunSettings.of(2))
                 .run(new CampaignRunner.Request("digest", "it-1"), () -> Long.MAX_VALUE);
         assertThat(again).isInstanceOf(CampaignRunService.Completed.class);
-        CampaignRunService.Outcome fresh = runner.services().campaignRun(request -> { }, 3)
+        CampaignRunService.Outcome fresh = runner.services().campaignRun(request -> { }, CampaignRunSettings.of(3))
                 .run(new CampaignRunner.Request("digest", "it-1"), () -> Long.MAX_VALUE);
         assertThat(((CampaignRunService.Completed) fresh).tally().messagesCreated()).isZero();
     }

@@ -20,7 +20,7 @@ class LocalFeedbackAuthTest {
 
     @Test
     void the_local_feedback_routes_refuse_every_caller_but_an_admin_key_before_reaching_process_feedback() throws Exception {
-        Services services = new Services(TestDynamo.client(), TestDynamo.freshTables(), MutableClock.at("2026-11-24T09:00:00Z"));
+        Services services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(MutableClock.at("2026-11-24T09:00:00Z")).build();
         ApiKeys keys = services.apiKeys();
         String admin = keys.create("admin", Scope.ADMIN).secret();
         String ingest = keys.create("backend", Scope.INGEST).secret();

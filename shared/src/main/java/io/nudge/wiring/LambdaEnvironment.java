@@ -3,10 +3,8 @@ package io.nudge.wiring;
 import io.nudge.api.NudgeApi;
 import io.nudge.aws.AwsClients;
 import io.nudge.channel.PushPlatform;
-import io.nudge.channel.aws.SesEmailSender;
+import io.nudge.channel.aws.AwsChannelSettings;
 import io.nudge.channel.aws.SnsPushEndpoints;
-import io.nudge.channel.aws.SnsPushSender;
-import io.nudge.channel.aws.SnsSmsSender;
 import io.nudge.config.Env;
 import io.nudge.config.Tables;
 import io.nudge.deliver.DeliverService;
@@ -26,10 +24,10 @@ import software.amazon.awssdk.services.sns.SnsClient;
 
 /** What a Lambda cold start builds from its environment: real clients, checked configuration. */
 public final class LambdaEnvironment {
-    public static final String EMAIL_FROM = "NUDGE_EMAIL_FROM";
-    public static final String SES_CONFIGURATION_SET = "NUDGE_SES_CONFIGURATION_SET";
-    public static final String SMS_SENDER_ID = "NUDGE_SMS_SENDER_ID";
-    public static final String SMS_ORIGINATION_NUMBER = "NUDGE_SMS_ORIGINATION_NUMBER";
+    public static final String EMAIL_FROM = AwsChannelSettings.EMAIL_FROM;
+    public static final String SES_CONFIGURATION_SET = AwsChannelSettings.SES_CONFIGURATION_SET;
+    public static final String SMS_SENDER_ID = AwsChannelSettings.SMS_SENDER_ID;
+    public static final String SMS_ORIGINATION_NUMBER = AwsChannelSettings.SMS_ORIGINATION_NUMBER;
     public static final String SCHEDULE_GROUP = "NUDGE_SCHEDULE_GROUP";
     public static final String SCHEDULER_ROLE_ARN = "NUDGE_SCHEDULER_ROLE_ARN";
     public static final String SCHEDULE_DLQ_ARN = "NUDGE_SCHEDULE_DLQ_ARN";
@@ -90,24 +88,25 @@ public final class LambdaEnvironment {
     public static Services services(Map<String, String> env) {
         // Only deliver builds links, so only deliver must have the base URL (checked in deliver(...) at init);
         // the API only verifies tokens. The HTTP API's own URL cannot be passed to ingest-api without a cycle.
-        Services services = new Services(AwsClients.dynamoDb(env), Tables.fromEnvironment(env), Clock.systemUTC(),
-                io.nudge.config.SlotWidth.fromEnvironment(env),
-                new UnsubscribeLinks(new UnsubscribeTokens(KeyRing.fromEnvironment(env)), () -> Env.require(env, UnsubscribeLinks.BASE_URL)),
-                io.nudge.config.DeadLetterRetention.fromEnvironment(env));
+        Services services = Services.builder(AwsClients.dynamoDb(env), Tables.fromEnvironment(env))
+                .clock(Clock.systemUTC())
+                .slotWidth(io.nudge.config.SlotWidth.fromEnvironment(env))
+                .unsubscribe(new UnsubscribeLinks(new UnsubscribeTokens(KeyRing.fromEnvironment(env)), () -> Env.require(env, UnsubscribeLinks.BASE_URL)))
+                .deadLetterRetention(io.nudge.config.DeadLetterRetention.fromEnvironment(env))
+                .build();
         services.definitions().cacheVersionFor(DEFINITIONS_VERSION_MAX_AGE);
         return services;
     }
 
     public static DeliverService deliver(Services services, Map<String, String> env) {
-        String from = Env.require(env, EMAIL_FROM);
         Env.require(env, UnsubscribeLinks.BASE_URL);
-        String configurationSet = Env.require(env, SES_CONFIGURATION_SET);
         SnsClient sns = AwsClients.sns(env);
-        return services.deliver(
-                new SesEmailSender(AwsClients.sesV2(env), configurationSet),
-                new SnsSmsSender(sns, Env.optional(env, SMS_SENDER_ID), Env.optional(env, SMS_ORIGINATION_NUMBER)),
-                new SnsPushSender(sns), pushEndpoints(sns, env),
-                from, GuardSettings.fromEnvironment(env));
+        return services.deliver(channelSettings(env).channels(AwsClients.sesV2(env), sns), GuardSettings.fromEnvironment(env));
+    }
+
+    /** deliver's SES/SNS settings; the local runner's {@code --channels aws} reads the same. */
+    public static AwsChannelSettings channelSettings(Map<String, String> env) {
+        return AwsChannelSettings.fromEnvironment(env);
     }
 
     /**
@@ -115,7 +114,8 @@ public final class LambdaEnvironment {
      * limits held across instances in the State table ({@link io.nudge.ratelimit.SharedRateLimiter}).
      */
     public static NudgeApi api(Services services, Map<String, String> env) {
-        return services.api(pushEndpoints(AwsClients.sns(env), env), campaignScheduler(env), campaignRunner(env))
+        return services.api(ApiSettings.defaults().withPush(pushEndpoints(AwsClients.sns(env), env))
+                        .withCampaigns(campaignScheduler(env), campaignRunner(env)))
                 .limitRate(new io.nudge.ratelimit.SharedRateLimiter(services.dynamo(), services.tables().state(), services.clock()),
                         io.nudge.ratelimit.RateLimit.fromEnvironment(env));
     }

@@ -1,10 +1,8 @@
 package io.nudge.wiring;
 
 import io.nudge.api.NudgeApi;
-import io.nudge.channel.EmailSender;
+import io.nudge.channel.Channels;
 import io.nudge.channel.PushEndpoints;
-import io.nudge.channel.PushSender;
-import io.nudge.channel.SmsSender;
 import io.nudge.config.Tables;
 import io.nudge.definitions.DefinitionService;
 import io.nudge.deliver.DeliverService;
@@ -60,57 +58,93 @@ public final class Services {
     private final UnsubscribeLinks unsubscribe;
     private final ApiKeys apiKeys;
 
-    /** With AWS's 60-second slots and throwaway unsubscribe keys (tests). */
-    public Services(DynamoDbClient dynamo, Tables tables, Clock clock) {
-        this(dynamo, tables, clock, Duration.ofSeconds(60));
-    }
-
-    public Services(DynamoDbClient dynamo, Tables tables, Clock clock, Duration slotWidth) {
-        this(dynamo, tables, clock, slotWidth,
-                new UnsubscribeLinks(new UnsubscribeTokens(UnsubscribeLinks.randomKeys()), () -> "http://127.0.0.1"));
-    }
-
-    /** With the default dead-letter retention ({@link io.nudge.config.DeadLetterRetention#DEFAULT}). */
-    public Services(DynamoDbClient dynamo, Tables tables, Clock clock, Duration slotWidth, UnsubscribeLinks unsubscribe) {
-        this(dynamo, tables, clock, slotWidth, unsubscribe, io.nudge.config.DeadLetterRetention.DEFAULT);
-    }
-
-    /** @param deadLetterRetention how long a dead letter is kept (the table's TTL removes it afterwards) */
-    public Services(DynamoDbClient dynamo, Tables tables, Clock clock, Duration slotWidth, UnsubscribeLinks unsubscribe,
-            Duration deadLetterRetention) {
-        this.unsubscribe = unsubscribe;
-        this.dynamo = dynamo;
-        this.tables = tables;
-        this.clock = clock;
+    private Services(Builder b) {
+        this.unsubscribe = b.unsubscribe;
+        this.dynamo = b.dynamo;
+        this.tables = b.tables;
+        this.clock = b.clock;
         this.users = new UserStore(dynamo, tables.users());
         this.events = new EventStore(dynamo, tables.events(), EVENT_RETENTION);
-        this.messages = new MessageStore(dynamo, tables.messages(), slotWidth);
+        this.messages = new MessageStore(dynamo, tables.messages(), b.slotWidth);
         this.definitions = new DefinitionStore(dynamo, tables.definitions());
-        this.deadLetters = new DeadLetterStore(dynamo, tables.deadLetters(), deadLetterRetention);
+        this.deadLetters = new DeadLetterStore(dynamo, tables.deadLetters(), b.deadLetterRetention);
         this.suppressions = new SuppressionStore(dynamo, tables.suppressions());
         this.stats = new StatsStore(dynamo, tables.stats());
         this.apiKeys = new ApiKeys(new ApiKeyStore(dynamo, tables.apiKeys()), clock);
     }
 
-    /** Without push: a profile update naming push tokens is refused as {@code push_not_configured}. */
-    public NudgeApi api() {
-        return api(PushEndpoints.notConfigured());
+    /**
+     * The stores over {@code dynamo} and {@code tables}; {@link Builder#build()} checks the rest. A clock is required;
+     * the slot width defaults to AWS's 60 s, the unsubscribe links to throwaway keys (tests), the dead-letter retention
+     * to {@link io.nudge.config.DeadLetterRetention#DEFAULT}.
+     */
+    public static Builder builder(DynamoDbClient dynamo, Tables tables) {
+        return new Builder(dynamo, tables);
     }
 
-    /** @param pushEndpoints registers the tokens of {@code PUT /v1/users/{id}} (SNS on AWS, local ids locally) */
-    public NudgeApi api(PushEndpoints pushEndpoints) {
-        return io.nudge.api.CampaignRoutes.install(coreApi(pushEndpoints), segments(), java.util.Optional.empty(), stats);
+    public static final class Builder {
+        private final DynamoDbClient dynamo;
+        private final Tables tables;
+        private Clock clock;
+        private Duration slotWidth = Duration.ofSeconds(60);
+        private UnsubscribeLinks unsubscribe;
+        private Duration deadLetterRetention = io.nudge.config.DeadLetterRetention.DEFAULT;
+
+        private Builder(DynamoDbClient dynamo, Tables tables) {
+            this.dynamo = java.util.Objects.requireNonNull(dynamo, "dynamo");
+            this.tables = java.util.Objects.requireNonNull(tables, "tables");
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** 60 s on AWS (EventBridge Scheduler's precision), 1 s locally. */
+        public Builder slotWidth(Duration slotWidth) {
+            this.slotWidth = slotWidth;
+            return this;
+        }
+
+        /** The keys links are signed with and the base URL they point at. */
+        public Builder unsubscribe(UnsubscribeLinks unsubscribe) {
+            this.unsubscribe = unsubscribe;
+            return this;
+        }
+
+        /** How long a dead letter is kept (the table's TTL removes it afterwards). */
+        public Builder deadLetterRetention(Duration deadLetterRetention) {
+            this.deadLetterRetention = deadLetterRetention;
+            return this;
+        }
+
+        /** Fails naming the setting that is missing or out of range. */
+        public Services build() {
+            if (clock == null) {
+                throw new IllegalStateException("Services: clock is not set");
+            }
+            if (slotWidth == null || slotWidth.toNanos() % 1_000_000_000L != 0
+                    || slotWidth.toSeconds() < 1 || slotWidth.toSeconds() > MAX_SLOT_SECONDS) {
+                throw new IllegalStateException("Services: slotWidth must be a whole number of seconds from 1 to "
+                        + MAX_SLOT_SECONDS + ", not " + slotWidth);
+            }
+            if (deadLetterRetention == null || deadLetterRetention.isNegative() || deadLetterRetention.isZero()) {
+                throw new IllegalStateException("Services: deadLetterRetention must be positive, not " + deadLetterRetention);
+            }
+            if (unsubscribe == null) {
+                unsubscribe = new UnsubscribeLinks(new UnsubscribeTokens(UnsubscribeLinks.randomKeys()), () -> "http://127.0.0.1");
+            }
+            return new Services(this);
+        }
     }
 
-    /** With campaign routes, without push. */
-    public NudgeApi api(Scheduler scheduler, io.nudge.campaigns.CampaignRunner runner) {
-        return api(PushEndpoints.notConfigured(), scheduler, runner);
-    }
+    /** As {@link io.nudge.config.SlotWidth} accepts from the environment. */
+    private static final long MAX_SLOT_SECONDS = 3600;
 
-    /** The API with campaign routes: saving a campaign keeps its schedule, running one goes through {@code runner}. */
-    public NudgeApi api(PushEndpoints pushEndpoints, Scheduler scheduler, io.nudge.campaigns.CampaignRunner runner) {
-        return io.nudge.api.CampaignRoutes.install(coreApi(pushEndpoints), segments(),
-                java.util.Optional.of(campaigns(scheduler, runner)), stats);
+    /** The HTTP API: push registration and campaign routes as {@code settings} has them. */
+    public NudgeApi api(ApiSettings settings) {
+        return io.nudge.api.CampaignRoutes.install(coreApi(settings.pushEndpoints()), segments(),
+                settings.campaigns().map(c -> campaigns(c.scheduler(), c.runner())), stats);
     }
 
     /** One line per route class; the order is the order of a 405's {@code allow} header. */
@@ -139,14 +173,9 @@ public final class Services {
     }
 
     /** run-campaign's service; {@code runner} continues a run that runs out of time. */
-    public io.nudge.campaigns.CampaignRunService campaignRun(io.nudge.campaigns.CampaignRunner runner, int scanSegments) {
-        return campaignRun(runner, scanSegments, io.nudge.campaigns.CampaignRunService.DEFAULT_PUT_CONCURRENCY);
-    }
-
-    /** @param putConcurrency writes in flight per scan segment */
-    public io.nudge.campaigns.CampaignRunService campaignRun(io.nudge.campaigns.CampaignRunner runner, int scanSegments, int putConcurrency) {
+    public io.nudge.campaigns.CampaignRunService campaignRun(io.nudge.campaigns.CampaignRunner runner, CampaignRunSettings settings) {
         return new io.nudge.campaigns.CampaignRunService(dynamo, tables.users(), tables.state(), definitions, messages, activity(),
-                stats, runner, clock, scanSegments, putConcurrency);
+                stats, runner, clock, settings.scanSegments(), settings.putConcurrency());
     }
 
     public EvaluateService evaluate() {
@@ -180,27 +209,12 @@ public final class Services {
         return new SlotService(new SlotStore(dynamo, tables.slots()), messages, scheduler, clock);
     }
 
-    /** With the guards' defaults (no configuration). */
-    public DeliverService deliver(EmailSender email, SmsSender sms, String emailFrom) {
-        return deliver(email, sms, emailFrom, GuardSettings.defaults());
-    }
-
-    /** Without push: a push message fails as "push is not configured". */
-    public DeliverService deliver(EmailSender email, SmsSender sms, String emailFrom, GuardSettings guards) {
-        return deliver(email, sms, PushSender.notConfigured(), PushEndpoints.notConfigured(), emailFrom, guards);
-    }
-
-    /** With the guards' defaults (no configuration). */
-    public DeliverService deliver(EmailSender email, SmsSender sms, PushSender push, PushEndpoints pushEndpoints, String emailFrom) {
-        return deliver(email, sms, push, pushEndpoints, emailFrom, GuardSettings.defaults());
-    }
-
-    /** @param pushEndpoints deletes the endpoints of devices the provider reports disabled */
-    public DeliverService deliver(EmailSender email, SmsSender sms, PushSender push, PushEndpoints pushEndpoints, String emailFrom,
-            GuardSettings guards) {
-        return new DeliverService(messages, users, new UserService(users, clock, pushEndpoints), new TemplateCatalog(definitions),
+    /** Deliver over {@code channels}; their push endpoints are deleted when the provider reports a device disabled. */
+    public DeliverService deliver(Channels channels, GuardSettings guards) {
+        return new DeliverService(messages, users, new UserService(users, clock, channels.pushEndpoints()), new TemplateCatalog(definitions),
                 new TriggerCatalog(definitions), suppressions, new FrequencyCaps(dynamo, tables.state(), guards.caps()),
-                new RateLimits(dynamo, tables.state(), guards.rates()), guards, stats, unsubscribe, email, sms, push, emailFrom, clock);
+                new RateLimits(dynamo, tables.state(), guards.rates()), guards, stats, unsubscribe,
+                channels.email(), channels.sms(), channels.push(), channels.emailFrom(), clock);
     }
 
     public UnsubscribeLinks unsubscribe() {
@@ -215,18 +229,10 @@ public final class Services {
         return suppressions;
     }
 
-    /** The sweep on AWS: a READY message waits as long as a claim before it is handed to deliver again. */
-    public Sweep sweep(Duration grace) {
-        return sweep(grace, grace, Duration.ofSeconds(Math.max(120, 2 * messages.slotWidth().toSeconds())));
-    }
-
-    public Sweep sweep(Duration grace, Duration readyGrace, Duration slotGrace) {
-        return sweep(grace, readyGrace, slotGrace, SWEEP_PER_SHARD);
-    }
-
-    public Sweep sweep(Duration grace, Duration readyGrace, Duration slotGrace, int perShard) {
+    public Sweep sweep(SweepSettings settings) {
+        Duration slotGrace = settings.slotGrace().orElse(Duration.ofSeconds(Math.max(120, 2 * messages.slotWidth().toSeconds())));
         return new Sweep(messages, stats, new SlotReleaser(new SlotStore(dynamo, tables.slots()), messages, clock), clock,
-                grace, readyGrace, slotGrace, perShard);
+                settings.grace(), settings.readyGrace(), slotGrace, settings.perShard());
     }
 
     public StreamBatch streamBatch(String source) {

@@ -10,6 +10,7 @@ import io.nudge.keys.Scope;
 import io.nudge.testing.MutableClock;
 import io.nudge.testing.RecordingScheduler;
 import io.nudge.testing.TestDynamo;
+import io.nudge.wiring.ApiSettings;
 import io.nudge.wiring.Services;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
@@ -59,8 +60,8 @@ class AuthWalkTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
-        api = services.api(scheduler, runs::add);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
+        api = services.api(ApiSettings.defaults().withCampaigns(scheduler, runs::add));
         admin = services.apiKeys().create("admin", Scope.ADMIN).secret();
         ingest = services.apiKeys().create("backend", Scope.INGEST).secret();
         var gone = services.apiKeys().create("former admin", Scope.ADMIN);

@@ -9,6 +9,7 @@ import io.nudge.keys.Scope;
 import io.nudge.testing.MutableClock;
 import io.nudge.testing.RecordingScheduler;
 import io.nudge.testing.TestDynamo;
+import io.nudge.wiring.ApiSettings;
 import io.nudge.wiring.Services;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -29,8 +30,8 @@ class CampaignRoutesTest {
 
     @BeforeEach
     void setUp() {
-        Services services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
-        api = services.api(scheduler, runs::add);
+        Services services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
+        api = services.api(ApiSettings.defaults().withCampaigns(scheduler, runs::add));
         admin = services.apiKeys().create("admin", Scope.ADMIN).secret();
         ingest = services.apiKeys().create("backend", Scope.INGEST).secret();
         assertThat(call("PUT", "/v1/templates/digest_a", admin, "{'channel':'email','subject':'S','text':'T'}").status()).isEqualTo(201);

@@ -7,6 +7,7 @@ import io.nudge.json.Json;
 import io.nudge.keys.Scope;
 import io.nudge.testing.MutableClock;
 import io.nudge.testing.TestDynamo;
+import io.nudge.wiring.ApiSettings;
 import io.nudge.wiring.Services;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -24,8 +25,8 @@ class NudgeApiTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
-        api = services.api();
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
+        api = services.api(ApiSettings.defaults());
         admin = services.apiKeys().create("admin", Scope.ADMIN).secret();
         ingest = services.apiKeys().create("backend", Scope.INGEST).secret();
     }

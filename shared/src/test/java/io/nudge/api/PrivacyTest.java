@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.channel.Channels;
 import io.nudge.definitions.DefinitionService;
 import io.nudge.deliver.DeliverService;
 import io.nudge.evaluate.EvaluateService;
+import io.nudge.guards.GuardSettings;
 import io.nudge.guards.Suppression;
 import io.nudge.guards.SuppressionReason;
 import io.nudge.json.Json;
@@ -20,6 +22,7 @@ import io.nudge.testing.MutableClock;
 import io.nudge.testing.RecordingSenders;
 import io.nudge.testing.Samples;
 import io.nudge.testing.TestDynamo;
+import io.nudge.wiring.ApiSettings;
 import io.nudge.wiring.Services;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,8 +49,8 @@ class PrivacyTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
-        api = services.api();
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
+        api = services.api(ApiSettings.defaults());
         admin = services.apiKeys().create("admin", Scope.ADMIN).secret();
         ingest = services.apiKeys().create("backend", Scope.INGEST).secret();
         DefinitionService definitions = new DefinitionService(services.definitions(), clock);
@@ -56,7 +59,7 @@ class PrivacyTest {
         definitions.putTrigger("cart", json("{'event':'cart_abandoned','channel':'email','template':'welcome'}"));
         EvaluateService evaluate = services.evaluate();
         evaluate.refreshDefinitions();
-        DeliverService deliver = services.deliver(senders, senders, "Nudge <hello@example.com>");
+        DeliverService deliver = services.deliver(Channels.withoutPush(senders, senders, "Nudge <hello@example.com>"), GuardSettings.defaults());
         deliver.refreshDefinitions();
 
         assertThat(call("PUT", "/v1/users/erin", ingest, "{'email':'" + EMAIL + "','phone':'" + PHONE

@@ -11,6 +11,7 @@ import io.nudge.testing.TestDynamo;
 import io.nudge.unsubscribe.KeyRing;
 import io.nudge.unsubscribe.UnsubscribeLinks;
 import io.nudge.unsubscribe.UnsubscribeTokens;
+import io.nudge.wiring.ApiSettings;
 import io.nudge.wiring.Services;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,8 +39,8 @@ class UnsubscribeRotationTest {
     }
 
     private Services services(String ring) {
-        return new Services(TestDynamo.client(), tables, clock, Duration.ofSeconds(60),
-                new UnsubscribeLinks(new UnsubscribeTokens(KeyRing.parse(ring)), () -> "https://nudge.example"));
+        return Services.builder(TestDynamo.client(), tables).clock(clock).slotWidth(Duration.ofSeconds(60))
+                .unsubscribe(new UnsubscribeLinks(new UnsubscribeTokens(KeyRing.parse(ring)), () -> "https://nudge.example")).build();
     }
 
     private static ApiResponse post(NudgeApi api, String url) {
@@ -52,7 +53,7 @@ class UnsubscribeRotationTest {
     private void optIn(Services services, String userId) {
         String ingest = services.apiKeys().create("backend", Scope.INGEST).secret();
         Map<String, String> headers = new HashMap<>(Map.of("authorization", "Bearer " + ingest));
-        ApiResponse put = services.api().handle(new ApiRequest("PUT", "/v1/users/" + userId, headers, Map.of(),
+        ApiResponse put = services.api(ApiSettings.defaults()).handle(new ApiRequest("PUT", "/v1/users/" + userId, headers, Map.of(),
                 Optional.of("{\"consent\":{\"email\":\"opted_in\"}}".getBytes(StandardCharsets.UTF_8))));
         assertThat(put.status()).isEqualTo(200);
     }
@@ -69,7 +70,7 @@ class UnsubscribeRotationTest {
 
         Services during = services("k2:" + K2 + ",k1:" + K1);
         assertThat(during.unsubscribe().url("rot-1", Channel.EMAIL)).as("new links use the new key").contains("v1.k2.");
-        ApiResponse response = post(during.api(), oldLink);
+        ApiResponse response = post(during.api(ApiSettings.defaults()), oldLink);
 
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         assertThat(consent(during, "rot-1")).isEqualTo(ConsentStatus.OPTED_OUT);
@@ -82,7 +83,7 @@ class UnsubscribeRotationTest {
         String oldLink = before.unsubscribe().url("rot-2", Channel.EMAIL);
 
         Services after = services("k2:" + K2);
-        NudgeApiTest.assertInvalidLinkPage(post(after.api(), oldLink));
+        NudgeApiTest.assertInvalidLinkPage(post(after.api(ApiSettings.defaults()), oldLink));
         assertThat(consent(after, "rot-2")).isEqualTo(ConsentStatus.OPTED_IN);
     }
 
@@ -92,7 +93,7 @@ class UnsubscribeRotationTest {
         optIn(ours, "rot-3");
         String forged = services("k1:" + K2).unsubscribe().url("rot-3", Channel.EMAIL);
 
-        NudgeApiTest.assertInvalidLinkPage(post(ours.api(), forged));
+        NudgeApiTest.assertInvalidLinkPage(post(ours.api(ApiSettings.defaults()), forged));
         assertThat(consent(ours, "rot-3")).isEqualTo(ConsentStatus.OPTED_IN);
     }
 }

@@ -15,6 +15,7 @@ import io.nudge.testing.RecordingScheduler;
 import io.nudge.testing.TestDynamo;
 import io.nudge.users.UserService;
 import io.nudge.validation.InvalidInputException;
+import io.nudge.wiring.CampaignRunSettings;
 import io.nudge.wiring.Services;
 import java.time.ZoneId;
 import java.util.HashMap;
@@ -41,7 +42,7 @@ class CampaignsTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         DefinitionService definitions = new DefinitionService(services.definitions(), clock);
         definitions.putTemplate("digest_a", json("{'channel':'email','subject':'Your week','text':'A'}"));
         definitions.putTemplate("digest_b", json("{'channel':'email','subject':'This week for you','text':'B'}"));
@@ -118,13 +119,13 @@ class CampaignsTest {
     void a_run_writes_one_message_per_segment_user_outside_the_holdout_and_a_double_invoke_writes_nothing_more() {
         users(USERS);
         campaigns.put("weekly_digest", json(DIGEST));
-        CampaignRunService runs = services.campaignRun(runner, 2);
+        CampaignRunService runs = services.campaignRun(runner, CampaignRunSettings.of(2));
         CampaignRunner.Request request = new CampaignRunner.Request("weekly_digest", "run-1");
 
         CampaignRunService.Outcome first = runs.run(request, () -> Long.MAX_VALUE);
         Map<String, Integer> arms = assertOneMessagePerUser("weekly_digest", "run-1");
         CampaignRunService.Outcome second = runs.run(request, () -> Long.MAX_VALUE);
-        CampaignRunService.Outcome replayWithoutCheckpoints = services.campaignRun(runner, 3).run(request, () -> Long.MAX_VALUE);
+        CampaignRunService.Outcome replayWithoutCheckpoints = services.campaignRun(runner, CampaignRunSettings.of(3)).run(request, () -> Long.MAX_VALUE);
 
         assertThat(first).isInstanceOfSatisfying(CampaignRunService.Completed.class, c -> {
             assertThat(c.tally().scanned()).isEqualTo(USERS);
@@ -144,7 +145,7 @@ class CampaignsTest {
     void only_holdout_users_get_an_assignment_record_everyone_else_has_the_message_and_each_page_is_counted_once_per_arm() {
         users(USERS);
         campaigns.put("weekly_digest", json(DIGEST));
-        services.campaignRun(runner, 2, 3).run(new CampaignRunner.Request("weekly_digest", "r1"), () -> Long.MAX_VALUE);
+        services.campaignRun(runner, CampaignRunSettings.of(2).putConcurrency(3)).run(new CampaignRunner.Request("weekly_digest", "r1"), () -> Long.MAX_VALUE);
 
         Map<String, Integer> arms = assertOneMessagePerUser("weekly_digest", "r1");
         for (int i = 0; i < USERS; i++) {
@@ -185,7 +186,7 @@ class CampaignsTest {
     void a_second_run_assigns_every_user_the_same_arm() {
         users(60);
         campaigns.put("weekly_digest", json(DIGEST));
-        CampaignRunService runs = services.campaignRun(runner, 2);
+        CampaignRunService runs = services.campaignRun(runner, CampaignRunSettings.of(2));
         runs.run(new CampaignRunner.Request("weekly_digest", "w1"), () -> Long.MAX_VALUE);
         runs.run(new CampaignRunner.Request("weekly_digest", "w2"), () -> Long.MAX_VALUE);
 
@@ -200,7 +201,7 @@ class CampaignsTest {
     void resumed_after_a_crash_it_continues_from_the_checkpoint_without_duplicates() {
         users(USERS);
         campaigns.put("weekly_digest", json(DIGEST));
-        CampaignRunService runs = services.campaignRun(runner, 1);
+        CampaignRunService runs = services.campaignRun(runner, CampaignRunSettings.of(1));
         CampaignRunner.Request request = new CampaignRunner.Request("weekly_digest", "crash");
         AtomicInteger pages = new AtomicInteger();
 
@@ -221,7 +222,7 @@ class CampaignsTest {
     void near_the_time_limit_it_continues_in_a_fresh_invocation_from_the_checkpoint() {
         users(USERS);
         campaigns.put("weekly_digest", json(DIGEST));
-        CampaignRunService runs = services.campaignRun(runner, 1);
+        CampaignRunService runs = services.campaignRun(runner, CampaignRunSettings.of(1));
         CampaignRunner.Request request = new CampaignRunner.Request("weekly_digest", "long");
         AtomicInteger pages = new AtomicInteger();
 
@@ -238,7 +239,7 @@ class CampaignsTest {
     void per_arm_stats_report_assignments_and_lift() {
         users(60);
         campaigns.put("weekly_digest", json(DIGEST));
-        services.campaignRun(runner, 1).run(new CampaignRunner.Request("weekly_digest", "r"), () -> Long.MAX_VALUE);
+        services.campaignRun(runner, CampaignRunSettings.of(1)).run(new CampaignRunner.Request("weekly_digest", "r"), () -> Long.MAX_VALUE);
 
         JsonNode report = CampaignStats.report(campaigns.find("weekly_digest").orElseThrow(), services.stats(), null, null);
 
@@ -256,7 +257,7 @@ class CampaignsTest {
     void goal_events_in_the_window_count_once_per_user_for_their_arm_holdout_included() {
         users(60);
         campaigns.put("weekly_digest", json(DIGEST));
-        services.campaignRun(runner, 1).run(new CampaignRunner.Request("weekly_digest", "r"), () -> Long.MAX_VALUE);
+        services.campaignRun(runner, CampaignRunSettings.of(1)).run(new CampaignRunner.Request("weekly_digest", "r"), () -> Long.MAX_VALUE);
         var evaluate = services.evaluate();
         evaluate.refreshDefinitions();
         String held = java.util.stream.IntStream.range(0, 60).mapToObj(i -> "u" + i)

@@ -4,7 +4,9 @@ import static io.nudge.testing.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.channel.Channels;
 import io.nudge.definitions.DefinitionService;
+import io.nudge.guards.GuardSettings;
 import io.nudge.model.Channel;
 import io.nudge.model.HistoryEntry;
 import io.nudge.model.Message;
@@ -35,10 +37,10 @@ class CancelRaceTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         new DefinitionService(services.definitions(), clock).putTemplate("t", json("{'channel':'email','subject':'s','text':'x'}"));
         new UserService(services.users(), clock).upsert("u", json("{'email':'u@example.com'}"));
-        deliver = services.deliver(senders, senders, "from@example.com");
+        deliver = services.deliver(Channels.withoutPush(senders, senders, "from@example.com"), GuardSettings.defaults());
         deliver.refreshDefinitions();
     }
 

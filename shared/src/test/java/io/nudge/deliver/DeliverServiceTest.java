@@ -4,9 +4,11 @@ import static io.nudge.testing.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.channel.Channels;
 import io.nudge.channel.SendOutcome;
 import io.nudge.definitions.DefinitionService;
 import io.nudge.evaluate.EvaluateService;
+import io.nudge.guards.GuardSettings;
 import io.nudge.model.Event;
 import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
@@ -16,6 +18,7 @@ import io.nudge.testing.RecordingSenders;
 import io.nudge.testing.TestDynamo;
 import io.nudge.users.UserService;
 import io.nudge.wiring.Services;
+import io.nudge.wiring.SweepSettings;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +34,7 @@ class DeliverServiceTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         DefinitionService definitions = new DefinitionService(services.definitions(), clock);
         definitions.putTemplate("welcome", json("{'channel':'email','subject':'Welcome, {{ user.attributes.first_name | default: \\u0027there\\u0027 }}!',"
                 + "'html':'<p>Plan: {{ event.properties.plan }}</p>','text':'Plan: {{ event.properties.plan }}',"
@@ -42,7 +45,7 @@ class DeliverServiceTest {
         users = new UserService(services.users(), clock);
         evaluate = services.evaluate();
         evaluate.refreshDefinitions();
-        deliver = services.deliver(senders, senders, "Nudge <hello@example.com>");
+        deliver = services.deliver(Channels.withoutPush(senders, senders, "Nudge <hello@example.com>"), GuardSettings.defaults());
         deliver.refreshDefinitions();
     }
 
@@ -188,7 +191,7 @@ class DeliverServiceTest {
         services.messages().claim(neverSent, clock.instant());
         services.messages().claim(attempted, clock.instant());
         services.messages().stampAttempt(attempted, clock.instant(), "+442079460958", Optional.empty());
-        Sweep sweep = services.sweep(Duration.ofMinutes(5));
+        Sweep sweep = services.sweep(SweepSettings.of(Duration.ofMinutes(5)));
 
         assertThat(sweep.run()).isEqualTo(new Sweep.Result(0, 0, 0, 0));
         clock.advance(Duration.ofMinutes(6));

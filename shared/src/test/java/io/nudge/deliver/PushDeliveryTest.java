@@ -7,10 +7,12 @@ import static io.nudge.testing.RecordingPush.target;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.channel.Channels;
 import io.nudge.channel.PushMessage;
 import io.nudge.channel.SendOutcome;
 import io.nudge.definitions.DefinitionService;
 import io.nudge.evaluate.EvaluateService;
+import io.nudge.guards.GuardSettings;
 import io.nudge.messages.MessageJson;
 import io.nudge.model.Channel;
 import io.nudge.model.Event;
@@ -45,7 +47,7 @@ class PushDeliveryTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         DefinitionService definitions = new DefinitionService(services.definitions(), clock);
         definitions.putTemplate("cart", json("{'channel':'push','title':'Still thinking, {{ user.attributes.first_name }}?',"
                 + "'body':'{{ event.properties.count }} items are waiting','data':{'cartId':'{{ event.properties.cart }}'}}"));
@@ -54,7 +56,7 @@ class PushDeliveryTest {
         users = new UserService(services.users(), clock, push);
         evaluate = services.evaluate();
         evaluate.refreshDefinitions();
-        deliver = services.deliver(senders, senders, push, push, "from@example.com");
+        deliver = services.deliver(new Channels(senders, senders, push, push, "from@example.com"), GuardSettings.defaults());
         deliver.refreshDefinitions();
     }
 
@@ -183,7 +185,7 @@ class PushDeliveryTest {
     @Test
     void without_a_push_sender_a_push_fails_as_not_configured() {
         adaWithTwoDevices("'consent':{'push':'opted_in'},");
-        DeliverService withoutPush = services.deliver(senders, senders, "from@example.com");
+        DeliverService withoutPush = services.deliver(Channels.withoutPush(senders, senders, "from@example.com"), GuardSettings.defaults());
         withoutPush.refreshDefinitions();
 
         assertThat(withoutPush.deliver(message("ada", "cart_abandoned")))

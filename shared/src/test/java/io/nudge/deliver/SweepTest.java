@@ -4,8 +4,10 @@ import static io.nudge.testing.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.channel.Channels;
 import io.nudge.definitions.DefinitionService;
 import io.nudge.evaluate.EvaluateService;
+import io.nudge.guards.GuardSettings;
 import io.nudge.model.Event;
 import io.nudge.model.HistoryEntry;
 import io.nudge.model.MessageStatus;
@@ -14,6 +16,7 @@ import io.nudge.testing.RecordingSenders;
 import io.nudge.testing.TestDynamo;
 import io.nudge.users.UserService;
 import io.nudge.wiring.Services;
+import io.nudge.wiring.SweepSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +32,7 @@ class SweepTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         DefinitionService definitions = new DefinitionService(services.definitions(), clock);
         definitions.putTemplate("code", json("{'channel':'sms','body':'Your code is {{ event.properties.code }}'}"));
         definitions.putTrigger("otp", json("{'event':'otp_requested','channel':'sms','template':'code','priority':'transactional'}"));
@@ -37,9 +40,9 @@ class SweepTest {
         new UserService(services.users(), clock).upsert("kim", json("{'phone':'+442079460958'}"));
         evaluate = services.evaluate();
         evaluate.refreshDefinitions();
-        deliver = services.deliver(senders, senders, "Nudge <hello@example.com>");
+        deliver = services.deliver(Channels.withoutPush(senders, senders, "Nudge <hello@example.com>"), GuardSettings.defaults());
         deliver.refreshDefinitions();
-        sweep = services.sweep(Duration.ofMinutes(5), Duration.ofMinutes(3), Duration.ofMinutes(2));
+        sweep = services.sweep(SweepSettings.of(Duration.ofMinutes(5)).readyGrace(Duration.ofMinutes(3)).slotGrace(Duration.ofMinutes(2)));
     }
 
     private String messageFor(String eventId, String eventName) {
@@ -115,7 +118,7 @@ class SweepTest {
             ids.add(messageFor("b" + i, "otp_requested"));
             clock.advance(Duration.ofSeconds(1));
         }
-        Sweep bounded = services.sweep(Duration.ofMinutes(5), Duration.ofMinutes(3), Duration.ofMinutes(2), 1);
+        Sweep bounded = services.sweep(SweepSettings.of(Duration.ofMinutes(5)).readyGrace(Duration.ofMinutes(3)).slotGrace(Duration.ofMinutes(2)).perShard(1));
         clock.advance(Duration.ofMinutes(4));
 
         int runs = 0;

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.channel.Channels;
 import io.nudge.definitions.DefinitionService;
 import io.nudge.deliver.DeliverService;
 import io.nudge.deliver.DeliveryResult;
+import io.nudge.guards.GuardSettings;
 import io.nudge.model.Event;
 import io.nudge.model.HistoryEntry;
 import io.nudge.model.MessageStatus;
@@ -38,7 +40,7 @@ class ConversionTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         definitions = new DefinitionService(services.definitions(), clock);
         definitions.putTemplate("mail", json("{'channel':'email','subject':'s','text':'x'}"));
         definitions.putTrigger("welcome", json("{'event':'signed_up','channel':'email','template':'mail',"
@@ -48,7 +50,7 @@ class ConversionTest {
         new UserService(services.users(), clock).upsert("u", json("{'email':'u@example.com'}"));
         evaluate = services.evaluate();
         evaluate.refreshDefinitions();
-        deliver = services.deliver(senders, senders, "from@example.com");
+        deliver = services.deliver(Channels.withoutPush(senders, senders, "from@example.com"), GuardSettings.defaults());
         deliver.refreshDefinitions();
     }
 

@@ -29,7 +29,7 @@ class DelayedTriggersTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         definitions = new DefinitionService(services.definitions(), clock);
         definitions.putTemplate("t", json("{'channel':'email','subject':'s','text':'x'}"));
         evaluate = services.evaluate();

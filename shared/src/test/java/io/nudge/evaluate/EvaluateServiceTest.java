@@ -26,7 +26,7 @@ class EvaluateServiceTest {
     @BeforeEach
     void setUp() {
         Tables tables = TestDynamo.freshTables();
-        services = new Services(TestDynamo.client(), tables, clock);
+        services = Services.builder(TestDynamo.client(), tables).clock(clock).build();
         DefinitionService definitions = new DefinitionService(services.definitions(), clock);
         definitions.putTemplate("welcome", json("{'channel':'email','subject':'Hi {{ user.attributes.first_name }}','text':'Welcome'}"));
         definitions.putTrigger("welcome_pro", json("{'event':'signed_up','conditions':[{'path':'event.properties.plan','op':'eq','value':'pro'}],"

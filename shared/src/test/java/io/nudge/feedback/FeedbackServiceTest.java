@@ -51,7 +51,7 @@ class FeedbackServiceTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         feedback = services.feedback(optIn);
         users = new UserService(services.users(), clock);
         users.upsert("ada", json("{'email':'ada@example.com','phone':'+4915112345678','consent':{'sms':'opted_in'}}"));

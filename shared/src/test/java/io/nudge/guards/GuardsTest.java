@@ -4,6 +4,7 @@ import static io.nudge.testing.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.channel.Channels;
 import io.nudge.channel.SendOutcome;
 import io.nudge.definitions.DefinitionService;
 import io.nudge.deliver.DeliverService;
@@ -43,7 +44,7 @@ class GuardsTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         users = new UserService(services.users(), clock);
         definitions = new DefinitionService(services.definitions(), clock);
         definitions.putTemplate("mail", json("{'channel':'email','subject':'s','text':'x'}"));
@@ -59,7 +60,7 @@ class GuardsTest {
     }
 
     private DeliverService deliver(GuardSettings settings) {
-        DeliverService deliver = services.deliver(senders, senders, "from@example.com", settings);
+        DeliverService deliver = services.deliver(Channels.withoutPush(senders, senders, "from@example.com"), settings);
         deliver.refreshDefinitions();
         return deliver;
     }

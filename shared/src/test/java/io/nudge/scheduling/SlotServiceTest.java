@@ -14,6 +14,7 @@ import io.nudge.testing.MutableClock;
 import io.nudge.testing.RecordingScheduler;
 import io.nudge.testing.TestDynamo;
 import io.nudge.wiring.Services;
+import io.nudge.wiring.SweepSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -34,7 +35,7 @@ class SlotServiceTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         slots = services.slots(scheduler);
     }
 
@@ -156,7 +157,7 @@ class SlotServiceTest {
         assertThat(slots.ensureScheduled(message)).isInstanceOf(SlotService.Outcome.AlreadyScheduled.class);
         assertThat(scheduler.createCalls).isEmpty();
 
-        var sweep = services.sweep(Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(2));
+        var sweep = services.sweep(SweepSettings.of(Duration.ofMinutes(5)).readyGrace(Duration.ofMinutes(5)).slotGrace(Duration.ofMinutes(2)));
         clock.set(Instant.parse("2026-11-24T09:02:00Z"));
         assertThat(sweep.run().slotsReleased()).isZero();   // not overdue yet: Scheduler may still be on its way
         clock.set(Instant.parse("2026-11-24T09:03:01Z"));
@@ -173,7 +174,7 @@ class SlotServiceTest {
         new SlotStore(services.dynamo(), services.tables().slots()).markFired(Instant.parse("2026-11-24T09:01:00Z").getEpochSecond(), clock.instant());
         assertThat(status(message)).isEqualTo(MessageStatus.SCHEDULED);
 
-        var sweep = services.sweep(Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(2));
+        var sweep = services.sweep(SweepSettings.of(Duration.ofMinutes(5)).readyGrace(Duration.ofMinutes(5)).slotGrace(Duration.ofMinutes(2)));
         clock.set(Instant.parse("2026-11-24T09:03:01Z"));
         assertThat(sweep.run().slotsReleased()).isEqualTo(1);
         assertThat(status(message)).isEqualTo(MessageStatus.READY);

@@ -30,7 +30,7 @@ class SegmentsTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         segments = services.segments();
         users = new UserService(services.users(), clock);
         evaluate = services.evaluate();

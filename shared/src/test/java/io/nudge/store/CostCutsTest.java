@@ -36,7 +36,7 @@ class CostCutsTest {
     @BeforeEach
     void setUp() {
         tables = TestDynamo.freshTables();
-        services = new Services(TestDynamo.client(), tables, Clock.fixed(NOW, ZoneOffset.UTC));
+        services = Services.builder(TestDynamo.client(), tables).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
     }
 
     @Test

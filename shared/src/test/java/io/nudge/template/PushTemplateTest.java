@@ -96,7 +96,7 @@ class PushTemplateTest {
     @Test
     void a_push_trigger_takes_a_push_template_and_refuses_an_email_one() {
         MutableClock clock = MutableClock.at("2026-11-24T09:00:00Z");
-        Services services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        Services services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         DefinitionService definitions = new DefinitionService(services.definitions(), clock);
         definitions.putTemplate("cart", json(CART));
         definitions.putTemplate("mail", json("{'channel':'email','subject':'Hi','text':'x'}"));

@@ -16,6 +16,7 @@ import io.nudge.model.UserProfile;
 import io.nudge.testing.MutableClock;
 import io.nudge.testing.RecordingPush;
 import io.nudge.testing.TestDynamo;
+import io.nudge.wiring.ApiSettings;
 import io.nudge.wiring.Services;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
@@ -38,7 +39,7 @@ class PushTokensTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         key = services.apiKeys().create("backend", Scope.INGEST).secret();
     }
 
@@ -48,7 +49,7 @@ class PushTokensTest {
     }
 
     private ApiResponse put(String userId, String body) {
-        return put(services.api(push), userId, body);
+        return put(services.api(ApiSettings.defaults().withPush(push)), userId, body);
     }
 
     private static String tokens(String... platformAndToken) {
@@ -150,7 +151,7 @@ class PushTokensTest {
     void a_platform_without_configuration_is_400_push_not_configured_naming_the_field() {
         RecordingPush fcmOnly = new RecordingPush(EnumSet.of(FCM));
 
-        ApiResponse response = put(services.api(fcmOnly), "ada", tokens("fcm", "token-a", "apns", APNS_TOKEN));
+        ApiResponse response = put(services.api(ApiSettings.defaults().withPush(fcmOnly)), "ada", tokens("fcm", "token-a", "apns", APNS_TOKEN));
 
         assertError(response, "push_not_configured", "/push/tokens/1/platform");
         assertThat(response.body()).doesNotContain(APNS_TOKEN).doesNotContain("NUDGE_PUSH_APP_ARN");
@@ -159,8 +160,8 @@ class PushTokensTest {
 
     @Test
     void without_push_endpoints_the_api_refuses_tokens_as_not_configured() {
-        assertError(put(services.api(), "ada", tokens("fcm", "token-a")), "push_not_configured", "/push/tokens/0/platform");
-        assertThat(put(services.api(), "ada", "{'email':'ada@example.com'}").status()).isEqualTo(200);
+        assertError(put(services.api(ApiSettings.defaults()), "ada", tokens("fcm", "token-a")), "push_not_configured", "/push/tokens/0/platform");
+        assertThat(put(services.api(ApiSettings.defaults()), "ada", "{'email':'ada@example.com'}").status()).isEqualTo(200);
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.nudge.store.TableDefinitions;
 import io.nudge.unsubscribe.KeyRing;
 import io.nudge.unsubscribe.UnsubscribeLinks;
 import io.nudge.unsubscribe.UnsubscribeTokens;
+import io.nudge.wiring.ApiSettings;
 import io.nudge.wiring.Services;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -87,17 +88,17 @@ public final class ColdStart {
             TableDefinitions.createMissing(dynamo, tables);
             KeyRing keys = UnsubscribeLinks.randomKeys();
             String keyRing = "k1:" + Base64.getEncoder().encodeToString(keys.keys().values().iterator().next());
-            Services services = new Services(dynamo, tables, Clock.systemUTC(), Duration.ofSeconds(60),
-                    new UnsubscribeLinks(new UnsubscribeTokens(KeyRing.parse(keyRing)), () -> "https://nudge.example"));
+            Services services = Services.builder(dynamo, tables).clock(Clock.systemUTC()).slotWidth(Duration.ofSeconds(60))
+                    .unsubscribe(new UnsubscribeLinks(new UnsubscribeTokens(KeyRing.parse(keyRing)), () -> "https://nudge.example")).build();
             services.apiKeys().register(KEY, "cold-bench", Scope.ADMIN);
-            Fixture.call(services.api(), KEY, "PUT", "/v1/templates/cold_email", """
+            Fixture.call(services.api(ApiSettings.defaults()), KEY, "PUT", "/v1/templates/cold_email", """
                     {"channel":"email","subject":"Welcome, {{ user.attributes.first_name | default: \\"there\\" }}",
                      "html":"<p>Hi {{ user.attributes.first_name }}, thanks for signing up ({{ event.properties.plan }}).</p><a href=\\"{{ unsubscribe_url }}\\">unsubscribe</a>",
                      "text":"Hi {{ user.attributes.first_name }}, thanks for signing up."}""");
-            Fixture.call(services.api(), KEY, "PUT", "/v1/triggers/cold_now", """
+            Fixture.call(services.api(ApiSettings.defaults()), KEY, "PUT", "/v1/triggers/cold_now", """
                     {"event":"cold_signed_up","channel":"email","template":"cold_email","quietHours":"off",
                      "conditions":[{"path":"event.properties.plan","op":"in","value":["pro","team"]}]}""");
-            Fixture.call(services.api(), KEY, "PUT", "/v1/triggers/cold_later", """
+            Fixture.call(services.api(ApiSettings.defaults()), KEY, "PUT", "/v1/triggers/cold_later", """
                     {"event":"cold_later","channel":"email","template":"cold_email","delay":"PT1H","quietHours":"off"}""");
 
             Map<String, String> env = new LinkedHashMap<>();
@@ -171,7 +172,7 @@ public final class ColdStart {
     private static Run runOnce(Function function, boolean prime, int n, Path jar, Path probeJar, Path work, Map<String, String> env,
             Services services, FakeProviders fake, List<String> extraFlags) throws Exception {
         String user = "cold-user-" + n;
-        Fixture.call(services.api(), KEY, "PUT", "/v1/users/" + user,
+        Fixture.call(services.api(ApiSettings.defaults()), KEY, "PUT", "/v1/users/" + user,
                 "{\"email\":\"" + user + "@example.com\",\"timezone\":\"Europe/Berlin\",\"attributes\":{\"first_name\":\"Ada\"}}");
         Path first = work.resolve(function.name() + "-" + n + "-1.json");
         Path second = work.resolve(function.name() + "-" + n + "-2.json");

@@ -10,6 +10,10 @@ import io.nudge.aws.AwsClients;
 import io.nudge.bench.Bench;
 import io.nudge.bench.Fixture;
 import io.nudge.bench.LocalDynamoServer;
+import io.nudge.bench.report.Chart;
+import io.nudge.bench.report.Machine;
+import io.nudge.bench.report.Markdown;
+import io.nudge.channel.Channels;
 import io.nudge.channel.SendOutcome;
 import io.nudge.config.Tables;
 import io.nudge.functions.deliver.DeliverHandler;
@@ -33,6 +37,7 @@ import io.nudge.scheduling.Slots;
 import io.nudge.store.TableDefinitions;
 import io.nudge.unsubscribe.UnsubscribeLinks;
 import io.nudge.unsubscribe.UnsubscribeTokens;
+import io.nudge.wiring.ApiSettings;
 import io.nudge.wiring.Services;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -172,10 +177,10 @@ public final class CostRun {
             this.meter = meter;
             this.services = services;
             this.timings = timings;
-            this.ingest = new IngestApiHandler(services.api());
+            this.ingest = new IngestApiHandler(services.api(ApiSettings.defaults()));
             this.evaluate = new EvaluateTriggersHandler(services);
-            this.deliver = new DeliverHandler(services.deliver(email -> new SendOutcome.Accepted("ses-" + UUID.randomUUID()),
-                    sms -> new SendOutcome.Accepted("sns-" + UUID.randomUUID()), "Acme <hello@acme.example>", guards),
+            this.deliver = new DeliverHandler(services.deliver(Channels.withoutPush(email -> new SendOutcome.Accepted("ses-" + UUID.randomUUID()),
+                    sms -> new SendOutcome.Accepted("sns-" + UUID.randomUUID()), "Acme <hello@acme.example>"), guards),
                     services.streamBatch("deliver"));
             Scheduler scheduler = new Scheduler() {
                 @Override
@@ -199,24 +204,24 @@ public final class CostRun {
             meter.enabled(false);
             TableDefinitions.createMissing(dynamo, tables);
             // AWS's 60-second slots; rate limits high enough never to defer (their counters are still written)
-            Services services = new Services(dynamo, tables, Clock.systemUTC(), Duration.ofSeconds(60),
-                    new UnsubscribeLinks(new UnsubscribeTokens(UnsubscribeLinks.randomKeys()), () -> "https://nudge.example"));
+            Services services = Services.builder(dynamo, tables).clock(Clock.systemUTC()).slotWidth(Duration.ofSeconds(60))
+                    .unsubscribe(new UnsubscribeLinks(new UnsubscribeTokens(UnsubscribeLinks.randomKeys()), () -> "https://nudge.example")).build();
             GuardSettings guards = new GuardSettings(QuietHours.defaults(), ZoneId.of("UTC"), FrequencyCaps.Limits.defaults(),
                     Map.of(Channel.EMAIL, new RateLimits.Limit(1_000_000, 1_000_000_000), Channel.SMS, new RateLimits.Limit(1_000_000, 1_000_000_000),
                             Channel.PUSH, new RateLimits.Limit(1_000_000, 1_000_000_000)));
             services.apiKeys().register(KEY, "cost-bench", Scope.ADMIN);
             // as the functions are wired (LambdaEnvironment.services)
             services.definitions().cacheVersionFor(io.nudge.wiring.LambdaEnvironment.DEFINITIONS_VERSION_MAX_AGE);
-            Fixture.call(services.api(), KEY, "PUT", "/v1/templates/welcome", """
+            Fixture.call(services.api(ApiSettings.defaults()), KEY, "PUT", "/v1/templates/welcome", """
                     {"channel":"email","subject":"Welcome, {{ user.attributes.first_name | default: \\"there\\" }}",
                      "html":"<p>Hi {{ user.attributes.first_name }}, thanks for signing up for {{ event.properties.plan }}.</p><p><a href=\\"{{ unsubscribe_url }}\\">Unsubscribe</a></p>",
                      "text":"Hi {{ user.attributes.first_name }}, thanks for signing up for {{ event.properties.plan }}."}""");
-            Fixture.call(services.api(), KEY, "PUT", "/v1/triggers/t_marketing", """
+            Fixture.call(services.api(ApiSettings.defaults()), KEY, "PUT", "/v1/triggers/t_marketing", """
                     {"event":"signed_up","channel":"email","template":"welcome","quietHours":"off",
                      "conditions":[{"path":"event.properties.plan","op":"in","value":["pro","team"]}]}""");
-            Fixture.call(services.api(), KEY, "PUT", "/v1/triggers/t_transactional", """
+            Fixture.call(services.api(ApiSettings.defaults()), KEY, "PUT", "/v1/triggers/t_transactional", """
                     {"event":"password_reset","channel":"email","template":"welcome","priority":"transactional"}""");
-            Fixture.call(services.api(), KEY, "PUT", "/v1/triggers/t_delayed", """
+            Fixture.call(services.api(ApiSettings.defaults()), KEY, "PUT", "/v1/triggers/t_delayed", """
                     {"event":"cart_abandoned","channel":"email","template":"welcome","delay":"PT1H","quietHours":"off"}""");
             World world = new World(dynamo, meter, services, guards, timings);
             meter.drain();
@@ -245,7 +250,7 @@ public final class CostRun {
 
         private String user() {
             String user = id("u");
-            Fixture.call(services.api(), KEY, "PUT", "/v1/users/" + user,
+            Fixture.call(services.api(ApiSettings.defaults()), KEY, "PUT", "/v1/users/" + user,
                     "{\"email\":\"" + user + "@example.com\",\"timezone\":\"Europe/Berlin\",\"locale\":\"en-GB\","
                             + "\"attributes\":{\"first_name\":\"Ada\",\"tier\":\"gold\",\"lifetime_value\":120.5}}");
             return user;

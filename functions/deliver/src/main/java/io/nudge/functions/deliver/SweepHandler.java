@@ -7,6 +7,7 @@ import io.nudge.deliver.Sweep;
 import io.nudge.log.Log;
 import io.nudge.wiring.LambdaEnvironment;
 import io.nudge.wiring.Priming;
+import io.nudge.wiring.SweepSettings;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,7 +21,7 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, String
     private final Sweep sweep;
 
     public SweepHandler() {
-        this(Priming.register(LambdaEnvironment.services(System.getenv())).sweep(GRACE));
+        this(Priming.register(LambdaEnvironment.services(System.getenv())).sweep(SweepSettings.of(GRACE)));
     }
 
     public SweepHandler(Sweep sweep) {

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import io.nudge.channel.Channels;
 import io.nudge.definitions.DefinitionService;
+import io.nudge.guards.GuardSettings;
 import io.nudge.lambda.StreamImages;
 import io.nudge.model.MessageStatus;
 import io.nudge.testing.MutableClock;
@@ -27,7 +29,7 @@ class DeliverHandlerTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         new DefinitionService(services.definitions(), clock)
                 .putTemplate("welcome", json("{'channel':'email','subject':'Welcome {{ user.attributes.first_name }}','text':'Plan {{ event.properties.plan }}'}"));
         new UserService(services.users(), clock).upsert("u-1", json("{'email':'ada@example.com','attributes':{'first_name':'Ada'}}"));
@@ -35,7 +37,7 @@ class DeliverHandlerTest {
         // the stream record describes an item that exists in the table
         services.dynamo().putItem(b -> b.tableName(services.tables().messages())
                 .item(StreamImages.toSdk(event.getRecords().get(0).getDynamodb().getNewImage())));
-        handler = new DeliverHandler(services.deliver(senders, senders, "hello@example.com"), services.streamBatch("deliver"));
+        handler = new DeliverHandler(services.deliver(Channels.withoutPush(senders, senders, "hello@example.com"), GuardSettings.defaults()), services.streamBatch("deliver"));
     }
 
     @Test

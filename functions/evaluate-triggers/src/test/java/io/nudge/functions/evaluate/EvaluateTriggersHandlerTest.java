@@ -23,7 +23,7 @@ class EvaluateTriggersHandlerTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         DefinitionService definitions = new DefinitionService(services.definitions(), clock);
         definitions.putTemplate("welcome", json("{'channel':'email','subject':'Hi','text':'Hello'}"));
         definitions.putTrigger("welcome", json("{'event':'signed_up','channel':'email','template':'welcome',"
@@ -65,7 +65,7 @@ class EvaluateTriggersHandlerTest {
     void a_transient_failure_is_reported_from_the_failing_record_on() {
         DynamodbEvent event = EventLoader.loadDynamoDbEvent("events/ddb-events-insert-signed-up.json");
         Tables missing = Tables.withPrefix("never-created-");
-        Services broken = new Services(TestDynamo.client(), missing, clock);
+        Services broken = Services.builder(TestDynamo.client(), missing).clock(clock).build();
         EvaluateTriggersHandler failing = new EvaluateTriggersHandler(broken.evaluate(), services.streamBatch("evaluate-triggers"));
 
         StreamsEventResponse response = failing.handleRequest(event, null);

@@ -11,6 +11,7 @@ import io.nudge.keys.Scope;
 import io.nudge.testing.Fixtures;
 import io.nudge.testing.MutableClock;
 import io.nudge.testing.TestDynamo;
+import io.nudge.wiring.ApiSettings;
 import io.nudge.wiring.Services;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,9 +24,9 @@ class IngestApiHandlerTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         services.apiKeys().register("test-admin-key", "tests", Scope.ADMIN);
-        handler = new IngestApiHandler(services.api());
+        handler = new IngestApiHandler(services.api(ApiSettings.defaults()));
     }
 
     private APIGatewayV2HTTPResponse invoke(String file) {
@@ -75,7 +76,7 @@ class IngestApiHandlerTest {
 
     @Test
     void a_trigger_with_an_unknown_operator_is_400_naming_the_field() throws Exception {
-        services.api();
+        services.api(ApiSettings.defaults());
         new io.nudge.definitions.DefinitionService(services.definitions(), clock)
                 .putTemplate("welcome", Fixtures.json("{'channel':'email','subject':'Hi','text':'Hello'}"));
 

@@ -46,7 +46,7 @@ class ProcessFeedbackHandlerTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         handler = handlerOver(services);
         new UserService(services.users(), clock).upsert("ada",
                 json("{'email':'ada@example.com','phone':'+4915112345678','consent':{'sms':'opted_in'}}"));
@@ -211,8 +211,8 @@ class ProcessFeedbackHandlerTest {
 
         // DynamoDB failing (here: a Messages table that is not there)
         Tables t = services.tables();
-        Services broken = new Services(TestDynamo.client(), new Tables(t.users(), t.events(), "no-such-table", t.definitions(), t.apiKeys(),
-                t.deadLetters(), t.slots(), t.state(), t.suppressions(), t.stats()), clock);
+        Services broken = Services.builder(TestDynamo.client(), new Tables(t.users(), t.events(), "no-such-table", t.definitions(), t.apiKeys(),
+                t.deadLetters(), t.slots(), t.state(), t.suppressions(), t.stats())).clock(clock).build();
         handler = handlerOver(broken);
         assertThatThrownBy(() -> invoke(event("sns-ses-bounce-permanent.json"))).isInstanceOf(RuntimeException.class);
 

@@ -6,6 +6,7 @@ import io.nudge.campaigns.CampaignRunInvocation;
 import io.nudge.campaigns.CampaignRunService;
 import io.nudge.lambda.AsyncInvocation;
 import io.nudge.store.DeadLetterStore;
+import io.nudge.wiring.CampaignRunSettings;
 import io.nudge.wiring.LambdaEnvironment;
 import io.nudge.wiring.Priming;
 import io.nudge.wiring.Services;
@@ -30,7 +31,7 @@ public final class RunCampaignHandler implements RequestHandler<Map<String, Obje
     }
 
     private RunCampaignHandler(Services services, Map<String, String> env) {
-        this(services.campaignRun(LambdaEnvironment.campaignRunner(env), CampaignRunService.DEFAULT_SCAN_SEGMENTS),
+        this(services.campaignRun(LambdaEnvironment.campaignRunner(env), CampaignRunSettings.of(CampaignRunService.DEFAULT_SCAN_SEGMENTS)),
                 services.deadLetters(), services.clock());
     }
 

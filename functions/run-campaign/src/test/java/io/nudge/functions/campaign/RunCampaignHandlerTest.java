@@ -8,6 +8,7 @@ import io.nudge.testing.MutableClock;
 import io.nudge.testing.RecordingScheduler;
 import io.nudge.testing.TestDynamo;
 import io.nudge.users.UserService;
+import io.nudge.wiring.CampaignRunSettings;
 import io.nudge.wiring.Services;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,7 +22,7 @@ class RunCampaignHandlerTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         new DefinitionService(services.definitions(), clock).putTemplate("digest_a", json("{'channel':'email','subject':'S','text':'T'}"));
         services.segments().put("everyone", json("{'all':[{'path':'user.userId','op':'exists'}]}"));
         services.campaigns(new RecordingScheduler(), request -> { }).put("digest", json("{'segment':'everyone','channel':'email',"
@@ -30,7 +31,7 @@ class RunCampaignHandlerTest {
         for (int i = 0; i < 5; i++) {
             users.upsert("u" + i, json("{'email':'u" + i + "@example.com'}"));
         }
-        handler = new RunCampaignHandler(services.campaignRun(request -> { }, 2), services.deadLetters(), clock);
+        handler = new RunCampaignHandler(services.campaignRun(request -> { }, CampaignRunSettings.of(2)), services.deadLetters(), clock);
     }
 
     @Test

@@ -28,7 +28,7 @@ class ScheduleSendsHandlerTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         handler = new ScheduleSendsHandler(services.slots(scheduler), services.streamBatch("schedule-sends"), services.deadLetters(), clock);
     }
 

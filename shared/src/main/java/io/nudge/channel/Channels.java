@@ -1,0 +1,23 @@
+package io.nudge.channel;
+
+import java.util.Objects;
+
+/**
+ * What deliver sends through: one sender per channel, the registry of push endpoints (registration and sending must
+ * agree: an SNS endpoint ARN is what SNS publishes to, a local id only means something to the outbox), and the
+ * address email goes out from.
+ */
+public record Channels(EmailSender email, SmsSender sms, PushSender push, PushEndpoints pushEndpoints, String emailFrom) {
+    public Channels {
+        Objects.requireNonNull(email, "email");
+        Objects.requireNonNull(sms, "sms");
+        Objects.requireNonNull(push, "push");
+        Objects.requireNonNull(pushEndpoints, "pushEndpoints");
+        Objects.requireNonNull(emailFrom, "emailFrom");
+    }
+
+    /** Email and SMS only: a push message fails as "push is not configured". */
+    public static Channels withoutPush(EmailSender email, SmsSender sms, String emailFrom) {
+        return new Channels(email, sms, PushSender.notConfigured(), PushEndpoints.notConfigured(), emailFrom);
+    }
+}
