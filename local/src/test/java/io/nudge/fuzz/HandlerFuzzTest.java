@@ -9,7 +9,6 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.nudge.campaigns.CampaignRunService;
 import io.nudge.channel.Channels;
 import io.nudge.definitions.DefinitionService;
 import io.nudge.feedback.PhoneOptIn;

@@ -26,9 +26,9 @@ class RouteTableTest {
 
     @BeforeEach
     void setUp() {
-        Services services = new Services(TestDynamo.client(), TestDynamo.freshTables(), MutableClock.at("2026-11-24T09:00:00Z"));
+        Services services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(MutableClock.at("2026-11-24T09:00:00Z")).build();
         List<CampaignRunner.Request> runs = new ArrayList<>();
-        api = services.api(new RecordingScheduler(), runs::add);
+        api = services.api(io.nudge.wiring.ApiSettings.defaults().withCampaigns(new RecordingScheduler(), runs::add));
     }
 
     @Test

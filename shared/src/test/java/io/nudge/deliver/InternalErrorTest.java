@@ -34,7 +34,7 @@ class InternalErrorTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         DefinitionService definitions = new DefinitionService(services.definitions(), clock);
         definitions.putTemplate("welcome", json("{'channel':'email','subject':'Welcome','text':'Hi {{ user.attributes.first_name }}'}"));
         definitions.putTrigger("welcome", json("{'event':'signed_up','channel':'email','template':'welcome'}"));
@@ -44,7 +44,7 @@ class InternalErrorTest {
         evaluate.evaluate(new Event("evt-1", "ada", "signed_up", (ObjectNode) json("{}"), clock.instant(), clock.instant()));
         id = services.messages().forUser("ada", 1).get(0).id();
         GuardSettings defaults = GuardSettings.defaults();
-        broken = services.deliver(senders, senders, "Nudge <hello@example.com>",
+        broken = services.deliver(io.nudge.channel.Channels.withoutPush(senders, senders, "Nudge <hello@example.com>"),
                 new GuardSettings(null, defaults.defaultZone(), defaults.caps(), defaults.rates()));
         broken.refreshDefinitions();
     }
@@ -58,7 +58,7 @@ class InternalErrorTest {
         assertThatThrownBy(() -> broken.deliver(ready())).isInstanceOf(NullPointerException.class);
         assertThat(ready().status()).isEqualTo(MessageStatus.READY);
 
-        DeliverService fixed = services.deliver(senders, senders, "Nudge <hello@example.com>");
+        DeliverService fixed = services.deliver(io.nudge.channel.Channels.withoutPush(senders, senders, "Nudge <hello@example.com>"), GuardSettings.defaults());
         fixed.refreshDefinitions();
         assertThat(fixed.deliver(ready())).isInstanceOf(DeliveryResult.Sent.class);
         assertThat(senders.emails).singleElement().satisfies(email -> assertThat(email.text()).contains("Hi Ada"));

@@ -27,7 +27,7 @@ class StreamBatchTest {
     @BeforeEach
     void setUp() {
         tables = TestDynamo.freshTables();
-        batch = new Services(TestDynamo.client(), tables, clock).streamBatch("deliver");
+        batch = Services.builder(TestDynamo.client(), tables).clock(clock).build().streamBatch("deliver");
     }
 
     /** The READY message sample, without {@code removed} in its new image. */

@@ -32,14 +32,14 @@ class SweepHandlerTest {
 
     @BeforeEach
     void setUp() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         DefinitionService definitions = new DefinitionService(services.definitions(), clock);
         definitions.putTemplate("code", json("{'channel':'sms','body':'Your code is {{ event.properties.code }}'}"));
         definitions.putTrigger("otp", json("{'event':'otp_requested','channel':'sms','template':'code','priority':'transactional'}"));
         new UserService(services.users(), clock).upsert("kim", json("{'phone':'+442079460958'}"));
         evaluate = services.evaluate();
         evaluate.refreshDefinitions();
-        handler = new SweepHandler(services.sweep(SweepHandler.GRACE));
+        handler = new SweepHandler(services.sweep(io.nudge.wiring.SweepSettings.of(SweepHandler.GRACE)));
         event = EventLoader.loadScheduledEvent("events/scheduled-sweep.json");
     }
 
