@@ -3,8 +3,13 @@ package io.nudge.segments;
 import static io.nudge.store.AttributeValues.n;
 import static io.nudge.store.AttributeValues.s;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.json.Json;
 import io.nudge.model.Event;
 import io.nudge.model.Times;
+import io.nudge.privacy.Person;
+import io.nudge.privacy.PersonalRecords;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
@@ -42,8 +49,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * counts twice: counters are for audiences, not billing. A month's {@code lastSeenAt} is the event recorded last (a
  * late event moves it back within its own month only); a read takes the latest of the months.
  */
-public final class ActivityStore {
+public final class ActivityStore implements PersonalRecords {
     static final int KEEP_DAYS = 181;
+    private static final String PREFIX = "activity-month";
     private static final String DAY_SEPARATOR = "|";
     private static final int MAX_ATTEMPTS = 8;
     private final DynamoDbClient dynamo;
@@ -95,14 +103,47 @@ public final class ActivityStore {
 
     /** Deletes every item of the user (each month that can still exist); true if any existed. */
     public boolean delete(String userId, Instant now) {
-        boolean any = false;
+        return deleteMonths(userId, now) > 0;
+    }
+
+    private int deleteMonths(String userId, Instant now) {
+        int deleted = 0;
         for (YearMonth month : storedMonths(now)) {
-            String pk = pk(userId, month);
             Map<String, AttributeValue> old = dynamo.deleteItem(DeleteItemRequest.builder().tableName(table)
-                    .key(Map.of("pk", s(pk))).returnValues(ReturnValue.ALL_OLD).build()).attributes();
-            any |= old != null && !old.isEmpty();
+                    .key(Map.of("pk", s(pk(userId, month)))).returnValues(ReturnValue.ALL_OLD).build()).attributes();
+            deleted += old != null && !old.isEmpty() ? 1 : 0;
         }
-        return any;
+        return deleted;
+    }
+
+    @Override
+    public String name() {
+        return "activity";
+    }
+
+    @Override
+    public Set<String> statePrefixes() {
+        return Set.of(PREFIX);
+    }
+
+    /** The counters and the last time seen, when any are stored. */
+    @Override
+    public Optional<JsonNode> export(Person person, Instant now) {
+        Activity counters = stored(person.userId(), now);
+        if (counters.counts().isEmpty() && counters.lastSeenAt().isEmpty()) {
+            return Optional.empty();
+        }
+        ObjectNode counts = Json.object();
+        new TreeMap<>(counters.counts()).forEach(counts::put);
+        ObjectNode json = Json.object();
+        json.set("counts", counts);
+        json.put("lastSeenAt", counters.lastSeenAt().map(Times::format).orElse(null));
+        return Optional.of(json);
+    }
+
+    @Override
+    public Erased erase(Person person, Instant now) {
+        return new Erased.Deleted(deleteMonths(person.userId(), now));
     }
 
     private Activity read(String userId, List<YearMonth> months, LocalDate first, Instant now) {
@@ -188,6 +229,6 @@ public final class ActivityStore {
 
     /** The State key of one user's month. */
     static String pk(String userId, YearMonth month) {
-        return "activity-month#" + month + "#" + userId;
+        return PREFIX + "#" + month + "#" + userId;
     }
 }
