@@ -39,8 +39,9 @@ import java.util.Set;
  * {@link PersonalRecords} given at wiring, which alone knows its keys: today behaviour counters ({@code activity}),
  * frequency caps ({@code frequencyCap}), soft bounces of the user's addresses ({@code softBounces}) and once_per
  * windows ({@code reentry}) are deleted; engagement markers (a time only) and campaign assignments are kept, as are
- * message statuses and history times and stats, so counts do not change. No address is suppressed: a user who signs up again is a new user. Every step is idempotent; a
- * second call finds nothing left and says so.
+ * message statuses and history times and stats, so counts do not change. State records without personal data are listed
+ * in {@link WithoutPersonalData}. No address is suppressed: a user who signs up again is a new user. Every step is
+ * idempotent; a second call finds nothing left and says so.
  *
  * <p>Dead letters (records that could never be processed, kept whole) can name the user too: a bounce notification
  * names its recipient, a Messages stream record carries {@code to}. Erasure deletes, and export lists, every dead
