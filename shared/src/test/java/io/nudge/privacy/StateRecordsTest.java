@@ -3,7 +3,6 @@ package io.nudge.privacy;
 import static io.nudge.testing.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.campaigns.CampaignRunService;
 import io.nudge.campaigns.CampaignRunner;
 import io.nudge.channel.PushEndpoints;
@@ -118,7 +117,7 @@ class StateRecordsTest {
     }
 
     private Event event(String id, String name) {
-        Event event = new Event(id, ADA, name, (ObjectNode) Json.object(), clock.instant(), clock.instant());
+        Event event = new Event(id, ADA, name, Json.object(), clock.instant(), clock.instant());
         services.events().putIfAbsent(event);
         return event;
     }
