@@ -309,7 +309,7 @@ public final class CampaignRunService {
         String attempt = attempt();
         try {
             dynamo.putItem(PutItemRequest.builder().tableName(stateTable)
-                    .item(Map.of("pk", s("assign#" + campaign.id() + "#" + request.runId() + "#" + userId),
+                    .item(Map.of("pk", s(CampaignAssignments.holdoutKey(campaign.id(), request.runId(), userId)),
                             "arm", s(CampaignDefinition.HOLDOUT), "at", s(Times.format(runAt)), "expiresAt", n(expires), "attempt", s(attempt)))
                     .conditionExpression("attribute_not_exists(pk)")
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build());
@@ -335,7 +335,7 @@ public final class CampaignRunService {
         }
         Instant until = runAt.plus(campaign.goal().get().window());
         dynamo.putItem(PutItemRequest.builder().tableName(stateTable)
-                .item(Map.of("pk", s(GoalConversions.key(campaign.id(), userId)), "arm", s(arm), "runId", s(request.runId()),
+                .item(Map.of("pk", s(CampaignAssignments.goalKey(campaign.id(), userId)), "arm", s(arm), "runId", s(request.runId()),
                         "from", n(runAt.toEpochMilli()), "until", n(until.toEpochMilli()),
                         "expiresAt", n(until.plus(Duration.ofDays(1)).getEpochSecond())))
                 .build());

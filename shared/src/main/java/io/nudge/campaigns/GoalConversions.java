@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * Goal conversions per arm, holdout included: run-campaign writes {@code campaignuser#<campaign>#<user>} (arm, run,
+ * Goal conversions per arm, holdout included: run-campaign writes a {@link CampaignAssignments} goal record (arm, run,
  * window) for every assigned user of a campaign with a goal; when evaluate-triggers sees the goal event inside the
  * window, one conditional update marks it converted and counts {@code goal_converted} for the user's arm — once per
  * run, whether or not a message was sent, so variants and holdout are measured the same way.
@@ -59,7 +59,7 @@ public final class GoalConversions {
             long at = event.timestamp().toEpochMilli();
             try {
                 var updated = dynamo.updateItem(UpdateItemRequest.builder().tableName(stateTable)
-                        .key(Map.of("pk", s(key(campaign.id(), event.userId()))))
+                        .key(Map.of("pk", s(CampaignAssignments.goalKey(campaign.id(), event.userId()))))
                         .updateExpression("SET convertedAt = :t")
                         .conditionExpression("attribute_exists(pk) AND attribute_not_exists(convertedAt) AND #from <= :t AND #until >= :t")
                         .expressionAttributeNames(Map.of("#from", "from", "#until", "until"))
@@ -71,9 +71,5 @@ public final class GoalConversions {
                 // nothing to count
             }
         }
-    }
-
-    static String key(String campaignId, String userId) {
-        return "campaignuser#" + campaignId + "#" + userId;
     }
 }

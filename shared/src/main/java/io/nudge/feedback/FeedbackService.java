@@ -66,6 +66,7 @@ public final class FeedbackService {
     private final StatsStore stats;
     private final FeedbackLedger ledger;
     private final Markers markers;
+    private final Engagement engagement;
     private final SoftBounces softBounces;
     private final PhoneOptIn phoneOptIn;
     private final Clock clock;
@@ -79,6 +80,7 @@ public final class FeedbackService {
         this.stats = stats;
         this.ledger = ledger;
         this.markers = markers;
+        this.engagement = new Engagement(markers);
         this.softBounces = softBounces;
         this.phoneOptIn = phoneOptIn;
         this.clock = clock;
@@ -176,14 +178,14 @@ public final class FeedbackService {
             case EmailEvent.RenderingFailed f -> transition(message, Set.of(MessageStatus.SENT), MessageStatus.FAILED,
                     "rendering_failure: " + f.errorMessage(), Counter.FAILED, now, effects);
             case EmailEvent.Opened o -> {
-                if (markers.putIfAbsent("open#" + message.id(), Map.of("at", s(Times.format(now))), now.plus(ENGAGEMENT_RETENTION), now)) {
+                if (engagement.firstOpen(message.id(), now, ENGAGEMENT_RETENTION)) {
                     count(message, Counter.OPENED, now, effects);
                     note(message, "opened", now, effects);
                 }
             }
             case EmailEvent.Clicked c -> {
                 note(message, c.link().isEmpty() ? "clicked" : "clicked: " + c.link(), now, effects);
-                if (markers.putIfAbsent("click#" + message.id(), Map.of("at", s(Times.format(now))), now.plus(ENGAGEMENT_RETENTION), now)) {
+                if (engagement.firstClick(message.id(), now, ENGAGEMENT_RETENTION)) {
                     count(message, Counter.CLICKED, now, effects);
                 }
             }

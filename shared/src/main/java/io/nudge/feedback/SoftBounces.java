@@ -3,19 +3,29 @@ package io.nudge.feedback;
 import static io.nudge.store.AttributeValues.n;
 import static io.nudge.store.AttributeValues.s;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.nudge.guards.Suppression;
 import io.nudge.ids.Ids;
+import io.nudge.json.Json;
 import io.nudge.model.Channel;
+import io.nudge.model.Times;
+import io.nudge.privacy.Person;
+import io.nudge.privacy.PersonalRecords;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * Transient and undetermined bounces per address over a rolling window, in the State table: one item per address
@@ -23,10 +33,11 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * bounce and writes back conditionally on the version read, so concurrent bounces are all counted; recording the
  * same bounce id again counts it once.
  */
-public final class SoftBounces {
+public final class SoftBounces implements PersonalRecords {
     public static final Duration WINDOW = Duration.ofDays(7);
     public static final int LIMIT = 3;
     private static final int ATTEMPTS = 10;
+    private static final String PREFIX = "softbounce";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -38,7 +49,7 @@ public final class SoftBounces {
 
     /** @return how many soft bounces the address had within the window, this one included */
     public int record(String address, String bounceId, Instant now) {
-        String key = "softbounce#" + Ids.derive("softbounce", Suppression.normalise(Channel.EMAIL, address));
+        String key = key(address);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
                     .key(Map.of("pk", s(key))).consistentRead(true).build()).item();
@@ -75,5 +86,46 @@ public final class SoftBounces {
             }
         }
         throw new IllegalStateException("soft bounces of one address kept changing under " + ATTEMPTS + " concurrent writers");
+    }
+
+    @Override
+    public String name() {
+        return "softBounces";
+    }
+
+    @Override
+    public Set<String> statePrefixes() {
+        return Set.of(PREFIX);
+    }
+
+    /** The times of the bounces recorded for each of the person's email addresses (an empty list when none). */
+    @Override
+    public Optional<JsonNode> export(Person person, Instant now) {
+        ArrayNode bounces = Json.MAPPER.createArrayNode();
+        for (String email : person.emails()) {
+            Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
+                    .key(Map.of("pk", s(key(email)))).consistentRead(true).build()).item();
+            if (item != null && item.containsKey("bounces")) {
+                item.get("bounces").m().values().forEach(at -> bounces.add(Times.format(Instant.ofEpochMilli(Long.parseLong(at.n())))));
+            }
+        }
+        return Optional.of(bounces);
+    }
+
+    /** The records of every email address of the person: the profile's and each one a message went to. */
+    @Override
+    public Erased erase(Person person, Instant now) {
+        int deleted = 0;
+        for (String email : person.emails()) {
+            Map<String, AttributeValue> old = dynamo.deleteItem(DeleteItemRequest.builder().tableName(table)
+                    .key(Map.of("pk", s(key(email)))).returnValues(ReturnValue.ALL_OLD).build()).attributes();
+            deleted += old != null && !old.isEmpty() ? 1 : 0;
+        }
+        return new Erased.Deleted(deleted);
+    }
+
+    /** Keyed by a hash of the address: no address in a key. */
+    private static String key(String address) {
+        return PREFIX + "#" + Ids.derive("softbounce", Suppression.normalise(Channel.EMAIL, address));
     }
 }

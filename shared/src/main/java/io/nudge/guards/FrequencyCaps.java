@@ -3,7 +3,10 @@ package io.nudge.guards;
 import static io.nudge.store.AttributeValues.n;
 import static io.nudge.store.AttributeValues.s;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.nudge.model.Channel;
+import io.nudge.privacy.Person;
+import io.nudge.privacy.PersonalRecords;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -11,11 +14,14 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -24,9 +30,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * late, so expiry is checked on every read), counts, and writes back conditionally on the version it read — so
  * concurrent deliveries for one user can never exceed a cap. Re-reserving the same message id counts it once.
  */
-public final class FrequencyCaps {
+public final class FrequencyCaps implements PersonalRecords {
     public static final Duration WINDOW = Duration.ofHours(24);
     private static final int ATTEMPTS = 10;
+    private static final String PREFIX = "cap";
 
     /** Limits per user per rolling 24 hours; empty = no limit. */
     public record Limits(int allChannels, Map<Channel, Integer> perChannel) {
@@ -179,8 +186,31 @@ public final class FrequencyCaps {
         }
     }
 
+    @Override
+    public String name() {
+        return "frequencyCap";
+    }
+
+    @Override
+    public Set<String> statePrefixes() {
+        return Set.of(PREFIX);
+    }
+
+    /** Not in the export (the sends it lists are the user's messages, which the export shows). */
+    @Override
+    public Optional<JsonNode> export(Person person, Instant now) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Erased erase(Person person, Instant now) {
+        Map<String, AttributeValue> old = dynamo.deleteItem(DeleteItemRequest.builder().tableName(table)
+                .key(Map.of("pk", s(key(person.userId())))).returnValues(ReturnValue.ALL_OLD).build()).attributes();
+        return Erased.deleted(old != null && !old.isEmpty());
+    }
+
     private static String key(String userId) {
-        return "cap#" + userId;
+        return PREFIX + "#" + userId;
     }
 
 }

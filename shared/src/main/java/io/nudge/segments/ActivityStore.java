@@ -3,8 +3,13 @@ package io.nudge.segments;
 import static io.nudge.store.AttributeValues.n;
 import static io.nudge.store.AttributeValues.s;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.json.Json;
 import io.nudge.model.Event;
 import io.nudge.model.Times;
+import io.nudge.privacy.Person;
+import io.nudge.privacy.PersonalRecords;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
@@ -41,15 +48,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * escape erasure), and an event older than 181 days is not counted (no window reaches it). A replayed stream record
  * counts twice: counters are for audiences, not billing. A month's {@code lastSeenAt} is the event recorded last (a
  * late event moves it back within its own month only); a read takes the latest of the months.
- *
- * <p>Items written before months, {@code activity#<userId>} (counters as {@code c:<event>|<yyyy-mm-dd>} attributes or
- * in a map {@code counts}), are still read and merged until their TTL removes them, at most 182 days after their last
- * write; after that the extra key in each read finds nothing and can be dropped.
  */
-public final class ActivityStore {
+public final class ActivityStore implements PersonalRecords {
     static final int KEEP_DAYS = 181;
-    /** Counters of the single pre-month item are top-level attributes {@code c:<event>|<yyyy-mm-dd>}. */
-    static final String LEGACY_COUNTER = "c:";
+    private static final String PREFIX = "activity-month";
     private static final String DAY_SEPARATOR = "|";
     private static final int MAX_ATTEMPTS = 8;
     private final DynamoDbClient dynamo;
@@ -99,18 +101,49 @@ public final class ActivityStore {
         return read(userId, storedMonths(now), LocalDate.MIN, now);
     }
 
-    /** Deletes every item of the user (each month that can still exist, and the pre-month item); true if any existed. */
+    /** Deletes every item of the user (each month that can still exist); true if any existed. */
     public boolean delete(String userId, Instant now) {
-        boolean any = false;
-        List<String> keys = new ArrayList<>();
-        storedMonths(now).forEach(month -> keys.add(pk(userId, month)));
-        keys.add(legacyPk(userId));
-        for (String pk : keys) {
+        return deleteMonths(userId, now) > 0;
+    }
+
+    private int deleteMonths(String userId, Instant now) {
+        int deleted = 0;
+        for (YearMonth month : storedMonths(now)) {
             Map<String, AttributeValue> old = dynamo.deleteItem(DeleteItemRequest.builder().tableName(table)
-                    .key(Map.of("pk", s(pk))).returnValues(ReturnValue.ALL_OLD).build()).attributes();
-            any |= old != null && !old.isEmpty();
+                    .key(Map.of("pk", s(pk(userId, month)))).returnValues(ReturnValue.ALL_OLD).build()).attributes();
+            deleted += old != null && !old.isEmpty() ? 1 : 0;
         }
-        return any;
+        return deleted;
+    }
+
+    @Override
+    public String name() {
+        return "activity";
+    }
+
+    @Override
+    public Set<String> statePrefixes() {
+        return Set.of(PREFIX);
+    }
+
+    /** The counters and the last time seen, when any are stored. */
+    @Override
+    public Optional<JsonNode> export(Person person, Instant now) {
+        Activity counters = stored(person.userId(), now);
+        if (counters.counts().isEmpty() && counters.lastSeenAt().isEmpty()) {
+            return Optional.empty();
+        }
+        ObjectNode counts = Json.object();
+        new TreeMap<>(counters.counts()).forEach(counts::put);
+        ObjectNode json = Json.object();
+        json.set("counts", counts);
+        json.put("lastSeenAt", counters.lastSeenAt().map(Times::format).orElse(null));
+        return Optional.of(json);
+    }
+
+    @Override
+    public Erased erase(Person person, Instant now) {
+        return new Erased.Deleted(deleteMonths(person.userId(), now));
     }
 
     private Activity read(String userId, List<YearMonth> months, LocalDate first, Instant now) {
@@ -118,7 +151,6 @@ public final class ActivityStore {
         months.forEach(month -> monthOf.put(pk(userId, month), month));
         List<Map<String, AttributeValue>> keys = new ArrayList<>();
         monthOf.keySet().forEach(pk -> keys.add(Map.of("pk", s(pk))));
-        keys.add(Map.of("pk", s(legacyPk(userId))));
 
         Map<String, Long> counts = new HashMap<>();
         Instant lastSeen = null;
@@ -127,39 +159,18 @@ public final class ActivityStore {
                 continue; // expired, TTL has not removed it yet
             }
             YearMonth month = monthOf.get(item.get("pk").s());
-            if (month != null) {
-                item.forEach((name, v) -> {
-                    int bar = name.lastIndexOf(DAY_SEPARATOR);
-                    if (bar > 0 && v.n() != null) {
-                        add(counts, name.substring(0, bar), month.atDay(Integer.parseInt(name.substring(bar + 1))), v.n(), first);
-                    }
-                });
-            } else {
-                readLegacy(item, counts, first);
-            }
+            item.forEach((name, v) -> {
+                int bar = name.lastIndexOf(DAY_SEPARATOR);
+                if (bar > 0 && v.n() != null) {
+                    add(counts, name.substring(0, bar), month.atDay(Integer.parseInt(name.substring(bar + 1))), v.n(), first);
+                }
+            });
             if (item.containsKey("lastSeenAt")) {
                 Instant seen = Times.parse(item.get("lastSeenAt").s());
                 lastSeen = lastSeen == null || seen.isAfter(lastSeen) ? seen : lastSeen;
             }
         }
         return new Activity(counts, Optional.ofNullable(lastSeen));
-    }
-
-    private static void readLegacy(Map<String, AttributeValue> item, Map<String, Long> counts, LocalDate first) {
-        AttributeValue m = item.get("counts");
-        if (m != null && m.hasM()) {
-            m.m().forEach((k, v) -> addKey(counts, k, v.n(), first));
-        }
-        item.forEach((name, v) -> {
-            if (name.startsWith(LEGACY_COUNTER) && v.n() != null) {
-                addKey(counts, name.substring(LEGACY_COUNTER.length()), v.n(), first);
-            }
-        });
-    }
-
-    private static void addKey(Map<String, Long> counts, String key, String number, LocalDate first) {
-        int bar = key.lastIndexOf(DAY_SEPARATOR);
-        add(counts, key.substring(0, bar), LocalDate.parse(key.substring(bar + 1)), number, first);
     }
 
     private static void add(Map<String, Long> counts, String event, LocalDate day, String number, LocalDate first) {
@@ -216,12 +227,8 @@ public final class ActivityStore {
         return at.atZone(ZoneOffset.UTC).toLocalDate();
     }
 
-    /** Its own prefix: with {@code activity#} a legacy key of user "u#2026-11" would be a month key of user "u". */
+    /** The State key of one user's month. */
     static String pk(String userId, YearMonth month) {
-        return "activity-month#" + month + "#" + userId;
-    }
-
-    static String legacyPk(String userId) {
-        return "activity#" + userId;
+        return PREFIX + "#" + month + "#" + userId;
     }
 }

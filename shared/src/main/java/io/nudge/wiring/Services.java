@@ -164,8 +164,14 @@ public final class Services {
 
     /** Erasure and export of a user's data; {@code pushEndpoints} forgets the devices of an erased profile. */
     public io.nudge.privacy.PersonalData personalData(PushEndpoints pushEndpoints) {
-        return new io.nudge.privacy.PersonalData(dynamo, tables.state(), users, events, messages, suppressions, definitions,
-                deadLetters, pushEndpoints, activity(), clock);
+        // every owner of a record that can name a user; the caps' limits play no part in erasure
+        return new io.nudge.privacy.PersonalData(users, events, messages, suppressions, deadLetters, pushEndpoints, java.util.List.of(
+                new io.nudge.feedback.Engagement(markers()),
+                new io.nudge.campaigns.CampaignAssignments(dynamo, tables.state(), definitions),
+                activity(),
+                new FrequencyCaps(dynamo, tables.state(), FrequencyCaps.Limits.defaults()),
+                new io.nudge.feedback.SoftBounces(dynamo, tables.state()),
+                new ReentryStore(dynamo, tables.state(), definitions)), clock);
     }
 
     public io.nudge.campaigns.CampaignService campaigns(Scheduler scheduler, io.nudge.campaigns.CampaignRunner runner) {

@@ -1,6 +1,5 @@
 package io.nudge.segments;
 
-import static io.nudge.store.AttributeValues.n;
 import static io.nudge.store.AttributeValues.s;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
-/** Month items of activity counters over DynamoDB Local: exact counts, the legacy item, and what a write and a read cost. */
+/** Month items of activity counters over DynamoDB Local: exact counts, and what a write and a read cost. */
 class ActivityStoreTest {
     private static final List<String> NAMES = List.of("opened_app", "viewed_item", "added_to_cart", "searched", "purchase_completed");
     private final AtomicInteger ids = new AtomicInteger();
@@ -95,29 +94,6 @@ class ActivityStoreTest {
     }
 
     @Test
-    void the_item_written_before_months_is_still_counted_until_it_expires() {
-        Instant now = at("2026-11-24T09:00:00Z");
-        dynamo.putItem(PutItemRequest.builder().tableName(table).item(Map.of(
-                "pk", s("activity#u1"),
-                "c:opened_app|2026-11-20", n(2),
-                "counts", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromM(Map.of("searched|2026-10-01", n(3))),
-                "lastSeenAt", s("2026-11-20T10:00:00Z"),
-                "expiresAt", n(at("2027-05-21T10:00:00Z").getEpochSecond()))).build());
-        record("u1", "opened_app", at("2026-11-20T11:00:00Z"));
-        record("u1", "opened_app", at("2026-11-23T08:00:00Z"));
-
-        Activity activity = store.find("u1", now);
-
-        assertThat(activity.counts()).containsOnly(Map.entry("opened_app|2026-11-20", 3L), Map.entry("opened_app|2026-11-23", 1L),
-                Map.entry("searched|2026-10-01", 3L));
-        assertThat(activity.count("opened_app", Duration.ofDays(7), now)).isEqualTo(4);
-        assertThat(activity.lastSeenAt()).contains(at("2026-11-23T08:00:00Z"));
-        Instant afterExpiry = at("2027-05-21T10:00:01Z");
-        assertThat(store.stored("u1", afterExpiry).counts()).as("the legacy item expired (TTL has not removed it yet): ignored")
-                .containsOnly(Map.entry("opened_app|2026-11-20", 1L), Map.entry("opened_app|2026-11-23", 1L));
-    }
-
-    @Test
     void a_replayed_event_counts_twice_counters_are_for_audiences_not_billing() {
         Event event = new Event("e1", "u1", "opened_app", Json.object(), at("2026-11-24T08:00:00Z"), at("2026-11-24T08:00:01Z"));
         store.record(event);
@@ -139,13 +115,12 @@ class ActivityStoreTest {
     }
 
     @Test
-    void delete_removes_every_month_and_the_legacy_item() {
+    void delete_removes_every_month() {
         Instant now = at("2026-11-24T09:00:00Z");
         for (int back = 0; back <= 181; back += 10) {
             record("u1", "opened_app", now.minus(Duration.ofDays(back)));
         }
         record("u2", "opened_app", now);
-        dynamo.putItem(PutItemRequest.builder().tableName(table).item(Map.of("pk", s("activity#u1"), "c:opened_app|2026-11-20", n(2))).build());
 
         assertThat(store.delete("u1", now)).isTrue();
 
@@ -172,11 +147,11 @@ class ActivityStoreTest {
         dynamo.reads.clear();
         Activity activity = store.find("heavy", last, SegmentParser.MAX_WINDOW);
         assertThat(activity.count("purchase_completed", SegmentParser.MAX_WINDOW, last)).isEqualTo(182);
-        assertThat(dynamo.reads.stream().mapToDouble(Double::doubleValue).sum()).as("7 months + the legacy key, eventually consistent")
+        assertThat(dynamo.reads.stream().mapToDouble(Double::doubleValue).sum()).as("7 months, eventually consistent")
                 .isLessThanOrEqualTo(4.0);
         dynamo.reads.clear();
         store.find("heavy", last, Duration.ofDays(7));
-        assertThat(dynamo.reads.stream().mapToDouble(Double::doubleValue).sum()).as("a week reads one month and the legacy key")
+        assertThat(dynamo.reads.stream().mapToDouble(Double::doubleValue).sum()).as("a week reads one month")
                 .isLessThanOrEqualTo(1.0);
     }
 
