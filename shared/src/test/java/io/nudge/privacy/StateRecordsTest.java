@@ -68,7 +68,7 @@ class StateRecordsTest {
 
     @BeforeEach
     void every_writer_writes_for_ada() {
-        services = new Services(TestDynamo.client(), TestDynamo.freshTables(), clock);
+        services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
         personalData = services.personalData(PushEndpoints.notConfigured());
         DefinitionService definitions = new DefinitionService(services.definitions(), clock);
         definitions.putTemplate("mail", json("{'channel':'email','subject':'Hi','text':'x'}"));
@@ -87,14 +87,14 @@ class StateRecordsTest {
         }
 
         // a campaign run: holdout and goal records, checkpoints
-        CampaignRunService.Outcome run = services.campaignRun(request -> {}, 1).run(new CampaignRunner.Request("digest", "r1"),
+        CampaignRunService.Outcome run = services.campaignRun(request -> {}, io.nudge.wiring.CampaignRunSettings.of(1)).run(new CampaignRunner.Request("digest", "r1"),
                 () -> Long.MAX_VALUE);
         assertThat(run).isNotNull();
 
         // a trigger with a once_per window and a conversion goal; activity counters; a delivery with caps and rate limits
         EvaluateService evaluate = services.evaluate();
         evaluate.refreshDefinitions();
-        DeliverService deliver = services.deliver(senders, senders, "Nudge <hello@example.com>", new GuardSettings(
+        DeliverService deliver = services.deliver(io.nudge.channel.Channels.withoutPush(senders, senders, "Nudge <hello@example.com>"), new GuardSettings(
                 GuardSettings.defaults().quietHours(), GuardSettings.defaults().defaultZone(), GuardSettings.defaults().caps(),
                 Map.of(Channel.EMAIL, new RateLimits.Limit(10, 1000))));
         deliver.refreshDefinitions();
