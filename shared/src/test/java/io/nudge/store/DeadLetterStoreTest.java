@@ -24,7 +24,7 @@ class DeadLetterStoreTest {
 
     @BeforeEach
     void setUp() {
-        tables = TestDynamo.freshTables();
+        tables = TestDynamo.freshTablesWithTtl();
         store = new DeadLetterStore(TestDynamo.client(), tables.deadLetters(), Duration.ofDays(30));
     }
 

@@ -27,8 +27,23 @@ public final class TestDynamo {
         return client;
     }
 
-    /** Creates every Nudge table under a new prefix and returns their names. */
+    /**
+     * Creates every Nudge table under a new prefix and returns their names, with TTL off: tests run on injected clocks
+     * set to fixed dates, and DynamoDB Local's TTL sweeper deletes by the wall clock, so a record whose {@code expiresAt}
+     * lies before today (a slot of 2026-11-24 expires 7 days later) could vanish mid-test. Every read of a TTL'd item
+     * checks its expiry against the injected clock anyway; that is what the tests assert.
+     */
     public static Tables freshTables() {
+        Tables tables = freshTablesWithTtl();
+        for (String table : TableDefinitions.TTL_TABLES.apply(tables)) {
+            client().updateTimeToLive(b -> b.tableName(table)
+                    .timeToLiveSpecification(t -> t.enabled(false).attributeName("expiresAt")));
+        }
+        return tables;
+    }
+
+    /** As the runner and AWS create them, TTL on: for the tests of the table definitions themselves. */
+    public static Tables freshTablesWithTtl() {
         Tables tables = Tables.withPrefix("t" + PREFIXES.incrementAndGet() + "-");
         TableDefinitions.createMissing(client(), tables);
         return tables;
