@@ -19,9 +19,19 @@ public sealed interface SendOutcome {
         }
     }
 
-    /** The provider certainly did not take it (throttled after retries, service unavailable): safe to try again. */
-    record Retryable(String reason) implements SendOutcome {
-        public Retryable {
+    /** The provider throttled the request (after the SDK's own retries): it did not take it, so it is safe to try again. */
+    record Throttled(String reason) implements SendOutcome {
+        public Throttled {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * The provider could not be reached or refused before looking at the message (unavailable, our credentials or
+     * clock): it certainly did not take it, so it is safe to try again.
+     */
+    record Unavailable(String reason) implements SendOutcome {
+        public Unavailable {
             Objects.requireNonNull(reason, "reason");
         }
     }

@@ -53,6 +53,11 @@ public final class DeliverService {
     /** A provider that keeps refusing to take a message (throttled, unreachable) is given up after this many tries. */
     static final int MAX_DEFERRALS = 24;
     private static final Duration MAX_BACKOFF = Duration.ofHours(1);
+    /** Deferral reasons: our own per-second and daily limits, and the provider's two ways of not taking a message. */
+    static final String RATE_LIMIT = "rate_limit";
+    static final String DAILY_LIMIT = "daily_limit";
+    static final String PROVIDER_THROTTLED = "provider_throttled";
+    static final String PROVIDER_UNAVAILABLE = "provider_unavailable";
     /** Statuses a message has once some delivery claimed it for sending. */
     private static final java.util.Set<MessageStatus> CLAIMED = java.util.EnumSet.of(MessageStatus.SENDING, MessageStatus.SENT,
             MessageStatus.DELIVERED, MessageStatus.BOUNCED, MessageStatus.COMPLAINED, MessageStatus.UNKNOWN);
@@ -172,10 +177,18 @@ public final class DeliverService {
                 trigger.flatMap(TriggerDefinition::frequencyCap), clock.instant()) instanceof FrequencyCaps.Reservation.CapReached) {
             return finish(message, MessageStatus.READY, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("frequency_cap"));
         }
-        // 5. provider rate and daily limits, shared by every instance
-        if (rates.acquire(message.channel(), clock.instant()) instanceof RateLimits.Decision.Limited) {
-            giveBackCap(message, marketing);
-            return defer(message, MessageStatus.READY, "rate_limit", clock.instant().plus(messages.slotWidth()));
+        // 5. provider rate and daily limits, shared by every instance: the per-second one frees up by the next slot,
+        // the daily one at the next UTC midnight (deferring slot by slot would cycle the message all day)
+        switch (rates.acquire(message.channel(), clock.instant())) {
+            case RateLimits.Decision.Allowed allowed -> { }
+            case RateLimits.Decision.PerSecondLimited perSecond -> {
+                giveBackCap(message, marketing);
+                return defer(message, MessageStatus.READY, RATE_LIMIT, clock.instant().plus(messages.slotWidth()));
+            }
+            case RateLimits.Decision.DailyLimited daily -> {
+                giveBackCap(message, marketing);
+                return defer(message, MessageStatus.READY, DAILY_LIMIT, daily.resetsAt());
+            }
         }
 
         Optional<CompiledTemplate> template;
@@ -239,7 +252,8 @@ public final class DeliverService {
                     : finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("endpoint_disabled: " + shorten(d.reason())));
             case SendOutcome.Unknown u -> finish(message, MessageStatus.SENDING, MessageStatus.UNKNOWN,
                     new DeliveryResult.Unknown("provider_outcome_unknown: " + shorten(u.reason())));
-            case SendOutcome.Retryable r -> notTaken(message, marketing, r.reason());
+            case SendOutcome.Throttled t -> notTaken(message, marketing, PROVIDER_THROTTLED, t.reason());
+            case SendOutcome.Unavailable u -> notTaken(message, marketing, PROVIDER_UNAVAILABLE, u.reason());
         };
     }
 
@@ -274,15 +288,19 @@ public final class DeliverService {
         return finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("provider_rejected: " + shorten(reason)));
     }
 
-    /** The provider certainly did not take it (throttled after retries, unreachable): try again later, backing off. */
-    private DeliveryResult notTaken(Message message, boolean marketing, String reason) {
+    /**
+     * The provider certainly did not take it (throttled after retries, unreachable): try again later, backing off.
+     * Only the provider's refusals count toward giving up; our own limits' deferrals say nothing about the provider.
+     */
+    private DeliveryResult notTaken(Message message, boolean marketing, String deferral, String reason) {
         giveBackCap(message, marketing);
-        long deferrals = message.history().stream().filter(h -> "rate_limit".equals(h.reason())).count();
+        long deferrals = message.history().stream()
+                .filter(h -> PROVIDER_THROTTLED.equals(h.reason()) || PROVIDER_UNAVAILABLE.equals(h.reason())).count();
         if (deferrals >= MAX_DEFERRALS) {
             return finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("provider_unavailable: " + shorten(reason)));
         }
         Duration backoff = messages.slotWidth().multipliedBy(1L << Math.min(deferrals, 12));
-        return defer(message, MessageStatus.SENDING, "rate_limit", clock.instant().plus(backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff));
+        return defer(message, MessageStatus.SENDING, deferral, clock.instant().plus(backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff));
     }
 
     private void giveBackCap(Message message, boolean marketing) {

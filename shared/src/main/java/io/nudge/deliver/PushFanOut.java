@@ -57,7 +57,8 @@ final class PushFanOut {
         }
         return first(outcomes, SendOutcome.Accepted.class)
                 .or(() -> first(outcomes, SendOutcome.Unknown.class))
-                .or(() -> first(outcomes, SendOutcome.Retryable.class))
+                .or(() -> first(outcomes, SendOutcome.Throttled.class))
+                .or(() -> first(outcomes, SendOutcome.Unavailable.class))
                 .or(() -> first(outcomes, SendOutcome.Rejected.class))
                 .orElseGet(() -> outcomes.get(0));
     }

@@ -162,14 +162,14 @@ class DeliverServiceTest {
     @Test
     void a_provider_that_will_not_take_it_yet_defers_it_with_backoff_and_gives_up_after_a_bound() {
         users.upsert("ada", json("{'email':'ada@example.com'}"));
-        senders.answer(new SendOutcome.Retryable("Throttling"));
+        senders.answer(new SendOutcome.Throttled("Throttling"));
         String id = messageFor("ada", "signed_up", "{'plan':'pro'}");
 
         DeliveryResult first = deliver.deliver(id);
-        assertThat(first).isEqualTo(new DeliveryResult.Deferred("rate_limit", clock.instant().plusSeconds(60)));
+        assertThat(first).isEqualTo(new DeliveryResult.Deferred("provider_throttled", clock.instant().plusSeconds(60)));
         Message deferred = services.messages().find(id).orElseThrow();
         assertThat(deferred.status()).isEqualTo(MessageStatus.SCHEDULED);
-        assertThat(deferred.reason()).contains("rate_limit");
+        assertThat(deferred.reason()).contains("provider_throttled");
         for (int i = 1; i < DeliverService.MAX_DEFERRALS; i++) {
             services.messages().releaseNow(id, "due", clock.instant());
             assertThat(deliver.deliver(id)).isInstanceOf(DeliveryResult.Deferred.class);

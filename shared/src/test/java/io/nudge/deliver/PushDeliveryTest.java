@@ -173,11 +173,11 @@ class PushDeliveryTest {
     @Test
     void a_retryable_answer_from_every_device_defers_the_message() {
         adaWithTwoDevices("'consent':{'push':'opted_in'},");
-        push.answer(target(FCM, FCM_TOKEN), new SendOutcome.Retryable("Throttled"));
-        push.answer(target(APNS, APNS_TOKEN), new SendOutcome.Retryable("Throttled"));
+        push.answer(target(FCM, FCM_TOKEN), new SendOutcome.Throttled("Throttled"));
+        push.answer(target(APNS, APNS_TOKEN), new SendOutcome.Throttled("Throttled"));
 
         assertThat(deliver.deliver(message("ada", "cart_abandoned")))
-                .isEqualTo(new DeliveryResult.Deferred("rate_limit", clock.instant().plusSeconds(60)));
+                .isEqualTo(new DeliveryResult.Deferred("provider_throttled", clock.instant().plusSeconds(60)));
     }
 
     @Test
@@ -196,7 +196,7 @@ class PushDeliveryTest {
 
         assertThat(PushFanOut.combine(List.of(new SendOutcome.Unknown("timeout"), accepted, new SendOutcome.Accepted("p-3"))))
                 .isEqualTo(accepted);
-        assertThat(PushFanOut.combine(List.of(new SendOutcome.Retryable("throttled"), new SendOutcome.Unknown("timeout"))))
+        assertThat(PushFanOut.combine(List.of(new SendOutcome.Throttled("throttled"), new SendOutcome.Unknown("timeout"))))
                 .isEqualTo(new SendOutcome.Unknown("timeout"));
         assertThat(PushFanOut.combine(List.of(new SendOutcome.EndpointDisabled("gone"), new SendOutcome.Rejected("too long"))))
                 .isEqualTo(new SendOutcome.Rejected("too long"));

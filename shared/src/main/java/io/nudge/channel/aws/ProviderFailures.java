@@ -14,7 +14,7 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
 /**
  * The part of the error mapping that is the same for every provider. The adapters decide their own rejections
  * first; whatever is left lands here. The question is always "could the provider have taken the message?": if it
- * certainly did not, {@link SendOutcome.Retryable}; if we cannot know, {@link SendOutcome.Unknown} (at most once).
+ * certainly did not, {@link SendOutcome.Throttled} or {@link SendOutcome.Unavailable}; if we cannot know, {@link SendOutcome.Unknown} (at most once).
  */
 final class ProviderFailures {
     // Credentials and permissions: the provider refused before looking at the message, and the fix is in our role,
@@ -28,17 +28,17 @@ final class ProviderFailures {
 
     static SendOutcome classify(String provider, SdkException failure, String recipient) {
         if (Failures.isThrottling(failure)) {
-            return new SendOutcome.Retryable(provider + " throttled the request: " + providerWords(failure, recipient));
+            return new SendOutcome.Throttled(provider + " throttled the request: " + providerWords(failure, recipient));
         }
         if (Failures.isUnavailable(failure)) {
             // HTTP 503: refused before the work started (unlike 500/502/504, which may come after it).
-            return new SendOutcome.Retryable(provider + " was unavailable: " + providerWords(failure, recipient));
+            return new SendOutcome.Unavailable(provider + " was unavailable: " + providerWords(failure, recipient));
         }
         if (failure instanceof SdkServiceException service) {
             return fromAnswer(provider, service, recipient);
         }
         if (Failures.requestNeverSent(failure)) {
-            return new SendOutcome.Retryable("could not connect to " + provider + " (" + rootCauseName(failure) + ")");
+            return new SendOutcome.Unavailable("could not connect to " + provider + " (" + rootCauseName(failure) + ")");
         }
         // Past the connect (a connect timeout is "never sent" above): the request may have been written.
         if (failure instanceof ApiCallTimeoutException || failure instanceof ApiCallAttemptTimeoutException
@@ -60,11 +60,11 @@ final class ProviderFailures {
             return new SendOutcome.Unknown(provider + " answered HTTP " + status + ": " + words);
         }
         if (answer instanceof AwsServiceException aws && aws.isClockSkewException()) {
-            return new SendOutcome.Retryable(provider + " refused our clock: " + words);
+            return new SendOutcome.Unavailable(provider + " refused our clock: " + words);
         }
         String code = Failures.errorCode(answer);
         if (status == 401 || status == 403 || code != null && AUTH_CODES.contains(code)) {
-            return new SendOutcome.Retryable(provider + " refused our credentials: " + words);
+            return new SendOutcome.Unavailable(provider + " refused our credentials: " + words);
         }
         if (status >= 400) {
             return new SendOutcome.Rejected(words);

@@ -73,10 +73,10 @@ public final class SesEmailSender implements EmailSender {
             return new SendOutcome.Rejected(ProviderFailures.providerWords(e, email.to()));
         } catch (TooManyRequestsException e) {
             // The SDK has already retried with backoff; the caller defers the message.
-            return new SendOutcome.Retryable("SES throttled the request: " + ProviderFailures.providerWords(e, email.to()));
+            return new SendOutcome.Throttled("SES throttled the request: " + ProviderFailures.providerWords(e, email.to()));
         } catch (LimitExceededException e) {
             // The sending quota: it frees up with time, so defer, never fail.
-            return new SendOutcome.Retryable("SES sending limit reached: " + ProviderFailures.providerWords(e, email.to()));
+            return new SendOutcome.Throttled("SES sending limit reached: " + ProviderFailures.providerWords(e, email.to()));
         } catch (SdkException e) {
             return ProviderFailures.classify(PROVIDER, e, email.to());
         }

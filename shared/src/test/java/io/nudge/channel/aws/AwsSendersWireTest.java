@@ -146,7 +146,7 @@ class AwsSendersWireTest {
         try (SesV2Client client = ses(closedPortEndpoint(), Duration.ofSeconds(5))) {
             SendOutcome outcome = new SesEmailSender(client, "nudge-events").send(SesEmailSenderTest.both());
 
-            assertThat(outcome).isInstanceOf(SendOutcome.Retryable.class);
+            assertThat(outcome).isInstanceOf(SendOutcome.Unavailable.class);
         }
     }
 
@@ -169,7 +169,7 @@ class AwsSendersWireTest {
                     .build()) {
                 SendOutcome outcome = new SesEmailSender(client, "nudge-events").send(SesEmailSenderTest.both());
 
-                assertThat(outcome).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+                assertThat(outcome).isInstanceOfSatisfying(SendOutcome.Unavailable.class,
                         r -> assertThat(r.reason()).contains("could not connect").contains("SocketTimeoutException"));
             }
         }
@@ -217,7 +217,7 @@ class AwsSendersWireTest {
             SendOutcome outcome = new SnsSmsSender(client, Optional.empty(), Optional.empty())
                     .send(SnsSmsSenderTest.sms(Priority.MARKETING));
 
-            assertThat(outcome).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+            assertThat(outcome).isInstanceOfSatisfying(SendOutcome.Throttled.class,
                     r -> assertThat(r.reason()).contains("Rate exceeded"));
         }
     }

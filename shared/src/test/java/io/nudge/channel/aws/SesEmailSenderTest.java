@@ -215,7 +215,7 @@ class SesEmailSenderTest {
     void throttling_is_retryable() {
         ses.failingWith(TooManyRequestsException.builder().message("Maximum sending rate exceeded.").statusCode(429).build());
 
-        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Throttled.class,
                 r -> assertThat(r.reason()).contains("Maximum sending rate exceeded."));
     }
 
@@ -225,14 +225,14 @@ class SesEmailSenderTest {
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("Throttling").errorMessage("Rate exceeded").build())
                 .build());
 
-        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Throttled.class);
     }
 
     @Test
     void an_exhausted_sending_quota_is_retryable() {
         ses.failingWith(LimitExceededException.builder().message("Daily message quota exceeded.").statusCode(400).build());
 
-        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Throttled.class,
                 r -> assertThat(r.reason()).contains("Daily message quota exceeded."));
     }
 
@@ -248,7 +248,7 @@ class SesEmailSenderTest {
     void service_unavailable_is_retryable_because_ses_refused_the_work_before_starting_it() {
         ses.failingWith(SesV2Exception.builder().message("Service Unavailable").statusCode(503).build());
 
-        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Unavailable.class,
                 r -> assertThat(r.reason()).contains("unavailable"));
     }
 
@@ -258,7 +258,7 @@ class SesEmailSenderTest {
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("ServiceUnavailable").errorMessage("try later").build())
                 .build());
 
-        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Unavailable.class);
     }
 
     @Test
@@ -274,7 +274,7 @@ class SesEmailSenderTest {
     void a_connect_timeout_is_retryable_because_the_request_never_left() {
         ses.failingWith(clientFailure(new SocketTimeoutException("Connect timed out")));
 
-        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Unavailable.class,
                 r -> assertThat(r.reason()).contains("could not connect"));
     }
 
@@ -282,7 +282,7 @@ class SesEmailSenderTest {
     void a_failed_tls_handshake_is_retryable_because_the_request_never_left() {
         ses.failingWith(clientFailure(new javax.net.ssl.SSLHandshakeException("PKIX path building failed")));
 
-        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Unavailable.class);
     }
 
     @Test
@@ -299,7 +299,7 @@ class SesEmailSenderTest {
                         .errorMessage("User is not authorized to perform ses:SendEmail").build())
                 .build());
 
-        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Unavailable.class);
     }
 
     @Test
@@ -327,14 +327,14 @@ class SesEmailSenderTest {
     void a_refused_connection_is_retryable_because_nothing_was_sent() {
         ses.failingWith(clientFailure(new ConnectException("Connection refused")));
 
-        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Unavailable.class);
     }
 
     @Test
     void an_unknown_host_is_retryable_because_nothing_was_sent() {
         ses.failingWith(clientFailure(new UnknownHostException("email.us-east-1.amazonaws.com")));
 
-        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Unavailable.class);
     }
 
     @Test

@@ -132,7 +132,7 @@ class SnsSmsSenderTest {
     void throttling_is_retryable() {
         sns.failingWith(ThrottledException.builder().message("Rate exceeded").statusCode(400).build());
 
-        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOfSatisfying(SendOutcome.Throttled.class,
                 r -> assertThat(r.reason()).contains("Rate exceeded"));
     }
 
@@ -140,7 +140,7 @@ class SnsSmsSenderTest {
     void kms_throttling_is_retryable() {
         sns.failingWith(KmsThrottlingException.builder().message("KMS rate exceeded").statusCode(400).build());
 
-        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Throttled.class);
     }
 
     @Test
@@ -161,7 +161,7 @@ class SnsSmsSenderTest {
     void service_unavailable_is_retryable_because_sns_refused_the_work_before_starting_it() {
         sns.failingWith(SnsException.builder().message("Service Unavailable").statusCode(503).build());
 
-        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Unavailable.class);
     }
 
     @Test
@@ -177,7 +177,7 @@ class SnsSmsSenderTest {
     @Test
     void a_connect_timeout_is_retryable_and_a_read_timeout_is_not() {
         sns.failingWith(SdkClientException.builder().cause(new SocketTimeoutException("Connect timed out")).build());
-        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Unavailable.class);
 
         sns.failingWith(SdkClientException.builder().cause(new SocketTimeoutException("Read timed out")).build());
         assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Unknown.class);
@@ -194,7 +194,7 @@ class SnsSmsSenderTest {
     void a_refused_connection_is_retryable() {
         sns.failingWith(SdkClientException.builder().cause(new ConnectException("Connection refused")).build());
 
-        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Unavailable.class);
     }
 
     @Test
