@@ -111,12 +111,6 @@ public final class DeliverService {
         triggers.refresh();
     }
 
-    /** Reads the message (consistently) and delivers it; the handler passes the stream image instead. */
-    public DeliveryResult deliver(String messageId) {
-        Optional<Message> message = messages.find(messageId);
-        return message.isEmpty() ? new DeliveryResult.Skipped("not_ready") : deliver(message.get());
-    }
-
     /**
      * {@code ready} is the message as the READY stream image shows it. The guards and the rendering run on it before
      * anything is written; then one conditional write claims it and stamps attemptAt (READY → SENDING), the provider

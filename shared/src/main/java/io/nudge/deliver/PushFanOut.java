@@ -28,7 +28,7 @@ final class PushFanOut {
         this.users = Objects.requireNonNull(users, "users");
     }
 
-    /** What {@code stampAttempt} records as the recipient: how many devices, never a token or an endpoint. */
+    /** What {@code claimForSend} records as the recipient: how many devices, never a token or an endpoint. */
     static String recipient(List<PushToken> devices) {
         return "push: " + devices.size() + " device(s)";
     }
