@@ -239,7 +239,7 @@ public final class DeliverService {
             }
             case SendOutcome.Rejected r -> message.channel() == Channel.PUSH
                     ? finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("provider_rejected: " + shorten(r.reason())))
-                    : refused(message, address.get(), r.reason());
+                    : refused(message, address.get(), r);
             // For push, every device was disabled (and removed): the user has nowhere left to receive it.
             case SendOutcome.EndpointDisabled d -> message.channel() == Channel.PUSH
                     ? finish(message, MessageStatus.SENDING, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("invalid_address"))
@@ -266,20 +266,22 @@ public final class DeliverService {
     }
 
     /**
-     * A permanent refusal. An SMS AWS refuses because the number opted out with the carrier is a consent fact, not a
-     * failure; an email address the provider calls dead joins the suppression list.
+     * A permanent refusal. An SMS refused because the number opted out with the carrier is a consent fact, not a
+     * failure; an address the provider calls unusable, or holds on its own suppression list, joins ours.
      */
-    private DeliveryResult refused(Message message, String address, String reason) {
-        String lower = reason.toLowerCase(java.util.Locale.ROOT);
-        if (message.channel() == Channel.SMS && (lower.contains("opted out") || lower.contains("opt-out") || lower.contains("optedout"))) {
-            userService.setConsent(message.userId(), Channel.SMS, ConsentStatus.OPTED_OUT, "carrier");
-            return finish(message, MessageStatus.SENDING, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("no_consent"));
+    private DeliveryResult refused(Message message, String address, SendOutcome.Rejected rejected) {
+        switch (rejected.kind()) {
+            case OPTED_OUT -> {
+                if (message.channel() == Channel.SMS) {
+                    userService.setConsent(message.userId(), Channel.SMS, ConsentStatus.OPTED_OUT, "carrier");
+                    return finish(message, MessageStatus.SENDING, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("no_consent"));
+                }
+            }
+            case INVALID_ADDRESS, SUPPRESSED_BY_PROVIDER ->
+                    suppressions.put(new Suppression(message.channel(), address, SuppressionReason.BOUNCED, "provider", clock.instant()));
+            case OTHER -> { }
         }
-        if (lower.contains("suppression list") || lower.contains("does not exist") || lower.contains("invalid phone number")
-                || lower.contains("invalid parameter: phonenumber")) {
-            suppressions.put(new Suppression(message.channel(), address, SuppressionReason.BOUNCED, "provider", clock.instant()));
-        }
-        return finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("provider_rejected: " + shorten(reason)));
+        return finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("provider_rejected: " + shorten(rejected.reason())));
     }
 
     /**

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.channel.SendOutcome;
 import io.nudge.definitions.DefinitionService;
 import io.nudge.evaluate.EvaluateService;
+import io.nudge.guards.SuppressionReason;
+import io.nudge.model.Channel;
 import io.nudge.model.Event;
 import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
@@ -142,13 +144,37 @@ class DeliverServiceTest {
     @Test
     void a_permanent_provider_refusal_is_failed_with_the_providers_words() {
         users.upsert("ada", json("{'email':'ada@example.com'}"));
-        senders.answer(new SendOutcome.Rejected("Email address is not verified."));
+        senders.answer(new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "Email address is not verified."));
         String id = messageFor("ada", "signed_up", "{'plan':'pro'}");
 
         assertThat(deliver.deliver(stored(id))).isInstanceOf(DeliveryResult.Failed.class);
         Message stored = services.messages().find(id).orElseThrow();
         assertThat(stored.status()).isEqualTo(MessageStatus.FAILED);
         assertThat(stored.reason()).contains("provider_rejected: Email address is not verified.");
+    }
+
+    @Test
+    void a_refusal_of_the_address_puts_it_on_the_suppression_list_and_a_refusal_of_the_message_does_not() {
+        users.upsert("ada", json("{'email':'ada@example.com'}"));
+        users.upsert("bob", json("{'email':'bob@example.com'}"));
+        users.upsert("kim", json("{'phone':'+442079460958'}"));
+
+        senders.answer(new SendOutcome.Rejected(SendOutcome.Rejection.SUPPRESSED_BY_PROVIDER, "Email address is on the suppression list."));
+        assertThat(deliver.deliver(stored(messageFor("ada", "signed_up", "{'plan':'pro'}"))))
+                .isEqualTo(new DeliveryResult.Failed("provider_rejected: Email address is on the suppression list."));
+        senders.answer(new SendOutcome.Rejected(SendOutcome.Rejection.INVALID_ADDRESS, "Invalid parameter: PhoneNumber"));
+        assertThat(deliver.deliver(stored(messageFor("kim", "otp_requested", "{'code':'1'}"))))
+                .isEqualTo(new DeliveryResult.Failed("provider_rejected: Invalid parameter: PhoneNumber"));
+        // the words alone decide nothing: the kind the sender gave does
+        senders.answer(new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "Configuration set does not exist (suppression list)"));
+        assertThat(deliver.deliver(stored(messageFor("bob", "signed_up", "{'plan':'pro'}")))).isInstanceOf(DeliveryResult.Failed.class);
+
+        assertThat(services.suppressions().find(Channel.EMAIL, "ada@example.com")).hasValueSatisfying(s -> {
+            assertThat(s.reason()).isEqualTo(SuppressionReason.BOUNCED);
+            assertThat(s.source()).isEqualTo("provider");
+        });
+        assertThat(services.suppressions().find(Channel.SMS, "+442079460958")).isPresent();
+        assertThat(services.suppressions().find(Channel.EMAIL, "bob@example.com")).isEmpty();
     }
 
     @Test

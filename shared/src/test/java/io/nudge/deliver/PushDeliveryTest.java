@@ -164,8 +164,8 @@ class PushDeliveryTest {
     @Test
     void refusals_fail_the_message_with_the_first_reason_and_an_unknown_device_makes_it_unknown() {
         adaWithTwoDevices("'consent':{'push':'opted_in'},");
-        push.answer(target(FCM, FCM_TOKEN), new SendOutcome.Rejected("Message too long"));
-        push.answer(target(APNS, APNS_TOKEN), new SendOutcome.Rejected("Invalid JSON"));
+        push.answer(target(FCM, FCM_TOKEN), new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "Message too long"));
+        push.answer(target(APNS, APNS_TOKEN), new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "Invalid JSON"));
 
         assertThat(deliver.deliver(stored(message("ada", "cart_abandoned")))).isEqualTo(new DeliveryResult.Failed("provider_rejected: Message too long"));
         assertThat(devices("ada")).hasSize(2);
@@ -203,7 +203,7 @@ class PushDeliveryTest {
                 .isEqualTo(accepted);
         assertThat(PushFanOut.combine(List.of(new SendOutcome.Throttled("throttled"), new SendOutcome.Unknown("timeout"))))
                 .isEqualTo(new SendOutcome.Unknown("timeout"));
-        assertThat(PushFanOut.combine(List.of(new SendOutcome.EndpointDisabled("gone"), new SendOutcome.Rejected("too long"))))
-                .isEqualTo(new SendOutcome.Rejected("too long"));
+        assertThat(PushFanOut.combine(List.of(new SendOutcome.EndpointDisabled("gone"), new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "too long"))))
+                .isEqualTo(new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "too long"));
     }
 }

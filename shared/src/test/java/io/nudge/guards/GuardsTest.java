@@ -214,7 +214,7 @@ class GuardsTest {
     @Test
     void an_sms_refused_because_the_number_opted_out_with_the_carrier_records_the_opt_out() {
         users.upsert("u", json("{'phone':'+4915112345678'}"));
-        senders.answer(new SendOutcome.Rejected("Phone number is opted out"));
+        senders.answer(new SendOutcome.Rejected(SendOutcome.Rejection.OPTED_OUT, "Phone number is opted out"));
 
         String id = message("u", "otp");
         assertThat(deliver(GuardSettings.defaults()).deliver(stored(id))).isEqualTo(new DeliveryResult.Suppressed("no_consent"));

@@ -26,7 +26,13 @@ final class ProviderFailures {
 
     private ProviderFailures() {}
 
-    static SendOutcome classify(String provider, SdkException failure, String recipient) {
+    /** Says what kind of refusal a provider's 4xx answer was; each sender knows its own provider's codes and words. */
+    @FunctionalInterface
+    interface Rejections {
+        SendOutcome.Rejection kindOf(SdkServiceException refusal, String words);
+    }
+
+    static SendOutcome classify(String provider, SdkException failure, String recipient, Rejections rejections) {
         if (Failures.isThrottling(failure)) {
             return new SendOutcome.Throttled(provider + " throttled the request: " + providerWords(failure, recipient));
         }
@@ -35,7 +41,7 @@ final class ProviderFailures {
             return new SendOutcome.Unavailable(provider + " was unavailable: " + providerWords(failure, recipient));
         }
         if (failure instanceof SdkServiceException service) {
-            return fromAnswer(provider, service, recipient);
+            return fromAnswer(provider, service, recipient, rejections);
         }
         if (Failures.requestNeverSent(failure)) {
             return new SendOutcome.Unavailable("could not connect to " + provider + " (" + rootCauseName(failure) + ")");
@@ -53,7 +59,7 @@ final class ProviderFailures {
                 + failure.getClass().getSimpleName() + "); it may have taken the message");
     }
 
-    private static SendOutcome fromAnswer(String provider, SdkServiceException answer, String recipient) {
+    private static SendOutcome fromAnswer(String provider, SdkServiceException answer, String recipient, Rejections rejections) {
         String words = providerWords(answer, recipient);
         int status = answer.statusCode();
         if (status >= 500) {
@@ -67,9 +73,14 @@ final class ProviderFailures {
             return new SendOutcome.Unavailable(provider + " refused our credentials: " + words);
         }
         if (status >= 400) {
-            return new SendOutcome.Rejected(words);
+            return new SendOutcome.Rejected(rejections.kindOf(answer, words), words);
         }
         return new SendOutcome.Unknown(provider + " answered HTTP " + status + ": " + words);
+    }
+
+    /** Whether AWS answered with {@code code}: the SDK maps a known code to {@code type}; an unmapped one stays a code. */
+    static boolean hasCode(SdkServiceException refusal, Class<? extends SdkServiceException> type, String code) {
+        return type.isInstance(refusal) || code.equals(Failures.errorCode(refusal));
     }
 
     /** What the provider said, in its own words, without personal data. */

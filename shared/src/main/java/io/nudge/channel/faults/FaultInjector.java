@@ -87,7 +87,7 @@ public final class FaultInjector {
         return switch (fault) {
             case THROTTLE -> new SendOutcome.Throttled("the provider throttled the request (injected fault): Maximum sending rate exceeded.");
             case CONNECT_TIMEOUT -> new SendOutcome.Unavailable("could not connect to the provider (injected fault: connect timed out, the request never left)");
-            case PERMANENT -> new SendOutcome.Rejected("Message rejected (injected fault): the provider refused this message for good.");
+            case PERMANENT -> new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "Message rejected (injected fault): the provider refused this message for good.");
             case TIMEOUT -> {
                 // The worst timeout: the provider took the message, and its answer never came.
                 handOver(key, send);

@@ -97,6 +97,21 @@ class AwsSendersWireTest {
     }
 
     @Test
+    void ses_suppression_list_rejection_comes_back_suppressed_by_provider_from_its_error_code() {
+        wire.stubFor(post(urlEqualTo(SES_PATH)).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withHeader("x-amzn-ErrorType", "MessageRejected")
+                .withBody("{\"message\":\"Email address is on the suppression list for your account.\"}")));
+
+        try (SesV2Client client = ses(wireEndpoint(), Duration.ofSeconds(5))) {
+            SendOutcome outcome = new SesEmailSender(client, "nudge-events").send(SesEmailSenderTest.both());
+
+            assertThat(outcome).isEqualTo(new SendOutcome.Rejected(SendOutcome.Rejection.SUPPRESSED_BY_PROVIDER,
+                    "Email address is on the suppression list for your account."));
+        }
+    }
+
+    @Test
     void ses_message_rejected_comes_back_rejected_in_its_own_words_without_the_address() {
         wire.stubFor(post(urlEqualTo(SES_PATH)).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json")
@@ -107,7 +122,7 @@ class AwsSendersWireTest {
         try (SesV2Client client = ses(wireEndpoint(), Duration.ofSeconds(5))) {
             SendOutcome outcome = new SesEmailSender(client, "nudge-events").send(SesEmailSenderTest.both());
 
-            assertThat(outcome).isEqualTo(new SendOutcome.Rejected("Email address is not verified. The following"
+            assertThat(outcome).isEqualTo(new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "Email address is not verified. The following"
                     + " identities failed the check in region US-EAST-1: <recipient>"));
         }
     }
@@ -233,8 +248,22 @@ class AwsSendersWireTest {
             SendOutcome outcome = new SnsSmsSender(client, Optional.empty(), Optional.empty())
                     .send(SnsSmsSenderTest.sms(Priority.MARKETING));
 
-            assertThat(outcome).isEqualTo(new SendOutcome.Rejected(
+            assertThat(outcome).isEqualTo(new SendOutcome.Rejected(SendOutcome.Rejection.INVALID_ADDRESS,
                     "Invalid parameter: PhoneNumber Reason: <recipient> is not valid to publish to"));
+        }
+    }
+
+    @Test
+    void sns_opted_out_comes_back_rejected_as_opted_out_from_its_error_code() {
+        wire.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "text/xml")
+                .withBody(snsError("OptedOut", "Phone number is opted out"))));
+
+        try (SnsClient client = sns(wireEndpoint())) {
+            SendOutcome outcome = new SnsSmsSender(client, Optional.empty(), Optional.empty())
+                    .send(SnsSmsSenderTest.sms(Priority.MARKETING));
+
+            assertThat(outcome).isEqualTo(new SendOutcome.Rejected(SendOutcome.Rejection.OPTED_OUT, "Phone number is opted out"));
         }
     }
 

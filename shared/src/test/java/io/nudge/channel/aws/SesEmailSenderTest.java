@@ -175,40 +175,42 @@ class SesEmailSenderTest {
                         .message("Email address is not verified. The following identities failed the check in region "
                                 + "US-EAST-1: " + TO).statusCode(400).build(),
                         "Email address is not verified. The following identities failed the check in region "
-                                + "US-EAST-1: <recipient>"),
+                                + "US-EAST-1: <recipient>", SendOutcome.Rejection.OTHER),
                 Arguments.of(MailFromDomainNotVerifiedException.builder()
                         .message("MAIL FROM domain is not verified.").statusCode(400).build(),
-                        "MAIL FROM domain is not verified."),
+                        "MAIL FROM domain is not verified.", SendOutcome.Rejection.OTHER),
                 Arguments.of(AccountSuspendedException.builder()
                         .message("Your account has been suspended.").statusCode(400).build(),
-                        "Your account has been suspended."),
+                        "Your account has been suspended.", SendOutcome.Rejection.OTHER),
                 Arguments.of(SendingPausedException.builder()
                         .message("Sending is paused for this configuration set.").statusCode(400).build(),
-                        "Sending is paused for this configuration set."),
+                        "Sending is paused for this configuration set.", SendOutcome.Rejection.OTHER),
                 Arguments.of(BadRequestException.builder()
                         .message("Missing final '@domain'").statusCode(400).build(),
-                        "Missing final '@domain'"),
+                        "Missing final '@domain'", SendOutcome.Rejection.INVALID_ADDRESS),
                 Arguments.of(NotFoundException.builder()
                         .message("Configuration set <nudge-events> does not exist.").statusCode(404).build(),
-                        "Configuration set <nudge-events> does not exist."));
+                        "Configuration set <nudge-events> does not exist.", SendOutcome.Rejection.OTHER));
     }
 
     @ParameterizedTest
     @MethodSource("permanent_refusals")
-    void permanent_refusals_are_rejected_in_the_providers_words(RuntimeException refusal, String words) {
+    void permanent_refusals_are_rejected_in_the_providers_words_with_their_kind(RuntimeException refusal, String words,
+            SendOutcome.Rejection kind) {
         ses.failingWith(refusal);
 
-        assertThat(sender.send(both())).isEqualTo(new SendOutcome.Rejected(words));
+        assertThat(sender.send(both())).isEqualTo(new SendOutcome.Rejected(kind, words));
     }
 
     @Test
-    void provider_words_come_from_the_error_details_when_the_sdk_parsed_them() {
+    void an_address_on_the_ses_suppression_list_is_rejected_as_suppressed_by_the_provider() {
         ses.failingWith(MessageRejectedException.builder()
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("MessageRejected")
                         .errorMessage("Email address is on the suppression list.").build())
                 .statusCode(400).build());
 
-        assertThat(sender.send(both())).isEqualTo(new SendOutcome.Rejected("Email address is on the suppression list."));
+        assertThat(sender.send(both())).isEqualTo(new SendOutcome.Rejected(SendOutcome.Rejection.SUPPRESSED_BY_PROVIDER,
+                "Email address is on the suppression list."));
     }
 
     @Test

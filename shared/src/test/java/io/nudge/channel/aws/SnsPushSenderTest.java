@@ -120,7 +120,7 @@ class SnsPushSenderTest {
     void refusals_of_the_message_or_of_our_app_are_rejected_and_keep_the_token(RuntimeException failure, String words) {
         sns.failingWith(failure);
 
-        assertThat(sender.send(push(PushPlatform.FCM))).isEqualTo(new SendOutcome.Rejected(words));
+        assertThat(sender.send(push(PushPlatform.FCM))).isEqualTo(new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, words));
     }
 
     @Test
