@@ -16,12 +16,14 @@ import java.util.Optional;
  */
 public final class Bench {
     static final String USAGE = """
-            usage: bench/run jmh|e2e|cost|cold|all|flood [--quick] [--profile] [--rates 100,300,1000] [--seconds 20] [--rate 600]
+            usage: bench/run jmh|e2e|cost|cold|all|flood|signups [--quick] [--profile] [--rates 100,300,1000] [--seconds 20] [--rate 600]
               jmh    trigger evaluation and template rendering (JMH)           → bench/results/jmh.md, jmh.png
               e2e    local runner under load: POST → SENT, exactly once, raw puts → bench/results/e2e.md, e2e.png
               cost   DynamoDB units per unit of work, Lambda time, cost table   → bench/results/cost.md, cost.png
               cold   each function jar: fresh JVM to first invocation, priming  → bench/results/cold.md, cold.png
               all    all four (cost before e2e, which uses its units)
+              signups  three fresh runners with examples/, each sent 2,000 signed_up events (batches of 100, 4
+                     connections) right after start: every welcome email must end SENT → bench/results/signups.md
               flood  10× the sustained rate at the API for --seconds (60) at --rate (600) events/s: 429 + Retry-After
                      or accepted, then every accepted event evaluated and delivered once; drain time → bench/results/flood.md
               campaign  (bench/run only, not this jar) a campaign to --users N in the local runner → bench/results/campaign.md
@@ -75,6 +77,7 @@ public final class Bench {
             case "cost" -> CostRun.run(options);
             case "cold" -> ColdStart.run(options);
             case "flood" -> io.nudge.bench.load.Flood.run(options);
+            case "signups" -> io.nudge.bench.load.Signups.run(options);
             case "all" -> {
                 JmhRun.run(options);
                 CostRun.run(options);

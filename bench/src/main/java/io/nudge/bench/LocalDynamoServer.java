@@ -52,7 +52,14 @@ public final class LocalDynamoServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() throws java.io.IOException {
+        try {
+            server.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.IOException("interrupted while stopping DynamoDB Local", e);
+        } catch (Exception e) {
+            throw new java.io.IOException("DynamoDB Local did not stop", e);
+        }
     }
 }

@@ -56,7 +56,14 @@ final class LocalDynamo implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() throws IOException {
+        try {
+            server.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping DynamoDB Local", e);
+        } catch (Exception e) {
+            throw new IOException("DynamoDB Local did not stop", e);
+        }
     }
 }

@@ -9,7 +9,6 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.nudge.campaigns.CampaignRunService;
 import io.nudge.definitions.DefinitionService;
 import io.nudge.feedback.PhoneOptIn;
 import io.nudge.functions.campaign.RunCampaignHandler;
@@ -333,7 +332,7 @@ class HandlerFuzzTest {
                 }
             } else {
                 JsonNode mutated = m.mutateTree(seed);
-                input = mutated.isObject() ? Json.MAPPER.convertValue(mutated, Map.class) : null;
+                input = mutated.isObject() ? Json.MAPPER.convertValue(mutated, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}) : null;
             }
             run.count("run-campaign");
             try {
@@ -544,7 +543,7 @@ class HandlerFuzzTest {
 
     private static void collectMaps(ObjectNode image, List<ObjectNode> into) {
         into.add(image);
-        image.fields().forEachRemaining(e -> {
+        image.properties().forEach(e -> {
             JsonNode nested = e.getValue().get("M");
             if (nested instanceof ObjectNode map) {
                 collectMaps(map, into);

@@ -25,7 +25,6 @@ import io.nudge.model.Priority;
 import io.nudge.model.UserProfile;
 import io.nudge.stats.Counter;
 import io.nudge.stats.StatsStore;
-import io.nudge.stats.Subject;
 import io.nudge.store.MessageStore;
 import io.nudge.store.UserStore;
 import io.nudge.template.CompiledTemplate;

@@ -6,7 +6,6 @@ import io.nudge.model.Times;
 import io.nudge.scheduling.SlotReleaser;
 import io.nudge.stats.Counter;
 import io.nudge.stats.StatsStore;
-import io.nudge.stats.Subject;
 import io.nudge.store.MessageStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,8 +15,8 @@ import java.util.Optional;
 /**
  * Invariant 2's sweep, plus two backstops (nothing stranded). A SENDING message claimed longer ago than {@code grace}
  * (longer than any delivery can run) may have reached the provider — the claim stamps attemptAt in the same write,
- * just before the call — so it becomes UNKNOWN, never resent. A READY message that has waited longer than {@code readyGrace} was never handed
- * to deliver (a stream mapping gives up on a record after its retries, a poller lost it): a history note re-drives it
+ * just before the call — so it becomes UNKNOWN, never resent. A READY message that has waited longer than
+ * {@code readyGrace} was never handed to deliver (a stream mapping gives up on a record after its retries, a poller lost it): a history note re-drives it
  * (its stream record is READY again; deliver's claim is conditional, so a second hand-off sends once), at most once
  * per {@code readyGrace}.
  * Slots whose schedule never fired are released.

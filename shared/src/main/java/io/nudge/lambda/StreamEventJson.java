@@ -55,7 +55,7 @@ public final class StreamEventJson {
 
     private static Map<String, AttributeValue> image(JsonNode json) {
         Map<String, AttributeValue> image = new HashMap<>();
-        json.fields().forEachRemaining(e -> image.put(e.getKey(), value(e.getValue())));
+        json.properties().forEach(e -> image.put(e.getKey(), value(e.getValue())));
         return image;
     }
 

@@ -45,7 +45,7 @@ public final class AttributeValues {
             return AttributeValue.fromL(items);
         }
         Map<String, AttributeValue> fields = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             fields.put(field.getKey(), fromJson(field.getValue()));
         }

@@ -58,7 +58,7 @@ public final class TemplateParser {
         JsonNode localeNode = doc.get("locales");
         if (localeNode != null && !localeNode.isNull()) {
             Fields.requireObject(localeNode, "/locales");
-            for (Iterator<Map.Entry<String, JsonNode>> it = localeNode.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = localeNode.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
                 String pointer = "/locales/" + entry.getKey();
                 if (!LOCALE.matcher(entry.getKey()).matches()) {
@@ -109,7 +109,7 @@ public final class TemplateParser {
         if (node.size() > MAX_DATA_KEYS) {
             throw invalid(pointer + "/data", pointer + "/data may have at most " + MAX_DATA_KEYS + " keys");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             String key = entry.getKey();
             String field = pointer + "/data/" + key;

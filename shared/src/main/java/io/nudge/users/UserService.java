@@ -216,7 +216,7 @@ public final class UserService {
 
         UserProfile applyTo(UserProfile user, Instant now, List<PushToken> tokens) {
             ObjectNode attrs = user.attributes().deepCopy();
-            attributes.ifPresent(changes -> changes.fields().forEachRemaining(e -> {
+            attributes.ifPresent(changes -> changes.properties().forEach(e -> {
                 if (e.getValue().isNull()) {
                     attrs.remove(e.getKey());
                 } else {
@@ -268,7 +268,7 @@ public final class UserService {
         JsonNode consentNode = doc.get("consent");
         if (consentNode != null && !consentNode.isNull()) {
             Fields.requireObject(consentNode, "/consent");
-            for (Iterator<Map.Entry<String, JsonNode>> it = consentNode.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = consentNode.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
                 String pointer = "/consent/" + entry.getKey();
                 Channel channel = Channel.fromWire(entry.getKey())

@@ -41,7 +41,7 @@ public final class Fields {
                     requireStorable(node.get(i), pointer + "/" + i, depth + 1);
                 }
             } else {
-                for (Iterator<java.util.Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                for (Iterator<java.util.Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
                     java.util.Map.Entry<String, JsonNode> field = it.next();
                     requireStorable(field.getValue(), pointer + "/" + field.getKey().replace("~", "~0").replace("/", "~1"), depth + 1);
                 }

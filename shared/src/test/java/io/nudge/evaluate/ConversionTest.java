@@ -21,7 +21,6 @@ import io.nudge.users.UserService;
 import io.nudge.validation.InvalidInputException;
 import io.nudge.wiring.Services;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;

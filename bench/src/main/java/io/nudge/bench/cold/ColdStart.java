@@ -16,8 +16,6 @@ import io.nudge.keys.Scope;
 import io.nudge.model.Event;
 import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
-import io.nudge.store.AttributeValues;
-import io.nudge.store.EventStore;
 import io.nudge.store.TableDefinitions;
 import io.nudge.unsubscribe.KeyRing;
 import io.nudge.unsubscribe.UnsubscribeLinks;
@@ -27,7 +25,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +48,6 @@ import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * `bench/run cold`: each function jar in a fresh JVM (Lambda's java21 flags: C1 only, serial GC) against DynamoDB Local

@@ -5,7 +5,6 @@ import io.nudge.bench.report.Chart;
 import io.nudge.bench.report.JfrSummary;
 import io.nudge.bench.report.Machine;
 import io.nudge.bench.report.Markdown;
-import io.nudge.evaluate.EvaluationContext;
 import io.nudge.model.Event;
 import io.nudge.model.UserProfile;
 import io.nudge.trigger.TriggerIndex;

@@ -2,7 +2,6 @@ package io.nudge.bench.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.bench.Bench;
 import io.nudge.bench.LocalDynamoServer;
 import io.nudge.bench.report.Chart;

@@ -37,13 +37,18 @@ final class LocalProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** With an empty definitions folder: the caller puts the triggers and templates it measures. */
     static LocalProcess start(Path root, Path dataDir, String apiKey, Map<String, String> env, List<String> jvmArgs) throws Exception {
+        return start(root, dataDir, apiKey, env, jvmArgs, Files.createDirectories(dataDir.resolve("config")));
+    }
+
+    /** @param config the definitions folder ({@code --config}), e.g. the repository's {@code examples/} as a user starts it */
+    static LocalProcess start(Path root, Path dataDir, String apiKey, Map<String, String> env, List<String> jvmArgs, Path config) throws Exception {
         Path jar = root.resolve("local/target/nudge-local.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build with ./mvnw package");
         }
         int port = LocalDynamoServer.freePort();
-        Path config = Files.createDirectories(dataDir.resolve("config"));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
@@ -118,11 +123,16 @@ final class LocalProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         process.destroy();
-        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -3,7 +3,6 @@ package io.nudge.functions.deliver;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import io.nudge.config.Tables;
 import io.nudge.deliver.Sweep;
 import io.nudge.log.Log;
 import io.nudge.wiring.LambdaEnvironment;

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import io.nudge.config.Tables;
 import io.nudge.evaluate.EvaluateService;
 import io.nudge.lambda.StreamBatch;
 import io.nudge.store.EventStore;

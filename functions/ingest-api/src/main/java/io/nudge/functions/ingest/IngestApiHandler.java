@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import io.nudge.api.NudgeApi;
-import io.nudge.config.Tables;
 import io.nudge.lambda.HttpApiEvents;
 import io.nudge.wiring.LambdaEnvironment;
 import io.nudge.wiring.Priming;
