@@ -96,11 +96,12 @@ class ProviderFaultsIT extends LocalRunnerCase {
             }
             expectedFaults.merge(plan.end(), 1L, Long::sum);
             assertThat(m.get("status").asText()).as("status of %s (%s)", id, plan).isEqualTo(plan.status());
-            // one deferral per retryable fault, each explained in the history
+            // one deferral per retryable fault, each explained in the history by what the provider did
             long deferrals = 0;
             for (JsonNode h : m.get("history")) {
                 if (h.get("status").asText().equals("SCHEDULED")) {
-                    assertThat(h.path("reason").asText()).isEqualTo("rate_limit");
+                    assertThat(h.path("reason").asText()).isEqualTo(
+                            faults.faultOf(key, (int) deferrals) == Fault.THROTTLE ? "provider_throttled" : "provider_unavailable");
                     deferrals++;
                 }
             }

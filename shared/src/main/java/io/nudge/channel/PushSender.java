@@ -6,6 +6,6 @@ public interface PushSender {
 
     /** For a deployment without push: every push fails for good, visibly, instead of waiting for a provider. */
     static PushSender notConfigured() {
-        return push -> new SendOutcome.Rejected("push is not configured");
+        return push -> new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "push is not configured");
     }
 }

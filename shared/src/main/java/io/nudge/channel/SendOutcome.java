@@ -12,16 +12,46 @@ public sealed interface SendOutcome {
         }
     }
 
-    /** The provider refused it for good (bad address, message rejected, not verified): FAILED, never retried. */
-    record Rejected(String reason) implements SendOutcome {
+    /**
+     * The provider refused it for good (bad address, message rejected, not verified): FAILED, never retried. The
+     * sender, which knows its provider's error codes and words, says what kind of refusal it was.
+     */
+    record Rejected(Rejection kind, String reason) implements SendOutcome {
         public Rejected {
+            Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(reason, "reason");
         }
     }
 
-    /** The provider certainly did not take it (throttled after retries, service unavailable): safe to try again. */
-    record Retryable(String reason) implements SendOutcome {
-        public Retryable {
+    /** Why a provider refused a message for good, as far as its answer tells. */
+    enum Rejection {
+        /** The address itself is unusable (malformed, not a number the provider can reach). */
+        INVALID_ADDRESS,
+        /** The provider's own suppression list holds the address (it bounced or complained before). */
+        SUPPRESSED_BY_PROVIDER,
+        /** The recipient opted out with the provider or carrier (an SMS STOP). */
+        OPTED_OUT,
+        /** Anything else: the message, our configuration, the account. */
+        OTHER;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The provider throttled the request (after the SDK's own retries): it did not take it, so it is safe to try again. */
+    record Throttled(String reason) implements SendOutcome {
+        public Throttled {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * The provider could not be reached or refused before looking at the message (unavailable, our credentials or
+     * clock): it certainly did not take it, so it is safe to try again.
+     */
+    record Unavailable(String reason) implements SendOutcome {
+        public Unavailable {
             Objects.requireNonNull(reason, "reason");
         }
     }

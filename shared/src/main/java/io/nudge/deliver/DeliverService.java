@@ -55,6 +55,11 @@ public final class DeliverService {
     static final int MAX_INTERNAL_ERRORS = 3;
     private static final io.nudge.log.Log LOG = io.nudge.log.Log.of(DeliverService.class);
     private static final Duration MAX_BACKOFF = Duration.ofHours(1);
+    /** Deferral reasons: our own per-second and daily limits, and the provider's two ways of not taking a message. */
+    static final String RATE_LIMIT = "rate_limit";
+    static final String DAILY_LIMIT = "daily_limit";
+    static final String PROVIDER_THROTTLED = "provider_throttled";
+    static final String PROVIDER_UNAVAILABLE = "provider_unavailable";
     /** Statuses a message has once some delivery claimed it for sending. */
     private static final java.util.Set<MessageStatus> CLAIMED = java.util.EnumSet.of(MessageStatus.SENDING, MessageStatus.SENT,
             MessageStatus.DELIVERED, MessageStatus.BOUNCED, MessageStatus.COMPLAINED, MessageStatus.UNKNOWN);
@@ -106,12 +111,6 @@ public final class DeliverService {
     public void refreshDefinitions() {
         templates.refresh();
         triggers.refresh();
-    }
-
-    /** Reads the message (consistently) and delivers it; the handler passes the stream image instead. */
-    public DeliveryResult deliver(String messageId) {
-        Optional<Message> message = messages.find(messageId);
-        return message.isEmpty() ? new DeliveryResult.Skipped("not_ready") : deliver(message.get());
     }
 
     /**
@@ -204,10 +203,18 @@ public final class DeliverService {
                 trigger.flatMap(TriggerDefinition::frequencyCap), clock.instant()) instanceof FrequencyCaps.Reservation.CapReached) {
             return finish(message, MessageStatus.READY, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("frequency_cap"));
         }
-        // 5. provider rate and daily limits, shared by every instance
-        if (rates.acquire(message.channel(), clock.instant()) instanceof RateLimits.Decision.Limited) {
-            giveBackCap(message, marketing);
-            return defer(message, MessageStatus.READY, "rate_limit", clock.instant().plus(messages.slotWidth()));
+        // 5. provider rate and daily limits, shared by every instance: the per-second one frees up by the next slot,
+        // the daily one at the next UTC midnight (deferring slot by slot would cycle the message all day)
+        switch (rates.acquire(message.channel(), clock.instant())) {
+            case RateLimits.Decision.Allowed allowed -> { }
+            case RateLimits.Decision.PerSecondLimited perSecond -> {
+                giveBackCap(message, marketing);
+                return defer(message, MessageStatus.READY, RATE_LIMIT, clock.instant().plus(messages.slotWidth()));
+            }
+            case RateLimits.Decision.DailyLimited daily -> {
+                giveBackCap(message, marketing);
+                return defer(message, MessageStatus.READY, DAILY_LIMIT, daily.resetsAt());
+            }
         }
 
         Optional<CompiledTemplate> template;
@@ -265,14 +272,15 @@ public final class DeliverService {
             }
             case SendOutcome.Rejected r -> message.channel() == Channel.PUSH
                     ? finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("provider_rejected: " + shorten(r.reason())))
-                    : refused(message, address.get(), r.reason());
+                    : refused(message, address.get(), r);
             // For push, every device was disabled (and removed): the user has nowhere left to receive it.
             case SendOutcome.EndpointDisabled d -> message.channel() == Channel.PUSH
                     ? finish(message, MessageStatus.SENDING, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("invalid_address"))
                     : finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("endpoint_disabled: " + shorten(d.reason())));
             case SendOutcome.Unknown u -> finish(message, MessageStatus.SENDING, MessageStatus.UNKNOWN,
                     new DeliveryResult.Unknown("provider_outcome_unknown: " + shorten(u.reason())));
-            case SendOutcome.Retryable r -> notTaken(message, marketing, r.reason());
+            case SendOutcome.Throttled t -> notTaken(message, marketing, PROVIDER_THROTTLED, t.reason());
+            case SendOutcome.Unavailable u -> notTaken(message, marketing, PROVIDER_UNAVAILABLE, u.reason());
         };
     }
 
@@ -291,31 +299,37 @@ public final class DeliverService {
     }
 
     /**
-     * A permanent refusal. An SMS AWS refuses because the number opted out with the carrier is a consent fact, not a
-     * failure; an email address the provider calls dead joins the suppression list.
+     * A permanent refusal. An SMS refused because the number opted out with the carrier is a consent fact, not a
+     * failure; an address the provider calls unusable, or holds on its own suppression list, joins ours.
      */
-    private DeliveryResult refused(Message message, String address, String reason) {
-        String lower = reason.toLowerCase(java.util.Locale.ROOT);
-        if (message.channel() == Channel.SMS && (lower.contains("opted out") || lower.contains("opt-out") || lower.contains("optedout"))) {
-            userService.setConsent(message.userId(), Channel.SMS, ConsentStatus.OPTED_OUT, "carrier");
-            return finish(message, MessageStatus.SENDING, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("no_consent"));
+    private DeliveryResult refused(Message message, String address, SendOutcome.Rejected rejected) {
+        switch (rejected.kind()) {
+            case OPTED_OUT -> {
+                if (message.channel() == Channel.SMS) {
+                    userService.setConsent(message.userId(), Channel.SMS, ConsentStatus.OPTED_OUT, "carrier");
+                    return finish(message, MessageStatus.SENDING, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("no_consent"));
+                }
+            }
+            case INVALID_ADDRESS, SUPPRESSED_BY_PROVIDER ->
+                    suppressions.put(new Suppression(message.channel(), address, SuppressionReason.BOUNCED, "provider", clock.instant()));
+            case OTHER -> { }
         }
-        if (lower.contains("suppression list") || lower.contains("does not exist") || lower.contains("invalid phone number")
-                || lower.contains("invalid parameter: phonenumber")) {
-            suppressions.put(new Suppression(message.channel(), address, SuppressionReason.BOUNCED, "provider", clock.instant()));
-        }
-        return finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("provider_rejected: " + shorten(reason)));
+        return finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("provider_rejected: " + shorten(rejected.reason())));
     }
 
-    /** The provider certainly did not take it (throttled after retries, unreachable): try again later, backing off. */
-    private DeliveryResult notTaken(Message message, boolean marketing, String reason) {
+    /**
+     * The provider certainly did not take it (throttled after retries, unreachable): try again later, backing off.
+     * Only the provider's refusals count toward giving up; our own limits' deferrals say nothing about the provider.
+     */
+    private DeliveryResult notTaken(Message message, boolean marketing, String deferral, String reason) {
         giveBackCap(message, marketing);
-        long deferrals = message.history().stream().filter(h -> "rate_limit".equals(h.reason())).count();
+        long deferrals = message.history().stream()
+                .filter(h -> PROVIDER_THROTTLED.equals(h.reason()) || PROVIDER_UNAVAILABLE.equals(h.reason())).count();
         if (deferrals >= MAX_DEFERRALS) {
             return finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("provider_unavailable: " + shorten(reason)));
         }
         Duration backoff = messages.slotWidth().multipliedBy(1L << Math.min(deferrals, 12));
-        return defer(message, MessageStatus.SENDING, "rate_limit", clock.instant().plus(backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff));
+        return defer(message, MessageStatus.SENDING, deferral, clock.instant().plus(backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff));
     }
 
     private void giveBackCap(Message message, boolean marketing) {

@@ -28,7 +28,7 @@ final class PushFanOut {
         this.users = Objects.requireNonNull(users, "users");
     }
 
-    /** What {@code stampAttempt} records as the recipient: how many devices, never a token or an endpoint. */
+    /** What {@code claimForSend} records as the recipient: how many devices, never a token or an endpoint. */
     static String recipient(List<PushToken> devices) {
         return "push: " + devices.size() + " device(s)";
     }
@@ -57,7 +57,8 @@ final class PushFanOut {
         }
         return first(outcomes, SendOutcome.Accepted.class)
                 .or(() -> first(outcomes, SendOutcome.Unknown.class))
-                .or(() -> first(outcomes, SendOutcome.Retryable.class))
+                .or(() -> first(outcomes, SendOutcome.Throttled.class))
+                .or(() -> first(outcomes, SendOutcome.Unavailable.class))
                 .or(() -> first(outcomes, SendOutcome.Rejected.class))
                 .orElseGet(() -> outcomes.get(0));
     }

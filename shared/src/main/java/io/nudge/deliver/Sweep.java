@@ -14,9 +14,9 @@ import java.util.Optional;
 
 /**
  * Invariant 2's sweep, plus two backstops (nothing stranded). A SENDING message claimed longer ago than {@code grace}
- * (longer than any delivery can run) either never reached the provider (no attemptAt: back to READY) or may have
- * (attemptAt: UNKNOWN, never resent). A READY message that has waited longer than {@code readyGrace} was never handed
- * to deliver (a stream mapping gives up on a record after its retries, a poller lost it): a history note re-drives it
+ * (longer than any delivery can run) may have reached the provider — the claim stamps attemptAt in the same write,
+ * just before the call — so it becomes UNKNOWN, never resent. A READY message that has waited longer than
+ * {@code readyGrace} was never handed to deliver (a stream mapping gives up on a record after its retries, a poller lost it): a history note re-drives it
  * (its stream record is READY again; deliver's claim is conditional, so a second hand-off sends once), at most once
  * per {@code readyGrace}.
  * Slots whose schedule never fired are released.
@@ -58,10 +58,9 @@ public final class Sweep {
         this.perShard = perShard;
     }
 
-    public record Result(int requeued, int unknown, int redriven, int slotsReleased) {}
+    public record Result(int unknown, int redriven, int slotsReleased) {}
 
     public Result run() {
-        int requeued = 0;
         int unknown = 0;
         int redriven = 0;
         Instant now = clock.instant();
@@ -80,12 +79,7 @@ public final class Sweep {
             if (message.status() != MessageStatus.SENDING || found.claimedAt().isEmpty() || !found.claimedAt().get().isBefore(claimCutoff)) {
                 continue;
             }
-            if (message.attemptAt().isEmpty()) {
-                if (messages.transition(message.id(), MessageStatus.SENDING, MessageStatus.READY,
-                        Optional.of("sweep: claimed but never sent"), Optional.empty(), now)) {
-                    requeued++;
-                }
-            } else if (messages.transition(message.id(), MessageStatus.SENDING, MessageStatus.UNKNOWN,
+            if (messages.transition(message.id(), MessageStatus.SENDING, MessageStatus.UNKNOWN,
                     Optional.of("sweep: provider call outcome unknown"), Optional.empty(), now)) {
                 stats.increment(io.nudge.stats.StatsSubjects.of(message), message.channel(), now, Counter.UNKNOWN);
                 unknown++;
@@ -93,6 +87,6 @@ public final class Sweep {
         }
         // Slots whose schedule never fired (its creator died after claiming it, or Scheduler gave up): release them.
         int overdue = slots.fireOverdue(slotGrace).slots();
-        return new Result(requeued, unknown, redriven, overdue);
+        return new Result(unknown, redriven, overdue);
     }
 }

@@ -6,14 +6,14 @@ import java.util.regex.Pattern;
  * Provider words stored as a reason (and so shown by the API, maybe logged) without personal data: SMTP diagnostics
  * quote the address ("550 5.1.1 &lt;jane@example.com&gt;... User unknown"), carriers quote numbers.
  */
-final class Redact {
+public final class Redact {
     static final int MAX_LENGTH = 300;
     private static final Pattern EMAIL = Pattern.compile("[^\\s<>(),;:\"'\\[\\]]+@[^\\s<>(),;:\"'\\[\\]]+");
     private static final Pattern PHONE = Pattern.compile("\\+\\d[\\d ().-]{5,18}\\d|\\b\\d{8,15}\\b");
 
     private Redact() {}
 
-    static String words(String text) {
+    public static String words(String text) {
         if (text == null || text.isBlank()) {
             return "";
         }
@@ -24,7 +24,7 @@ final class Redact {
     }
 
     /** scheme://host/path of a link: the query and fragment may carry personal data or tokens. */
-    static String link(String link) {
+    public static String link(String link) {
         if (link == null || link.isBlank()) {
             return "";
         }

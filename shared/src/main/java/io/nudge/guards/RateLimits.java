@@ -48,10 +48,15 @@ public final class RateLimits {
         return Map.copyOf(limits);
     }
 
+    /** Whether one more message may go now, and if not, which limit holds it. */
     public sealed interface Decision {
         record Allowed() implements Decision {}
 
-        record Limited(String limit) implements Decision {}
+        /** Over the per-second limit: the next slot has room again. */
+        record PerSecondLimited(String limit) implements Decision {}
+
+        /** Over the daily limit: nothing more goes before {@code resetsAt}, the end of the UTC day the counter counts. */
+        record DailyLimited(String limit, Instant resetsAt) implements Decision {}
     }
 
     private final DynamoDbClient dynamo;
@@ -72,13 +77,13 @@ public final class RateLimits {
         if (limit == null) {
             return new Decision.Allowed();
         }
-        String day = now.atZone(ZoneOffset.UTC).toLocalDate().toString();
+        java.time.LocalDate day = now.atZone(ZoneOffset.UTC).toLocalDate();
         if (!take("rate#" + channel.wire() + "#day#" + day, limit.perDay(), blockOf(limit.perDay(), 1_000), now.getEpochSecond() + 2 * 86_400)) {
-            return new Decision.Limited(channel.wire() + " daily limit " + limit.perDay());
+            return new Decision.DailyLimited(channel.wire() + " daily limit " + limit.perDay(), day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
         }
         if (!take("rate#" + channel.wire() + "#" + now.getEpochSecond(), limit.perSecond(), blockOf(limit.perSecond(), 10),
                 now.getEpochSecond() + 3_600)) {
-            return new Decision.Limited(channel.wire() + " rate " + limit.perSecond() + "/s");
+            return new Decision.PerSecondLimited(channel.wire() + " rate " + limit.perSecond() + "/s");
         }
         return new Decision.Allowed();
     }

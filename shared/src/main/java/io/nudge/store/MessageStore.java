@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * reads), {@code pendingUser}/{@code pendingSort} while SCHEDULED, READY or SENDING (the pending index cancels read),
  * {@code inFlight}/{@code inFlightSince} while READY or SENDING (the sweep's index: a claim that died, or a READY
  * message whose stream record never reached deliver). The index keys are set when a message becomes READY and are not
- * touched by the claim, and the index is KEYS_ONLY, so the claim and the attempt stamp write no index entry.
+ * touched by the claim, and the index is KEYS_ONLY, so the claim (which stamps the attempt too) writes no index entry.
  */
 public final class MessageStore {
     /** READY and SENDING messages carry inFlight = one of these shards, so the sweep's index has no single hot key. */
@@ -124,23 +124,6 @@ public final class MessageStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
     }
 
-    /** READY → SENDING. Empty when someone else claimed it first, or it is no longer READY (cancelled, sent). */
-    public Optional<Message> claim(String id, Instant now) {
-        Update update = new Update(MessageStatus.SENDING, Optional.empty(), now);
-        // inFlight/inFlightSince stay as set when the message became READY: no index write for the claim. (A message
-        // stored before the index covered READY gets them now, so the sweep still finds a claim that dies.)
-        update.set("claimedAt = :now").set("inFlight = if_not_exists(inFlight, :shard)")
-                .set("inFlightSince = if_not_exists(inFlightSince, :now)")
-                .value(":shard", s(inFlightShard(id)));
-        try {
-            Map<String, AttributeValue> item = dynamo.updateItem(update.request(id, Set.of(MessageStatus.READY))
-                    .returnValues(ReturnValue.ALL_NEW).build()).attributes();
-            return Optional.of(fromItem(item));
-        } catch (ConditionalCheckFailedException notReady) {
-            return Optional.empty();
-        }
-    }
-
     /**
      * READY → SENDING with attemptAt in one conditional write, just before the provider call (deliver runs its guards
      * and renders first, on the READY message): the claim that makes the send at most once, and the mark that makes a
@@ -149,47 +132,11 @@ public final class MessageStore {
      */
     public boolean claimForSend(String id, Instant now, String to, Optional<String> subject, Optional<Integer> smsSegments) {
         Update update = new Update(MessageStatus.SENDING, Optional.empty(), now);
-        // inFlight/inFlightSince stay as set when the message became READY: no index write for the claim. (A message
-        // stored before the index covered READY gets them now, so the sweep still finds a claim that dies.)
-        update.set("claimedAt = :now").set("inFlight = if_not_exists(inFlight, :shard)")
-                .set("inFlightSince = if_not_exists(inFlightSince, :now)")
-                .value(":shard", s(inFlightShard(id)));
-        update.set("attemptAt = :now").set("#to = :to").value(":to", s(to)).name("#to", "to");
+        // inFlight/inFlightSince stay as set when the message became READY: no index write for the claim.
+        update.set("claimedAt = :now").set("attemptAt = :now").set("#to = :to").value(":to", s(to)).name("#to", "to");
         subject.ifPresent(v -> update.set("subject = :subject").value(":subject", s(v)));
         smsSegments.ifPresent(v -> update.set("smsSegments = :segments").value(":segments", AttributeValues.n(v)));
         return apply(id, Set.of(MessageStatus.READY), update);
-    }
-
-    /** Stamped just before the provider call: a crash after this point must never resend (the sweep marks UNKNOWN). */
-    public boolean stampAttempt(String id, Instant now, String to, Optional<String> subject) {
-        return stampAttempt(id, now, to, subject, Optional.empty());
-    }
-
-    /** @param smsSegments the billed parts of an SMS, stored for cost visibility (same write, no extra unit) */
-    public boolean stampAttempt(String id, Instant now, String to, Optional<String> subject, Optional<Integer> smsSegments) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":now", s(Times.format(now)));
-        values.put(":to", s(to));
-        values.put(":sending", s(MessageStatus.SENDING.name()));
-        String update = "SET attemptAt = :now, #to = :to";
-        if (subject.isPresent()) {
-            values.put(":subject", s(subject.get()));
-            update += ", subject = :subject";
-        }
-        if (smsSegments.isPresent()) {
-            values.put(":segments", AttributeValues.n(smsSegments.get()));
-            update += ", smsSegments = :segments";
-        }
-        try {
-            dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("id", s(id)))
-                    .updateExpression(update)
-                    .conditionExpression("#status = :sending")
-                    .expressionAttributeNames(Map.of("#status", "status", "#to", "to"))
-                    .expressionAttributeValues(values).build());
-            return true;
-        } catch (ConditionalCheckFailedException notSending) {
-            return false;
-        }
     }
 
     /**

@@ -74,8 +74,8 @@ class PrivacyTest {
         sentId = messageOf("erin", "welcome");
         pendingId = messageOf("erin", "cart");
         othersId = messageOf("olga", "welcome");
-        deliver.deliver(sentId);
-        deliver.deliver(othersId);
+        deliver.deliver(services.messages().find(sentId).orElseThrow());
+        deliver.deliver(services.messages().find(othersId).orElseThrow());
         assertThat(services.messages().find(sentId).orElseThrow().status()).isEqualTo(MessageStatus.SENT);
         services.markers().putIfAbsent("open#" + sentId, Map.of("at", AttributeValues.s("2026-11-24T09:05:00Z")),
                 clock.instant().plus(Duration.ofDays(90)), clock.instant());

@@ -60,7 +60,7 @@ class CancelRaceTest {
         switch (step) {
             case RELEASE -> services.messages().release(message.id(), services.messages().slotKeyOf(message), clock.instant());
             case CANCEL -> services.messages().cancel(message.id(), "cancelled_by: purchase_completed (event p)", clock.instant());
-            case DELIVER -> deliver.deliver(message.id());
+            case DELIVER -> deliver.deliver(services.messages().find(message.id()).orElseThrow());
         }
     }
 

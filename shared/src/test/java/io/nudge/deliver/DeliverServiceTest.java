@@ -9,6 +9,8 @@ import io.nudge.channel.SendOutcome;
 import io.nudge.definitions.DefinitionService;
 import io.nudge.evaluate.EvaluateService;
 import io.nudge.guards.GuardSettings;
+import io.nudge.guards.SuppressionReason;
+import io.nudge.model.Channel;
 import io.nudge.model.Event;
 import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
@@ -55,12 +57,17 @@ class DeliverServiceTest {
         return services.messages().forUser(userId, 1).get(0).id();
     }
 
+    /** The message as stored now: what the READY stream record hands deliver. */
+    private Message stored(String id) {
+        return services.messages().find(id).orElseThrow();
+    }
+
     @Test
     void ready_email_is_rendered_sent_once_and_recorded_as_sent() {
         users.upsert("ada", json("{'email':'ada@example.com','attributes':{'first_name':'Ada'}}"));
         String id = messageFor("ada", "signed_up", "{'plan':'pro'}");
 
-        DeliveryResult result = deliver.deliver(id);
+        DeliveryResult result = deliver.deliver(stored(id));
 
         assertThat(result).isEqualTo(new DeliveryResult.Sent("provider-1"));
         assertThat(senders.emails).singleElement().satisfies(email -> {
@@ -87,8 +94,8 @@ class DeliverServiceTest {
         users.upsert("ada", json("{'email':'ada@example.com'}"));
         String id = messageFor("ada", "signed_up", "{'plan':'pro'}");
 
-        deliver.deliver(id);
-        DeliveryResult again = deliver.deliver(id);
+        deliver.deliver(stored(id));
+        DeliveryResult again = deliver.deliver(stored(id));
 
         assertThat(again).isEqualTo(new DeliveryResult.Skipped("not_ready"));
         assertThat(senders.emails).hasSize(1);
@@ -97,7 +104,7 @@ class DeliverServiceTest {
     @Test
     void missing_first_name_falls_back_to_the_default_filter() {
         users.upsert("bob", json("{'email':'bob@example.com'}"));
-        deliver.deliver(messageFor("bob", "signed_up", "{'plan':'free'}"));
+        deliver.deliver(stored(messageFor("bob", "signed_up", "{'plan':'free'}")));
 
         assertThat(senders.emails.get(0).subject()).isEqualTo("Welcome, there!");
     }
@@ -105,7 +112,7 @@ class DeliverServiceTest {
     @Test
     void renders_in_the_users_locale_falling_back_from_region_to_language() {
         users.upsert("jan", json("{'email':'jan@example.com','locale':'de-AT','attributes':{'first_name':'Jan'}}"));
-        deliver.deliver(messageFor("jan", "signed_up", "{'plan':'pro'}"));
+        deliver.deliver(stored(messageFor("jan", "signed_up", "{'plan':'pro'}")));
 
         assertThat(senders.emails.get(0).subject()).isEqualTo("Willkommen, Jan!");
         assertThat(senders.emails.get(0).text()).contains("Tarif: pro");
@@ -115,7 +122,7 @@ class DeliverServiceTest {
     @Test
     void sms_goes_to_the_e164_number_as_transactional() {
         users.upsert("kim", json("{'phone':'+44 20 7946 0958'}"));
-        DeliveryResult result = deliver.deliver(messageFor("kim", "otp_requested", "{'code':'123456'}"));
+        DeliveryResult result = deliver.deliver(stored(messageFor("kim", "otp_requested", "{'code':'123456'}")));
 
         assertThat(result).isInstanceOf(DeliveryResult.Sent.class);
         assertThat(senders.sms).singleElement().satisfies(sms -> {
@@ -130,7 +137,7 @@ class DeliverServiceTest {
     void a_user_without_an_address_is_suppressed_not_sent() {
         String id = messageFor("nobody", "signed_up", "{'plan':'pro'}");
 
-        assertThat(deliver.deliver(id)).isEqualTo(new DeliveryResult.Suppressed("invalid_address"));
+        assertThat(deliver.deliver(stored(id))).isEqualTo(new DeliveryResult.Suppressed("invalid_address"));
         assertThat(senders.emails).isEmpty();
         Message stored = services.messages().find(id).orElseThrow();
         assertThat(stored.status()).isEqualTo(MessageStatus.SUPPRESSED);
@@ -140,13 +147,37 @@ class DeliverServiceTest {
     @Test
     void a_permanent_provider_refusal_is_failed_with_the_providers_words() {
         users.upsert("ada", json("{'email':'ada@example.com'}"));
-        senders.answer(new SendOutcome.Rejected("Email address is not verified."));
+        senders.answer(new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "Email address is not verified."));
         String id = messageFor("ada", "signed_up", "{'plan':'pro'}");
 
-        assertThat(deliver.deliver(id)).isInstanceOf(DeliveryResult.Failed.class);
+        assertThat(deliver.deliver(stored(id))).isInstanceOf(DeliveryResult.Failed.class);
         Message stored = services.messages().find(id).orElseThrow();
         assertThat(stored.status()).isEqualTo(MessageStatus.FAILED);
         assertThat(stored.reason()).contains("provider_rejected: Email address is not verified.");
+    }
+
+    @Test
+    void a_refusal_of_the_address_puts_it_on_the_suppression_list_and_a_refusal_of_the_message_does_not() {
+        users.upsert("ada", json("{'email':'ada@example.com'}"));
+        users.upsert("bob", json("{'email':'bob@example.com'}"));
+        users.upsert("kim", json("{'phone':'+442079460958'}"));
+
+        senders.answer(new SendOutcome.Rejected(SendOutcome.Rejection.SUPPRESSED_BY_PROVIDER, "Email address is on the suppression list."));
+        assertThat(deliver.deliver(stored(messageFor("ada", "signed_up", "{'plan':'pro'}"))))
+                .isEqualTo(new DeliveryResult.Failed("provider_rejected: Email address is on the suppression list."));
+        senders.answer(new SendOutcome.Rejected(SendOutcome.Rejection.INVALID_ADDRESS, "Invalid parameter: PhoneNumber"));
+        assertThat(deliver.deliver(stored(messageFor("kim", "otp_requested", "{'code':'1'}"))))
+                .isEqualTo(new DeliveryResult.Failed("provider_rejected: Invalid parameter: PhoneNumber"));
+        // the words alone decide nothing: the kind the sender gave does
+        senders.answer(new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "Configuration set does not exist (suppression list)"));
+        assertThat(deliver.deliver(stored(messageFor("bob", "signed_up", "{'plan':'pro'}")))).isInstanceOf(DeliveryResult.Failed.class);
+
+        assertThat(services.suppressions().find(Channel.EMAIL, "ada@example.com")).hasValueSatisfying(s -> {
+            assertThat(s.reason()).isEqualTo(SuppressionReason.BOUNCED);
+            assertThat(s.source()).isEqualTo("provider");
+        });
+        assertThat(services.suppressions().find(Channel.SMS, "+442079460958")).isPresent();
+        assertThat(services.suppressions().find(Channel.EMAIL, "bob@example.com")).isEmpty();
     }
 
     @Test
@@ -155,51 +186,49 @@ class DeliverServiceTest {
         senders.answer(new SendOutcome.Unknown("read timed out"));
         String id = messageFor("ada", "signed_up", "{'plan':'pro'}");
 
-        deliver.deliver(id);
+        deliver.deliver(stored(id));
 
         assertThat(services.messages().find(id).orElseThrow().status()).isEqualTo(MessageStatus.UNKNOWN);
-        assertThat(deliver.deliver(id)).isInstanceOf(DeliveryResult.Skipped.class);
+        assertThat(deliver.deliver(stored(id))).isInstanceOf(DeliveryResult.Skipped.class);
         assertThat(senders.emails).hasSize(1);
     }
 
     @Test
     void a_provider_that_will_not_take_it_yet_defers_it_with_backoff_and_gives_up_after_a_bound() {
         users.upsert("ada", json("{'email':'ada@example.com'}"));
-        senders.answer(new SendOutcome.Retryable("Throttling"));
+        senders.answer(new SendOutcome.Throttled("Throttling"));
         String id = messageFor("ada", "signed_up", "{'plan':'pro'}");
 
-        DeliveryResult first = deliver.deliver(id);
-        assertThat(first).isEqualTo(new DeliveryResult.Deferred("rate_limit", clock.instant().plusSeconds(60)));
+        DeliveryResult first = deliver.deliver(stored(id));
+        assertThat(first).isEqualTo(new DeliveryResult.Deferred("provider_throttled", clock.instant().plusSeconds(60)));
         Message deferred = services.messages().find(id).orElseThrow();
         assertThat(deferred.status()).isEqualTo(MessageStatus.SCHEDULED);
-        assertThat(deferred.reason()).contains("rate_limit");
+        assertThat(deferred.reason()).contains("provider_throttled");
         for (int i = 1; i < DeliverService.MAX_DEFERRALS; i++) {
             services.messages().releaseNow(id, "due", clock.instant());
-            assertThat(deliver.deliver(id)).isInstanceOf(DeliveryResult.Deferred.class);
+            assertThat(deliver.deliver(stored(id))).isInstanceOf(DeliveryResult.Deferred.class);
         }
         services.messages().releaseNow(id, "due", clock.instant());
-        assertThat(deliver.deliver(id)).isInstanceOf(DeliveryResult.Failed.class);
+        assertThat(deliver.deliver(stored(id))).isInstanceOf(DeliveryResult.Failed.class);
         assertThat(services.messages().find(id).orElseThrow().reason().orElseThrow()).startsWith("provider_unavailable");
     }
 
     @Test
-    void sweep_requeues_a_claim_that_never_reached_the_provider_and_marks_an_attempt_unknown() {
-        users.upsert("ada", json("{'email':'ada@example.com'}"));
-        String neverSent = messageFor("ada", "signed_up", "{'plan':'pro'}");
+    void sweep_marks_a_claim_whose_delivery_died_unknown_and_it_is_never_resent() {
         users.upsert("kim", json("{'phone':'+442079460958'}"));
         String attempted = messageFor("kim", "otp_requested", "{'code':'1'}");
-        services.messages().claim(neverSent, clock.instant());
-        services.messages().claim(attempted, clock.instant());
-        services.messages().stampAttempt(attempted, clock.instant(), "+442079460958", Optional.empty());
+        Message ready = stored(attempted);
+        // deliver claimed it, stamping the attempt in the same write, and died before recording the outcome
+        services.messages().claimForSend(attempted, clock.instant(), "+442079460958", Optional.empty(), Optional.of(1));
         Sweep sweep = services.sweep(SweepSettings.of(Duration.ofMinutes(5)));
 
-        assertThat(sweep.run()).isEqualTo(new Sweep.Result(0, 0, 0, 0));
+        assertThat(sweep.run()).isEqualTo(new Sweep.Result(0, 0, 0));
         clock.advance(Duration.ofMinutes(6));
-        assertThat(sweep.run()).isEqualTo(new Sweep.Result(1, 1, 0, 0));
+        assertThat(sweep.run()).isEqualTo(new Sweep.Result(1, 0, 0));
 
-        assertThat(services.messages().find(neverSent).orElseThrow().status()).isEqualTo(MessageStatus.READY);
-        assertThat(services.messages().find(attempted).orElseThrow().status()).isEqualTo(MessageStatus.UNKNOWN);
-        assertThat(deliver.deliver(attempted)).isInstanceOf(DeliveryResult.Skipped.class);
+        assertThat(stored(attempted).status()).isEqualTo(MessageStatus.UNKNOWN);
+        assertThat(deliver.deliver(ready)).as("the READY record redelivered").isInstanceOf(DeliveryResult.Skipped.class);
+        assertThat(deliver.deliver(stored(attempted))).isInstanceOf(DeliveryResult.Skipped.class);
         assertThat(senders.sms).isEmpty();
     }
 
@@ -210,7 +239,7 @@ class DeliverServiceTest {
         deliver.refreshDefinitions();
         users.upsert("ada", json("{'email':'ada@example.com'}"));
 
-        deliver.deliver(messageFor("ada", "signed_up", "{'plan':'pro'}"));
+        deliver.deliver(stored(messageFor("ada", "signed_up", "{'plan':'pro'}")));
 
         var email = senders.emails.get(0);
         assertThat(email.unsubscribeUrl()).hasValueSatisfying(url -> {

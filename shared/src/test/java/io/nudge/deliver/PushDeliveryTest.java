@@ -73,6 +73,11 @@ class PushDeliveryTest {
         return services.messages().forUser(userId, 100).stream().filter(m -> m.eventId().equals(eventId)).findFirst().orElseThrow().id();
     }
 
+    /** The message as stored now: what the READY stream record hands deliver. */
+    private Message stored(String id) {
+        return services.messages().find(id).orElseThrow();
+    }
+
     private List<PushToken> devices(String userId) {
         return services.users().find(userId).map(UserProfile::pushTokens).orElseThrow();
     }
@@ -82,7 +87,7 @@ class PushDeliveryTest {
         adaWithTwoDevices("'consent':{'push':'opted_in'},");
         String id = message("ada", "cart_abandoned");
 
-        DeliveryResult result = deliver.deliver(id);
+        DeliveryResult result = deliver.deliver(stored(id));
 
         assertThat(result).isEqualTo(new DeliveryResult.Sent("provider-1"));
         assertThat(push.sent).extracting(PushMessage::target, PushMessage::platform).containsExactly(
@@ -110,13 +115,13 @@ class PushDeliveryTest {
         adaWithTwoDevices("'consent':{'push':'opted_in'},");
         push.answer(target(FCM, FCM_TOKEN), new SendOutcome.EndpointDisabled("Endpoint is disabled"));
 
-        DeliveryResult result = deliver.deliver(message("ada", "cart_abandoned"));
+        DeliveryResult result = deliver.deliver(stored(message("ada", "cart_abandoned")));
 
         assertThat(result).isEqualTo(new DeliveryResult.Sent("provider-2"));
         assertThat(devices("ada")).extracting(PushToken::token).containsExactly(APNS_TOKEN);
         assertThat(push.deleted).containsExactly(target(FCM, FCM_TOKEN));
 
-        deliver.deliver(message("ada", "cart_abandoned"));
+        deliver.deliver(stored(message("ada", "cart_abandoned")));
         assertThat(push.sent).extracting(PushMessage::target).containsExactly(
                 target(FCM, FCM_TOKEN), target(APNS, APNS_TOKEN), target(APNS, APNS_TOKEN));
     }
@@ -128,12 +133,12 @@ class PushDeliveryTest {
         push.answer(target(APNS, APNS_TOKEN), new SendOutcome.EndpointDisabled("No endpoint found"));
         String id = message("ada", "cart_abandoned");
 
-        assertThat(deliver.deliver(id)).isEqualTo(new DeliveryResult.Suppressed("invalid_address"));
+        assertThat(deliver.deliver(stored(id))).isEqualTo(new DeliveryResult.Suppressed("invalid_address"));
 
         assertThat(services.messages().find(id).orElseThrow().status()).isEqualTo(MessageStatus.SUPPRESSED);
         assertThat(devices("ada")).isEmpty();
         assertThat(push.deleted).containsExactlyInAnyOrder(target(FCM, FCM_TOKEN), target(APNS, APNS_TOKEN));
-        assertThat(deliver.deliver(message("ada", "cart_abandoned"))).isEqualTo(new DeliveryResult.Suppressed("invalid_address"));
+        assertThat(deliver.deliver(stored(message("ada", "cart_abandoned")))).isEqualTo(new DeliveryResult.Suppressed("invalid_address"));
         assertThat(push.sent).hasSize(2);
     }
 
@@ -141,7 +146,7 @@ class PushDeliveryTest {
     void a_user_without_devices_is_suppressed_invalid_address() {
         users.upsert("bob", json("{'email':'bob@example.com','consent':{'push':'opted_in'}}"));
 
-        assertThat(deliver.deliver(message("bob", "cart_abandoned"))).isEqualTo(new DeliveryResult.Suppressed("invalid_address"));
+        assertThat(deliver.deliver(stored(message("bob", "cart_abandoned")))).isEqualTo(new DeliveryResult.Suppressed("invalid_address"));
         assertThat(push.sent).isEmpty();
     }
 
@@ -149,37 +154,37 @@ class PushDeliveryTest {
     void marketing_push_needs_opted_in_and_transactional_push_does_not() {
         adaWithTwoDevices("");
 
-        assertThat(deliver.deliver(message("ada", "cart_abandoned"))).isEqualTo(new DeliveryResult.Suppressed("no_consent"));
+        assertThat(deliver.deliver(stored(message("ada", "cart_abandoned")))).isEqualTo(new DeliveryResult.Suppressed("no_consent"));
         users.setConsent("ada", Channel.PUSH, io.nudge.model.ConsentStatus.OPTED_OUT, "app");
-        assertThat(deliver.deliver(message("ada", "cart_abandoned"))).isEqualTo(new DeliveryResult.Suppressed("no_consent"));
+        assertThat(deliver.deliver(stored(message("ada", "cart_abandoned")))).isEqualTo(new DeliveryResult.Suppressed("no_consent"));
         assertThat(push.sent).isEmpty();
 
-        assertThat(deliver.deliver(message("ada", "order_shipped"))).isInstanceOf(DeliveryResult.Sent.class);
+        assertThat(deliver.deliver(stored(message("ada", "order_shipped")))).isInstanceOf(DeliveryResult.Sent.class);
         assertThat(push.sent).hasSize(2);
     }
 
     @Test
     void refusals_fail_the_message_with_the_first_reason_and_an_unknown_device_makes_it_unknown() {
         adaWithTwoDevices("'consent':{'push':'opted_in'},");
-        push.answer(target(FCM, FCM_TOKEN), new SendOutcome.Rejected("Message too long"));
-        push.answer(target(APNS, APNS_TOKEN), new SendOutcome.Rejected("Invalid JSON"));
+        push.answer(target(FCM, FCM_TOKEN), new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "Message too long"));
+        push.answer(target(APNS, APNS_TOKEN), new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "Invalid JSON"));
 
-        assertThat(deliver.deliver(message("ada", "cart_abandoned"))).isEqualTo(new DeliveryResult.Failed("provider_rejected: Message too long"));
+        assertThat(deliver.deliver(stored(message("ada", "cart_abandoned")))).isEqualTo(new DeliveryResult.Failed("provider_rejected: Message too long"));
         assertThat(devices("ada")).hasSize(2);
         assertThat(services.suppressions().find(Channel.PUSH, "push: 2 device(s)")).isEmpty();
 
         push.answer(target(APNS, APNS_TOKEN), new SendOutcome.Unknown("read timed out"));
-        assertThat(deliver.deliver(message("ada", "cart_abandoned"))).isInstanceOf(DeliveryResult.Unknown.class);
+        assertThat(deliver.deliver(stored(message("ada", "cart_abandoned")))).isInstanceOf(DeliveryResult.Unknown.class);
     }
 
     @Test
     void a_retryable_answer_from_every_device_defers_the_message() {
         adaWithTwoDevices("'consent':{'push':'opted_in'},");
-        push.answer(target(FCM, FCM_TOKEN), new SendOutcome.Retryable("Throttled"));
-        push.answer(target(APNS, APNS_TOKEN), new SendOutcome.Retryable("Throttled"));
+        push.answer(target(FCM, FCM_TOKEN), new SendOutcome.Throttled("Throttled"));
+        push.answer(target(APNS, APNS_TOKEN), new SendOutcome.Throttled("Throttled"));
 
-        assertThat(deliver.deliver(message("ada", "cart_abandoned")))
-                .isEqualTo(new DeliveryResult.Deferred("rate_limit", clock.instant().plusSeconds(60)));
+        assertThat(deliver.deliver(stored(message("ada", "cart_abandoned"))))
+                .isEqualTo(new DeliveryResult.Deferred("provider_throttled", clock.instant().plusSeconds(60)));
     }
 
     @Test
@@ -188,7 +193,7 @@ class PushDeliveryTest {
         DeliverService withoutPush = services.deliver(Channels.withoutPush(senders, senders, "from@example.com"), GuardSettings.defaults());
         withoutPush.refreshDefinitions();
 
-        assertThat(withoutPush.deliver(message("ada", "cart_abandoned")))
+        assertThat(withoutPush.deliver(stored(message("ada", "cart_abandoned"))))
                 .isEqualTo(new DeliveryResult.Failed("provider_rejected: push is not configured"));
     }
 
@@ -198,9 +203,9 @@ class PushDeliveryTest {
 
         assertThat(PushFanOut.combine(List.of(new SendOutcome.Unknown("timeout"), accepted, new SendOutcome.Accepted("p-3"))))
                 .isEqualTo(accepted);
-        assertThat(PushFanOut.combine(List.of(new SendOutcome.Retryable("throttled"), new SendOutcome.Unknown("timeout"))))
+        assertThat(PushFanOut.combine(List.of(new SendOutcome.Throttled("throttled"), new SendOutcome.Unknown("timeout"))))
                 .isEqualTo(new SendOutcome.Unknown("timeout"));
-        assertThat(PushFanOut.combine(List.of(new SendOutcome.EndpointDisabled("gone"), new SendOutcome.Rejected("too long"))))
-                .isEqualTo(new SendOutcome.Rejected("too long"));
+        assertThat(PushFanOut.combine(List.of(new SendOutcome.EndpointDisabled("gone"), new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "too long"))))
+                .isEqualTo(new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "too long"));
     }
 }

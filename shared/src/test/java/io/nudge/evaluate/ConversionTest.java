@@ -64,7 +64,7 @@ class ConversionTest {
     private String sendFor(String eventName) {
         Evaluation evaluation = evaluate.evaluate(event(eventName));
         String id = ((Evaluation.Matched) evaluation.decisions().get(0)).messageId();
-        assertThat(deliver.deliver(id)).isInstanceOf(DeliveryResult.Sent.class);
+        assertThat(deliver.deliver(services.messages().find(id).orElseThrow())).isInstanceOf(DeliveryResult.Sent.class);
         return id;
     }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -211,7 +212,7 @@ class DelayedTriggersTest {
         trigger("cart", "{'event':'cart_abandoned','channel':'email','template':'t','cancelOn':[{'event':'purchase_completed'}]}");
         post("u1", "cart_abandoned", "{}", clock.instant());
         String id = messages("u1").get(0).id();
-        services.messages().claim(id, clock.instant());
+        services.messages().claimForSend(id, clock.instant(), "u1@example.com", Optional.empty(), Optional.empty());
 
         Evaluation purchase = post("u1", "purchase_completed", "{}", clock.instant());
 

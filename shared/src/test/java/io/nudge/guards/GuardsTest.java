@@ -78,7 +78,7 @@ class GuardsTest {
     }
 
     private DeliveryResult send(String userId, String eventName) {
-        return deliver(GuardSettings.defaults()).deliver(message(userId, eventName));
+        return deliver(GuardSettings.defaults()).deliver(stored(message(userId, eventName)));
     }
 
     @Test
@@ -101,7 +101,7 @@ class GuardsTest {
         services.suppressions().put(new Suppression(Channel.EMAIL, "bounced@example.com", SuppressionReason.BOUNCED, "ses", clock.instant()));
 
         String id = message("u", "receipt");
-        assertThat(deliver(GuardSettings.defaults()).deliver(id)).isEqualTo(new DeliveryResult.Suppressed("suppressed"));
+        assertThat(deliver(GuardSettings.defaults()).deliver(stored(id))).isEqualTo(new DeliveryResult.Suppressed("suppressed"));
         assertThat(stored(id).status()).isEqualTo(MessageStatus.SUPPRESSED);
         assertThat(stored(id).reason()).contains("suppressed");
         assertThat(senders.emails).isEmpty();
@@ -113,7 +113,7 @@ class GuardsTest {
         clock.set(Instant.parse("2026-11-24T21:30:00Z")); // 22:30 in Berlin
 
         String id = message("berlin", "promo");
-        DeliveryResult result = deliver(GuardSettings.defaults()).deliver(id);
+        DeliveryResult result = deliver(GuardSettings.defaults()).deliver(stored(id));
 
         Instant morning = Instant.parse("2026-11-25T07:00:00Z"); // 08:00 in Berlin
         assertThat(result).isEqualTo(new DeliveryResult.Deferred("quiet_hours", morning));
@@ -148,7 +148,7 @@ class GuardsTest {
         assertThat(send("u", "promo_sms")).isEqualTo(new DeliveryResult.Suppressed("frequency_cap"));
         assertThat(send("u", "promo")).isInstanceOf(DeliveryResult.Sent.class);
         String fourth = message("u", "promo");
-        assertThat(deliver(GuardSettings.defaults()).deliver(fourth)).isEqualTo(new DeliveryResult.Suppressed("frequency_cap"));
+        assertThat(deliver(GuardSettings.defaults()).deliver(stored(fourth))).isEqualTo(new DeliveryResult.Suppressed("frequency_cap"));
         assertThat(stored(fourth).reason()).contains("frequency_cap");
         assertThat(send("u", "receipt")).isInstanceOf(DeliveryResult.Sent.class); // transactional bypasses caps
 
@@ -176,7 +176,7 @@ class GuardsTest {
         CountDownLatch go = new CountDownLatch(1);
         try (ExecutorService pool = Executors.newFixedThreadPool(12)) {
             for (String id : ids) {
-                pool.submit(() -> { go.await(); return deliver.deliver(id); });
+                pool.submit(() -> { go.await(); return deliver.deliver(stored(id)); });
             }
             go.countDown();
         }
@@ -193,15 +193,15 @@ class GuardsTest {
             users.upsert(u, json("{'email':'" + u + "@example.com'}"));
         }
 
-        assertThat(deliver.deliver(message("a", "promo"))).isInstanceOf(DeliveryResult.Sent.class);
-        assertThat(deliver.deliver(message("b", "promo"))).isInstanceOf(DeliveryResult.Sent.class);
+        assertThat(deliver.deliver(stored(message("a", "promo")))).isInstanceOf(DeliveryResult.Sent.class);
+        assertThat(deliver.deliver(stored(message("b", "promo")))).isInstanceOf(DeliveryResult.Sent.class);
         String third = message("c", "promo");
-        assertThat(deliver.deliver(third)).isEqualTo(new DeliveryResult.Deferred("rate_limit", clock.instant().plusSeconds(60)));
+        assertThat(deliver.deliver(stored(third))).isEqualTo(new DeliveryResult.Deferred("rate_limit", clock.instant().plusSeconds(60)));
         assertThat(stored(third).status()).isEqualTo(MessageStatus.SCHEDULED);
 
         clock.advance(Duration.ofSeconds(61));
         services.messages().releaseNow(third, "due", clock.instant());
-        assertThat(deliver.deliver(third)).isInstanceOf(DeliveryResult.Sent.class);
+        assertThat(deliver.deliver(stored(third))).isInstanceOf(DeliveryResult.Sent.class);
     }
 
     @Test
@@ -215,10 +215,10 @@ class GuardsTest {
     @Test
     void an_sms_refused_because_the_number_opted_out_with_the_carrier_records_the_opt_out() {
         users.upsert("u", json("{'phone':'+4915112345678'}"));
-        senders.answer(new SendOutcome.Rejected("Phone number is opted out"));
+        senders.answer(new SendOutcome.Rejected(SendOutcome.Rejection.OPTED_OUT, "Phone number is opted out"));
 
         String id = message("u", "otp");
-        assertThat(deliver(GuardSettings.defaults()).deliver(id)).isEqualTo(new DeliveryResult.Suppressed("no_consent"));
+        assertThat(deliver(GuardSettings.defaults()).deliver(stored(id))).isEqualTo(new DeliveryResult.Suppressed("no_consent"));
         assertThat(services.users().find("u").orElseThrow().consent().get(Channel.SMS))
                 .satisfies(c -> {
                     assertThat(c.status()).isEqualTo(ConsentStatus.OPTED_OUT);

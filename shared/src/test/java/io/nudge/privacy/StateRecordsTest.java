@@ -100,7 +100,7 @@ class StateRecordsTest {
         deliver.refreshDefinitions();
         Evaluation signedUp = evaluate.evaluate(event("e1", "signed_up"));
         String welcome = ((Evaluation.Matched) signedUp.decisions().get(0)).messageId();
-        assertThat(deliver.deliver(welcome)).isInstanceOf(DeliveryResult.Sent.class);
+        assertThat(deliver.deliver(services.messages().find(welcome).orElseThrow())).isInstanceOf(DeliveryResult.Sent.class);
         clock.advance(Duration.ofHours(1));
         evaluate.evaluate(event("e2", "purchase_completed"));
 

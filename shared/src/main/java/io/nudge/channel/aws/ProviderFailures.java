@@ -14,7 +14,7 @@ import software.amazon.awssdk.core.exception.SdkServiceException;
 /**
  * The part of the error mapping that is the same for every provider. The adapters decide their own rejections
  * first; whatever is left lands here. The question is always "could the provider have taken the message?": if it
- * certainly did not, {@link SendOutcome.Retryable}; if we cannot know, {@link SendOutcome.Unknown} (at most once).
+ * certainly did not, {@link SendOutcome.Throttled} or {@link SendOutcome.Unavailable}; if we cannot know, {@link SendOutcome.Unknown} (at most once).
  */
 final class ProviderFailures {
     // Credentials and permissions: the provider refused before looking at the message, and the fix is in our role,
@@ -26,19 +26,25 @@ final class ProviderFailures {
 
     private ProviderFailures() {}
 
-    static SendOutcome classify(String provider, SdkException failure, String recipient) {
+    /** Says what kind of refusal a provider's 4xx answer was; each sender knows its own provider's codes and words. */
+    @FunctionalInterface
+    interface Rejections {
+        SendOutcome.Rejection kindOf(SdkServiceException refusal, String words);
+    }
+
+    static SendOutcome classify(String provider, SdkException failure, String recipient, Rejections rejections) {
         if (Failures.isThrottling(failure)) {
-            return new SendOutcome.Retryable(provider + " throttled the request: " + providerWords(failure, recipient));
+            return new SendOutcome.Throttled(provider + " throttled the request: " + providerWords(failure, recipient));
         }
         if (Failures.isUnavailable(failure)) {
             // HTTP 503: refused before the work started (unlike 500/502/504, which may come after it).
-            return new SendOutcome.Retryable(provider + " was unavailable: " + providerWords(failure, recipient));
+            return new SendOutcome.Unavailable(provider + " was unavailable: " + providerWords(failure, recipient));
         }
         if (failure instanceof SdkServiceException service) {
-            return fromAnswer(provider, service, recipient);
+            return fromAnswer(provider, service, recipient, rejections);
         }
         if (Failures.requestNeverSent(failure)) {
-            return new SendOutcome.Retryable("could not connect to " + provider + " (" + rootCauseName(failure) + ")");
+            return new SendOutcome.Unavailable("could not connect to " + provider + " (" + rootCauseName(failure) + ")");
         }
         // Past the connect (a connect timeout is "never sent" above): the request may have been written.
         if (failure instanceof ApiCallTimeoutException || failure instanceof ApiCallAttemptTimeoutException
@@ -53,23 +59,28 @@ final class ProviderFailures {
                 + failure.getClass().getSimpleName() + "); it may have taken the message");
     }
 
-    private static SendOutcome fromAnswer(String provider, SdkServiceException answer, String recipient) {
+    private static SendOutcome fromAnswer(String provider, SdkServiceException answer, String recipient, Rejections rejections) {
         String words = providerWords(answer, recipient);
         int status = answer.statusCode();
         if (status >= 500) {
             return new SendOutcome.Unknown(provider + " answered HTTP " + status + ": " + words);
         }
         if (answer instanceof AwsServiceException aws && aws.isClockSkewException()) {
-            return new SendOutcome.Retryable(provider + " refused our clock: " + words);
+            return new SendOutcome.Unavailable(provider + " refused our clock: " + words);
         }
         String code = Failures.errorCode(answer);
         if (status == 401 || status == 403 || code != null && AUTH_CODES.contains(code)) {
-            return new SendOutcome.Retryable(provider + " refused our credentials: " + words);
+            return new SendOutcome.Unavailable(provider + " refused our credentials: " + words);
         }
         if (status >= 400) {
-            return new SendOutcome.Rejected(words);
+            return new SendOutcome.Rejected(rejections.kindOf(answer, words), words);
         }
         return new SendOutcome.Unknown(provider + " answered HTTP " + status + ": " + words);
+    }
+
+    /** Whether AWS answered with {@code code}: the SDK maps a known code to {@code type}; an unmapped one stays a code. */
+    static boolean hasCode(SdkServiceException refusal, Class<? extends SdkServiceException> type, String code) {
+        return type.isInstance(refusal) || code.equals(Failures.errorCode(refusal));
     }
 
     /** What the provider said, in its own words, without personal data. */

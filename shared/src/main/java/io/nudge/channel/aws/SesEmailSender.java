@@ -5,8 +5,10 @@ import io.nudge.channel.EmailSender;
 import io.nudge.channel.SendOutcome;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.AccountSuspendedException;
 import software.amazon.awssdk.services.sesv2.model.BadRequestException;
@@ -70,16 +72,35 @@ public final class SesEmailSender implements EmailSender {
             return new SendOutcome.Accepted(providerId);
         } catch (MessageRejectedException | MailFromDomainNotVerifiedException | AccountSuspendedException
                 | SendingPausedException | BadRequestException | NotFoundException e) {
-            return new SendOutcome.Rejected(ProviderFailures.providerWords(e, email.to()));
+            String words = ProviderFailures.providerWords(e, email.to());
+            return new SendOutcome.Rejected(rejection(e, words), words);
         } catch (TooManyRequestsException e) {
             // The SDK has already retried with backoff; the caller defers the message.
-            return new SendOutcome.Retryable("SES throttled the request: " + ProviderFailures.providerWords(e, email.to()));
+            return new SendOutcome.Throttled("SES throttled the request: " + ProviderFailures.providerWords(e, email.to()));
         } catch (LimitExceededException e) {
             // The sending quota: it frees up with time, so defer, never fail.
-            return new SendOutcome.Retryable("SES sending limit reached: " + ProviderFailures.providerWords(e, email.to()));
+            return new SendOutcome.Throttled("SES sending limit reached: " + ProviderFailures.providerWords(e, email.to()));
         } catch (SdkException e) {
-            return ProviderFailures.classify(PROVIDER, e, email.to());
+            return ProviderFailures.classify(PROVIDER, e, email.to(), SesEmailSender::rejection);
         }
+    }
+
+    /**
+     * SES's refusals, by error code first, then by its documented words: {@code MessageRejected} "Email address is on
+     * the suppression list" (the account-level list), {@code BadRequest} about the address ("Illegal address", "Missing
+     * final '@domain'"). A {@code NotFound} is our
+     * configuration (a configuration set or identity that does not exist), never the recipient's.
+     */
+    static SendOutcome.Rejection rejection(SdkServiceException refusal, String words) {
+        String lower = words.toLowerCase(Locale.ROOT);
+        if (ProviderFailures.hasCode(refusal, MessageRejectedException.class, "MessageRejected") && lower.contains("suppression list")) {
+            return SendOutcome.Rejection.SUPPRESSED_BY_PROVIDER;
+        }
+        if (ProviderFailures.hasCode(refusal, BadRequestException.class, "BadRequestException")
+                && (lower.contains("illegal address") || lower.contains("missing final '@domain'"))) {
+            return SendOutcome.Rejection.INVALID_ADDRESS;
+        }
+        return SendOutcome.Rejection.OTHER;
     }
 
     private SendEmailRequest request(EmailMessage email) {

@@ -49,14 +49,15 @@ public final class SnsPushSender implements PushSender {
             // ("Message too long", a JSON structure error) is about this message.
             return isAboutTheEndpoint(e)
                     ? new SendOutcome.EndpointDisabled(words)
-                    : new SendOutcome.Rejected(words);
+                    : new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, words);
         } catch (InvalidParameterValueException | PlatformApplicationDisabledException e) {
             // A disabled platform application (expired APNs certificate, revoked FCM key) is our configuration, not
             // the user's token: failing the message is right, removing every user's token would not be.
-            return new SendOutcome.Rejected(ProviderFailures.providerWords(e, push.target()));
+            return new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, ProviderFailures.providerWords(e, push.target()));
         } catch (SdkException e) {
             // Throttled / KMSThrottling are recognised there, after the SDK's own retries.
-            return ProviderFailures.classify(PROVIDER, e, push.target());
+            // A refusal of a push is about the message or our platform application: a dead token is EndpointDisabled.
+            return ProviderFailures.classify(PROVIDER, e, push.target(), (refusal, words) -> SendOutcome.Rejection.OTHER);
         }
     }
 

@@ -5,11 +5,13 @@ import io.nudge.channel.SmsMessage;
 import io.nudge.channel.SmsSender;
 import io.nudge.model.Priority;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.AuthorizationErrorException;
 import software.amazon.awssdk.services.sns.model.EndpointDisabledException;
@@ -67,11 +69,31 @@ public final class SnsSmsSender implements SmsSender {
             return new SendOutcome.Accepted(providerId);
         } catch (InvalidParameterException | InvalidParameterValueException | EndpointDisabledException
                 | OptedOutException | AuthorizationErrorException e) {
-            return new SendOutcome.Rejected(ProviderFailures.providerWords(e, sms.to()));
+            String words = ProviderFailures.providerWords(e, sms.to());
+            return new SendOutcome.Rejected(rejection(e, words), words);
         } catch (SdkException e) {
             // Throttled / KMSThrottling are recognised there, after the SDK's own retries.
-            return ProviderFailures.classify(PROVIDER, e, sms.to());
+            return ProviderFailures.classify(PROVIDER, e, sms.to(), SnsSmsSender::rejection);
         }
+    }
+
+    /**
+     * SNS's refusals of an SMS, by error code first: {@code OptedOut} (the number sent STOP to the carrier or AWS),
+     * {@code InvalidParameter} naming the PhoneNumber ("Invalid parameter: PhoneNumber Reason: … is not valid to
+     * publish to"). The words decide only where the code alone cannot.
+     */
+    static SendOutcome.Rejection rejection(SdkServiceException refusal, String words) {
+        String lower = words.toLowerCase(Locale.ROOT);
+        if (ProviderFailures.hasCode(refusal, OptedOutException.class, "OptedOut")
+                || lower.contains("opted out") || lower.contains("opt-out") || lower.contains("optedout")) {
+            return SendOutcome.Rejection.OPTED_OUT;
+        }
+        boolean invalidParameter = ProviderFailures.hasCode(refusal, InvalidParameterException.class, "InvalidParameter")
+                || ProviderFailures.hasCode(refusal, InvalidParameterValueException.class, "ParameterValueInvalid");
+        if (invalidParameter && (lower.contains("phonenumber") || lower.contains("phone number"))) {
+            return SendOutcome.Rejection.INVALID_ADDRESS;
+        }
+        return SendOutcome.Rejection.OTHER;
     }
 
     /** {@code Transactional} or {@code Promotional}, as SNS spells them. */

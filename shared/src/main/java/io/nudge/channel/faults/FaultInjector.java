@@ -85,9 +85,9 @@ public final class FaultInjector {
         Fault fault = faults.faultOf(key, attempt);
         injected.get(fault).incrementAndGet();
         return switch (fault) {
-            case THROTTLE -> new SendOutcome.Retryable("the provider throttled the request (injected fault): Maximum sending rate exceeded.");
-            case CONNECT_TIMEOUT -> new SendOutcome.Retryable("could not connect to the provider (injected fault: connect timed out, the request never left)");
-            case PERMANENT -> new SendOutcome.Rejected("Message rejected (injected fault): the provider refused this message for good.");
+            case THROTTLE -> new SendOutcome.Throttled("the provider throttled the request (injected fault): Maximum sending rate exceeded.");
+            case CONNECT_TIMEOUT -> new SendOutcome.Unavailable("could not connect to the provider (injected fault: connect timed out, the request never left)");
+            case PERMANENT -> new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "Message rejected (injected fault): the provider refused this message for good.");
             case TIMEOUT -> {
                 // The worst timeout: the provider took the message, and its answer never came.
                 handOver(key, send);

@@ -40,7 +40,7 @@ public final class OutboxEmailSender implements EmailSender {
             AtomicFiles.write(outboxDir, fileName, mime.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             // The write is atomic, so nothing is in the outbox: safe to try again.
-            return new SendOutcome.Retryable("could not write to the outbox (" + e.getClass().getSimpleName() + ")");
+            return new SendOutcome.Unavailable("could not write to the outbox (" + e.getClass().getSimpleName() + ")");
         }
         return new SendOutcome.Accepted(providerId);
     }

@@ -57,7 +57,7 @@ public final class OutboxPushSender implements PushSender {
             throw new IllegalStateException("cannot serialise a push", e);
         } catch (IOException e) {
             // The write is atomic, so nothing is in the outbox: safe to try again.
-            return new SendOutcome.Retryable("could not write to the outbox (" + e.getClass().getSimpleName() + ")");
+            return new SendOutcome.Unavailable("could not write to the outbox (" + e.getClass().getSimpleName() + ")");
         }
         return new SendOutcome.Accepted(providerId);
     }

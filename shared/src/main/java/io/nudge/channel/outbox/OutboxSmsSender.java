@@ -51,7 +51,7 @@ public final class OutboxSmsSender implements SmsSender {
             throw new IllegalStateException("cannot serialise an SMS", e);
         } catch (IOException e) {
             // The write is atomic, so nothing is in the outbox: safe to try again.
-            return new SendOutcome.Retryable("could not write to the outbox (" + e.getClass().getSimpleName() + ")");
+            return new SendOutcome.Unavailable("could not write to the outbox (" + e.getClass().getSimpleName() + ")");
         }
         return new SendOutcome.Accepted(providerId);
     }

@@ -74,6 +74,21 @@ class AwsSendersWireTest extends WireTest {
     }
 
     @Test
+    void ses_suppression_list_rejection_comes_back_suppressed_by_provider_from_its_error_code() {
+        wire.stubFor(post(urlEqualTo(SES_PATH)).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withHeader("x-amzn-ErrorType", "MessageRejected")
+                .withBody("{\"message\":\"Email address is on the suppression list for your account.\"}")));
+
+        try (SesV2Client client = ses(wireEndpoint(), Duration.ofSeconds(5))) {
+            SendOutcome outcome = new SesEmailSender(client, "nudge-events").send(SesEmailSenderTest.both());
+
+            assertThat(outcome).isEqualTo(new SendOutcome.Rejected(SendOutcome.Rejection.SUPPRESSED_BY_PROVIDER,
+                    "Email address is on the suppression list for your account."));
+        }
+    }
+
+    @Test
     void ses_message_rejected_comes_back_rejected_in_its_own_words_without_the_address() {
         wire.stubFor(post(urlEqualTo(SES_PATH)).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json")
@@ -84,7 +99,7 @@ class AwsSendersWireTest extends WireTest {
         try (SesV2Client client = ses(wireEndpoint(), Duration.ofSeconds(5))) {
             SendOutcome outcome = new SesEmailSender(client, "nudge-events").send(SesEmailSenderTest.both());
 
-            assertThat(outcome).isEqualTo(new SendOutcome.Rejected("Email address is not verified. The following"
+            assertThat(outcome).isEqualTo(new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "Email address is not verified. The following"
                     + " identities failed the check in region US-EAST-1: <recipient>"));
         }
     }
@@ -123,7 +138,7 @@ class AwsSendersWireTest extends WireTest {
         try (SesV2Client client = ses(closedPortEndpoint(), Duration.ofSeconds(5))) {
             SendOutcome outcome = new SesEmailSender(client, "nudge-events").send(SesEmailSenderTest.both());
 
-            assertThat(outcome).isInstanceOf(SendOutcome.Retryable.class);
+            assertThat(outcome).isInstanceOf(SendOutcome.Unavailable.class);
         }
     }
 
@@ -146,7 +161,7 @@ class AwsSendersWireTest extends WireTest {
                     .build()) {
                 SendOutcome outcome = new SesEmailSender(client, "nudge-events").send(SesEmailSenderTest.both());
 
-                assertThat(outcome).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+                assertThat(outcome).isInstanceOfSatisfying(SendOutcome.Unavailable.class,
                         r -> assertThat(r.reason()).contains("could not connect").contains("SocketTimeoutException"));
             }
         }
@@ -194,7 +209,7 @@ class AwsSendersWireTest extends WireTest {
             SendOutcome outcome = new SnsSmsSender(client, Optional.empty(), Optional.empty())
                     .send(SnsSmsSenderTest.sms(Priority.MARKETING));
 
-            assertThat(outcome).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+            assertThat(outcome).isInstanceOfSatisfying(SendOutcome.Throttled.class,
                     r -> assertThat(r.reason()).contains("Rate exceeded"));
         }
     }
@@ -210,8 +225,22 @@ class AwsSendersWireTest extends WireTest {
             SendOutcome outcome = new SnsSmsSender(client, Optional.empty(), Optional.empty())
                     .send(SnsSmsSenderTest.sms(Priority.MARKETING));
 
-            assertThat(outcome).isEqualTo(new SendOutcome.Rejected(
+            assertThat(outcome).isEqualTo(new SendOutcome.Rejected(SendOutcome.Rejection.INVALID_ADDRESS,
                     "Invalid parameter: PhoneNumber Reason: <recipient> is not valid to publish to"));
+        }
+    }
+
+    @Test
+    void sns_opted_out_comes_back_rejected_as_opted_out_from_its_error_code() {
+        wire.stubFor(post(urlEqualTo("/")).willReturn(aResponse().withStatus(400)
+                .withHeader("Content-Type", "text/xml")
+                .withBody(snsError("OptedOut", "Phone number is opted out"))));
+
+        try (SnsClient client = sns(wireEndpoint())) {
+            SendOutcome outcome = new SnsSmsSender(client, Optional.empty(), Optional.empty())
+                    .send(SnsSmsSenderTest.sms(Priority.MARKETING));
+
+            assertThat(outcome).isEqualTo(new SendOutcome.Rejected(SendOutcome.Rejection.OPTED_OUT, "Phone number is opted out"));
         }
     }
 

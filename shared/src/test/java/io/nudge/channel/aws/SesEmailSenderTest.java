@@ -175,47 +175,49 @@ class SesEmailSenderTest {
                         .message("Email address is not verified. The following identities failed the check in region "
                                 + "US-EAST-1: " + TO).statusCode(400).build(),
                         "Email address is not verified. The following identities failed the check in region "
-                                + "US-EAST-1: <recipient>"),
+                                + "US-EAST-1: <recipient>", SendOutcome.Rejection.OTHER),
                 Arguments.of(MailFromDomainNotVerifiedException.builder()
                         .message("MAIL FROM domain is not verified.").statusCode(400).build(),
-                        "MAIL FROM domain is not verified."),
+                        "MAIL FROM domain is not verified.", SendOutcome.Rejection.OTHER),
                 Arguments.of(AccountSuspendedException.builder()
                         .message("Your account has been suspended.").statusCode(400).build(),
-                        "Your account has been suspended."),
+                        "Your account has been suspended.", SendOutcome.Rejection.OTHER),
                 Arguments.of(SendingPausedException.builder()
                         .message("Sending is paused for this configuration set.").statusCode(400).build(),
-                        "Sending is paused for this configuration set."),
+                        "Sending is paused for this configuration set.", SendOutcome.Rejection.OTHER),
                 Arguments.of(BadRequestException.builder()
                         .message("Missing final '@domain'").statusCode(400).build(),
-                        "Missing final '@domain'"),
+                        "Missing final '@domain'", SendOutcome.Rejection.INVALID_ADDRESS),
                 Arguments.of(NotFoundException.builder()
                         .message("Configuration set <nudge-events> does not exist.").statusCode(404).build(),
-                        "Configuration set <nudge-events> does not exist."));
+                        "Configuration set <nudge-events> does not exist.", SendOutcome.Rejection.OTHER));
     }
 
     @ParameterizedTest
     @MethodSource("permanent_refusals")
-    void permanent_refusals_are_rejected_in_the_providers_words(RuntimeException refusal, String words) {
+    void permanent_refusals_are_rejected_in_the_providers_words_with_their_kind(RuntimeException refusal, String words,
+            SendOutcome.Rejection kind) {
         ses.failingWith(refusal);
 
-        assertThat(sender.send(both())).isEqualTo(new SendOutcome.Rejected(words));
+        assertThat(sender.send(both())).isEqualTo(new SendOutcome.Rejected(kind, words));
     }
 
     @Test
-    void provider_words_come_from_the_error_details_when_the_sdk_parsed_them() {
+    void an_address_on_the_ses_suppression_list_is_rejected_as_suppressed_by_the_provider() {
         ses.failingWith(MessageRejectedException.builder()
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("MessageRejected")
                         .errorMessage("Email address is on the suppression list.").build())
                 .statusCode(400).build());
 
-        assertThat(sender.send(both())).isEqualTo(new SendOutcome.Rejected("Email address is on the suppression list."));
+        assertThat(sender.send(both())).isEqualTo(new SendOutcome.Rejected(SendOutcome.Rejection.SUPPRESSED_BY_PROVIDER,
+                "Email address is on the suppression list."));
     }
 
     @Test
     void throttling_is_retryable() {
         ses.failingWith(TooManyRequestsException.builder().message("Maximum sending rate exceeded.").statusCode(429).build());
 
-        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Throttled.class,
                 r -> assertThat(r.reason()).contains("Maximum sending rate exceeded."));
     }
 
@@ -225,14 +227,14 @@ class SesEmailSenderTest {
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("Throttling").errorMessage("Rate exceeded").build())
                 .build());
 
-        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Throttled.class);
     }
 
     @Test
     void an_exhausted_sending_quota_is_retryable() {
         ses.failingWith(LimitExceededException.builder().message("Daily message quota exceeded.").statusCode(400).build());
 
-        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Throttled.class,
                 r -> assertThat(r.reason()).contains("Daily message quota exceeded."));
     }
 
@@ -248,7 +250,7 @@ class SesEmailSenderTest {
     void service_unavailable_is_retryable_because_ses_refused_the_work_before_starting_it() {
         ses.failingWith(SesV2Exception.builder().message("Service Unavailable").statusCode(503).build());
 
-        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Unavailable.class,
                 r -> assertThat(r.reason()).contains("unavailable"));
     }
 
@@ -258,7 +260,7 @@ class SesEmailSenderTest {
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("ServiceUnavailable").errorMessage("try later").build())
                 .build());
 
-        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Unavailable.class);
     }
 
     @Test
@@ -274,7 +276,7 @@ class SesEmailSenderTest {
     void a_connect_timeout_is_retryable_because_the_request_never_left() {
         ses.failingWith(clientFailure(new SocketTimeoutException("Connect timed out")));
 
-        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+        assertThat(sender.send(both())).isInstanceOfSatisfying(SendOutcome.Unavailable.class,
                 r -> assertThat(r.reason()).contains("could not connect"));
     }
 
@@ -282,7 +284,7 @@ class SesEmailSenderTest {
     void a_failed_tls_handshake_is_retryable_because_the_request_never_left() {
         ses.failingWith(clientFailure(new javax.net.ssl.SSLHandshakeException("PKIX path building failed")));
 
-        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Unavailable.class);
     }
 
     @Test
@@ -299,7 +301,7 @@ class SesEmailSenderTest {
                         .errorMessage("User is not authorized to perform ses:SendEmail").build())
                 .build());
 
-        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Unavailable.class);
     }
 
     @Test
@@ -327,14 +329,14 @@ class SesEmailSenderTest {
     void a_refused_connection_is_retryable_because_nothing_was_sent() {
         ses.failingWith(clientFailure(new ConnectException("Connection refused")));
 
-        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Unavailable.class);
     }
 
     @Test
     void an_unknown_host_is_retryable_because_nothing_was_sent() {
         ses.failingWith(clientFailure(new UnknownHostException("email.us-east-1.amazonaws.com")));
 
-        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(sender.send(both())).isInstanceOf(SendOutcome.Unavailable.class);
     }
 
     @Test

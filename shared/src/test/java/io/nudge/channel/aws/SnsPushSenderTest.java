@@ -120,14 +120,14 @@ class SnsPushSenderTest {
     void refusals_of_the_message_or_of_our_app_are_rejected_and_keep_the_token(RuntimeException failure, String words) {
         sns.failingWith(failure);
 
-        assertThat(sender.send(push(PushPlatform.FCM))).isEqualTo(new SendOutcome.Rejected(words));
+        assertThat(sender.send(push(PushPlatform.FCM))).isEqualTo(new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, words));
     }
 
     @Test
     void throttling_is_retryable() {
         sns.failingWith(ThrottledException.builder().message("Rate exceeded").statusCode(400).build());
 
-        assertThat(sender.send(push(PushPlatform.FCM))).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+        assertThat(sender.send(push(PushPlatform.FCM))).isInstanceOfSatisfying(SendOutcome.Throttled.class,
                 r -> assertThat(r.reason()).contains("Rate exceeded"));
     }
 
@@ -135,14 +135,14 @@ class SnsPushSenderTest {
     void kms_throttling_is_retryable() {
         sns.failingWith(KmsThrottlingException.builder().message("KMS rate exceeded").statusCode(400).build());
 
-        assertThat(sender.send(push(PushPlatform.FCM))).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(sender.send(push(PushPlatform.FCM))).isInstanceOf(SendOutcome.Throttled.class);
     }
 
     @Test
     void missing_permission_is_retryable_because_the_fix_is_in_our_role() {
         sns.failingWith(AuthorizationErrorException.builder().message("not authorized to publish").statusCode(403).build());
 
-        assertThat(sender.send(push(PushPlatform.FCM))).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(sender.send(push(PushPlatform.FCM))).isInstanceOf(SendOutcome.Unavailable.class);
     }
 
     @Test
@@ -163,7 +163,7 @@ class SnsPushSenderTest {
     void a_refused_connection_is_retryable() {
         sns.failingWith(SdkClientException.builder().cause(new ConnectException("Connection refused")).build());
 
-        assertThat(sender.send(push(PushPlatform.FCM))).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(sender.send(push(PushPlatform.FCM))).isInstanceOf(SendOutcome.Unavailable.class);
     }
 
     @Test

@@ -107,32 +107,33 @@ class SnsSmsSenderTest {
                 Arguments.of(InvalidParameterException.builder()
                         .message("Invalid parameter: PhoneNumber Reason: " + TO + " is not valid to publish to")
                         .statusCode(400).build(),
-                        "Invalid parameter: PhoneNumber Reason: <recipient> is not valid to publish to"),
+                        "Invalid parameter: PhoneNumber Reason: <recipient> is not valid to publish to", SendOutcome.Rejection.INVALID_ADDRESS),
                 Arguments.of(InvalidParameterValueException.builder()
                         .message("Invalid parameter: Message too long").statusCode(400).build(),
-                        "Invalid parameter: Message too long"),
+                        "Invalid parameter: Message too long", SendOutcome.Rejection.OTHER),
                 Arguments.of(EndpointDisabledException.builder().message("Endpoint is disabled").statusCode(400).build(),
-                        "Endpoint is disabled"),
+                        "Endpoint is disabled", SendOutcome.Rejection.OTHER),
                 Arguments.of(OptedOutException.builder().message("Phone number is opted out").statusCode(400).build(),
-                        "Phone number is opted out"),
+                        "Phone number is opted out", SendOutcome.Rejection.OPTED_OUT),
                 Arguments.of(AuthorizationErrorException.builder()
                         .message("No origination entities available to send").statusCode(403).build(),
-                        "No origination entities available to send"));
+                        "No origination entities available to send", SendOutcome.Rejection.OTHER));
     }
 
     @ParameterizedTest
     @MethodSource("permanent_refusals")
-    void permanent_refusals_are_rejected_in_the_providers_words(RuntimeException refusal, String words) {
+    void permanent_refusals_are_rejected_in_the_providers_words_with_their_kind(RuntimeException refusal, String words,
+            SendOutcome.Rejection kind) {
         sns.failingWith(refusal);
 
-        assertThat(plain.send(sms(Priority.TRANSACTIONAL))).isEqualTo(new SendOutcome.Rejected(words));
+        assertThat(plain.send(sms(Priority.TRANSACTIONAL))).isEqualTo(new SendOutcome.Rejected(kind, words));
     }
 
     @Test
     void throttling_is_retryable() {
         sns.failingWith(ThrottledException.builder().message("Rate exceeded").statusCode(400).build());
 
-        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOfSatisfying(SendOutcome.Throttled.class,
                 r -> assertThat(r.reason()).contains("Rate exceeded"));
     }
 
@@ -140,7 +141,7 @@ class SnsSmsSenderTest {
     void kms_throttling_is_retryable() {
         sns.failingWith(KmsThrottlingException.builder().message("KMS rate exceeded").statusCode(400).build());
 
-        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Throttled.class);
     }
 
     @Test
@@ -161,7 +162,7 @@ class SnsSmsSenderTest {
     void service_unavailable_is_retryable_because_sns_refused_the_work_before_starting_it() {
         sns.failingWith(SnsException.builder().message("Service Unavailable").statusCode(503).build());
 
-        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Unavailable.class);
     }
 
     @Test
@@ -171,13 +172,13 @@ class SnsSmsSenderTest {
                         .errorCode("ValidationException").errorMessage("1 validation error detected").build())
                 .build());
 
-        assertThat(plain.send(sms(Priority.MARKETING))).isEqualTo(new SendOutcome.Rejected("1 validation error detected"));
+        assertThat(plain.send(sms(Priority.MARKETING))).isEqualTo(new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "1 validation error detected"));
     }
 
     @Test
     void a_connect_timeout_is_retryable_and_a_read_timeout_is_not() {
         sns.failingWith(SdkClientException.builder().cause(new SocketTimeoutException("Connect timed out")).build());
-        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Unavailable.class);
 
         sns.failingWith(SdkClientException.builder().cause(new SocketTimeoutException("Read timed out")).build());
         assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Unknown.class);
@@ -194,7 +195,7 @@ class SnsSmsSenderTest {
     void a_refused_connection_is_retryable() {
         sns.failingWith(SdkClientException.builder().cause(new ConnectException("Connection refused")).build());
 
-        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(plain.send(sms(Priority.MARKETING))).isInstanceOf(SendOutcome.Unavailable.class);
     }
 
     @Test

@@ -78,9 +78,9 @@ class FaultInjectorTest {
             Fault expected = FAULTS.faultOf(FaultInjector.key("email", id), 0);
             SendOutcome outcome = faulty.send(email(id));
             switch (expected) {
-                case THROTTLE -> assertThat(outcome).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+                case THROTTLE -> assertThat(outcome).isInstanceOfSatisfying(SendOutcome.Throttled.class,
                         r -> assertThat(r.reason()).contains("throttled"));
-                case CONNECT_TIMEOUT -> assertThat(outcome).isInstanceOfSatisfying(SendOutcome.Retryable.class,
+                case CONNECT_TIMEOUT -> assertThat(outcome).isInstanceOfSatisfying(SendOutcome.Unavailable.class,
                         r -> assertThat(r.reason()).contains("never left"));
                 case TIMEOUT -> assertThat(outcome).isInstanceOf(SendOutcome.Unknown.class);
                 case PERMANENT -> assertThat(outcome).isInstanceOfSatisfying(SendOutcome.Rejected.class,
@@ -105,7 +105,7 @@ class FaultInjectorTest {
                         && FAULTS.faultOf(FaultInjector.key("email", m), 1) == Fault.NONE)
                 .findFirst().orElseThrow();
 
-        assertThat(faulty.send(email(id))).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(faulty.send(email(id))).isInstanceOf(SendOutcome.Throttled.class);
         assertThat(faulty.send(email(id))).isInstanceOf(SendOutcome.Accepted.class);
         assertThat(sent).containsExactly(id);
     }

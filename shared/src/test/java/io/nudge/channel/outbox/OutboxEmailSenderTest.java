@@ -210,7 +210,7 @@ class OutboxEmailSenderTest {
 
         SendOutcome outcome = sender().send(email("Hi", Optional.empty(), Optional.of("hi")));
 
-        assertThat(outcome).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(outcome).isInstanceOf(SendOutcome.Unavailable.class);
     }
 
     @Test
@@ -221,7 +221,7 @@ class OutboxEmailSenderTest {
 
         SendOutcome outcome = sender().send(email("Hi", Optional.empty(), Optional.of("hi")));
 
-        assertThat(outcome).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(outcome).isInstanceOf(SendOutcome.Unavailable.class);
         try (Stream<Path> files = Files.list(outbox())) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly(MESSAGE_ID + ".eml");
         }

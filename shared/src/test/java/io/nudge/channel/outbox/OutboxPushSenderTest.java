@@ -107,6 +107,6 @@ class OutboxPushSenderTest {
     void an_outbox_that_cannot_be_a_folder_is_retryable() throws IOException {
         Files.writeString(outbox(), "a file where the folder should be");
 
-        assertThat(new OutboxPushSender(outbox(), CLOCK).send(push(PushPlatform.FCM))).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(new OutboxPushSender(outbox(), CLOCK).send(push(PushPlatform.FCM))).isInstanceOf(SendOutcome.Unavailable.class);
     }
 }

@@ -74,6 +74,6 @@ class OutboxSmsSenderTest {
 
         SendOutcome outcome = new OutboxSmsSender(outbox(), CLOCK).send(sms(Priority.MARKETING));
 
-        assertThat(outcome).isInstanceOf(SendOutcome.Retryable.class);
+        assertThat(outcome).isInstanceOf(SendOutcome.Unavailable.class);
     }
 }

@@ -31,9 +31,9 @@ public final class SweepHandler implements RequestHandler<ScheduledEvent, String
     @Override
     public String handleRequest(ScheduledEvent event, Context context) {
         Sweep.Result result = sweep.run();
-        LOG.info("sweep done", "requeued", result.requeued(), "unknown", result.unknown(), "redriven", result.redriven(),
+        LOG.info("sweep done", "unknown", result.unknown(), "redriven", result.redriven(),
                 "slotsReleased", result.slotsReleased());
-        return "requeued=" + result.requeued() + " unknown=" + result.unknown() + " redriven=" + result.redriven()
+        return "unknown=" + result.unknown() + " redriven=" + result.redriven()
                 + " slotsReleased=" + result.slotsReleased();
     }
 }
