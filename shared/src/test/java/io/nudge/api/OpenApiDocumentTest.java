@@ -49,7 +49,7 @@ class OpenApiDocumentTest {
 
     @BeforeAll
     static void read() throws Exception {
-        doc = Json.parse(Files.readString(SOURCE));
+        doc = document();
     }
 
     @BeforeEach
@@ -153,14 +153,10 @@ class OpenApiDocumentTest {
             if (examples.isEmpty() && at.contains("/content/application~1json") && !at.startsWith("/paths/~1openapi.json")) {
                 withoutExamples.add(at);
             }
-            // the schema with the components beside it, so "#/components/schemas/…" resolves within one document
-            ObjectNode root = schema.deepCopy();
-            root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
-            root.set("components", doc.path("components"));
             examples.forEach((name, value) -> {
                 List<Error> errors;
                 try {
-                    errors = registry.getSchema(root.toString(), InputFormat.JSON).validate(value.toString(), InputFormat.JSON);
+                    errors = compile(registry, doc, schema).validate(value.toString(), InputFormat.JSON);
                 } catch (RuntimeException e) {
                     failures.add(at + " example " + name + ": the schema does not load: " + e.getMessage());
                     return;
@@ -181,11 +177,7 @@ class OpenApiDocumentTest {
     void an_example_that_breaks_its_schema_is_caught() {
         // the validation above must not pass vacuously: a trigger without its required template fails
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
-        ObjectNode root = Json.object();
-        root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
-        root.put("$ref", "#/components/schemas/Trigger");
-        root.set("components", doc.path("components"));
-        var compiled = registry.getSchema(root.toString(), InputFormat.JSON);
+        var compiled = compile(registry, doc, Json.object().put("$ref", "#/components/schemas/Trigger"));
         assertThat(compiled.validate("{\"event\":\"signed_up\",\"channel\":\"email\",\"template\":\"welcome\"}", InputFormat.JSON)).isEmpty();
         assertThat(compiled.validate("{\"event\":\"signed_up\",\"channel\":\"email\"}", InputFormat.JSON)).isNotEmpty();
         assertThat(compiled.validate("{\"event\":\"signed_up\",\"channel\":\"fax\",\"template\":\"welcome\"}", InputFormat.JSON)).isNotEmpty();
@@ -214,6 +206,19 @@ class OpenApiDocumentTest {
         ApiResponse post = api.handle(new ApiRequest("POST", "/openapi.json", Map.of(), Map.of(), Optional.empty()));
         assertThat(post.status()).isEqualTo(405);
         assertThat(post.headers()).containsEntry("allow", "GET");
+    }
+
+    /** The repository's document, parsed. */
+    static JsonNode document() throws Exception {
+        return Json.parse(Files.readString(SOURCE));
+    }
+
+    /** {@code schema} of {@code document} with its components beside it, so "#/components/schemas/…" resolves. */
+    static com.networknt.schema.Schema compile(SchemaRegistry registry, JsonNode document, JsonNode schema) {
+        ObjectNode root = schema.deepCopy();
+        root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+        root.set("components", document.path("components"));
+        return registry.getSchema(root.toString(), InputFormat.JSON);
     }
 
     private ApiResponse get(String method, Map<String, String> headers) {
