@@ -129,6 +129,9 @@ class OpenApiDocumentTest {
                 refs.add(ref.asText());
             }
         });
+        List<String> operationIds = new ArrayList<>();
+        doc.path("paths").forEach(path -> path.forEach(op -> operationIds.add(op.path("operationId").asText())));
+        assertThat(operationIds).as("operationIds").doesNotContain("").doesNotHaveDuplicates();
         assertThat(refs).hasSizeGreaterThan(50);
         assertThat(refs.stream().filter(ref -> !ref.startsWith("#/") || doc.at(ref.substring(1)).isMissingNode()).distinct())
                 .as("$refs that do not resolve").isEmpty();
