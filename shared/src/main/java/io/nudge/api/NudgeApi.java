@@ -37,6 +37,7 @@ public final class NudgeApi {
      */
     public static final Set<String> PUBLIC_ROUTES = Set.of(
             "GET /health",              // load balancers and uptime checks
+            "GET /openapi.json",        // the API's description: names routes and shapes, holds no data
             "GET /v1/unsubscribe",      // the link in an email: the signed token is the authority; changes nothing
             "POST /v1/unsubscribe");    // RFC 8058 one-click (sent by the mailbox provider) and the page's button
 

@@ -152,6 +152,7 @@ public final class Services {
         UserService userService = new UserService(users, clock, pushEndpoints);
         NudgeApi api = new NudgeApi(apiKeys, clock);
         io.nudge.api.HealthRoutes.install(api);
+        io.nudge.api.OpenApiRoutes.install(api);
         io.nudge.api.UnsubscribeRoutes.install(api, userService, unsubscribe.tokens());
         io.nudge.api.KeyRoutes.install(api, apiKeys);
         io.nudge.api.UserRoutes.install(api, userService, messages);
