@@ -141,8 +141,9 @@ final class LocalHttpServer implements AutoCloseable {
                         .withHeaders(Map.of("content-type", "application/json"))
                         .withBody("{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}").build();
             }
+            String answer = response.getBody() == null ? "" : response.getBody();
             respond(exchange, response.getStatusCode(), response.getHeaders() == null ? Map.of() : response.getHeaders(),
-                    response.getBody() == null ? "" : response.getBody());
+                    response.getIsBase64Encoded() ? Base64.getDecoder().decode(answer) : answer.getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -157,8 +158,12 @@ final class LocalHttpServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, Map<String, String> headers, String body) throws IOException {
+        respond(exchange, status, headers, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A body as bytes: a handler's base64 body (a gzipped console asset) arrives decoded. */
+    private static void respond(HttpExchange exchange, int status, Map<String, String> headers, byte[] bytes) throws IOException {
         headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         boolean empty = bytes.length == 0 || exchange.getRequestMethod().equals("HEAD") || status == 204;
         exchange.sendResponseHeaders(status, empty ? -1 : bytes.length);
         if (!empty) {

@@ -39,7 +39,9 @@ public final class NudgeApi {
             "GET /health",              // load balancers and uptime checks
             "GET /openapi.json",        // the API's description: names routes and shapes, holds no data
             "GET /v1/unsubscribe",      // the link in an email: the signed token is the authority; changes nothing
-            "POST /v1/unsubscribe");    // RFC 8058 one-click (sent by the mailbox provider) and the page's button
+            "POST /v1/unsubscribe",     // RFC 8058 one-click (sent by the mailbox provider) and the page's button
+            "GET /ui",                  // the console's page and static files: it asks for a key and calls the API with it
+            "GET /ui/{path+}");
 
     /** A route and the route class that installed it. */
     record Installed(Class<?> owner, Route route) {}
@@ -98,6 +100,12 @@ public final class NudgeApi {
     }
 
     public ApiResponse handle(ApiRequest request) {
+        ApiResponse response = answer(request);
+        // the console's security headers go on every answer under /ui, the router's own errors included
+        return ConsoleRoutes.isConsolePath(request.path()) ? ConsoleRoutes.secured(response) : response;
+    }
+
+    private ApiResponse answer(ApiRequest request) {
         try {
             return route(request);
         } catch (InvalidInputException e) {

@@ -53,7 +53,7 @@ public final class HttpApiEvents {
                 .withStatusCode(response.status())
                 .withHeaders(response.headers())
                 .withBody(response.body())
-                .withIsBase64Encoded(false)
+                .withIsBase64Encoded(response.base64Encoded())
                 .build();
     }
 }

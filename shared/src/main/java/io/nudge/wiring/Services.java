@@ -143,8 +143,9 @@ public final class Services {
 
     /** The HTTP API: push registration and campaign routes as {@code settings} has them. */
     public NudgeApi api(ApiSettings settings) {
-        return io.nudge.api.CampaignRoutes.install(coreApi(settings.pushEndpoints()), segments(),
+        NudgeApi api = io.nudge.api.CampaignRoutes.install(coreApi(settings.pushEndpoints()), segments(),
                 settings.campaigns().map(c -> campaigns(c.scheduler(), c.runner())), stats);
+        return io.nudge.api.ConsoleRoutes.install(api);
     }
 
     /** One line per route class; the order is the order of a 405's {@code allow} header. */

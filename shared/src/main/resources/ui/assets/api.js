@@ -1,0 +1,47 @@
+// The API, called with the key held in this tab's session storage (never in a URL, never logged).
+
+const KEY = 'nudge.apiKey';
+
+export const session = {
+  key: () => sessionStorage.getItem(KEY),
+  signIn: (key) => sessionStorage.setItem(KEY, key),
+  signOut: () => sessionStorage.removeItem(KEY),
+};
+
+/** A failed call: the HTTP status and the API's error, if it sent one. */
+export class ApiError extends Error {
+  constructor(status, error) {
+    super(error && error.message ? error.message : `the API answered ${status}`);
+    this.status = status;
+    this.code = error ? error.code : undefined;
+  }
+}
+
+/** GET path with the given key (default: the session's); the parsed JSON, or throws ApiError. */
+export async function get(path, key = session.key()) {
+  const response = await fetch(path, {
+    headers: { Authorization: `Bearer ${key}`, Accept: 'application/json' },
+    cache: 'no-store',
+    credentials: 'omit',
+  });
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  if (!response.ok) throw new ApiError(response.status, body && body.error);
+  return body;
+}
+
+/** Checks a key against an admin route: 'ok', 'invalid' (401) or 'not-admin' (403). */
+export async function check(key) {
+  try {
+    await get('/v1/keys', key);
+    return 'ok';
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return 'invalid';
+    if (e instanceof ApiError && e.status === 403) return 'not-admin';
+    throw e;
+  }
+}
