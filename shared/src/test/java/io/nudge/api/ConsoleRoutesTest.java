@@ -111,6 +111,21 @@ class ConsoleRoutesTest {
         assertThat(ConsoleRoutes.acceptsGzip("")).isFalse();
     }
 
+    @Test
+    void a_greedy_last_segment_takes_the_rest_of_the_path_and_clashes_with_what_it_could_answer() {
+        Route greedy = Route.open("GET", "/ui/{path+}", (r, p) -> ApiResponse.noContent());
+        assertThat(greedy.match(List.of("ui", "users", "ada"))).containsEntry("path", "users/ada");
+        assertThat(greedy.match(List.of("ui", "x"))).containsEntry("path", "x");
+        assertThat(greedy.match(List.of("ui"))).isNull();
+        assertThat(greedy.match(List.of("v1", "users"))).isNull();
+        Route.Action none = (r, p) -> ApiResponse.noContent();
+        assertThat(greedy.clashesWith(Route.open("GET", "/ui/users/{id}", none))).isTrue();
+        assertThat(Route.open("GET", "/{any}/x/y", none).clashesWith(greedy)).isTrue();
+        assertThat(greedy.clashesWith(Route.open("GET", "/ui", none))).isFalse();
+        assertThat(greedy.clashesWith(Route.open("GET", "/v1/users/{id}", none))).isFalse();
+        assertThat(greedy.clashesWith(Route.open("POST", "/ui/x", none))).isFalse();
+    }
+
     private String base() {
         Matcher m = ASSET.matcher(get("/ui/", Map.of()).body());
         assertThat(m.find()).isTrue();
