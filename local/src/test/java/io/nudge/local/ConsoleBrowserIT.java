@@ -15,7 +15,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -44,14 +43,18 @@ class ConsoleBrowserIT extends LocalRunnerCase {
     private static ChromeDriver browser;
     private WebDriverWait wait;
 
-    @BeforeAll
+    /** Checked before each test (so each one is reported skipped, with the reason); the browser starts once. */
     static void startBrowser() {
+        if (browser != null) {
+            return;
+        }
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             String missing = "the console's browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
                     + " (Debian/Ubuntu: sudo apt-get install chromium chromium-driver)";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                 Assertions.fail(missing + "; CI=true, so a missing browser fails the run");
             }
+            System.out.println("ConsoleBrowserIT skipped: " + missing);
             Assumptions.abort(missing + "; skipped");
         }
         // the driver and the browser are named explicitly: Selenium Manager cannot download anything here
@@ -72,6 +75,7 @@ class ConsoleBrowserIT extends LocalRunnerCase {
 
     @BeforeEach
     void start() throws Exception {
+        startBrowser();
         startRunner();
         wait = new WebDriverWait(browser, Duration.ofSeconds(ItTime.DEADLINE_SECONDS));
     }
