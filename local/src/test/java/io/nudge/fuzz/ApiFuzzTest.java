@@ -94,7 +94,10 @@ class ApiFuzzTest {
             new RouteSpec("GET", "/v1/stats/campaigns/{id}", null),
             new RouteSpec("GET", "/v1/unsubscribe", null),
             new RouteSpec("POST", "/v1/unsubscribe", null),
-            new RouteSpec("GET", "/health", null));
+            new RouteSpec("GET", "/health", null),
+            new RouteSpec("GET", "/openapi.json", null),
+            new RouteSpec("GET", "/ui", null),
+            new RouteSpec("GET", "/ui/{path+}", null));
     private static final List<String> QUERY_NAMES = List.of("limit", "channel", "after", "from", "to", "token", "runId");
     private static final List<String> CONTENT_TYPES = List.of("application/json", "application/json; charset=utf-8", "text/plain",
             "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "application/json; charset=latin1", "");
@@ -213,7 +216,9 @@ class ApiFuzzTest {
                 .replace("{eventId}", segment(m, "evt-1"))
                 .replace("{channel}", m.chance(80) ? m.pick(List.of("email", "sms")) : segment(m, "push"))
                 .replace("{address}", segment(m, m.pick(List.of("ada@example.com", "+4915112345678"))))
-                .replace("{id}", segment(m, idFor(route)));
+                .replace("{id}", segment(m, idFor(route)))
+                .replace("{path+}", m.pick(List.of("users/" + segment(m, "u-1"), "assets/" + segment(m, "app.js"),
+                        segment(m, "messages") + "/" + segment(m, "m-1"), "../../v1/keys")));
         Map<String, String> query = new LinkedHashMap<>();
         if (m.chance(30)) {
             for (int q = m.below(3); q >= 0; q--) {

@@ -92,8 +92,11 @@ public final class ConsoleRoutes {
             String prefix = base.substring(PREFIX.length() + 1) + "/";
             StaticFile asset = path.startsWith(prefix) ? assets.get(path.substring(prefix.length())) : null;
             if (asset == null) {
-                return secured(new ApiResponse(404, Map.of("content-type", "text/plain; charset=utf-8", "cache-control", "no-cache"),
-                        "no such asset\n"));
+                // the API's error shape, so a client (or the fuzzer) reads every error of this origin the same way
+                ApiResponse missing = ApiResponse.error(404, "not_found", "no such asset in this release", "path");
+                Map<String, String> headers = new HashMap<>(missing.headers());
+                headers.put("cache-control", "no-cache");
+                return secured(new ApiResponse(404, headers, missing.body()));
             }
             return asset.answer(request);
         }

@@ -1,6 +1,7 @@
 package io.nudge.evaluate;
 
 import static io.nudge.store.AttributeValues.n;
+import io.nudge.store.StateItems;
 import static io.nudge.store.AttributeValues.s;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,11 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * once_per windows in the State table: one item per (trigger, user) holding until when the user is covered and which
@@ -86,13 +84,8 @@ public final class ReentryStore implements PersonalRecords {
         definitions.orElseThrow(() -> new IllegalStateException("erasing once_per windows needs the trigger definitions"))
                 .list(DefinitionStore.TRIGGER).forEach(trigger -> triggers.add(trigger.id()));
         person.messages().stream().map(Message::triggerId).forEach(triggers::add);
-        int deleted = 0;
-        for (String triggerId : triggers) {
-            Map<String, AttributeValue> old = dynamo.deleteItem(DeleteItemRequest.builder().tableName(table)
-                    .key(Map.of("pk", s(key(triggerId, person.userId())))).returnValues(ReturnValue.ALL_OLD).build()).attributes();
-            deleted += old != null && !old.isEmpty() ? 1 : 0;
-        }
-        return new Erased.Deleted(deleted);
+        return new Erased.Deleted(StateItems.delete(dynamo, table,
+                triggers.stream().map(triggerId -> key(triggerId, person.userId())).toList()));
     }
 
     private static String key(String triggerId, String userId) {

@@ -1,6 +1,7 @@
 package io.nudge.feedback;
 
 import static io.nudge.store.AttributeValues.n;
+import io.nudge.store.StateItems;
 import static io.nudge.store.AttributeValues.s;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,10 +23,8 @@ import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * Transient and undetermined bounces per address over a rolling window, in the State table: one item per address
@@ -115,13 +114,7 @@ public final class SoftBounces implements PersonalRecords {
     /** The records of every email address of the person: the profile's and each one a message went to. */
     @Override
     public Erased erase(Person person, Instant now) {
-        int deleted = 0;
-        for (String email : person.emails()) {
-            Map<String, AttributeValue> old = dynamo.deleteItem(DeleteItemRequest.builder().tableName(table)
-                    .key(Map.of("pk", s(key(email)))).returnValues(ReturnValue.ALL_OLD).build()).attributes();
-            deleted += old != null && !old.isEmpty() ? 1 : 0;
-        }
-        return new Erased.Deleted(deleted);
+        return new Erased.Deleted(StateItems.delete(dynamo, table, person.emails().stream().map(SoftBounces::key).toList()));
     }
 
     /** Keyed by a hash of the address: no address in a key. */

@@ -1,6 +1,7 @@
 package io.nudge.guards;
 
 import static io.nudge.store.AttributeValues.n;
+import io.nudge.store.StateItems;
 import static io.nudge.store.AttributeValues.s;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,10 +20,8 @@ import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -204,9 +204,7 @@ public final class FrequencyCaps implements PersonalRecords {
 
     @Override
     public Erased erase(Person person, Instant now) {
-        Map<String, AttributeValue> old = dynamo.deleteItem(DeleteItemRequest.builder().tableName(table)
-                .key(Map.of("pk", s(key(person.userId())))).returnValues(ReturnValue.ALL_OLD).build()).attributes();
-        return Erased.deleted(old != null && !old.isEmpty());
+        return new Erased.Deleted(StateItems.delete(dynamo, table, List.of(key(person.userId()))));
     }
 
     private static String key(String userId) {

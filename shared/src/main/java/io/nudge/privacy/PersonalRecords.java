@@ -46,9 +46,5 @@ public interface PersonalRecords {
 
         /** Kept on purpose: they hold no personal field, and removing them would change counts. */
         record Kept(String why) implements Erased {}
-
-        static Erased deleted(boolean any) {
-            return new Deleted(any ? 1 : 0);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.nudge.segments;
 
 import static io.nudge.store.AttributeValues.n;
+import io.nudge.store.StateItems;
 import static io.nudge.store.AttributeValues.s;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,9 +28,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -107,13 +106,7 @@ public final class ActivityStore implements PersonalRecords {
     }
 
     private int deleteMonths(String userId, Instant now) {
-        int deleted = 0;
-        for (YearMonth month : storedMonths(now)) {
-            Map<String, AttributeValue> old = dynamo.deleteItem(DeleteItemRequest.builder().tableName(table)
-                    .key(Map.of("pk", s(pk(userId, month)))).returnValues(ReturnValue.ALL_OLD).build()).attributes();
-            deleted += old != null && !old.isEmpty() ? 1 : 0;
-        }
-        return deleted;
+        return StateItems.delete(dynamo, table, storedMonths(now).stream().map(month -> pk(userId, month)).toList());
     }
 
     @Override
