@@ -20,6 +20,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +34,8 @@ import java.util.Optional;
  *       (the samples in events/). Signatures are not checked.</li>
  *   <li>{@code POST /local/cloudwatch-logs}: a subscription event {"awslogs":{"data":…}}, or its decoded document
  *       ({"messageType":…,"logEvents":[…]}), which is encoded as CloudWatch Logs would.</li>
+ *   <li>{@code GET /local/outbox?limit=}: the newest outbox entries as a person would see them (the console's outbox
+ *       page); 404 when the runner sends through AWS and has no outbox.</li>
  * </ul>
  * 200 with the function's result; 503 when the function failed transiently (SNS would retry it).
  */
@@ -45,31 +48,46 @@ final class LocalFeedbackEndpoints {
     private final ApiKeys keys;
     private final RequestStreamHandler processFeedback;
     private final boolean replay;
+    private final Optional<LocalOutbox> outbox;
 
     LocalFeedbackEndpoints(ApiKeys keys, RequestStreamHandler processFeedback) {
-        this(keys, processFeedback, false);
+        this(keys, processFeedback, false, Optional.empty());
     }
 
-    /** @param replay hand every notification over twice, as SNS's at-least-once delivery may */
-    LocalFeedbackEndpoints(ApiKeys keys, RequestStreamHandler processFeedback, boolean replay) {
+    /**
+     * @param replay hand every notification over twice, as SNS's at-least-once delivery may
+     * @param outbox the outbox the local channels write, when they do
+     */
+    LocalFeedbackEndpoints(ApiKeys keys, RequestStreamHandler processFeedback, boolean replay, Optional<LocalOutbox> outbox) {
         this.keys = keys;
         this.processFeedback = processFeedback;
         this.replay = replay;
+        this.outbox = outbox;
     }
 
     /** process-feedback over the local stores; OptInPhoneNumber goes to SNS only when the runner sends through AWS. */
-    static LocalFeedbackEndpoints over(Services services, LocalOptions options) {
+    static LocalFeedbackEndpoints over(Services services, LocalOptions options, Optional<Path> outboxDir) {
         PhoneOptIn optIn = options.channels() == LocalOptions.Channels.AWS
                 ? new SnsPhoneOptIn(AwsClients.sns(System.getenv())) : PhoneOptIn.local();
         return new LocalFeedbackEndpoints(services.apiKeys(),
-                new ProcessFeedbackHandler(services.feedback(optIn), services.deadLetters(), options.clock()), options.replay());
+                new ProcessFeedbackHandler(services.feedback(optIn), services.deadLetters(), options.clock()), options.replay(),
+                outboxDir.map(LocalOutbox::new));
     }
 
     /** @param headers lowercased names */
     Response handle(String method, String path, Map<String, String> headers, byte[] body) {
+        return handle(method, path, "", headers, body);
+    }
+
+    /**
+     * @param query the raw query string ("" for none)
+     * @param headers lowercased names
+     */
+    Response handle(String method, String path, String query, Map<String, String> headers, byte[] body) {
         boolean sns = path.equals(PREFIX + "sns");
-        if (!sns && !path.equals(PREFIX + "cloudwatch-logs")) {
-            return error(404, "not_found", "local routes are POST /local/sns and POST /local/cloudwatch-logs", null);
+        boolean outboxPath = path.equals(PREFIX + "outbox");
+        if (!sns && !outboxPath && !path.equals(PREFIX + "cloudwatch-logs")) {
+            return error(404, "not_found", "local routes are POST /local/sns, POST /local/cloudwatch-logs and GET /local/outbox", null);
         }
         Optional<ApiKey> key = Optional.ofNullable(headers.get("authorization"))
                 .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
@@ -79,6 +97,9 @@ final class LocalFeedbackEndpoints {
         }
         if (!key.get().scope().allows(Scope.ADMIN)) {
             return error(403, "forbidden", "the local routes need an admin key", null);
+        }
+        if (outboxPath) {
+            return outbox(method, query);
         }
         if (!method.toUpperCase(Locale.ROOT).equals("POST")) {
             return error(405, "method_not_allowed", path + " takes POST", null);
@@ -113,6 +134,29 @@ final class LocalFeedbackEndpoints {
             return error(503, "retry_later", "process-feedback failed (" + failure.getClass().getSimpleName() + "); SNS would retry", null);
         }
         return new Response(200, out.toString(StandardCharsets.UTF_8));
+    }
+
+    private Response outbox(String method, String query) {
+        if (!method.toUpperCase(Locale.ROOT).equals("GET")) {
+            return error(405, "method_not_allowed", "/local/outbox takes GET", null);
+        }
+        if (outbox.isEmpty()) {
+            return error(404, "not_found", "this runner sends through AWS: there is no outbox", null);
+        }
+        int limit = 50;
+        for (String pair : query == null ? new String[0] : query.split("&")) {
+            if (pair.startsWith("limit=")) {
+                try {
+                    limit = Integer.parseInt(pair.substring("limit=".length()));
+                } catch (NumberFormatException e) {
+                    limit = -1;
+                }
+                if (limit < 1 || limit > 500) {
+                    return error(400, "invalid", "limit must be a number from 1 to 500", "limit");
+                }
+            }
+        }
+        return new Response(200, Json.write(outbox.get().newest(limit)));
     }
 
     private static JsonNode snsEvent(JsonNode body) {

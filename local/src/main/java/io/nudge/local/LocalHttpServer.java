@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -128,7 +129,8 @@ final class LocalHttpServer implements AutoCloseable {
             if (local != null && exchange.getRequestURI().getRawPath().startsWith(LocalFeedbackEndpoints.PREFIX)) {
                 Map<String, String> headers = new HashMap<>();
                 exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
-                LocalFeedbackEndpoints.Response answer = local.handle(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), headers, body);
+                LocalFeedbackEndpoints.Response answer = local.handle(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                        Objects.requireNonNullElse(exchange.getRequestURI().getRawQuery(), ""), headers, body);
                 respond(exchange, answer.status(), Map.of("content-type", "application/json"), answer.body());
                 return;
             }

@@ -182,7 +182,8 @@ public final class LocalRunner implements AutoCloseable {
                 new IngestApiHandler(services.api(ApiSettings.defaults().withPush(channels.pushEndpoints())
                         .withCampaigns(scheduler, campaigns.runner())).limitRate(
                         new io.nudge.ratelimit.TokenBuckets(services.clock()), io.nudge.ratelimit.RateLimit.fromEnvironment(System.getenv()))),
-                LocalFeedbackEndpoints.over(services, options),
+                LocalFeedbackEndpoints.over(services, options,
+                        options.channels() == LocalOptions.Channels.AWS ? Optional.empty() : Optional.of(outbox)),
                 options.shedding());
         if (baseUrl.get().isEmpty()) {
             baseUrl.set("http://" + options.host() + ":" + http.port());

@@ -12,14 +12,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Just enough of a MIME reader, in plain Java, to check what the outbox wrote: header unfolding, RFC 2047 B and Q
- * encoded-words, multipart splitting and quoted-printable / base64 bodies. Written independently of the writer.
+ * Just enough of a MIME reader, in plain Java, to read what the outbox wrote: header unfolding, RFC 2047 B and Q
+ * encoded-words, multipart splitting and quoted-printable / base64 bodies. Written independently of the writer
+ * ({@link MimeEmail}), so the writer's tests check it against a second reading; the local console's outbox view reads
+ * the files with it.
  */
-record ParsedMail(Map<String, String> rawHeaders, String rawBody) {
+public record ParsedMail(Map<String, String> rawHeaders, String rawBody) {
     private static final Pattern ENCODED_WORD = Pattern.compile("=\\?([^?]+)\\?([BbQq])\\?([^?]*)\\?=");
     private static final Pattern BETWEEN_WORDS = Pattern.compile("(\\?=)\\s+(=\\?)");
 
-    static ParsedMail parse(String raw) {
+    public static ParsedMail parse(String raw) {
         int end = raw.indexOf("\r\n\r\n");
         if (end < 0) {
             throw new IllegalArgumentException("no blank line after the headers");
@@ -34,21 +36,21 @@ record ParsedMail(Map<String, String> rawHeaders, String rawBody) {
     }
 
     /** The header as written on the wire (unfolded), or null. */
-    String raw(String name) {
+    public String raw(String name) {
         return rawHeaders.get(name.toLowerCase(Locale.ROOT));
     }
 
     /** The header with encoded-words decoded. */
-    String header(String name) {
+    public String header(String name) {
         String value = raw(name);
         return value == null ? null : decodeWords(value);
     }
 
-    String mediaType() {
+    public String mediaType() {
         return raw("Content-Type").split(";")[0].strip().toLowerCase(Locale.ROOT);
     }
 
-    String parameter(String name) {
+    public String parameter(String name) {
         Matcher m = Pattern.compile(";\\s*" + name + "=(\"([^\"]*)\"|[^;\\s]+)", Pattern.CASE_INSENSITIVE)
                 .matcher(raw("Content-Type"));
         if (!m.find()) {
@@ -57,7 +59,7 @@ record ParsedMail(Map<String, String> rawHeaders, String rawBody) {
         return m.group(2) != null ? m.group(2) : m.group(1);
     }
 
-    List<ParsedMail> parts() {
+    public List<ParsedMail> parts() {
         String boundary = parameter("boundary");
         String delimiter = "--" + boundary;
         String body = "\r\n" + rawBody;
@@ -77,7 +79,7 @@ record ParsedMail(Map<String, String> rawHeaders, String rawBody) {
     }
 
     /** The body decoded by its transfer encoding and charset. */
-    String text() {
+    public String text() {
         String encoding = raw("Content-Transfer-Encoding");
         byte[] bytes;
         if (encoding == null || encoding.equalsIgnoreCase("7bit") || encoding.equalsIgnoreCase("8bit")) {
