@@ -14,6 +14,7 @@ export class ApiError extends Error {
     super(error && error.message ? error.message : `the API answered ${status}`);
     this.status = status;
     this.code = error ? error.code : undefined;
+    this.field = error ? error.field : undefined;
   }
 }
 
@@ -33,6 +34,29 @@ export async function get(path, key = session.key()) {
   if (!response.ok) throw new ApiError(response.status, body && body.error);
   return body;
 }
+
+/** Like get, but a 404 is null. */
+export async function find(path) {
+  try {
+    return await get(path);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
+}
+
+/** A path with its query: parameters that are empty are left out, the rest encoded. */
+export function withQuery(path, params) {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') query.set(name, value);
+  }
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+/** Path segments are encoded: an id may hold any printable character. */
+export const seg = encodeURIComponent;
 
 /** Checks a key against an admin route: 'ok', 'invalid' (401) or 'not-admin' (403). */
 export async function check(key) {

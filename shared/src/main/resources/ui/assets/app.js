@@ -1,7 +1,12 @@
 // The console's entry: sign-in, then the page the address names (a deep link survives sign-in: the URL never changes).
 import { h, mount } from './dom.js';
-import { session, check, ApiError } from './api.js';
+import { session, check, get, ApiError } from './api.js';
 import * as views from './views.js';
+import { overview } from './overview.js';
+import { search, message } from './messages.js';
+import { user } from './user.js';
+import { trigger, template, campaign } from './definitions.js';
+import { outbox } from './outbox.js';
 
 const root = document.getElementById('app');
 
@@ -10,13 +15,20 @@ const PROBLEMS = {
   'not-admin': 'This key cannot use the console: it is an ingest key, and the console needs a key with admin scope.',
 };
 
+/** Whether this is the local runner (it has an outbox); asked once per page load. */
+let local;
+/** After a navigation inside the console, focus moves to the new page's content (as a page load would). */
+let focusContent = false;
+
 function navigate(path) {
   history.pushState(null, '', path);
+  focusContent = true;
   render();
 }
 
 function signOut(notice) {
   session.signOut();
+  local = undefined;
   render(typeof notice === 'string' ? notice : undefined);
 }
 
@@ -37,11 +49,17 @@ async function render(notice) {
     return;
   }
   const path = location.pathname;
-  const content = h('div', { class: 'loading' }, 'Loading…');
-  mount(root, views.shell(path, navigate, signOut, content));
+  const address = path + location.search;
+  if (local === undefined) local = get('/local/outbox?limit=1').then(() => true, () => false);
+  const content = h('div', { class: 'loading', role: 'status' }, 'Loading…');
+  mount(root, views.shell(path, await local, signOut, content));
   try {
-    const shown = await page(path);
-    if (location.pathname === path) content.replaceWith(shown);
+    const shown = await page(path, new URLSearchParams(location.search));
+    if (location.pathname + location.search === address) {
+      content.replaceWith(shown);
+      if (focusContent) document.getElementById('content').focus();
+      focusContent = false;
+    }
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
       signOut('Your key is no longer valid; sign in again.');
@@ -52,24 +70,29 @@ async function render(notice) {
 }
 
 /** The page for a path under /ui/. */
-async function page(path) {
+async function page(path, params) {
   const parts = path.replace(/^\/ui\/?/, '').split('/').filter((p) => p !== '').map(decodeURIComponent);
   const [section, id] = parts;
-  document.title = `${section || 'Overview'} · Nudge console`;
-  if (parts.length === 0) {
-    return views.placeholder('Overview', 'Per trigger and per campaign counts and rates come here next.');
+  document.title = `${id || section || 'Overview'} · Nudge console`;
+  if (parts.length === 0) return overview(params, navigate);
+  if (parts.length === 1) {
+    if (section === 'users') return views.users(navigate);
+    if (section === 'messages') return search(params, navigate);
+    if (section === 'outbox') return outbox();
   }
-  if (section === 'users' && parts.length === 1) return views.users(navigate);
-  if (section === 'users' && parts.length === 2) return views.user(id);
-  if (section === 'messages' && parts.length === 1) {
-    return views.placeholder('Messages', 'Searching messages by trigger or campaign comes here next.');
-  }
-  const kinds = { messages: 'Message', triggers: 'Trigger', templates: 'Template', campaigns: 'Campaign' };
-  if (kinds[section] && parts.length === 2) {
-    return views.placeholder(`${kinds[section]} ${id}`, 'This page comes next.');
+  if (parts.length === 2) {
+    const pages = { users: user, messages: message, triggers: trigger, templates: template, campaigns: campaign };
+    if (pages[section]) return pages[section](id);
   }
   return views.placeholder('No such page', 'The console has no page at this address.');
 }
 
+// Links inside the console change the page without reloading it; a modified click opens a tab as usual.
+document.addEventListener('click', (e) => {
+  const a = e.target instanceof Element ? e.target.closest('a[href^="/ui"]') : null;
+  if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  e.preventDefault();
+  navigate(a.getAttribute('href'));
+});
 window.addEventListener('popstate', () => render());
 render();

@@ -1,6 +1,5 @@
 // The screens. Everything shown comes from the API and goes into the page as text (see dom.js).
 import { h } from './dom.js';
-import { get, ApiError } from './api.js';
 
 /** The sign-in form; onKey(key) resolves to an error message to show, or nothing when signed in. */
 export function signIn(onKey, notice) {
@@ -36,22 +35,19 @@ export function signIn(onKey, notice) {
   return form;
 }
 
-/** The header with the navigation, and the page's content below it. */
-export function shell(path, onNavigate, onSignOut, content) {
+/** The header with the navigation (the outbox only in local mode), and the page's content below it. */
+export function shell(path, local, onSignOut, content) {
   const link = (href, text) => h('a', {
     href, 'aria-current': path === href || (href !== '/ui/' && path.startsWith(href)) ? 'page' : null,
-    onClick: (e) => {
-      if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-      e.preventDefault();
-      onNavigate(href);
-    },
   }, text);
   return [
+    h('a', { class: 'skip', href: '#content' }, 'Skip to the content'),
     h('header', { class: 'top' },
       h('a', { class: 'brand', href: '/ui/' }, 'Nudge'),
-      h('nav', { 'aria-label': 'Console' }, link('/ui/', 'Overview'), link('/ui/messages', 'Messages'), link('/ui/users', 'Users')),
+      h('nav', { 'aria-label': 'Console' }, link('/ui/', 'Overview'), link('/ui/messages', 'Messages'), link('/ui/users', 'Users'),
+        local ? link('/ui/outbox', 'Outbox') : null),
       h('button', { type: 'button', class: 'sign-out', onClick: onSignOut }, 'Sign out')),
-    h('main', { id: 'content' }, content),
+    h('main', { id: 'content', tabindex: '-1' }, content),
   ];
 }
 
@@ -70,50 +66,4 @@ export function users(onNavigate) {
         if (input.value.trim()) onNavigate('/ui/users/' + encodeURIComponent(input.value.trim()));
       },
     }, h('label', { for: 'user-id' }, 'User id'), input, h('button', { type: 'submit' }, 'Open')));
-}
-
-/** A user's page: profile, consent and their messages with each one's history (read-only). */
-export async function user(userId) {
-  const id = encodeURIComponent(userId);
-  let profile;
-  try {
-    profile = await get(`/v1/users/${id}`);
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 404) {
-      return h('section', {}, h('h1', {}, 'User ', h('code', {}, userId)), h('p', { class: 'message' }, 'There is no such user.'));
-    }
-    throw e;
-  }
-  const { messages } = await get(`/v1/users/${id}/messages`);
-  const attributes = Object.entries(profile.attributes || {});
-  const consent = Object.entries(profile.consent || {});
-  return h('section', { class: 'user' },
-    h('h1', {}, 'User ', h('code', { id: 'user-id-shown' }, profile.userId)),
-    h('dl', { class: 'facts' },
-      ['email', 'phone', 'timezone', 'locale', 'createdAt', 'updatedAt']
-        .filter((k) => profile[k] !== undefined)
-        .map((k) => [h('dt', {}, k), h('dd', {}, profile[k])])),
-    h('h2', {}, 'Attributes'),
-    attributes.length === 0 ? h('p', { class: 'muted' }, 'None.')
-      : h('dl', { class: 'facts', id: 'attributes' }, attributes.map(([k, v]) => [h('dt', {}, k), h('dd', {}, show(v))])),
-    h('h2', {}, 'Consent'),
-    consent.length === 0 ? h('p', { class: 'muted' }, 'None recorded.')
-      : h('ul', {}, consent.map(([channel, c]) => h('li', {}, `${channel}: ${c.status} (${c.source}, ${c.at})`))),
-    h('h2', {}, 'Messages'),
-    messages.length === 0 ? h('p', { class: 'muted' }, 'No messages.')
-      : h('ol', { class: 'messages', id: 'messages' }, messages.map(message)));
-}
-
-function message(m) {
-  return h('li', { class: 'message-item', 'data-message-id': m.id },
-    h('p', { class: 'subject' }, m.subject || `(${m.channel} without a subject)`),
-    h('p', { class: 'meta' },
-      h('span', { class: `status status-${String(m.status).toLowerCase()}` }, m.status),
-      ` ${m.channel} · trigger ${m.triggerId} · ${m.createdAt}`, m.reason ? ` · ${m.reason}` : ''),
-    h('ol', { class: 'history', 'aria-label': 'History' },
-      (m.history || []).map((e) => h('li', {}, h('time', {}, e.at), ` ${e.status}`, e.reason ? ` (${e.reason})` : ''))));
-}
-
-function show(value) {
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }

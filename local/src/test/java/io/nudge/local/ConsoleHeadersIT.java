@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConsoleHeadersIT extends LocalRunnerCase {
     static final Map<String, String> SECURITY = Map.of(
-            "content-security-policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "content-security-policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                     + "frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
             "x-content-type-options", "nosniff",
             "referrer-policy", "no-referrer");

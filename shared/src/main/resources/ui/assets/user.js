@@ -1,0 +1,119 @@
+// A user's page: profile, consent, suppressions of their addresses, their messages, and one timeline, newest first,
+// of their events (with every trigger each one met, or the condition that failed) and messages (with each status
+// change, guard decision and engagement). "Why didn't this user get that message?" is answered here.
+import { h } from './dom.js';
+import { get, find, withQuery, seg, ApiError } from './api.js';
+import { time, json, statusClass } from './format.js';
+import { history } from './messages.js';
+
+export async function user(userId) {
+  const id = seg(userId);
+  let profile;
+  try {
+    profile = await get(`/v1/users/${id}`);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) {
+      return h('section', {}, h('h1', {}, 'User ', h('code', {}, userId)), h('p', { class: 'message' }, 'There is no such user.'));
+    }
+    throw e;
+  }
+  const [{ messages }, suppressions] = await Promise.all([
+    get(`/v1/users/${id}/messages`),
+    Promise.all([['email', profile.email], ['sms', profile.phone]].filter(([, a]) => a)
+      .map(async ([channel, address]) => ({ channel, address, entry: await find(`/v1/suppressions/${channel}/${seg(address)}`) }))),
+  ]);
+  const attributes = Object.entries(profile.attributes || {});
+  const consent = Object.entries(profile.consent || {});
+  return h('section', { class: 'user' },
+    h('h1', {}, 'User ', h('code', { id: 'user-id-shown' }, profile.userId)),
+    h('dl', { class: 'facts' },
+      ['email', 'phone', 'timezone', 'locale', 'createdAt', 'updatedAt']
+        .filter((k) => profile[k] !== undefined)
+        .map((k) => [h('dt', {}, k), h('dd', {}, k.endsWith('At') ? time(profile[k]) : profile[k])])),
+    h('h2', {}, 'Attributes'),
+    attributes.length === 0 ? h('p', { class: 'muted' }, 'None.')
+      : h('dl', { class: 'facts', id: 'attributes' }, attributes.map(([k, v]) => [h('dt', {}, k), h('dd', {}, show(v))])),
+    h('h2', {}, 'Consent'),
+    consent.length === 0 ? h('p', { class: 'muted' }, 'None recorded.')
+      : h('ul', { id: 'consent' }, consent.map(([channel, c]) => h('li', {}, h('strong', {}, channel), `: ${c.status}, from ${c.source}, ${time(c.at)}`))),
+    h('h2', {}, 'Suppressions'),
+    suppressions.length === 0 ? h('p', { class: 'muted' }, 'No email address or phone number on the profile.')
+      : h('ul', { id: 'suppressions' }, suppressions.map((s) => h('li', {}, `${s.channel} ${s.address}: `,
+        s.entry ? h('span', { class: 'bad' }, `suppressed (${s.entry.reason}, ${s.entry.source}, ${time(s.entry.at)})`) : 'not suppressed'))),
+    h('h2', {}, 'Messages'),
+    messages.length === 0 ? h('p', { class: 'muted' }, 'No messages.')
+      : h('ol', { class: 'messages', id: 'messages' }, messages.map(messageItem)),
+    h('h2', {}, 'Timeline'),
+    await timeline(userId));
+}
+
+function messageItem(m) {
+  return h('li', { class: 'message-item', 'data-message-id': m.id },
+    h('p', { class: 'subject' }, h('a', { href: `/ui/messages/${seg(m.id)}` }, m.subject || `(${m.channel} without a subject)`)),
+    h('p', { class: 'meta' },
+      h('span', { class: statusClass(m.status) }, m.status),
+      ` ${m.channel} · ${m.campaignId ? `campaign ${m.campaignId}` : `trigger ${m.triggerId}`} · ${time(m.createdAt)}`, m.reason ? ` · ${m.reason}` : ''),
+    history(m.history));
+}
+
+/** The merged timeline, a page at a time ("Older" follows the cursor). */
+async function timeline(userId) {
+  const list = h('ol', { class: 'timeline', id: 'timeline' });
+  const older = h('button', { type: 'button', class: 'secondary', id: 'older', hidden: true }, 'Older');
+  const empty = h('p', { class: 'muted', hidden: true }, 'Nothing happened to this user yet (events are kept 30 days).');
+  let next;
+  const load = async () => {
+    older.disabled = true;
+    const page = await get(withQuery(`/v1/users/${seg(userId)}/timeline`, { limit: 50, cursor: next }));
+    next = page.next;
+    page.entries.forEach((e) => list.append(entry(e)));
+    older.hidden = !next;
+    older.disabled = false;
+    empty.hidden = list.children.length > 0;
+  };
+  older.addEventListener('click', load);
+  await load();
+  return h('div', {}, list, empty, older);
+}
+
+function entry(e) {
+  if (e.type === 'event') {
+    const ev = e.event || {};
+    return h('li', { class: 'entry entry-event', 'data-event-id': ev.eventId },
+      h('p', { class: 'when' }, h('time', { datetime: e.at }, time(e.at))),
+      h('p', {}, h('strong', {}, 'Event '), h('code', {}, ev.name), h('span', { class: 'muted' }, ` ${ev.eventId}`)),
+      ev.properties && Object.keys(ev.properties).length ? h('pre', { class: 'properties' }, json(ev.properties)) : null,
+      (e.evaluation || []).length === 0 ? h('p', { class: 'muted' }, 'No trigger listens to this event.')
+        : h('ul', { class: 'evaluation' }, e.evaluation.map(decision)));
+  }
+  const m = e.message || {};
+  return h('li', { class: 'entry entry-message', 'data-message-id': m.id },
+    h('p', { class: 'when' }, h('time', { datetime: e.at }, time(e.at))),
+    h('p', {}, h('strong', {}, 'Message '), h('a', { href: `/ui/messages/${seg(m.id)}` }, m.subject || `${m.channel} message`), ' ',
+      h('span', { class: statusClass(m.status) }, m.status), m.reason ? ` ${m.reason}` : '',
+      h('span', { class: 'muted' }, ` · ${m.campaignId ? `campaign ${m.campaignId}` : `trigger ${m.triggerId}`}`)),
+    history(m.history));
+}
+
+/** One trigger's verdict on an event: matched (and the message), or the first condition that failed, with values. */
+function decision(d) {
+  const trigger = h('a', { href: `/ui/triggers/${seg(d.triggerId)}` }, d.triggerId);
+  const messageLink = (id) => h('a', { href: `/ui/messages/${seg(id)}` }, id);
+  if (d.cancelled) return h('li', { class: 'decision' }, 'Trigger ', trigger, ': ', d.reason, ' ', messageLink(d.cancelled));
+  if (d.converted) return h('li', { class: 'decision good' }, 'Trigger ', trigger, ': converted ', messageLink(d.converted), ` (${d.reason})`);
+  if (d.matched && d.messageId) {
+    return h('li', { class: 'decision good' }, '✓ Trigger ', trigger, ' matched → message ', messageLink(d.messageId),
+      d.dueAt ? `, due ${time(d.dueAt)}` : '');
+  }
+  if (d.condition) {
+    const c = d.condition;
+    return h('li', { class: 'decision bad' }, '✗ Trigger ', trigger, ' did not match: condition ', String(c.index), ' ',
+      h('code', {}, c.path), ` ${c.op || ''} `, 'expected ', h('code', { class: 'expected' }, JSON.stringify(c.expected)),
+      ', actual ', 'actual' in c ? h('code', { class: 'actual' }, JSON.stringify(c.actual)) : h('em', { class: 'actual' }, 'missing'));
+  }
+  return h('li', { class: `decision${d.matched ? '' : ' bad'}` }, d.matched ? '✓ ' : '✗ ', 'Trigger ', trigger, `: ${d.reason || (d.matched ? 'matched' : 'did not match')}`);
+}
+
+function show(value) {
+  return value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+}
