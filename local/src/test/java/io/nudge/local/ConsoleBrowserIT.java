@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
@@ -26,7 +27,10 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -62,6 +66,8 @@ class ConsoleBrowserIT extends LocalRunnerCase {
                 .usingAnyFreePort().build();
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
+        // the browser's console log, where Chromium reports what the Content-Security-Policy refused
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         browser = new ChromeDriver(service, options);
     }
 
@@ -88,7 +94,7 @@ class ConsoleBrowserIT extends LocalRunnerCase {
         WebElement nav = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("header nav")));
         assertThat(nav.getText()).contains("Overview", "Messages", "Users");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#content h1"), "Overview"));
-        screenshot("overview");
+        screenshot("signed-in");
         assertThat(storedKey()).isEqualTo(ItClient.KEY);
         assertThat(browser.getCurrentUrl()).endsWith("/ui/").doesNotContain(ItClient.KEY);
 
@@ -160,6 +166,142 @@ class ConsoleBrowserIT extends LocalRunnerCase {
         assertThat(browser.findElements(By.tagName("img"))).as("no element was injected").isEmpty();
         assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
         screenshot("xss-inert");
+    }
+
+    @Test
+    void the_timeline_shows_the_condition_that_kept_an_event_from_matching_with_expected_and_actual() {
+        defineWelcome();
+        api.call("PUT", "/v1/users/bob", "{'email':'bob@example.com'}");
+        api.call("POST", "/v1/events", "{'id':'signup-bob','userId':'bob','name':'signed_up','properties':{'plan':'free'}}");
+        ItClient.eventually("the evaluation of signup-bob", () -> java.util.Optional.of(api.call("GET", "/v1/events/signup-bob", null))
+                .filter(e -> e.path("evaluation").size() > 0));
+
+        open("/ui/users/bob");
+        signIn(ItClient.KEY);
+        WebElement event = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-event-id='signup-bob']")));
+        WebElement decision = event.findElement(By.className("decision"));
+        assertThat(decision.getText()).contains("welcome").contains("did not match").contains("event.properties.plan");
+        assertThat(decision.findElement(By.className("expected")).getText()).isEqualTo("\"pro\"");
+        assertThat(decision.findElement(By.className("actual")).getText()).isEqualTo("\"free\"");
+        assertThat(browser.findElement(By.id("timeline")).getText()).contains("signed_up");
+        screenshot("timeline");
+    }
+
+    @Test
+    void a_message_search_narrows_by_status() {
+        defineWelcome();
+        sendWelcome("ada", "ada@example.com");
+        api.call("PUT", "/v1/users/carol", "{'attributes':{'first_name':'Carol'}}");
+        api.call("POST", "/v1/events", "{'id':'signup-carol','userId':'carol','name':'signed_up','properties':{'plan':'pro'}}");
+        assertThat(api.settled("carol", "signup-carol").get("status").asText()).isEqualTo("SUPPRESSED");
+
+        open("/ui/messages?triggerId=welcome");
+        signIn(ItClient.KEY);
+        wait.until(d -> d.findElements(By.cssSelector("#results tbody tr")).size() == 2);
+        screenshot("messages");
+        new Select(browser.findElement(By.id("status"))).selectByValue("SENT");
+        browser.findElement(By.xpath("//form//button[text()='Search']")).click();
+        wait.until(ExpectedConditions.urlContains("status=SENT"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("results-status"), "1 message shown"));
+        List<WebElement> rows = browser.findElements(By.cssSelector("#results tbody tr"));
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).getText()).contains("SENT").contains("ada");
+    }
+
+    @Test
+    void a_message_page_shows_the_email_in_a_sandboxed_frame_where_nothing_runs() {
+        api.call("PUT", "/v1/templates/welcome", "{'channel':'email','subject':'Welcome, {{ user.attributes.first_name }}!',"
+                + "'html':'<p id=\"hello\" style=\"color: rgb(180, 35, 24)\">Hello {{ user.attributes.first_name }}</p>"
+                + "<script>parent.document.title = \"scripted\"; alert(1)</script><img src=x onerror=alert(2)>',"
+                + "'text':'Hello {{ user.attributes.first_name }}'}");
+        api.call("PUT", "/v1/triggers/welcome", "{'event':'signed_up','channel':'email','template':'welcome'}");
+        JsonNode sent = sendWelcome("ada", "ada@example.com");
+
+        open("/ui/messages/" + sent.get("id").asText());
+        signIn(ItClient.KEY);
+        WebElement frame = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("iframe.email-frame")));
+        assertThat(frame.getDomAttribute("sandbox")).as("every sandbox restriction").isEmpty();
+        assertThat(browser.findElement(By.id("message-status")).getText()).isEqualTo("SENT");
+        assertThat(browser.findElement(By.className("text-part")).getText()).isEqualTo("Hello Ada");
+        screenshot("message");
+        browser.switchTo().frame(frame);
+        WebElement hello = browser.findElement(By.id("hello"));
+        assertThat(hello.getText()).isEqualTo("Hello Ada");
+        assertThat(hello.getCssValue("color")).as("the email's inline style applies").isEqualTo("rgba(180, 35, 24, 1)");
+        browser.switchTo().defaultContent();
+        assertThat(browser.getTitle()).doesNotContain("scripted");
+        assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+    }
+
+    @Test
+    void the_overview_counts_what_was_sent_and_the_definition_pages_and_outbox_show_it() {
+        defineWelcome();
+        JsonNode sent = sendWelcome("ada", "ada@example.com");
+        ItClient.eventually("the welcome trigger's sent counter", () -> java.util.Optional.of(api.call("GET", "/v1/stats/triggers/welcome", null))
+                .filter(s -> s.at("/totals/sent").asInt() == 1));
+
+        open("/ui/");
+        signIn(ItClient.KEY);
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.xpath("//table[@id='triggers-table']//tr[th/a[text()='welcome']]")));
+        List<String> cells = row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+        assertThat(cells.get(1)).as("triggered").isEqualTo("1");
+        assertThat(cells.get(2)).as("sent").isEqualTo("1");
+        assertThat(browser.findElements(By.cssSelector("svg.chart polyline"))).isNotEmpty();
+        screenshot("overview");
+
+        browser.findElement(By.xpath("//table[@id='triggers-table']//a[text()='welcome']")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#content h1"), "Trigger welcome"));
+        screenshot("trigger");
+        browser.findElement(By.xpath("//dd/a[text()='welcome']")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#content h1"), "Template welcome"));
+        screenshot("template");
+
+        browser.findElement(By.xpath("//nav/a[text()='Outbox']")).click();
+        WebElement email = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#outbox [data-message-id='" + sent.get("id").asText() + "']")));
+        assertThat(email.findElement(By.className("subject")).getText()).isEqualTo("Welcome, Ada!");
+        screenshot("outbox");
+    }
+
+    @Test
+    void every_screen_fits_a_phone_labels_its_inputs_and_breaks_no_content_security_rule() {
+        defineWelcome();
+        JsonNode sent = sendWelcome("ada", "ada@example.com");
+        browser.manage().window().setSize(new Dimension(390, 844));
+        try {
+            open("/ui/");
+            signIn(ItClient.KEY);
+            for (String path : List.of("/ui/", "/ui/messages?triggerId=welcome", "/ui/messages/" + sent.get("id").asText(),
+                    "/ui/users/ada", "/ui/users", "/ui/triggers/welcome", "/ui/templates/welcome", "/ui/outbox")) {
+                open(path);
+                wait.until(d -> d.findElements(By.cssSelector("#content .loading")).isEmpty()
+                        && !d.findElements(By.cssSelector("#content h1")).isEmpty());
+                JavascriptExecutor js = (JavascriptExecutor) browser;
+                assertThat((Boolean) js.executeScript("return document.documentElement.scrollWidth <= window.innerWidth;"))
+                        .as(path + " fits 390 px without scrolling sideways").isTrue();
+                assertThat((Long) js.executeScript("return [...document.querySelectorAll('input, select, textarea')]"
+                        + ".filter(e => e.labels.length === 0 && !e.getAttribute('aria-label')).length;"))
+                        .as(path + ": every input has a label").isZero();
+                assertThat((Long) js.executeScript("return document.querySelectorAll('#content .message[role=alert]').length;"))
+                        .as(path + " shows no error").isZero();
+            }
+            screenshot("phone-user");
+            List<String> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .map(LogEntry::getMessage).filter(m -> m.contains("Content Security Policy") || m.contains("Refused to")).toList();
+            assertThat(violations).as("CSP violations in the browser log").isEmpty();
+        } finally {
+            browser.manage().window().setSize(new Dimension(1280, 900));
+        }
+    }
+
+    /** A profile with an email and its signed_up event; the welcome message once SENT. */
+    private JsonNode sendWelcome(String userId, String email) {
+        api.call("PUT", "/v1/users/" + userId, "{'email':'" + email + "','attributes':{'first_name':'Ada'}}");
+        api.call("POST", "/v1/events", "{'id':'signup-" + userId + "','userId':'" + userId + "','name':'signed_up','properties':{'plan':'pro'}}");
+        JsonNode sent = api.settled(userId, "signup-" + userId);
+        assertThat(sent.get("status").asText()).isEqualTo("SENT");
+        return sent;
     }
 
     private void defineWelcome() {
