@@ -65,7 +65,8 @@ async function render(notice) {
       signOut('Your key is no longer valid; sign in again.');
       return;
     }
-    content.replaceWith(h('p', { class: 'message', role: 'alert' }, `Something went wrong: ${e.message}`));
+    content.replaceWith(h('section', {}, h('h1', {}, 'Something went wrong'),
+      h('p', { class: 'message', role: 'alert' }, e.message)));
   }
 }
 

@@ -15,7 +15,7 @@ export function dailyChart(title, days, series) {
   const max = niceMax(Math.max(1, ...values));
   const x = (i) => PAD.left + (days.length <= 1 ? 0 : (i * (WIDTH - PAD.left - PAD.right)) / (days.length - 1));
   const y = (v) => HEIGHT - PAD.bottom - (v * (HEIGHT - PAD.top - PAD.bottom)) / max;
-  const ticks = [0, max / 2, max];
+  const ticks = Number.isInteger(max / 2) ? [0, max / 2, max] : [0, max];
   const labelled = days.length <= 2 ? days.map((_, i) => i) : [0, Math.floor((days.length - 1) / 2), days.length - 1];
   const chart = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: 'chart', role: 'img', 'aria-label': `${title}: ${summary(days, series)}` },
     ticks.map((t) => [

@@ -48,7 +48,10 @@ export async function overview(params, navigate) {
 /** The worst bounce and complaint rates, marked when they pass the level at which SES reviews an account. */
 function attention(worst) {
   const card = (name, label, w) => {
-    if (!w) return h('div', { class: 'card' }, h('h2', {}, label), h('p', { class: 'muted' }, 'Nothing sent in this period.'));
+    if (!w) {
+      return h('div', { class: 'card' }, h('h2', {}, label), h('p', { class: 'muted' },
+        name === 'bounce' ? 'Nothing sent in this period.' : 'No delivery confirmed in this period.'));
+    }
     const high = w.rate > LIMITS[name];
     return h('div', { class: `card${high ? ' bad' : ''}`, id: `worst-${name}` },
       h('h2', {}, label),

@@ -24,8 +24,7 @@ export async function user(userId) {
   ]);
   const attributes = Object.entries(profile.attributes || {});
   const consent = Object.entries(profile.consent || {});
-  return h('section', { class: 'user' },
-    h('h1', {}, 'User ', h('code', { id: 'user-id-shown' }, profile.userId)),
+  const about = h('div', { class: 'about' },
     h('dl', { class: 'facts' },
       ['email', 'phone', 'timezone', 'locale', 'createdAt', 'updatedAt']
         .filter((k) => profile[k] !== undefined)
@@ -42,9 +41,13 @@ export async function user(userId) {
         s.entry ? h('span', { class: 'bad' }, `suppressed (${s.entry.reason}, ${s.entry.source}, ${time(s.entry.at)})`) : 'not suppressed'))),
     h('h2', {}, 'Messages'),
     messages.length === 0 ? h('p', { class: 'muted' }, 'No messages.')
-      : h('ol', { class: 'messages', id: 'messages' }, messages.map(messageItem)),
-    h('h2', {}, 'Timeline'),
-    await timeline(userId));
+      : h('ol', { class: 'messages compact', id: 'messages' }, messages.map(messageItem)));
+  return h('section', { class: 'user' },
+    h('h1', {}, 'User ', h('code', { id: 'user-id-shown' }, profile.userId)),
+    h('div', { class: 'columns' }, about,
+      h('div', { class: 'story' }, h('h2', { id: 'timeline-title' }, 'Timeline'),
+        h('p', { class: 'muted' }, 'Newest first: events with every trigger they met, messages with every status change.'),
+        await timeline(userId))));
 }
 
 function messageItem(m) {
@@ -52,8 +55,7 @@ function messageItem(m) {
     h('p', { class: 'subject' }, h('a', { href: `/ui/messages/${seg(m.id)}` }, m.subject || `(${m.channel} without a subject)`)),
     h('p', { class: 'meta' },
       h('span', { class: statusClass(m.status) }, m.status),
-      ` ${m.channel} · ${m.campaignId ? `campaign ${m.campaignId}` : `trigger ${m.triggerId}`} · ${time(m.createdAt)}`, m.reason ? ` · ${m.reason}` : ''),
-    history(m.history));
+      ` ${m.channel} · ${m.campaignId ? `campaign ${m.campaignId}` : `trigger ${m.triggerId}`} · ${time(m.createdAt)}`, m.reason ? ` · ${m.reason}` : ''));
 }
 
 /** The merged timeline, a page at a time ("Older" follows the cursor). */

@@ -140,11 +140,12 @@ class ConsoleBrowserIT extends LocalRunnerCase {
         keyInput();
         signIn(ItClient.KEY);
         WebElement message = wait.until(ExpectedConditions.visibilityOfElementLocated(
-                By.cssSelector("[data-message-id='" + sent.get("id").asText() + "']")));
+                By.cssSelector("#messages [data-message-id='" + sent.get("id").asText() + "']")));
         assertThat(browser.getCurrentUrl()).isEqualTo(url("/ui/users/ada"));
         assertThat(message.findElement(By.className("subject")).getText()).isEqualTo("Welcome, Ada!");
         assertThat(message.findElement(By.className("status")).getText()).isEqualTo("SENT");
-        List<String> history = message.findElements(By.cssSelector(".history li")).stream().map(WebElement::getText).toList();
+        WebElement entry = browser.findElement(By.cssSelector("#timeline [data-message-id='" + sent.get("id").asText() + "']"));
+        List<String> history = entry.findElements(By.cssSelector(".history li")).stream().map(WebElement::getText).toList();
         assertThat(history).hasSize(sent.get("history").size()).isNotEmpty();
         assertThat(history.get(history.size() - 1)).contains("SENT");
         assertThat(browser.findElement(By.id("user-id-shown")).getText()).isEqualTo("ada");
@@ -184,6 +185,7 @@ class ConsoleBrowserIT extends LocalRunnerCase {
         assertThat(decision.findElement(By.className("expected")).getText()).isEqualTo("\"pro\"");
         assertThat(decision.findElement(By.className("actual")).getText()).isEqualTo("\"free\"");
         assertThat(browser.findElement(By.id("timeline")).getText()).contains("signed_up");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('timeline-title').scrollIntoView()");
         screenshot("timeline");
     }
 
@@ -210,10 +212,10 @@ class ConsoleBrowserIT extends LocalRunnerCase {
 
     @Test
     void a_message_page_shows_the_email_in_a_sandboxed_frame_where_nothing_runs() {
-        api.call("PUT", "/v1/templates/welcome", "{'channel':'email','subject':'Welcome, {{ user.attributes.first_name }}!',"
-                + "'html':'<p id=\"hello\" style=\"color: rgb(180, 35, 24)\">Hello {{ user.attributes.first_name }}</p>"
-                + "<script>parent.document.title = \"scripted\"; alert(1)</script><img src=x onerror=alert(2)>',"
-                + "'text':'Hello {{ user.attributes.first_name }}'}");
+        api.callRaw("PUT", "/v1/templates/welcome", """
+                {"channel":"email","subject":"Welcome, {{ user.attributes.first_name }}!",
+                 "html":"<p id=\\"hello\\" style=\\"color: rgb(180, 35, 24)\\">Hello {{ user.attributes.first_name }}</p><script>parent.document.title = 'scripted'; alert(1)</script><img src=x onerror=alert(2)>",
+                 "text":"Hello {{ user.attributes.first_name }}"}""");
         api.call("PUT", "/v1/triggers/welcome", "{'event':'signed_up','channel':'email','template':'welcome'}");
         JsonNode sent = sendWelcome("ada", "ada@example.com");
 
@@ -275,7 +277,7 @@ class ConsoleBrowserIT extends LocalRunnerCase {
             for (String path : List.of("/ui/", "/ui/messages?triggerId=welcome", "/ui/messages/" + sent.get("id").asText(),
                     "/ui/users/ada", "/ui/users", "/ui/triggers/welcome", "/ui/templates/welcome", "/ui/outbox")) {
                 open(path);
-                wait.until(d -> d.findElements(By.cssSelector("#content .loading")).isEmpty()
+                wait.withMessage(path + " shows its page").until(d -> d.findElements(By.cssSelector("#content .loading")).isEmpty()
                         && !d.findElements(By.cssSelector("#content h1")).isEmpty());
                 JavascriptExecutor js = (JavascriptExecutor) browser;
                 assertThat((Boolean) js.executeScript("return document.documentElement.scrollWidth <= window.innerWidth;"))
