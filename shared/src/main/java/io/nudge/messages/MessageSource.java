@@ -43,7 +43,7 @@ public record MessageSource(Kind kind, String id) {
         return Optional.empty();
     }
 
-    /** "trigger#&lt;id&gt;" or "campaign#&lt;id&gt;": the bySource index's partition key. */
+    /** {@code trigger#<id>} or {@code campaign#<id>}: the bySource index's partition key. */
     public String key() {
         return kind.name().toLowerCase(Locale.ROOT) + "#" + id;
     }
