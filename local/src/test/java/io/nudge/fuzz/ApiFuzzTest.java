@@ -77,6 +77,9 @@ class ApiFuzzTest {
             new RouteSpec("GET", "/v1/triggers/{id}", null),
             new RouteSpec("DELETE", "/v1/triggers/{id}", null),
             new RouteSpec("GET", "/v1/stats/triggers/{id}", null),
+            new RouteSpec("GET", "/v1/stats/overview", null),
+            new RouteSpec("GET", "/v1/messages", null),
+            new RouteSpec("GET", "/v1/messages/{messageId}", null),
             new RouteSpec("GET", "/v1/suppressions", null),
             new RouteSpec("PUT", "/v1/suppressions/{channel}/{address}", "suppression"),
             new RouteSpec("GET", "/v1/suppressions/{channel}/{address}", null),
@@ -98,7 +101,8 @@ class ApiFuzzTest {
             new RouteSpec("GET", "/openapi.json", null),
             new RouteSpec("GET", "/ui", null),
             new RouteSpec("GET", "/ui/{path+}", null));
-    private static final List<String> QUERY_NAMES = List.of("limit", "channel", "after", "from", "to", "token", "runId");
+    private static final List<String> QUERY_NAMES = List.of("limit", "channel", "after", "from", "to", "token", "runId",
+            "triggerId", "campaignId", "status", "cursor");
     private static final List<String> CONTENT_TYPES = List.of("application/json", "application/json; charset=utf-8", "text/plain",
             "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "application/json; charset=latin1", "");
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "get", "G E T");
@@ -214,6 +218,7 @@ class ApiFuzzTest {
         String path = route.path()
                 .replace("{userId}", segment(m, "u-1"))
                 .replace("{eventId}", segment(m, "evt-1"))
+                .replace("{messageId}", segment(m, "fbk4rr4mbnco2bke2xh7x2jpcq"))
                 .replace("{channel}", m.chance(80) ? m.pick(List.of("email", "sms")) : segment(m, "push"))
                 .replace("{address}", segment(m, m.pick(List.of("ada@example.com", "+4915112345678"))))
                 .replace("{id}", segment(m, idFor(route)))

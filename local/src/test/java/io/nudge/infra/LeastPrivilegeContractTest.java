@@ -143,6 +143,8 @@ class LeastPrivilegeContractTest {
                 "Allow dynamodb:GetItem MessagesTable", "Allow dynamodb:UpdateItem MessagesTable",
                 "Allow dynamodb:BatchGetItem MessagesTable",
                 "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_BY_USER,
+                // GET /v1/messages: a trigger's or campaign's messages through the keys-only bySource index
+                "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_BY_SOURCE,
                 // erasure deletes, and export lists, the dead letters that name the user (a Scan: the table is small)
                 "Allow dynamodb:GetItem DeadLettersTable", "Allow dynamodb:Scan DeadLettersTable",
                 "Allow dynamodb:DeleteItem DeadLettersTable",

@@ -29,7 +29,6 @@ import io.nudge.store.MessageStore;
 import io.nudge.store.UserStore;
 import io.nudge.template.CompiledTemplate;
 import io.nudge.template.Rendered;
-import io.nudge.template.Renderer;
 import io.nudge.template.TemplateCatalog;
 import io.nudge.trigger.QuietHoursSetting;
 import io.nudge.trigger.TriggerCatalog;
@@ -231,11 +230,7 @@ public final class DeliverService {
         }
         Rendered rendered;
         try {
-            ObjectNode vars = variables(message, user.get());
-            if (message.channel() == Channel.EMAIL) {
-                vars.put("unsubscribe_url", unsubscribe.url(message.userId(), Channel.EMAIL));
-            }
-            rendered = Renderer.render(template.get(), user.get().locale().orElse(null), vars);
+            rendered = MessageRendering.render(template.get(), message, user.get(), unsubscribe);
         } catch (io.nudge.template.Liquid.LimitExceeded e) {
             giveBackCap(message, marketing);
             return finish(message, MessageStatus.READY, MessageStatus.FAILED, new DeliveryResult.Failed("render_limit: " + shorten(e.getMessage())));

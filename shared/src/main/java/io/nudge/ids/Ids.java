@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 public final class Ids {
     private static final Pattern ADMIN_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+    private static final Pattern DERIVED_ID = Pattern.compile("[a-z2-7]{26}");
     private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
     private Ids() {}
@@ -16,6 +17,11 @@ public final class Ids {
     /** Trigger, template, segment, campaign and key ids. */
     public static boolean isAdminId(String value) {
         return value != null && ADMIN_ID.matcher(value).matches();
+    }
+
+    /** The shape {@link #derive} gives (message ids): 26 characters of [a-z2-7]. */
+    public static boolean isDerivedId(String value) {
+        return value != null && DERIVED_ID.matcher(value).matches();
     }
 
     public static boolean isEventName(String value) {

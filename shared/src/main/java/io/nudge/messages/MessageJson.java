@@ -16,6 +16,9 @@ public final class MessageJson {
         json.put("id", message.id());
         json.put("triggerId", message.triggerId());
         json.put("eventId", message.eventId());
+        json.put("userId", message.userId());
+        json.put("templateId", message.templateId());
+        MessageSource.campaignArm(message).ifPresent(c -> json.put("campaignId", c.campaignId()).put("arm", c.arm()));
         json.put("channel", message.channel().wire());
         json.put("priority", message.priority().wire());
         json.put("status", message.status().name());

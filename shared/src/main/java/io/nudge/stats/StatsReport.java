@@ -42,6 +42,16 @@ public final class StatsReport {
         return json;
     }
 
+    /** The counts object of a report's totals and day rows, for counters added up elsewhere (the overview). */
+    public static ObjectNode countsOf(Map<String, Long> counts) {
+        return counts(counts);
+    }
+
+    /** The rates object of a report's totals and day rows. */
+    public static ObjectNode ratesOf(Map<String, Long> counts) {
+        return rates(counts);
+    }
+
     private static ObjectNode counts(Map<String, Long> counts) {
         ObjectNode json = Json.object();
         for (Counter c : Counter.values()) {

@@ -2,6 +2,7 @@ package io.nudge.store;
 
 import static io.nudge.store.AttributeValues.s;
 
+import io.nudge.messages.MessageSource;
 import io.nudge.model.Channel;
 import io.nudge.model.HistoryEntry;
 import io.nudge.model.Message;
@@ -442,6 +443,63 @@ public final class MessageStore {
         return found;
     }
 
+    /** Where a search page ended: the last index entry it examined. */
+    public record After(String id, Instant createdAt) {
+        public After {
+            java.util.Objects.requireNonNull(id, "id");
+            java.util.Objects.requireNonNull(createdAt, "createdAt");
+        }
+    }
+
+    /** Up to a page of matching messages, and where to go on from (empty at the end). */
+    public record SearchPage(List<Message> messages, Optional<After> next, int examined) {}
+
+    /**
+     * A trigger's or campaign's messages created in [{@code from}, {@code to}] (both inclusive), newest first, that
+     * {@code filter} keeps: at most {@code limit} of them, examining at most {@code budget} index entries, so a filter
+     * that matches little answers a short (even empty) page with a {@code next} rather than reading on and on.
+     * The index holds keys only; the items are read with BatchGetItem, consistently.
+     */
+    public SearchPage bySource(MessageSource source, Instant from, Instant to, Optional<After> after, int limit, int budget,
+            java.util.function.Predicate<Message> filter) {
+        List<Message> found = new ArrayList<>();
+        Optional<After> last = after;
+        int examined = 0;
+        boolean more = true;
+        for (int round = 0; more && found.size() < limit && examined < budget; round++) {
+            int wanted = limit - found.size();
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_BY_SOURCE)
+                    .keyConditionExpression("#source = :s AND createdAt BETWEEN :from AND :to")
+                    .expressionAttributeNames(Map.of("#source", "source"))
+                    .expressionAttributeValues(Map.of(":s", s(source.key()), ":from", s(Times.format(from)), ":to", s(Times.format(to))))
+                    .scanIndexForward(false)
+                    // what the page needs first; once the filter has dropped some, a full BatchGetItem (100) a round
+                    .limit(Math.min(budget - examined, round == 0 ? wanted : Math.max(wanted, 100)));
+            last.ifPresent(a -> query.exclusiveStartKey(Map.of("id", s(a.id()), "source", s(source.key()),
+                    "createdAt", s(Times.format(a.createdAt())))));
+            var response = dynamo.query(query.build());
+            List<Map<String, AttributeValue>> entries = response.items();
+            Map<String, Message> byId = new HashMap<>();
+            fetch(entries).forEach(m -> byId.put(m.id(), m));
+            int used = 0;
+            for (Map<String, AttributeValue> entry : entries) {
+                used++;
+                examined++;
+                last = Optional.of(new After(entry.get("id").s(), Times.parse(entry.get("createdAt").s())));
+                Message message = byId.get(entry.get("id").s());
+                if (message != null && filter.test(message)) {
+                    found.add(message);
+                    if (found.size() == limit) {
+                        break;
+                    }
+                }
+            }
+            more = !entries.isEmpty()
+                    && (used < entries.size() || response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty());
+        }
+        return new SearchPage(found, more ? last : Optional.empty(), examined);
+    }
+
     /** The slot key a SCHEDULED message is stored under. */
     public String slotKeyOf(Message message) {
         return Slots.key(Slots.slotOf(message.dueAt().orElseThrow(), slotWidth), Slots.shardOf(message.id()));
@@ -578,6 +636,8 @@ public final class MessageStore {
             item.put("pendingSort", s(pendingSort(message)));
         }
         item.put("createdAt", s(Times.format(message.createdAt())));
+        // never updated: the bySource index gets one entry per message, and no status change touches it
+        item.put("source", s(MessageSource.of(message).key()));
         item.put("updatedAt", s(Times.format(message.createdAt())));
         item.put("history", AttributeValue.fromL(message.history().stream().map(MessageStore::historyEntry).toList()));
         return item;

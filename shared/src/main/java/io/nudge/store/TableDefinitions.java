@@ -6,8 +6,12 @@ import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateGlobalSecondaryIndexAction;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexUpdate;
+import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
@@ -16,8 +20,10 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 
 /**
@@ -32,6 +38,13 @@ public final class TableDefinitions {
     public static final String SLOTS_UNFIRED = "unfired";
     public static final String MESSAGES_BY_PROVIDER_ID = "byProviderId";
     public static final String USERS_BY_PHONE = "byPhone";
+    /**
+     * Messages by what sent them ({@code source} = {@code trigger#<id>} or {@code campaign#<id>}, see
+     * {@link io.nudge.messages.MessageSource}), newest first by createdAt, keys only: the admin search. Both keys are
+     * set when the message is created and never change, so a status change writes no entry: one index write unit per
+     * message, once.
+     */
+    public static final String MESSAGES_BY_SOURCE = "bySource";
     /**
      * Events by user, keys only: how erasure and export find a user's events. Ingest stays one PutItem per event;
      * DynamoDB copies the two key attributes into the index itself (one more index write unit per event, the only
@@ -62,7 +75,8 @@ public final class TableDefinitions {
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .keySchema(hash("id"))
                 .attributeDefinitions(attr("id"), attr("userId"), attr("createdAt"), attr("inFlight"), attr("inFlightSince"),
-                        attr("slotKey"), attr("pendingUser"), attr("pendingSort"), attr("providerMessageId"))
+                        attr("slotKey"), attr("pendingUser"), attr("pendingSort"), attr("providerMessageId"),
+                        attr("source"))
                 .globalSecondaryIndexes(
                         // Keys only: a status change then writes the table alone, not the index too (bench/results/cost.md).
                         gsiKeysOnly(MESSAGES_BY_USER, "userId", "createdAt"),
@@ -70,7 +84,8 @@ public final class TableDefinitions {
                         gsiKeysOnly(MESSAGES_IN_FLIGHT, "inFlight", "inFlightSince"),
                         gsi(MESSAGES_BY_SLOT, "slotKey", "id"),
                         gsiKeysOnly(MESSAGES_PENDING, "pendingUser", "pendingSort"),
-                        gsiKeysOnly(MESSAGES_BY_PROVIDER_ID, "providerMessageId"))
+                        gsiKeysOnly(MESSAGES_BY_PROVIDER_ID, "providerMessageId"),
+                        gsiKeysOnly(MESSAGES_BY_SOURCE, "source", "createdAt"))
                 .streamSpecification(stream(StreamViewType.NEW_IMAGE)).build());
         all.add(CreateTableRequest.builder().tableName(tables.definitions())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
@@ -97,7 +112,8 @@ public final class TableDefinitions {
 
     /**
      * Creates every table that does not exist yet, with TTL where the template sets it; also turns TTL on for an
-     * existing table of an older data folder that was created without it (DeadLetters before it expired).
+     * existing table of an older data folder that was created without it (DeadLetters before it expired), and adds
+     * the indexes such a table lacks (items written before get into a new index only once they carry its keys).
      */
     public static void createMissing(DynamoDbClient dynamo, Tables tables) {
         for (CreateTableRequest request : all(tables)) {
@@ -107,6 +123,7 @@ public final class TableDefinitions {
                 created = true;
             } catch (ResourceInUseException alreadyThere) {
                 created = false;
+                addMissingIndexes(dynamo, request);
             }
             if (TTL_TABLES.apply(tables).contains(request.tableName()) && (created || !ttlOn(dynamo, request.tableName()))) {
                 dynamo.updateTimeToLive(UpdateTimeToLiveRequest.builder().tableName(request.tableName())
@@ -114,6 +131,52 @@ public final class TableDefinitions {
                         .build());
             }
         }
+    }
+
+    /**
+     * One UpdateTable per missing index (DynamoDB creates one index per call), waiting up to a minute for each to become
+     * ACTIVE (DynamoDB Local fills it from the existing items first).
+     */
+    private static void addMissingIndexes(DynamoDbClient dynamo, CreateTableRequest request) {
+        if (!request.hasGlobalSecondaryIndexes()) {
+            return;
+        }
+        TableDescription table = dynamo.describeTable(b -> b.tableName(request.tableName())).table();
+        java.util.Set<String> present = table.hasGlobalSecondaryIndexes()
+                ? table.globalSecondaryIndexes().stream().map(GlobalSecondaryIndexDescription::indexName)
+                        .collect(java.util.stream.Collectors.toSet())
+                : java.util.Set.of();
+        for (GlobalSecondaryIndex index : request.globalSecondaryIndexes()) {
+            if (present.contains(index.indexName())) {
+                continue;
+            }
+            java.util.Set<String> keys = index.keySchema().stream().map(KeySchemaElement::attributeName)
+                    .collect(java.util.stream.Collectors.toSet());
+            dynamo.updateTable(UpdateTableRequest.builder().tableName(request.tableName())
+                    .attributeDefinitions(request.attributeDefinitions().stream().filter(a -> keys.contains(a.attributeName())).toList())
+                    .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder().create(CreateGlobalSecondaryIndexAction.builder()
+                            .indexName(index.indexName()).keySchema(index.keySchema()).projection(index.projection()).build()).build())
+                    .build());
+            awaitActive(dynamo, request.tableName(), index.indexName());
+        }
+    }
+
+    private static void awaitActive(DynamoDbClient dynamo, String table, String index) {
+        for (int attempt = 0; attempt < 600; attempt++) {
+            boolean active = dynamo.describeTable(b -> b.tableName(table)).table().globalSecondaryIndexes().stream()
+                    .anyMatch(i -> i.indexName().equals(index) && i.indexStatus() == IndexStatus.ACTIVE);
+            if (active) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while index " + index + " of " + table + " was created", e);
+            }
+        }
+        // Still building (a large older table): start anyway; what queries it answers an error until it is ready.
+        io.nudge.log.Log.of(TableDefinitions.class).warn("a new index is still being built", "table", table, "index", index);
     }
 
     private static boolean ttlOn(DynamoDbClient dynamo, String table) {

@@ -159,7 +159,8 @@ public final class Services {
         io.nudge.api.UserRoutes.install(api, userService, messages);
         io.nudge.api.EventRoutes.install(api, new EventIngest(events, clock), events, clock);
         io.nudge.api.DefinitionRoutes.install(api, new DefinitionService(definitions, clock));
-        io.nudge.api.StatsRoutes.install(api, stats);
+        io.nudge.api.StatsRoutes.install(api, stats, definitions, clock);
+        io.nudge.api.MessageRoutes.install(api, messages, new io.nudge.messages.MessagePreview(users, definitions, unsubscribe));
         io.nudge.api.SuppressionRoutes.install(api, suppressions, clock);
         return io.nudge.api.PrivacyRoutes.install(api, personalData(pushEndpoints));
     }

@@ -110,6 +110,13 @@ class OpenApiResponsesTest {
         call("GET", "/v1/stats/triggers/{id}", "/v1/stats/triggers/welcome", null, Map.of("from", "2026-11-01", "to", "2026-11-30"));
         call("GET", "/v1/stats/triggers/{id}", "/v1/stats/triggers/welcome", null);
         call("GET", "/v1/stats/campaigns/{id}", "/v1/stats/campaigns/winback", null);
+        call("GET", "/v1/stats/overview", "/v1/stats/overview", null);
+        call("GET", "/v1/stats/overview", "/v1/stats/overview", null, Map.of("from", "2025-01-01", "to", "2026-11-24"));
+        call("GET", "/v1/messages", "/v1/messages", null, Map.of("triggerId", "welcome", "limit", "1"));
+        call("GET", "/v1/messages", "/v1/messages", null, Map.of("campaignId", "winback", "status", "SENT,NOPE"));
+        call("GET", "/v1/messages/{messageId}", "/v1/messages/" + message.id(), null);
+        call("GET", "/v1/messages/{messageId}", "/v1/messages/aaaaaaaaaaaaaaaaaaaaaaaaaa", null);
+        call("GET", "/v1/messages/{messageId}", "/v1/messages/nope", null);
         call("GET", "/v1/stats/campaigns/{id}", "/v1/stats/campaigns/nothing", null);
         call("GET", "/v1/stats/triggers/{id}", "/v1/stats/triggers/nothing", null);
         call("GET", "/v1/stats/triggers/{id}", "/v1/stats/triggers/welcome", null, Map.of("from", "yesterday"));
@@ -127,6 +134,7 @@ class OpenApiResponsesTest {
         call("GET", "/v1/users/{userId}/export", "/v1/users/nobody/export", null);
         call("GET", "/v1/users/{userId}", "/v1/users/nobody", null);
         call("DELETE", "/v1/users/{userId}", "/v1/users/ada", null);
+        call("GET", "/v1/messages/{messageId}", "/v1/messages/" + message.id(), null);
         call("DELETE", "/v1/suppressions/{channel}/{address}", "/v1/suppressions/email/bounced%40example.com", null);
         call("DELETE", "/v1/suppressions/{channel}/{address}", "/v1/suppressions/email/bounced%40example.com", null);
         call("DELETE", "/v1/templates/{id}", "/v1/templates/welcome", null);
