@@ -76,7 +76,7 @@ public final class EventStore {
     /** The ids of a user's stored events, through the keys-only index (eventually consistent, like every GSI). */
     public java.util.List<String> idsForUser(String userId) {
         return dynamo.queryPaginator(software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder().tableName(table)
-                        .indexName(TableDefinitions.EVENTS_BY_USER)
+                        .indexName(TableDefinitions.EVENTS_BY_USER_TIME)
                         .keyConditionExpression("userId = :u")
                         .expressionAttributeValues(Map.of(":u", s(userId))).build())
                 .items().stream().map(item -> item.get("eventId").s()).toList();
