@@ -65,6 +65,7 @@ class ApiFuzzTest {
             new RouteSpec("GET", "/v1/users/{userId}", null),
             new RouteSpec("GET", "/v1/users/{userId}/messages", null),
             new RouteSpec("GET", "/v1/users/{userId}/export", null),
+            new RouteSpec("GET", "/v1/users/{userId}/timeline", null),
             new RouteSpec("DELETE", "/v1/users/{userId}", null),
             new RouteSpec("POST", "/v1/events", "event"),
             new RouteSpec("GET", "/v1/events/{eventId}", null),
@@ -98,7 +99,7 @@ class ApiFuzzTest {
             new RouteSpec("GET", "/openapi.json", null),
             new RouteSpec("GET", "/ui", null),
             new RouteSpec("GET", "/ui/{path+}", null));
-    private static final List<String> QUERY_NAMES = List.of("limit", "channel", "after", "from", "to", "token", "runId");
+    private static final List<String> QUERY_NAMES = List.of("limit", "channel", "after", "from", "to", "token", "runId", "cursor");
     private static final List<String> CONTENT_TYPES = List.of("application/json", "application/json; charset=utf-8", "text/plain",
             "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "application/json; charset=latin1", "");
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "get", "G E T");
