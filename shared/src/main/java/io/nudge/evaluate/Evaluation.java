@@ -59,6 +59,12 @@ public record Evaluation(String eventId, List<Decision> decisions) {
         public Value {
             Objects.requireNonNull(value, "value");
         }
+
+        /** The event's or profile's own data: never in a log line or an exception message. */
+        @Override
+        public String toString() {
+            return "Value[" + value.getNodeType() + "]";
+        }
     }
 
     /** Present, but {@code length} characters of JSON: not copied. */
