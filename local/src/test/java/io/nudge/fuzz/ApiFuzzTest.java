@@ -65,6 +65,7 @@ class ApiFuzzTest {
             new RouteSpec("GET", "/v1/users/{userId}", null),
             new RouteSpec("GET", "/v1/users/{userId}/messages", null),
             new RouteSpec("GET", "/v1/users/{userId}/export", null),
+            new RouteSpec("GET", "/v1/users/{userId}/timeline", null),
             new RouteSpec("DELETE", "/v1/users/{userId}", null),
             new RouteSpec("POST", "/v1/events", "event"),
             new RouteSpec("GET", "/v1/events/{eventId}", null),

@@ -132,8 +132,10 @@ class LeastPrivilegeContractTest {
                 "Allow dynamodb:GetItem ApiKeysTable", "Allow dynamodb:PutItem ApiKeysTable", "Allow dynamodb:UpdateItem ApiKeysTable",
                 "Allow dynamodb:DeleteItem ApiKeysTable", "Allow dynamodb:Scan ApiKeysTable",
                 "Allow dynamodb:GetItem EventsTable", "Allow dynamodb:PutItem EventsTable",
+                // the user's timeline reads the events its index query found
+                "Allow dynamodb:BatchGetItem EventsTable",
                 // erasure and export find a user's events through the keys-only index, never by scanning the table
-                "Allow dynamodb:Query EventsTable/index/" + TableDefinitions.EVENTS_BY_USER, "Allow dynamodb:DeleteItem EventsTable",
+                "Allow dynamodb:Query EventsTable/index/" + TableDefinitions.EVENTS_BY_USER_TIME, "Allow dynamodb:DeleteItem EventsTable",
                 "Allow dynamodb:GetItem UsersTable", "Allow dynamodb:PutItem UsersTable", "Allow dynamodb:UpdateItem UsersTable",
                 "Allow dynamodb:DeleteItem UsersTable",
                 // UpdateItem: DefinitionStore bumps the version item on every put and delete.

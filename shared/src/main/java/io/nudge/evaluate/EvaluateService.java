@@ -236,7 +236,9 @@ public final class EvaluateService {
             return List.of(new Evaluation.Disabled(trigger.id()));
         }
         if (outcome != TriggerMatcher.MATCHED) {
-            return List.of(new Evaluation.NotMatched(trigger.id(), outcome, trigger.conditions().get(outcome).path()));
+            Condition failed = trigger.conditions().get(outcome);
+            return List.of(new Evaluation.NotMatched(trigger.id(), outcome, failed.path(), failed.op(),
+                    Optional.ofNullable(failed.value()), Evaluation.Actual.of(failed.resolve(context))));
         }
         String messageId = switch (trigger.reentry()) {
             case Reentry.Once once -> Ids.derive("message", trigger.id(), "once", event.userId());
@@ -329,6 +331,16 @@ public final class EvaluateService {
                 case Evaluation.NotMatched n -> {
                     d.put("matched", false);
                     d.put("reason", "condition " + n.conditionIndex() + " (" + n.path() + ") did not hold");
+                    ObjectNode condition = d.putObject("condition");
+                    condition.put("index", n.conditionIndex());
+                    condition.put("path", n.path());
+                    condition.put("op", n.op().wire());
+                    n.expected().ifPresent(value -> condition.set("expected", value));
+                    switch (n.actual()) {
+                        case Evaluation.Missing missing -> { }
+                        case Evaluation.Value v -> condition.set("actual", v.value());
+                        case Evaluation.TooLarge t -> condition.put("actualOmitted", "a value of " + t.length() + " characters, too large to copy");
+                    }
                 }
                 case Evaluation.Disabled x -> {
                     d.put("matched", false);

@@ -33,7 +33,7 @@ import java.util.Set;
  * A user's personal data: erasure ({@code DELETE /v1/users/{id}}) and export ({@code GET /v1/users/{id}/export}).
  *
  * <p>Erasure removes the profile (and the push endpoints of its devices), the user's events (found through the Events
- * table's keys-only {@code byUser} index) and the personal fields of their messages (address, rendered subject,
+ * table's keys-only {@code byUserTime} index) and the personal fields of their messages (address, rendered subject,
  * rendering context, reasons quoting the address). Messages still waiting are cancelled ({@code user_erased}) so nothing
  * is sent to a profile that no longer exists. Every other record that can name the user is asked of its owner, a
  * {@link PersonalRecords} given at wiring, which alone knows its keys: today behaviour counters ({@code activity}),

@@ -4,6 +4,7 @@ import static io.nudge.store.AttributeValues.n;
 import static io.nudge.store.AttributeValues.s;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.nudge.json.Json;
 import io.nudge.lambda.BadRecord;
 import io.nudge.model.Event;
 import io.nudge.model.Times;
@@ -13,9 +14,13 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /** The Events table: the stream's source. Ingest does exactly one conditional put per event. */
@@ -76,10 +81,55 @@ public final class EventStore {
     /** The ids of a user's stored events, through the keys-only index (eventually consistent, like every GSI). */
     public java.util.List<String> idsForUser(String userId) {
         return dynamo.queryPaginator(software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder().tableName(table)
-                        .indexName(TableDefinitions.EVENTS_BY_USER)
+                        .indexName(TableDefinitions.EVENTS_BY_USER_TIME)
                         .keyConditionExpression("userId = :u")
                         .expressionAttributeValues(Map.of(":u", s(userId))).build())
                 .items().stream().map(item -> item.get("eventId").s()).toList();
+    }
+
+    /**
+     * A user's events newest first (by time received) from the keys-only index, at most {@code limit}, after
+     * {@code after} when given. Eventually consistent, like every GSI; the items are {@link #findAll}'s.
+     */
+    public java.util.List<TimeKey> newestForUser(String userId, Optional<TimeKey> after, int limit) {
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(TableDefinitions.EVENTS_BY_USER_TIME)
+                .keyConditionExpression("userId = :u").expressionAttributeValues(Map.of(":u", s(userId)))
+                .scanIndexForward(false).limit(limit);
+        after.ifPresent(key -> query.exclusiveStartKey(Map.of("userId", s(userId), "receivedAt", s(key.at()), "eventId", s(key.id()))));
+        return dynamo.query(query.build()).items().stream()
+                .map(item -> new TimeKey(item.get("receivedAt").s(), item.get("eventId").s())).toList();
+    }
+
+    /** An event as stored, with the evaluation recorded for it (empty until evaluated). */
+    public record Stored(Event event, ArrayNode evaluation) {}
+
+    /**
+     * The events with these ids, read consistently (BatchGetItem, 100 keys a call), by id; an event erased or expired
+     * ({@code expiresAt} at or before {@code now}: TTL deletes late) is left out.
+     */
+    public Map<String, Stored> findAll(java.util.Collection<String> eventIds, java.time.Instant now) {
+        java.util.List<String> ids = eventIds.stream().distinct().toList();
+        Map<String, Stored> found = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += 100) {
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().consistentRead(true)
+                    .keys(ids.subList(from, Math.min(ids.size(), from + 100)).stream().map(id -> Map.of("eventId", s(id))).toList())
+                    .build());
+            for (int attempt = 0; !request.isEmpty(); attempt++) {
+                if (attempt == 10) {
+                    throw new IllegalStateException("BatchGetItem kept returning unprocessed keys");
+                }
+                BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
+                for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, java.util.List.of())) {
+                    AttributeValue expiresAt = item.get("expiresAt");
+                    if (expiresAt == null || Long.parseLong(expiresAt.n()) > now.getEpochSecond()) {
+                        found.put(item.get("eventId").s(), new Stored(fromItem(item), item.containsKey("evaluation")
+                                ? (ArrayNode) AttributeValues.toJson(item.get("evaluation")) : Json.MAPPER.createArrayNode()));
+                    }
+                }
+                request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            }
+        }
+        return found;
     }
 
     /** @return false when there was no such event */

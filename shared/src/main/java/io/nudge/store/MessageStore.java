@@ -387,6 +387,23 @@ public final class MessageStore {
         return found;
     }
 
+    /**
+     * A user's messages newest first (by creation) from the keys-only byUser index, at most {@code limit}, after
+     * {@code after} when given; the items are {@link #findAll}'s.
+     */
+    public List<TimeKey> newestForUser(String userId, Optional<TimeKey> after, int limit) {
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_BY_USER)
+                .keyConditionExpression("userId = :u").expressionAttributeValues(Map.of(":u", s(userId)))
+                .scanIndexForward(false).limit(limit);
+        after.ifPresent(key -> query.exclusiveStartKey(Map.of("userId", s(userId), "createdAt", s(key.at()), "id", s(key.id()))));
+        return dynamo.query(query.build()).items().stream().map(item -> new TimeKey(item.get("createdAt").s(), item.get("id").s())).toList();
+    }
+
+    /** The messages with these ids, in this order, read consistently (BatchGetItem); one no longer stored is left out. */
+    public List<Message> findAll(List<String> ids) {
+        return fetch(ids.stream().map(id -> Map.of("id", s(id))).toList());
+    }
+
     /** Streams the messages waiting in one shard of a slot, a page at a time: a slot may hold very many. */
     public void forEachInSlot(long slot, int shard, Consumer<Message> action) {
         dynamo.queryPaginator(QueryRequest.builder().tableName(table).indexName(TableDefinitions.MESSAGES_BY_SLOT)

@@ -158,6 +158,7 @@ public final class Services {
         io.nudge.api.KeyRoutes.install(api, apiKeys);
         io.nudge.api.UserRoutes.install(api, userService, messages);
         io.nudge.api.EventRoutes.install(api, new EventIngest(events, clock), events, clock);
+        io.nudge.api.TimelineRoutes.install(api, new io.nudge.timeline.Timeline(events, messages, clock));
         io.nudge.api.DefinitionRoutes.install(api, new DefinitionService(definitions, clock));
         io.nudge.api.StatsRoutes.install(api, stats, definitions, clock);
         io.nudge.api.MessageRoutes.install(api, messages, new io.nudge.messages.MessagePreview(users, definitions, unsubscribe));

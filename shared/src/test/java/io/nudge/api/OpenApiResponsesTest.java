@@ -107,6 +107,10 @@ class OpenApiResponsesTest {
         call("GET", "/v1/events/{eventId}", "/v1/events/cart-ada-1", null);
         call("GET", "/v1/events/{eventId}", "/v1/events/nothing", null);
         call("GET", "/v1/users/{userId}/messages", "/v1/users/ada/messages", null);
+        call("GET", "/v1/users/{userId}/timeline", "/v1/users/ada/timeline", null);
+        call("GET", "/v1/users/{userId}/timeline", "/v1/users/ada/timeline", null, Map.of("limit", "1"));
+        call("GET", "/v1/users/{userId}/timeline", "/v1/users/ada/timeline", null, Map.of("cursor", "forged"));
+        call("GET", "/v1/users/{userId}/timeline", "/v1/users/nobody/timeline", null);
         call("GET", "/v1/stats/triggers/{id}", "/v1/stats/triggers/welcome", null, Map.of("from", "2026-11-01", "to", "2026-11-30"));
         call("GET", "/v1/stats/triggers/{id}", "/v1/stats/triggers/welcome", null);
         call("GET", "/v1/stats/campaigns/{id}", "/v1/stats/campaigns/winback", null);

@@ -3,6 +3,7 @@ package io.nudge.evaluate;
 import static io.nudge.testing.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.config.Tables;
 import io.nudge.definitions.DefinitionService;
@@ -10,11 +11,13 @@ import io.nudge.model.Event;
 import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
 import io.nudge.testing.MutableClock;
+import io.nudge.trigger.Operator;
 import io.nudge.testing.TestDynamo;
 import io.nudge.users.UserService;
 import io.nudge.wiring.Services;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,10 +76,58 @@ class EvaluateServiceTest {
         Evaluation evaluation = evaluate.evaluate(event("e2", "u2", "signed_up", "{'plan':'free'}"));
 
         assertThat(evaluation.decisions()).singleElement()
-                .isEqualTo(new Evaluation.NotMatched("welcome_pro", 0, "event.properties.plan"));
+                .isEqualTo(new Evaluation.NotMatched("welcome_pro", 0, "event.properties.plan", Operator.EQ,
+                        Optional.of(json("'pro'")), new Evaluation.Value(json("'free'"))));
         assertThat(services.messages().forUser("u2", 10)).isEmpty();
         assertThat(services.events().rawItem("e2")).hasValueSatisfying(item ->
                 assertThat(item.get("evaluation").l().get(0).m().get("reason").s()).contains("event.properties.plan"));
+    }
+
+    /** The stored evaluation as JSON text reads it back (DynamoDB numbers come back as decimals). */
+    private JsonNode storedEvaluation(String eventId) throws Exception {
+        return io.nudge.json.Json.parse(io.nudge.store.AttributeValues.toJson(
+                services.events().rawItem(eventId).orElseThrow().get("evaluation")).toString());
+    }
+
+    @Test
+    void a_stored_not_matched_decision_names_the_operator_the_expected_and_the_actual_value() throws Exception {
+        new DefinitionService(services.definitions(), clock).putTrigger("big", json("{'event':'ordered','conditions':"
+                + "[{'path':'event.properties.total','op':'gte','value':100},{'path':'user.attributes.tier','op':'in','value':['gold']}],"
+                + "'channel':'email','template':'welcome'}"));
+        evaluate.refreshDefinitions();
+        evaluate.evaluate(event("e7", "u7", "ordered", "{'total':99.5}"));
+
+        JsonNode stored = storedEvaluation("e7");
+        assertThat(stored.get(0)).isEqualTo(json("{'triggerId':'big','matched':false,'reason':'condition 0 (event.properties.total) did not hold',"
+                + "'condition':{'index':0,'path':'event.properties.total','op':'gte','expected':100,'actual':99.5}}"));
+    }
+
+    @Test
+    void a_missing_value_has_no_actual_and_a_list_value_is_expected_as_a_list() throws Exception {
+        new DefinitionService(services.definitions(), clock).putTrigger("big", json("{'event':'ordered','conditions':"
+                + "[{'path':'event.properties.total','op':'exists'},{'path':'user.attributes.tier','op':'in','value':['gold']}],"
+                + "'channel':'email','template':'welcome'}"));
+        evaluate.refreshDefinitions();
+        evaluate.evaluate(event("e8", "u8", "ordered", "{}"));
+        evaluate.evaluate(event("e9", "u8", "ordered", "{'total':5}"));
+
+        JsonNode missing = storedEvaluation("e8");
+        assertThat(missing.get(0).get("condition")).isEqualTo(json("{'index':0,'path':'event.properties.total','op':'exists'}"));
+        JsonNode second = storedEvaluation("e9");
+        assertThat(second.get(0).get("condition")).isEqualTo(json("{'index':1,'path':'user.attributes.tier','op':'in','expected':['gold']}"));
+    }
+
+    @Test
+    void a_large_actual_value_is_not_copied_into_the_evaluation() throws Exception {
+        new DefinitionService(services.definitions(), clock).putTrigger("big", json("{'event':'ordered','conditions':"
+                + "[{'path':'event.properties.note','op':'eq','value':'x'}],'channel':'email','template':'welcome'}"));
+        evaluate.refreshDefinitions();
+        String note = "y".repeat(5000);
+        evaluate.evaluate(event("e10", "u10", "ordered", "{'note':'" + note + "'}"));
+
+        JsonNode stored = storedEvaluation("e10");
+        assertThat(stored.get(0).get("condition").has("actual")).isFalse();
+        assertThat(stored.get(0).get("condition").get("actualOmitted").asText()).contains("5002 characters");
     }
 
     @Test
