@@ -215,7 +215,8 @@ final class ConsoleSeed {
                 optedOut ? "unsubscribe" : "api", created));
         Optional<String> phone = Optional.empty();
         if (random.nextInt(100) < 40) {
-            phone = Optional.of(String.format("+1555%07d", i));
+            // a number the API accepts (libphonenumber-valid E.164: a German mobile), as the user page looks it up
+            phone = Optional.of(String.format("+49151%08d", 10_000_000 + i));
             consent.put(Channel.SMS, new Consent(ConsentStatus.OPTED_IN, "api", created));
         }
         ObjectNode attributes = Json.object().put("first_name", "User" + i).put("plan", random.nextInt(3) == 0 ? "pro" : "free")
