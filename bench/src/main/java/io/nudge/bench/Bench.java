@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public final class Bench {
     static final String USAGE = """
-            usage: bench/run jmh|e2e|cost|cold|all|flood|signups [--quick] [--profile] [--rates 100,300,1000] [--seconds 20] [--rate 600]
+            usage: bench/run jmh|e2e|cost|cold|all|flood|signups|console [--quick] [--profile] [--rates 100,300,1000] [--seconds 20] [--rate 600]
               jmh    trigger evaluation and template rendering (JMH)           → bench/results/jmh.md, jmh.png
               e2e    local runner under load: POST → SENT, exactly once, raw puts → bench/results/e2e.md, e2e.png
               cost   DynamoDB units per unit of work, Lambda time, cost table   → bench/results/cost.md, cost.png
@@ -26,6 +26,9 @@ public final class Bench {
                      connections) right after start: every welcome email must end SENT → bench/results/signups.md
               flood  10× the sustained rate at the API for --seconds (60) at --rate (600) events/s: 429 + Retry-After
                      or accepted, then every accepted event evaluated and delivered once; drain time → bench/results/flood.md
+              console  issue #14's console budgets: seeds --users (10,000) and --messages (100,000) with direct store
+                     writes, starts the runner on them, times every screen's API calls (and each deep link in headless
+                     Chromium when installed) and the first load's bytes → bench/results/console.md (--quick: 1,000/10,000)
               campaign  (bench/run only, not this jar) a campaign to --users N in the local runner → bench/results/campaign.md
               --quick    short runs for CI smoke tests (under 2 minutes for all)
               --profile  JFR profile of the hardest evaluation case even when its target is met""";
@@ -47,6 +50,8 @@ public final class Bench {
         Path out = null;
         Optional<List<Integer>> rates = Optional.empty();
         Optional<Integer> seconds = Optional.empty();
+        Optional<Integer> users = Optional.empty();
+        Optional<Integer> messages = Optional.empty();
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -61,6 +66,8 @@ public final class Bench {
                     rates = Optional.of(list);
                 }
                 case "--seconds" -> seconds = Optional.of(Integer.parseInt(value(args, ++i)));
+                case "--users" -> users = Optional.of(Integer.parseInt(value(args, ++i)));
+                case "--messages" -> messages = Optional.of(Integer.parseInt(value(args, ++i)));
                 case "--rate" -> rates = Optional.of(List.of(Integer.parseInt(value(args, ++i))));
                 default -> {
                     System.err.println("unknown option " + args[i] + "\n" + USAGE);
@@ -78,6 +85,8 @@ public final class Bench {
             case "cold" -> ColdStart.run(options);
             case "flood" -> io.nudge.bench.load.Flood.run(options);
             case "signups" -> io.nudge.bench.load.Signups.run(options);
+            case "console" -> io.nudge.bench.console.ConsoleBench.run(options, users.orElse(quick ? 1_000 : 10_000),
+                    messages.orElse(quick ? 10_000 : 100_000));
             case "all" -> {
                 JmhRun.run(options);
                 CostRun.run(options);

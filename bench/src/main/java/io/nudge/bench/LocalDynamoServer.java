@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
-/** DynamoDB Local in memory, in this JVM, on a loopback port: what the local runner and the tests use. */
+/** DynamoDB Local in memory (or on a database folder), in this JVM, on a loopback port: what the local runner and the tests use. */
 public final class LocalDynamoServer implements AutoCloseable {
     private final DynamoDBProxyServer server;
     private final URI endpoint;
@@ -21,6 +21,14 @@ public final class LocalDynamoServer implements AutoCloseable {
 
     /** @param root the repository: sqlite4java's natives are copied to bench/target/native-libs by the build */
     public static LocalDynamoServer start(Path root) throws Exception {
+        return start(root, java.util.Optional.empty());
+    }
+
+    /**
+     * @param dbPath the folder of the database file ({@code -dbPath}), e.g. a runner's {@code <data-dir>/dynamodb};
+     *               empty for in memory
+     */
+    public static LocalDynamoServer start(Path root, java.util.Optional<Path> dbPath) throws Exception {
         if (System.getProperty("sqlite4java.library.path") == null) {
             Path natives = root.resolve("bench/target/native-libs");
             if (!Files.isDirectory(natives)) {
@@ -29,12 +37,19 @@ public final class LocalDynamoServer implements AutoCloseable {
             System.setProperty("sqlite4java.library.path", natives.toString());
         }
         int port = freePort();
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("-port", Integer.toString(port), "-sharedDb"));
+        if (dbPath.isPresent()) {
+            args.addAll(java.util.List.of("-dbPath", Files.createDirectories(dbPath.get()).toString()));
+        } else {
+            args.add("-inMemory");
+        }
         DynamoDBProxyServer server;
         try {
-            server = ServerRunner.createServerFromCommandLineArgs(
-                    new String[] {"-port", Integer.toString(port), "-inMemory", "-sharedDb", "-disableTelemetry"});
+            java.util.List<String> quiet = new java.util.ArrayList<>(args);
+            quiet.add("-disableTelemetry");
+            server = ServerRunner.createServerFromCommandLineArgs(quiet.toArray(String[]::new));
         } catch (org.apache.commons.cli.ParseException unknownFlag) {
-            server = ServerRunner.createServerFromCommandLineArgs(new String[] {"-port", Integer.toString(port), "-inMemory", "-sharedDb"});
+            server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
         }
         server.start();
         return new LocalDynamoServer(server, URI.create("http://127.0.0.1:" + port));

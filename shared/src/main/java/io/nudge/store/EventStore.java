@@ -146,7 +146,8 @@ public final class EventStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
-    Map<String, AttributeValue> toItem(Event event) {
+    /** The stored item of {@code event}: public for bench/'s seeding, which writes in batches. */
+    public Map<String, AttributeValue> toItem(Event event) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("eventId", s(event.id()));
         item.put("userId", s(event.userId()));

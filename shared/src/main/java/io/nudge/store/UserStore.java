@@ -87,7 +87,8 @@ public final class UserStore {
         }
     }
 
-    static Map<String, AttributeValue> toItem(UserProfile user, long revision) {
+    /** The stored item of {@code user} at {@code revision}: public for bench/'s seeding, which writes in batches. */
+    public static Map<String, AttributeValue> toItem(UserProfile user, long revision) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("userId", s(user.userId()));
         user.email().ifPresent(v -> item.put("email", s(v)));

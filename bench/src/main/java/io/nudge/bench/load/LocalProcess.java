@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * The local runner as a child process ({@code java -jar local/target/nudge-local.jar --in-memory}), started fresh for
  * each run, with the endpoint of its DynamoDB Local read from its start-up lines.
  */
-final class LocalProcess implements AutoCloseable {
+public final class LocalProcess implements AutoCloseable {
     private final Process process;
     private final URI base;
     private final URI dynamo;
@@ -44,6 +44,15 @@ final class LocalProcess implements AutoCloseable {
 
     /** @param config the definitions folder ({@code --config}), e.g. the repository's {@code examples/} as a user starts it */
     static LocalProcess start(Path root, Path dataDir, String apiKey, Map<String, String> env, List<String> jvmArgs, Path config) throws Exception {
+        return start(root, dataDir, apiKey, env, jvmArgs, config, true);
+    }
+
+    /**
+     * @param inMemory false to keep the database in {@code <dataDir>/dynamodb} (the runner's default): a runner started
+     *                 on a data folder seeded before
+     */
+    public static LocalProcess start(Path root, Path dataDir, String apiKey, Map<String, String> env, List<String> jvmArgs, Path config,
+            boolean inMemory) throws Exception {
         Path jar = root.resolve("local/target/nudge-local.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build with ./mvnw package");
@@ -52,8 +61,11 @@ final class LocalProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
-        command.addAll(List.of("-jar", jar.toString(),
-                "--in-memory", "--data-dir", dataDir.toString(), "--port", Integer.toString(port), "--config", config.toString()));
+        command.addAll(List.of("-jar", jar.toString()));
+        if (inMemory) {
+            command.add("--in-memory");
+        }
+        command.addAll(List.of("--data-dir", dataDir.toString(), "--port", Integer.toString(port), "--config", config.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(dataDir.toFile());
         builder.environment().put("NUDGE_API_KEY", apiKey);
         builder.environment().putAll(env);
@@ -106,7 +118,7 @@ final class LocalProcess implements AutoCloseable {
         return new LocalProcess(process, base, dynamo.get(30, TimeUnit.SECONDS), dataDir.resolve("outbox"), log);
     }
 
-    URI base() {
+    public URI base() {
         return base;
     }
 
@@ -114,7 +126,7 @@ final class LocalProcess implements AutoCloseable {
         return dynamo;
     }
 
-    Path outbox() {
+    public Path outbox() {
         return outbox;
     }
 
