@@ -44,8 +44,10 @@ class ConsoleRoutesTest {
             assertThat(response.headers()).as(path).containsEntry("content-type", "text/html; charset=utf-8")
                     .containsEntry("cache-control", "no-cache").containsAllEntriesOf(ConsoleRoutes.SECURITY_HEADERS);
         }
-        assertThat(ConsoleRoutes.SECURITY_HEADERS.get("content-security-policy")).doesNotContain("unsafe-inline")
-                .contains("frame-ancestors 'none'").contains("script-src 'self'");
+        // no inline script may run; inline styles are allowed for sandboxed email previews (see SECURITY_HEADERS)
+        String policy = ConsoleRoutes.SECURITY_HEADERS.get("content-security-policy");
+        assertThat(policy).contains("frame-ancestors 'none'").contains("script-src 'self';").contains("style-src 'self' 'unsafe-inline';");
+        assertThat(policy.split(";")).filteredOn(d -> !d.strip().startsWith("style-src")).noneMatch(d -> d.contains("unsafe"));
     }
 
     @Test
