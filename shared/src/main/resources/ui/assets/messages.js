@@ -7,6 +7,8 @@ import { count, time, statusClass } from './format.js';
 export const STATUSES = ['SCHEDULED', 'READY', 'SENDING', 'SENT', 'DELIVERED', 'BOUNCED', 'COMPLAINED', 'SUPPRESSED',
   'CANCELLED', 'FAILED', 'UNKNOWN'];
 const CHANNELS = ['email', 'sms', 'push'];
+/** How long one click keeps following the cursor through messages that do not match. */
+const SEARCH_MILLIS = 300;
 
 export async function search(params, navigate) {
   const [{ triggers }, { campaigns }] = await Promise.all([get('/v1/triggers'), get('/v1/campaigns')]);
@@ -40,20 +42,27 @@ export async function search(params, navigate) {
   const status_ = h('p', { class: 'muted', id: 'results-status', 'aria-live': 'polite' });
   const more = h('button', { type: 'button', class: 'secondary', id: 'more', hidden: true }, 'More');
   let shown = 0;
+  let examined = 0;
   let next;
   const load = async () => {
     more.disabled = true;
-    // A narrow filter may leave a page short: keep following the cursor until there is something to show, or the end.
-    let page;
+    // A narrow filter may leave a page short or empty: follow the cursor while nothing was found, for at most
+    // SEARCH_MILLIS, then say how far the search got and let the person go on (each answer stays quick).
+    const started = performance.now();
     let added = 0;
     do {
-      page = await get(withQuery('/v1/messages', { ...query, limit: 50, cursor: next }));
+      const page = await get(withQuery('/v1/messages', { ...query, limit: 50, cursor: next }));
       next = page.next;
+      examined += page.examined || 0;
       page.messages.forEach((m) => rows.append(row(m)));
       added += page.messages.length;
-    } while (added === 0 && next);
+    } while (added === 0 && next && performance.now() - started < SEARCH_MILLIS);
     shown += added;
-    status_.textContent = shown === 0 ? 'No messages match.' : `${count(shown)} message${shown === 1 ? '' : 's'} shown${next ? '' : ', all there are'}.`;
+    const plural = (n, word) => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
+    status_.textContent = !next
+      ? (shown === 0 ? 'No messages match.' : `${plural(shown, 'message')} shown, all there are.`)
+      : `${plural(shown, 'message')} shown; ${plural(examined, 'message')} of this ${kind} examined so far.`;
+    more.textContent = shown === 0 ? 'Search further' : 'More';
     more.hidden = !next;
     more.disabled = false;
   };

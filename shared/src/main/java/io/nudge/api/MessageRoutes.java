@@ -79,6 +79,7 @@ public final class MessageRoutes {
         ArrayNode list = json.putArray("messages");
         page.messages().forEach(m -> list.add(MessageJson.toJson(m)));
         page.next().ifPresent(next -> json.put("next", Cursor.encode(source, next)));
+        json.put("examined", page.examined());
         return ApiResponse.json(200, json);
     }
 

@@ -45,12 +45,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
-import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -58,8 +64,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * users, events, messages and their Stats counters, written straight to DynamoDB Local with the stores' own item
  * mapping (no HTTP, no evaluation, no delivery), so the console can be timed over a realistic amount of data.
  *
- * <p>The streams of the tables the runner polls are switched off while seeding and on again afterwards: the runner
- * then starts on fresh, empty streams and does not evaluate or deliver what was written here a second time.
+ * <p>The seeded items are history, not new work: after seeding, each of the runner's stream pollers gets a checkpoint
+ * at the end of its stream, so the runner does not evaluate or deliver what was written here a second time.
  */
 final class ConsoleSeed {
     static final String TABLE_PREFIX = "nudge-";
@@ -88,17 +94,21 @@ final class ConsoleSeed {
         }
     }
 
+    private static final String CHECKPOINTS = TABLE_PREFIX + "LocalCheckpoints";
+
     private ConsoleSeed() {}
 
     static Seeded seed(Path root, Path dataDir, int userCount, int messageCount) throws Exception {
         long started = System.nanoTime();
         Tables tables = Tables.withPrefix(TABLE_PREFIX);
         try (LocalDynamoServer server = LocalDynamoServer.start(root, Optional.of(dataDir.resolve("dynamodb")));
-                DynamoDbClient dynamo = AwsClients.dynamoDbAt(server.endpoint(), Map.of())) {
+                DynamoDbClient dynamo = AwsClients.dynamoDbAt(server.endpoint(), Map.of());
+                DynamoDbStreamsClient streams = AwsClients.dynamoDbStreamsAt(server.endpoint())) {
             TableDefinitions.createMissing(dynamo, tables);
-            Map<String, StreamSpecification> streams = streamsOff(dynamo, List.of(tables.events(), tables.messages()));
             Seeded seeded = write(dynamo, tables, userCount, messageCount, started);
-            streams.forEach((table, spec) -> dynamo.updateTable(b -> b.tableName(table).streamSpecification(spec)));
+            // The seeded items are history, not new work: the runner's stream pollers start after them.
+            skipBacklog(dynamo, streams, tables.events(), List.of("evaluate-triggers"));
+            skipBacklog(dynamo, streams, tables.messages(), List.of("deliver", "schedule-sends"));
             return seeded;
         }
     }
@@ -394,17 +404,41 @@ final class ConsoleSeed {
         return runs;
     }
 
-    private static Map<String, StreamSpecification> streamsOff(DynamoDbClient dynamo, List<String> tables) {
-        Map<String, StreamSpecification> before = new HashMap<>();
-        for (String table : tables) {
-            TableDescription description = dynamo.describeTable(DescribeTableRequest.builder().tableName(table).build()).table();
-            StreamSpecification spec = description.streamSpecification();
-            if (spec != null && Boolean.TRUE.equals(spec.streamEnabled())) {
-                before.put(table, spec);
-                dynamo.updateTable(b -> b.tableName(table).streamSpecification(StreamSpecification.builder().streamEnabled(false).build()));
+    /**
+     * Writes each poller's checkpoint at the last record of every shard of the table's stream, in the local runner's
+     * checkpoint table ({@code nudge-LocalCheckpoints}, key {@code <poller>@<table>/<shard>}, see local's StreamPoller),
+     * so the runner does not evaluate or deliver the seeded events and messages again.
+     */
+    private static void skipBacklog(DynamoDbClient dynamo, DynamoDbStreamsClient streams, String table, List<String> pollers) {
+        String arn = dynamo.describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        try {
+            dynamo.createTable(b -> b.tableName(CHECKPOINTS).billingMode(BillingMode.PAY_PER_REQUEST)
+                    .keySchema(KeySchemaElement.builder().attributeName("shard").keyType(KeyType.HASH).build())
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName("shard").attributeType(ScalarAttributeType.S).build()));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ResourceInUseException exists) {
+            // created for the other table's stream
+        }
+        for (Shard shard : streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards()) {
+            String iterator = streams.getShardIterator(b -> b.streamArn(arn).shardId(shard.shardId())
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            String last = null;
+            while (iterator != null) {
+                String from = iterator;
+                GetRecordsResponse page = streams.getRecords(b -> b.shardIterator(from).limit(1000));
+                if (page.records().isEmpty()) {
+                    break;
+                }
+                last = page.records().get(page.records().size() - 1).dynamodb().sequenceNumber();
+                iterator = page.nextShardIterator();
+            }
+            if (last != null) {
+                String sequence = last;
+                for (String poller : pollers) {
+                    dynamo.putItem(b -> b.tableName(CHECKPOINTS).item(Map.of("shard", AttributeValue.fromS(poller + "@" + table + "/" + shard.shardId()),
+                            "sequence", AttributeValue.fromS(sequence))));
+                }
             }
         }
-        return before;
     }
 
     /** BatchWriteItem of 25 per table from a few threads, unprocessed items retried. */
