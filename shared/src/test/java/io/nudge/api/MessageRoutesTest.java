@@ -107,9 +107,11 @@ class MessageRoutesTest {
         // the 3 FAILED are the oldest: the first request examines 1,000 entries, finds none, and hands back a cursor
         JsonNode first = ok(get("/v1/messages", Map.of("triggerId", "welcome", "status", "FAILED")));
         assertThat(first.get("messages")).isEmpty();
+        assertThat(first.get("examined").asInt()).isEqualTo(MessageRoutes.BUDGET);
         assertThat(first.get("next").asText()).isNotEmpty();
         JsonNode second = ok(get("/v1/messages", Map.of("triggerId", "welcome", "status", "FAILED", "cursor", first.get("next").asText())));
         assertThat(second.get("messages")).hasSize(3);
+        assertThat(second.get("examined").asInt()).isEqualTo(5);
         assertThat(second.has("next")).isFalse();
     }
 
