@@ -156,7 +156,7 @@ class ConsoleBrowserIT extends LocalRunnerCase {
     void markup_in_an_attribute_and_a_subject_renders_as_text_and_runs_nothing() {
         defineWelcome();
         api.callRaw("PUT", "/v1/users/mallory", "{\"email\":\"mallory@example.com\",\"attributes\":{\"first_name\":\"" + XSS + "\"}}");
-        api.call("POST", "/v1/events", "{'id':'signup-mallory','userId':'mallory','name':'signed_up','properties':{'plan':'pro'}}");
+        api.call("POST", "/v1/events", "{'id':'signup-mallory','userId':'mallory','name':'signed_up','properties':{'plan':'pro','note':'" + XSS + "'}}");
         api.settled("mallory", "signup-mallory");
 
         open("/ui/users/mallory");
@@ -164,6 +164,8 @@ class ConsoleBrowserIT extends LocalRunnerCase {
         WebElement attributes = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("attributes")));
         assertThat(attributes.getText()).contains(XSS);
         assertThat(browser.findElement(By.cssSelector(".message-item .subject")).getText()).isEqualTo("Welcome, " + XSS + "!");
+        assertThat(browser.findElement(By.cssSelector("#timeline [data-event-id='signup-mallory'] .properties")).getText())
+                .as("an event property").contains(XSS);
         assertThat(browser.findElements(By.tagName("img"))).as("no element was injected").isEmpty();
         assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
         screenshot("xss-inert");
