@@ -105,6 +105,11 @@ final class ConsoleSeed {
                 DynamoDbClient dynamo = AwsClients.dynamoDbAt(server.endpoint(), Map.of());
                 DynamoDbStreamsClient streams = AwsClients.dynamoDbStreamsAt(server.endpoint())) {
             TableDefinitions.createMissing(dynamo, tables);
+            // DynamoDB Local's expiry sweep scans every TTL table under its one database lock: with tens of thousands of
+            // events it starves the writes (10 events/s). Off while seeding; the runner turns it on again when it starts.
+            for (String table : TableDefinitions.TTL_TABLES.apply(tables)) {
+                dynamo.updateTimeToLive(b -> b.tableName(table).timeToLiveSpecification(t -> t.enabled(false).attributeName("expiresAt")));
+            }
             Seeded seeded = write(dynamo, tables, userCount, messageCount, started);
             // The seeded items are history, not new work: the runner's stream pollers start after them.
             skipBacklog(dynamo, streams, tables.events(), List.of("evaluate-triggers"));
@@ -185,9 +190,11 @@ final class ConsoleSeed {
                     Instant at = start.plusSeconds((long) (random.nextDouble() * Duration.ofDays(DAYS).toSeconds()));
                     ObjectNode properties = Json.object().put("total", 5 + random.nextInt(15)).put("cartId", "cart-" + random.nextInt(1_000_000));
                     event = new Event("evt-" + user.userId() + "-" + e, user.userId(), "cart_abandoned", properties, at, at);
-                    evaluation.addObject().put("triggerId", "abandoned_cart").put("matched", false)
-                            .put("reason", "condition 0 (event.properties.total) did not hold")
-                            .put("expected", ">= 20").set("actual", properties.path("total"));
+                    // the shape evaluate-triggers stores (EvaluateService.toJson): the first failing condition, expected and actual
+                    ObjectNode failed = evaluation.addObject().put("triggerId", "abandoned_cart").put("matched", false)
+                            .put("reason", "condition 0 (event.properties.total) did not hold");
+                    failed.putObject("condition").put("index", 0).put("path", "event.properties.total").put("op", "gte")
+                            .put("expected", 20).set("actual", properties.path("total"));
                 } else {
                     Instant at = start.plusSeconds((long) (random.nextDouble() * Duration.ofDays(DAYS).toSeconds()));
                     event = new Event("evt-" + user.userId() + "-" + e, user.userId(), "page_viewed",
