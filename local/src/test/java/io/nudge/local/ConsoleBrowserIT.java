@@ -276,6 +276,8 @@ class ConsoleBrowserIT extends LocalRunnerCase {
         try {
             open("/ui/");
             signIn(ItClient.KEY);
+            // signed in once the key is kept: only then may the next address load
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("header nav")));
             for (String path : List.of("/ui/", "/ui/messages?triggerId=welcome", "/ui/messages/" + sent.get("id").asText(),
                     "/ui/users/ada", "/ui/users", "/ui/triggers/welcome", "/ui/templates/welcome", "/ui/outbox")) {
                 open(path);
