@@ -266,8 +266,9 @@ public final class ConsoleBench {
         md.p("DynamoDB Local on a fresh data folder's `dynamodb/` (`-dbPath`), the tables of `Tables.withPrefix(\"nudge-\")` created by "
                 + "`TableDefinitions.createMissing`, then BatchWriteItem of 25 from 4 threads with the stores' own item mapping "
                 + "(`UserStore.toItem`, `MessageStore.toItem`, `EventStore.toItem` plus the stored evaluation) and the Stats counters of "
-                + "those messages (`StatsStore.add`, one UpdateItem per subject, channel and day). Each of the runner's stream pollers "
-                + "then gets a checkpoint at the end of its stream, so it evaluates or delivers nothing seeded a second time. "
+                + "those messages (`StatsStore.add`, one UpdateItem per subject, channel and day). The Events and Messages streams are "
+                + "off while seeding (DynamoDB Local slows to a few writes a second once a stream holds some ten thousand records) and "
+                + "on again after, each runner poller checkpointed at its re-enabled stream's start: nothing seeded is evaluated or delivered. "
                 + "Then the real runner (`java -jar local/target/nudge-local.jar --data-dir … --config examples`, not in memory) on that folder.");
         md.table(List.of("users", "messages", "events", "stats updates", "seeding took", "items/s", "runner healthy after"),
                 List.of(List.of(String.format("%,d", seeded.users()), String.format("%,d", seeded.messages()), String.format("%,d", seeded.events()),

@@ -57,6 +57,7 @@ import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -64,8 +65,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * users, events, messages and their Stats counters, written straight to DynamoDB Local with the stores' own item
  * mapping (no HTTP, no evaluation, no delivery), so the console can be timed over a realistic amount of data.
  *
- * <p>The seeded items are history, not new work: after seeding, each of the runner's stream pollers gets a checkpoint
- * at the end of its stream, so the runner does not evaluate or deliver what was written here a second time.
+ * <p>The seeded items are history, not new work: the streams are off while seeding, and each of the runner's stream
+ * pollers then gets a checkpoint at the start of the re-enabled stream, so the runner does not evaluate or deliver what
+ * was written here.
  */
 final class ConsoleSeed {
     static final String TABLE_PREFIX = "nudge-";
@@ -110,8 +112,19 @@ final class ConsoleSeed {
             for (String table : TableDefinitions.TTL_TABLES.apply(tables)) {
                 dynamo.updateTimeToLive(b -> b.tableName(table).timeToLiveSpecification(t -> t.enabled(false).attributeName("expiresAt")));
             }
+            // The seeded items are history, not new work. Streams off while seeding: DynamoDB Local slows to a few writes
+            // a second once a stream holds some ten thousand records. On again after, with one marker record each, and
+            // each runner poller's checkpoint at that record: the pollers start there, not at the trim horizon of an
+            // empty shard (from where DynamoDB Local gave the runner's Messages pollers nothing).
+            Map<String, StreamSpecification> specs = new HashMap<>();
+            for (String table : List.of(tables.events(), tables.messages())) {
+                specs.put(table, dynamo.describeTable(b -> b.tableName(table)).table().streamSpecification());
+                dynamo.updateTable(b -> b.tableName(table).streamSpecification(StreamSpecification.builder().streamEnabled(false).build()));
+            }
             Seeded seeded = write(dynamo, tables, userCount, messageCount, started);
-            // The seeded items are history, not new work: the runner's stream pollers start after them.
+            specs.forEach((table, spec) -> dynamo.updateTable(b -> b.tableName(table).streamSpecification(spec)));
+            mark(dynamo, tables.events(), "eventId");
+            mark(dynamo, tables.messages(), "id");
             skipBacklog(dynamo, streams, tables.events(), List.of("evaluate-triggers"));
             skipBacklog(dynamo, streams, tables.messages(), List.of("deliver", "schedule-sends"));
             return seeded;
@@ -142,6 +155,9 @@ final class ConsoleSeed {
         Map<String, List<Message>> byUser = new HashMap<>();
         List<String> sampleMessages = new ArrayList<>();
         java.util.Set<String> ids = new java.util.HashSet<>();
+        // written after the events: DynamoDB Local writes events at a few a second into a database that already holds
+        // 100,000 messages, and at hundreds a second the other way round
+        List<Map<String, AttributeValue>> messageItems = new ArrayList<>(messageCount);
         for (int i = 0; i < messageCount; i++) {
             Source source = pick(random);
             UserProfile user = users.get(random.nextInt(users.size()));
@@ -160,7 +176,7 @@ final class ConsoleSeed {
                 message = message(i, source, user, created, now, null, random);
                 ids.add(message.id());
             }
-            writer.put(tables.messages(), messageStore.toItem(message));
+            messageItems.add(messageStore.toItem(message));
             statuses.merge(message.status().name(), 1, Integer::sum);
             bySource.merge(source.id(), 1, Integer::sum);
             count(stats, source, message);
@@ -205,6 +221,9 @@ final class ConsoleSeed {
                 writer.put(tables.events(), item);
                 events++;
             }
+        }
+        for (Map<String, AttributeValue> item : messageItems) {
+            writer.put(tables.messages(), item);
         }
         writer.finish();
 
@@ -409,6 +428,13 @@ final class ConsoleSeed {
             runs.add("run-" + start.toString().substring(0, 16));
         }
         return runs;
+    }
+
+    /** A put and a delete of a marker item: records on the re-enabled stream for the checkpoints to point at. */
+    private static void mark(DynamoDbClient dynamo, String table, String key) {
+        Map<String, AttributeValue> marker = Map.of(key, AttributeValue.fromS("bench-seed-marker"));
+        dynamo.putItem(b -> b.tableName(table).item(marker));
+        dynamo.deleteItem(b -> b.tableName(table).key(marker));
     }
 
     /**
