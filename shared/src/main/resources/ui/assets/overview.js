@@ -36,13 +36,31 @@ export async function overview(params, navigate) {
     }, h('label', { for: 'from' }, 'From'), from, h('label', { for: 'to' }, 'To'), to, h('button', { type: 'submit' }, 'Show')),
     attention(report.worst || {}),
     subjects.length === 0 ? h('p', { class: 'muted' }, 'Nothing is defined yet: no trigger or campaign to count.')
-      : dailyChart(`All triggers and campaigns, ${report.from} to ${report.to}`, sumDays(subjects), SERIES),
+      : chartOf(subjects, report),
     h('h2', {}, 'Triggers'),
     report.triggers.length === 0 ? h('p', { class: 'muted' }, 'No triggers are defined.')
       : subjectTable('Triggers', report.triggers, 'trigger', report),
     h('h2', {}, 'Campaigns'),
     report.campaigns.length === 0 ? h('p', { class: 'muted' }, 'No campaigns are defined.')
       : subjectTable('Campaigns', report.campaigns, 'campaign', report));
+}
+
+/** The per-day chart of all triggers and campaigns, or of the one chosen. */
+function chartOf(subjects, report) {
+  const period = `${report.from} to ${report.to}`;
+  const all = () => dailyChart(`All triggers and campaigns, ${period}`, sumDays(subjects), SERIES);
+  let figure = all();
+  const choice = h('select', {
+    id: 'chart-subject', name: 'chart-subject',
+    onChange: () => {
+      const chosen = subjects.find((s) => `${s.kind}:${s.id}` === choice.value);
+      const next = chosen ? dailyChart(`${chosen.kind} ${chosen.id}, ${period}`, sumDays([chosen]), SERIES) : all();
+      figure.replaceWith(next);
+      figure = next;
+    },
+  }, h('option', { value: '' }, 'All triggers and campaigns'),
+  subjects.map((s) => h('option', { value: `${s.kind}:${s.id}` }, `${s.kind} ${s.id}`)));
+  return h('div', { class: 'chart-area' }, h('div', { class: 'inline' }, h('label', { for: 'chart-subject' }, 'Chart'), choice), figure);
 }
 
 /** The worst bounce and complaint rates, marked when they pass the level at which SES reviews an account. */

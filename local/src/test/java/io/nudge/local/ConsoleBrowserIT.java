@@ -252,6 +252,8 @@ class ConsoleBrowserIT extends LocalRunnerCase {
         assertThat(cells.get(1)).as("triggered").isEqualTo("1");
         assertThat(cells.get(2)).as("sent").isEqualTo("1");
         assertThat(browser.findElements(By.cssSelector("svg.chart polyline"))).isNotEmpty();
+        new Select(browser.findElement(By.id("chart-subject"))).selectByValue("trigger:welcome");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".chart-box figcaption"), "trigger welcome"));
         screenshot("overview");
 
         browser.findElement(By.xpath("//table[@id='triggers-table']//a[text()='welcome']")).click();
