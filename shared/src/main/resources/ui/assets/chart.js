@@ -2,8 +2,8 @@
 import { h, svg, table } from './dom.js';
 import { count } from './format.js';
 
-const WIDTH = 720;
-const HEIGHT = 220;
+const WIDTH = 1000;
+const HEIGHT = 200;
 const PAD = { left: 44, right: 12, top: 12, bottom: 28 };
 
 /**
