@@ -20,19 +20,28 @@ export class ApiError extends Error {
 
 /** GET path with the given key (default: the session's); the parsed JSON, or throws ApiError. */
 export async function get(path, key = session.key()) {
+  return send('GET', path, undefined, key);
+}
+
+/** A request with an optional JSON body; the parsed JSON answer (null for 204), or throws ApiError. */
+export async function send(method, path, body, key = session.key()) {
+  const headers = { Authorization: `Bearer ${key}`, Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(path, {
-    headers: { Authorization: `Bearer ${key}`, Accept: 'application/json' },
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
     cache: 'no-store',
     credentials: 'omit',
   });
-  let body = null;
+  let answer = null;
   try {
-    body = await response.json();
+    answer = await response.json();
   } catch {
-    body = null;
+    answer = null; // 204, or not JSON
   }
-  if (!response.ok) throw new ApiError(response.status, body && body.error);
-  return body;
+  if (!response.ok) throw new ApiError(response.status, answer && answer.error);
+  return answer;
 }
 
 /** Like get, but a 404 is null. */

@@ -7,6 +7,7 @@ import { search, message } from './messages.js';
 import { user } from './user.js';
 import { trigger, template, campaign } from './definitions.js';
 import { outbox } from './outbox.js';
+import { suppressions, keys } from './admin.js';
 
 const root = document.getElementById('app');
 
@@ -80,6 +81,8 @@ async function page(path, params) {
     if (section === 'users') return views.users(navigate);
     if (section === 'messages') return search(params, navigate);
     if (section === 'outbox') return outbox();
+    if (section === 'suppressions') return suppressions(params, navigate);
+    if (section === 'keys') return keys(navigate);
   }
   if (parts.length === 2) {
     const pages = { users: user, messages: message, triggers: trigger, templates: template, campaigns: campaign };

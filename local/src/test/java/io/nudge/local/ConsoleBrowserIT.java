@@ -303,6 +303,43 @@ class ConsoleBrowserIT extends LocalRunnerCase {
         }
     }
 
+    @Test
+    void a_key_is_created_shown_once_and_revoked_and_suppressions_are_added_and_removed() {
+        open("/ui/keys");
+        signIn(ItClient.KEY);
+        WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("key-name")));
+        name.sendKeys("backend");
+        new Select(browser.findElement(By.id("key-scope"))).selectByValue("ingest");
+        browser.findElement(By.xpath("//button[text()='Create key']")).click();
+        WebElement secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-key")));
+        String key = secret.getDomProperty("value");
+        assertThat(key).startsWith("nudge_");
+        screenshot("keys");
+        String id = browser.findElement(By.xpath("//tr[th[text()='backend']]")).getDomAttribute("data-key-id");
+        assertThat(api.call("GET", "/v1/keys", null).get("keys").toString()).contains(id).contains("\"ingest\"");
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//tr[th[text()='backend']]")));
+        assertThat(browser.findElements(By.id("new-key"))).as("the secret is shown once").isEmpty();
+        assertThat(browser.getPageSource()).doesNotContain(key);
+        browser.findElement(By.cssSelector("tr[data-key-id='" + id + "'] button")).click();
+        browser.switchTo().alert().accept();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-key-id='" + id + "']")));
+        assertThat(api.call("GET", "/v1/keys", null).get("keys").toString()).doesNotContain(id);
+
+        browser.findElement(By.xpath("//nav/a[text()='Suppressions']")).click();
+        WebElement address = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-address")));
+        address.sendKeys("grace@example.com");
+        browser.findElement(By.xpath("//button[text()='Suppress']")).click();
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.xpath("//table[@id='suppressions-table']//tr[th[text()='grace@example.com']]")));
+        assertThat(row.getText()).contains("manual").contains("api");
+        assertThat(api.call("GET", "/v1/suppressions/email/grace@example.com", null).get("reason").asText()).isEqualTo("manual");
+        screenshot("suppressions");
+        row.findElement(By.tagName("button")).click();
+        browser.switchTo().alert().accept();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("no-suppressions")));
+    }
+
     /** A profile with an email and its signed_up event; the welcome message once SENT. */
     private JsonNode sendWelcome(String userId, String email) {
         api.call("PUT", "/v1/users/" + userId, "{'email':'" + email + "','attributes':{'first_name':'Ada'}}");
