@@ -73,6 +73,7 @@ class ApiFuzzTest {
             new RouteSpec("PUT", "/v1/templates/{id}", "template"),
             new RouteSpec("GET", "/v1/templates/{id}", null),
             new RouteSpec("DELETE", "/v1/templates/{id}", null),
+            new RouteSpec("POST", "/v1/templates/{id}/preview", "preview"),
             new RouteSpec("GET", "/v1/triggers", null),
             new RouteSpec("PUT", "/v1/triggers/{id}", "trigger"),
             new RouteSpec("GET", "/v1/triggers/{id}", null),
@@ -132,6 +133,8 @@ class ApiFuzzTest {
         seeds.put("event", List.of(Json.parse(sample.get("body").textValue()),
                 Json.parse(Samples.json("apigw-post-events-batch-one-bad.json").get("body").textValue())));
         seeds.put("suppression", List.of(json("{'reason':'manual'}")));
+        seeds.put("preview", List.of(json("{'userId':'u1','locale':'de','event':{'name':'signed_up','properties':{'plan':'pro'}}}"),
+                json("{'user':{'locale':'en','attributes':{'first_name':'Ada'}},'template':{'channel':'sms','body':'Hi {{ user.attributes.first_name }}'}}")));
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.lang.reflect.Array;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,8 +81,24 @@ public final class Liquid {
 
     /** A render that went past a limit: permanent, never worth retrying. */
     public static final class LimitExceeded extends RuntimeException {
+        private final String part;
+
         LimitExceeded(String message) {
+            this(message, null);
+        }
+
+        private LimitExceeded(String message, String part) {
             super(message, null, false, false);
+            this.part = part;
+        }
+
+        /** The template part that went past the limit ("subject", "html", …), when the renderer named it. */
+        public Optional<String> part() {
+            return Optional.ofNullable(part);
+        }
+
+        LimitExceeded in(String part) {
+            return new LimitExceeded(getMessage(), part);
         }
     }
 
@@ -90,16 +107,42 @@ public final class Liquid {
         Template template;
         try {
             template = PARSER.parse(source);
-        } catch (LiquidException e) {
-            throw new InvalidInputException("template_syntax", field,
-                    field + ": Liquid syntax error at line " + e.line + ", column " + (e.charPositionInLine + 1) + ": " + firstLine(e.getMessage()));
         } catch (RuntimeException e) {
-            throw new InvalidInputException("template_syntax", field, field + ": Liquid syntax error: " + firstLine(e.getMessage()));
+            throw new InvalidInputException("template_syntax", field, field + ": " + SyntaxError.of(e).describe());
         }
         if (hasInclude(template.getParseTree())) {
-            throw new InvalidInputException("template_syntax", field, field + ": include is not supported; put the text in the template");
+            throw new InvalidInputException("template_syntax", field, field + ": " + INCLUDE_REFUSED);
         }
         return template;
+    }
+
+    private static final String INCLUDE_REFUSED = "include is not supported; put the text in the template";
+
+    /** Why a Liquid source does not parse, with the 1-based line and column where liqp knows them. */
+    public record SyntaxError(String message, Optional<Integer> line, Optional<Integer> column) {
+        static SyntaxError of(RuntimeException e) {
+            return e instanceof LiquidException located
+                    ? new SyntaxError(firstLine(e.getMessage()), Optional.of(located.line), Optional.of(located.charPositionInLine + 1))
+                    : new SyntaxError(firstLine(e.getMessage()), Optional.empty(), Optional.empty());
+        }
+
+        String describe() {
+            return line.isPresent() && column.isPresent()
+                    ? "Liquid syntax error at line " + line.get() + ", column " + column.get() + ": " + message
+                    : "Liquid syntax error: " + message;
+        }
+    }
+
+    /** What {@link #parse} would refuse in {@code source}, located: for a preview, which shows it rather than failing. */
+    public static Optional<SyntaxError> syntaxError(String source) {
+        Template template;
+        try {
+            template = PARSER.parse(source);
+        } catch (RuntimeException e) {
+            return Optional.of(SyntaxError.of(e));
+        }
+        return hasInclude(template.getParseTree())
+                ? Optional.of(new SyntaxError(INCLUDE_REFUSED, Optional.empty(), Optional.empty())) : Optional.empty();
     }
 
     /**
@@ -120,8 +163,24 @@ public final class Liquid {
 
     /** A Liquid error of the template meeting this data (a division by zero, a word where a number goes): permanent. */
     public static final class TemplateError extends RuntimeException {
+        private final String part;
+
         TemplateError(String message) {
+            this(message, null);
+        }
+
+        private TemplateError(String message, String part) {
             super(message, null, false, false);
+            this.part = part;
+        }
+
+        /** The template part that failed ("subject", "html", …), when the renderer named it. */
+        public Optional<String> part() {
+            return Optional.ofNullable(part);
+        }
+
+        TemplateError in(String part) {
+            return new TemplateError(getMessage(), part);
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.json.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import liqp.Template;
 
 /** Renders a compiled template against {user, event, message} in the user's locale. */
 public final class Renderer {
@@ -17,17 +18,28 @@ public final class Renderer {
         Map<String, Object> vars = Json.MAPPER.convertValue(variables, MAP);
         return switch (template.forLocale(locale)) {
             case CompiledTemplate.CompiledParts.Email email -> new Rendered.Email(
-                    oneLine(Liquid.render(email.subject(), vars)),
-                    email.html().map(h -> Liquid.render(h, vars)),
-                    email.text().map(t -> Liquid.render(t, vars)));
-            case CompiledTemplate.CompiledParts.Sms sms -> new Rendered.Sms(Liquid.render(sms.body(), vars).strip());
+                    oneLine(part("subject", email.subject(), vars)),
+                    email.html().map(h -> part("html", h, vars)),
+                    email.text().map(t -> part("text", t, vars)));
+            case CompiledTemplate.CompiledParts.Sms sms -> new Rendered.Sms(part("body", sms.body(), vars).strip());
             case CompiledTemplate.CompiledParts.Push push -> {
                 Map<String, String> data = new LinkedHashMap<>();
-                push.data().forEach((key, value) -> data.put(key, Liquid.render(value, vars).strip()));
+                push.data().forEach((key, value) -> data.put(key, part("data", value, vars).strip()));
                 // A notification title is one line on every device; a newline from a variable would be cut anyway.
-                yield new Rendered.Push(oneLine(Liquid.render(push.title(), vars)), Liquid.render(push.body(), vars).strip(), data);
+                yield new Rendered.Push(oneLine(part("title", push.title(), vars)), part("body", push.body(), vars).strip(), data);
             }
         };
+    }
+
+    /** One part, its failure naming the part (for a preview; deliver reads only the message). */
+    private static String part(String name, Template part, Map<String, Object> vars) {
+        try {
+            return Liquid.render(part, vars);
+        } catch (Liquid.TemplateError e) {
+            throw e.in(name);
+        } catch (Liquid.LimitExceeded e) {
+            throw e.in(name);
+        }
     }
 
     /** A subject (or push title) is one line: folding it is the transport's job, stray newlines are not. */

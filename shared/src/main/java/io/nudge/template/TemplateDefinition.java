@@ -15,20 +15,21 @@ public record TemplateDefinition(String id, Channel channel, TemplateParts parts
 
     /** "de-AT" → "de-AT", then "de", then the default parts. */
     public TemplateParts forLocale(String locale) {
+        return variantFor(locale).map(locales::get).orElse(parts);
+    }
+
+    /** The key of the locale variant {@link #forLocale} picks, or empty for the default parts. */
+    public java.util.Optional<String> variantFor(String locale) {
         if (locale == null || locale.isEmpty()) {
-            return parts;
+            return java.util.Optional.empty();
         }
-        TemplateParts exact = locales.get(locale);
-        if (exact != null) {
-            return exact;
+        if (locales.containsKey(locale)) {
+            return java.util.Optional.of(locale);
         }
         int dash = locale.indexOf('-');
-        if (dash > 0) {
-            TemplateParts language = locales.get(locale.substring(0, dash));
-            if (language != null) {
-                return language;
-            }
+        if (dash > 0 && locales.containsKey(locale.substring(0, dash))) {
+            return java.util.Optional.of(locale.substring(0, dash));
         }
-        return parts;
+        return java.util.Optional.empty();
     }
 }

@@ -96,6 +96,18 @@ public final class UserService {
         throw new IllegalStateException("user profile kept changing under " + ATTEMPTS + " concurrent updates");
     }
 
+    private static final Set<String> UNSAVED_FIELDS = Set.of("email", "phone", "timezone", "locale", "attributes");
+
+    /**
+     * A profile as {@code body} describes it, checked as a PUT checks those fields (consent and push tokens are left
+     * out: a preview sends nothing), and never stored.
+     */
+    public static UserProfile unsaved(String userId, JsonNode body, Instant now) {
+        ObjectNode doc = Fields.requireObject(body, "");
+        Fields.rejectUnknown(doc, UNSAVED_FIELDS, "");
+        return parse(doc).applyTo(UserProfile.bare(userId, now), now, List.of());
+    }
+
     /** Records a consent change from outside the API (unsubscribe link, carrier opt-out, inbound STOP) with its source. */
     public UserProfile setConsent(String userId, Channel channel, ConsentStatus status, String source) {
         Update update = new Update(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),

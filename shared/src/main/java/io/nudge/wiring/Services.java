@@ -162,6 +162,7 @@ public final class Services {
         io.nudge.api.DefinitionRoutes.install(api, new DefinitionService(definitions, clock));
         io.nudge.api.StatsRoutes.install(api, stats, definitions, clock);
         io.nudge.api.MessageRoutes.install(api, messages, new io.nudge.messages.MessagePreview(users, definitions, unsubscribe));
+        io.nudge.api.TemplatePreviewRoutes.install(api, new io.nudge.messages.TemplatePreview(definitions, unsubscribe), users, clock);
         io.nudge.api.SuppressionRoutes.install(api, suppressions, clock);
         return io.nudge.api.PrivacyRoutes.install(api, personalData(pushEndpoints));
     }

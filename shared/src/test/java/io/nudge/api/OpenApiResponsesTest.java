@@ -68,6 +68,15 @@ class OpenApiResponsesTest {
         call("PUT", "/v1/templates/{id}", "/v1/templates/sms_hi", "{'channel':'sms','body':'Hi {{ user.attributes.first_name }}'}");
         call("GET", "/v1/templates/{id}", "/v1/templates/welcome", null);
         call("GET", "/v1/templates", "/v1/templates", null);
+        String preview = "/v1/templates/{id}/preview";
+        call("POST", preview, "/v1/templates/welcome/preview", "{'userId':'ada','locale':'de','event':{'name':'signed_up','properties':{'plan':'pro'}}}");
+        call("POST", preview, "/v1/templates/sms_hi/preview", "{'user':{'attributes':{'first_name':'Grace'}}}");
+        call("POST", preview, "/v1/templates/draft/preview", "{'template':{'channel':'push','title':'Hi','body':'{{ event.name }}','data':{'k':'v'}}}");
+        call("POST", preview, "/v1/templates/draft/preview", "{'template':{'channel':'email','subject':'Hi','html':'{% if %}'}}");
+        call("POST", preview, "/v1/templates/draft/preview", "{'template':{'channel':'sms','body':'{{ 1 | divided_by: 0 }}'}}");
+        call("POST", preview, "/v1/templates/draft/preview", "{'template':{'channel':'email','subject':'Hi'}}");
+        call("POST", preview, "/v1/templates/welcome/preview", "{'userId':'nobody'}");
+        call("POST", preview, "/v1/templates/nothing/preview", "{}");
         call("PUT", "/v1/triggers/{id}", "/v1/triggers/welcome", "{'event':'signed_up','channel':'email','template':'welcome'}");
         call("PUT", "/v1/triggers/{id}", "/v1/triggers/cart", "{'event':'cart_abandoned','conditions':[{'path':'event.properties.total',"
                 + "'op':'gte','value':20}],'channel':'email','template':'welcome','delay':'PT1H','cancelOn':[{'event':'purchase_completed',"
