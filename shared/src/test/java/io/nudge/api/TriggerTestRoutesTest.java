@@ -171,6 +171,30 @@ class TriggerTestRoutesTest {
     }
 
     @Test
+    void a_reached_cap_stops_and_a_spent_rate_limit_defers_without_reserving_or_taking() {
+        // the API asks the guards as configured: one email a second
+        services = Services.builder(TestDynamo.client(), tables).clock(clock).guards(new io.nudge.guards.GuardSettings(
+                io.nudge.guards.QuietHours.defaults(), java.time.ZoneId.of("UTC"), io.nudge.guards.FrequencyCaps.Limits.defaults(),
+                Map.of(Channel.EMAIL, new io.nudge.guards.RateLimits.Limit(1, 1000)))).build();
+        api = services.api(io.nudge.wiring.ApiSettings.defaults());
+        new io.nudge.guards.FrequencyCaps(TestDynamo.client(), tables.state(), io.nudge.guards.FrequencyCaps.Limits.defaults())
+                .reserve("ada", "earlier", Channel.EMAIL, "cart", Optional.empty(), clock.instant().minusSeconds(60));
+        assertThat(new io.nudge.guards.RateLimits(TestDynamo.client(), tables.state(), Map.of(Channel.EMAIL,
+                new io.nudge.guards.RateLimits.Limit(1, 1000))).acquire(Channel.EMAIL, clock.instant()))
+                .isInstanceOf(io.nudge.guards.RateLimits.Decision.Allowed.class);
+        String capped = CART.substring(0, CART.length() - 1) + ",'frequencyCap':1}";
+        Map<String, Object> before = snapshot();
+        JsonNode result = ok(test("cart", "{'userId':'ada','event':{'properties':{'total':99}},'trigger':" + capped + "}"));
+        assertThat(result.at("/guards/4/guard").asText()).isEqualTo("frequency_cap");
+        assertThat(result.at("/guards/4/verdict").asText()).isEqualTo("stop");
+        assertThat(result.at("/guards/4/reason").asText()).isEqualTo("frequency_cap: trigger cart: 1 per 24 h");
+        assertThat(result.at("/guards/5/verdict").asText()).isEqualTo("defer");
+        assertThat(result.at("/guards/5/reason").asText()).isEqualTo("rate_limit: email rate 1/s");
+        assertThat(result.at("/guards/5/until").asText()).isEqualTo("2026-11-24T09:01:00.000Z");
+        assertThat(snapshot()).isEqualTo(before);
+    }
+
+    @Test
     void testing_writes_nothing() {
         // a user with a send in their cap window: a reservation rewriting it would show, as would a new message, event or stat
         new io.nudge.guards.FrequencyCaps(TestDynamo.client(), tables.state(), io.nudge.guards.FrequencyCaps.Limits.defaults())
