@@ -107,6 +107,7 @@ public final class LocalRunner implements AutoCloseable {
                 .slotWidth(SLOT_WIDTH)
                 .unsubscribe(new UnsubscribeLinks(new UnsubscribeTokens(unsubscribeKeys(data)), baseUrl::get))
                 .deadLetterRetention(io.nudge.config.DeadLetterRetention.fromEnvironment(System.getenv()))
+                .guards(guardSettings(options))
                 .build();
         // As on Lambda; the API saves definitions through this same store, so a change is seen at once here.
         services.definitions().cacheVersionFor(io.nudge.wiring.LambdaEnvironment.DEFINITIONS_VERSION_MAX_AGE);

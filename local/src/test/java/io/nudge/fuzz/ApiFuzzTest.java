@@ -77,6 +77,7 @@ class ApiFuzzTest {
             new RouteSpec("GET", "/v1/triggers", null),
             new RouteSpec("PUT", "/v1/triggers/{id}", "trigger"),
             new RouteSpec("GET", "/v1/triggers/{id}", null),
+            new RouteSpec("POST", "/v1/triggers/{id}/test", "triggerTest"),
             new RouteSpec("DELETE", "/v1/triggers/{id}", null),
             new RouteSpec("GET", "/v1/stats/triggers/{id}", null),
             new RouteSpec("GET", "/v1/stats/overview", null),
@@ -135,6 +136,9 @@ class ApiFuzzTest {
         seeds.put("suppression", List.of(json("{'reason':'manual'}")));
         seeds.put("preview", List.of(json("{'userId':'u1','locale':'de','event':{'name':'signed_up','properties':{'plan':'pro'}}}"),
                 json("{'user':{'locale':'en','attributes':{'first_name':'Ada'}},'template':{'channel':'sms','body':'Hi {{ user.attributes.first_name }}'}}")));
+        seeds.put("triggerTest", List.of(json("{'userId':'u-1','event':{'properties':{'plan':'pro'}}}"),
+                json("{'userId':'u-1','event':{'name':'signed_up','timestamp':'2026-11-24T08:00:00Z'},'trigger':"
+                        + "{'event':'signed_up','channel':'email','template':'welcome_email','conditions':[{'path':'user.email','op':'exists'}]}}")));
     }
 
     @Test

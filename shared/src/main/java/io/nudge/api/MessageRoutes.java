@@ -140,7 +140,8 @@ public final class MessageRoutes {
         return statuses;
     }
 
-    private static ObjectNode rendered(MessagePreview.Result result) {
+    /** As GET /v1/messages/{id} shows it; also the trigger test's message. */
+    static ObjectNode rendered(MessagePreview.Result result) {
         ObjectNode json = Json.object();
         switch (result) {
             case MessagePreview.Unavailable u -> json.put("unavailable", u.reason());

@@ -33,6 +33,14 @@ public final class DefinitionService {
     }
 
     public Saved putTrigger(String id, JsonNode body) {
+        TriggerDefinition trigger = validateTrigger(id, body);
+        ObjectNode doc = TriggerParser.toJson(trigger);
+        boolean created = store.put(DefinitionStore.TRIGGER, id, doc, clock.instant());
+        return new Saved(doc, created);
+    }
+
+    /** A trigger checked as {@link #putTrigger} checks it (its template and segments must exist), not stored. */
+    public TriggerDefinition validateTrigger(String id, JsonNode body) {
         TriggerDefinition trigger = TriggerParser.parse(id, body, this::templateChannel);
         for (int i = 0; i < trigger.conditions().size(); i++) {
             var c = trigger.conditions().get(i);
@@ -40,9 +48,7 @@ public final class DefinitionService {
                 throw new InvalidInputException("unknown_segment", "/conditions/" + i + "/segment", "no segment with id " + c.segments().get(1));
             }
         }
-        ObjectNode doc = TriggerParser.toJson(trigger);
-        boolean created = store.put(DefinitionStore.TRIGGER, id, doc, clock.instant());
-        return new Saved(doc, created);
+        return trigger;
     }
 
     public Optional<ObjectNode> get(String kind, String id) {

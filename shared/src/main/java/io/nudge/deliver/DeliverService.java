@@ -167,12 +167,7 @@ public final class DeliverService {
 
     private DeliveryResult deliverReady(Message message) {
         Optional<UserProfile> user = users.find(message.userId());
-        Optional<String> address = user.flatMap(u -> switch (message.channel()) {
-            case EMAIL -> u.email();
-            case SMS -> u.phone();
-            // Every device of the user; the recipient recorded is their number, never a token.
-            case PUSH -> u.pushTokens().isEmpty() ? Optional.<String>empty() : Optional.of(PushFanOut.recipient(u.pushTokens()));
-        });
+        Optional<String> address = user.flatMap(u -> address(u, message.channel()));
         if (address.isEmpty()) {
             return finish(message, MessageStatus.READY, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("invalid_address"));
         }
@@ -279,12 +274,26 @@ public final class DeliverService {
         };
     }
 
-    private static boolean consented(UserProfile user, Channel channel) {
+    /** Where a message of {@code channel} goes for {@code u}, if anywhere. */
+    static Optional<String> address(UserProfile u, Channel channel) {
+        return switch (channel) {
+            case EMAIL -> u.email();
+            case SMS -> u.phone();
+            // Every device of the user; the recipient recorded is their number, never a token.
+            case PUSH -> u.pushTokens().isEmpty() ? Optional.<String>empty() : Optional.of(PushFanOut.recipient(u.pushTokens()));
+        };
+    }
+
+    static boolean consented(UserProfile user, Channel channel) {
         Optional<ConsentStatus> consent = Optional.ofNullable(user.consent().get(channel)).map(c -> c.status());
         return channel == Channel.EMAIL ? consent.orElse(null) != ConsentStatus.OPTED_OUT : consent.orElse(null) == ConsentStatus.OPTED_IN;
     }
 
     private Optional<QuietHours> quietHours(Optional<TriggerDefinition> trigger) {
+        return quietHours(trigger, settings);
+    }
+
+    static Optional<QuietHours> quietHours(Optional<TriggerDefinition> trigger, GuardSettings settings) {
         QuietHoursSetting setting = trigger.map(TriggerDefinition::quietHours).orElse(new QuietHoursSetting.Default());
         return switch (setting) {
             case QuietHoursSetting.Default d -> Optional.of(settings.quietHours());

@@ -240,10 +240,7 @@ public final class EvaluateService {
             return List.of(new Evaluation.NotMatched(trigger.id(), outcome, failed.path(), failed.op(),
                     Optional.ofNullable(failed.value()), Evaluation.Actual.of(failed.resolve(context))));
         }
-        String messageId = switch (trigger.reentry()) {
-            case Reentry.Once once -> Ids.derive("message", trigger.id(), "once", event.userId());
-            default -> Ids.derive("message", trigger.id(), event.id());
-        };
+        String messageId = messageId(trigger, event);
         if (trigger.reentry() instanceof Reentry.OncePer per
                 && !reentry.take(trigger.id(), event.userId(), event.id(), event.timestamp(), per.window())) {
             return List.of(new Evaluation.ReentryBlocked(trigger.id(), "once_per:" + per.window()));
@@ -263,16 +260,8 @@ public final class EvaluateService {
     private Evaluation.Decision write(TriggerDefinition trigger, Event event, UserProfile user, ObjectNode context, String messageId) {
         Instant now = clock.instant();
         Instant due = dueAt(trigger, event, user);
-        boolean scheduled = due.isAfter(now.plus(messages.slotWidth()));
-        ObjectNode messageContext = Json.object();
-        messageContext.set("event", context.get("event"));
-        MessageStatus status = scheduled ? MessageStatus.SCHEDULED : MessageStatus.READY;
-        String reason = !scheduled ? "trigger_matched" : trigger.sendAt().isPresent() ? "send_at" : "delay";
-        Message message = new Message(messageId, event.userId(), trigger.id(), event.id(), trigger.channel(),
-                trigger.priority(), trigger.template(), status, scheduled ? Optional.of(reason) : Optional.empty(), messageContext,
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                scheduled ? Optional.of(due) : Optional.empty(), now,
-                List.of(new HistoryEntry(status, reason, now)));
+        Message message = message(trigger, event, context, messageId, due, now, messages.slotWidth());
+        boolean scheduled = message.status() == MessageStatus.SCHEDULED;
         // Only a trigger with cancel rules or `replace` re-entry ever looks a READY message up in the pending index.
         boolean cancellable = !trigger.cancelOn().isEmpty() || trigger.reentry() instanceof Reentry.Replace;
         boolean created = messages.createIfAbsent(message, cancellable);
@@ -284,6 +273,29 @@ public final class EvaluateService {
         }
         return scheduled ? new Evaluation.Scheduled(trigger.id(), messageId, due, created)
                 : new Evaluation.Matched(trigger.id(), messageId, created);
+    }
+
+    /** The message's id: per event, or per user for a trigger that sends once. */
+    static String messageId(TriggerDefinition trigger, Event event) {
+        return switch (trigger.reentry()) {
+            case Reentry.Once once -> Ids.derive("message", trigger.id(), "once", event.userId());
+            default -> Ids.derive("message", trigger.id(), event.id());
+        };
+    }
+
+    /** The message a match writes: READY when due within one slot of {@code now}, else SCHEDULED for {@code due}. */
+    static Message message(TriggerDefinition trigger, Event event, ObjectNode context, String messageId, Instant due, Instant now,
+            Duration slotWidth) {
+        boolean scheduled = due.isAfter(now.plus(slotWidth));
+        ObjectNode messageContext = Json.object();
+        messageContext.set("event", context.get("event"));
+        MessageStatus status = scheduled ? MessageStatus.SCHEDULED : MessageStatus.READY;
+        String reason = !scheduled ? "trigger_matched" : trigger.sendAt().isPresent() ? "send_at" : "delay";
+        return new Message(messageId, event.userId(), trigger.id(), event.id(), trigger.channel(),
+                trigger.priority(), trigger.template(), status, scheduled ? Optional.of(reason) : Optional.empty(), messageContext,
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                scheduled ? Optional.of(due) : Optional.empty(), now,
+                List.of(new HistoryEntry(status, reason, now)));
     }
 
     /** The event's time plus the delay, then the next send-at local time in the user's zone (or the trigger's default). */

@@ -17,7 +17,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /**
@@ -59,6 +61,20 @@ public final class ReentryStore implements PersonalRecords {
         } catch (ConditionalCheckFailedException covered) {
             return false;
         }
+    }
+
+    /**
+     * Whether {@link #take} would refuse now: the same condition, read instead of written (a trigger test).
+     */
+    public boolean covered(String triggerId, String userId, String eventId, Instant eventTime) {
+        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
+                .key(Map.of("pk", s(key(triggerId, userId)))).consistentRead(true).build()).item();
+        if (item == null || item.isEmpty() || !item.containsKey("until")) {
+            return false;
+        }
+        boolean open = Long.parseLong(item.get("until").n()) <= eventTime.toEpochMilli();
+        boolean same = item.containsKey("eventId") && eventId.equals(item.get("eventId").s());
+        return !open && !same;
     }
 
     @Override

@@ -124,6 +124,20 @@ public final class FrequencyCaps implements PersonalRecords {
         throw new IllegalStateException("frequency cap for one user kept changing under " + ATTEMPTS + " concurrent deliveries");
     }
 
+    /**
+     * What {@link #reserve} would answer now, without reserving: one consistent read, no write (a trigger test).
+     */
+    public Reservation check(String userId, String messageId, Channel channel, String triggerId, Optional<Integer> triggerCap, Instant now) {
+        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
+                .key(Map.of("pk", s(key(userId)))).consistentRead(true).build()).item();
+        Map<String, Send> sends = live(item, now);
+        if (sends.containsKey(messageId)) {
+            return new Reservation.Reserved();
+        }
+        return capReached(sends.values(), channel, triggerId, triggerCap)
+                .<Reservation>map(Reservation.CapReached::new).orElseGet(Reservation.Reserved::new);
+    }
+
     /** Gives a reservation back (the send was deferred, not made). */
     public void release(String userId, String messageId) {
         dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(Map.of("pk", s(key(userId))))

@@ -88,6 +88,32 @@ public final class RateLimits {
         return new Decision.Allowed();
     }
 
+    /**
+     * What {@link #acquire} would answer now, without taking a token: reads the shared day and second counters (this
+     * instance's unspent block is not counted, so it errs toward "limited"). Writes nothing (a trigger test).
+     */
+    public Decision check(Channel channel, Instant now) {
+        Limit limit = limits.get(channel);
+        if (limit == null) {
+            return new Decision.Allowed();
+        }
+        java.time.LocalDate day = now.atZone(ZoneOffset.UTC).toLocalDate();
+        if (used("rate#" + channel.wire() + "#day#" + day) >= limit.perDay()) {
+            return new Decision.DailyLimited(channel.wire() + " daily limit " + limit.perDay(), day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+        }
+        if (used("rate#" + channel.wire() + "#" + now.getEpochSecond()) >= limit.perSecond()) {
+            return new Decision.PerSecondLimited(channel.wire() + " rate " + limit.perSecond() + "/s");
+        }
+        return new Decision.Allowed();
+    }
+
+    private long used(String key) {
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = dynamo.getItem(
+                software.amazon.awssdk.services.dynamodb.model.GetItemRequest.builder().tableName(table).key(Map.of("pk", s(key)))
+                        .consistentRead(true).build()).item();
+        return item == null || !item.containsKey("used") ? 0 : Long.parseLong(item.get("used").n());
+    }
+
     /** A tenth of the per-second limit, a thousandth of the daily one; at least 1, at most 100. */
     private static int blockOf(int limit, int parts) {
         return Math.max(1, Math.min(100, limit / parts));

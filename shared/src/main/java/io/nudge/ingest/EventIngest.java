@@ -94,7 +94,8 @@ public final class EventIngest {
         return new IngestResult(accepted, duplicates, rejected, ids);
     }
 
-    static Event parse(JsonNode node, String pointer, Instant now) {
+    /** One event as ingest accepts it; {@code pointer} names its place in the body. */
+    public static Event parse(JsonNode node, String pointer, Instant now) {
         ObjectNode item = Fields.requireObject(node, pointer);
         Fields.rejectUnknown(item, FIELDS, pointer);
         String id = Fields.optionalString(item, "id", pointer).orElseGet(() -> UUID.randomUUID().toString());

@@ -93,6 +93,7 @@ public final class LambdaEnvironment {
                 .slotWidth(io.nudge.config.SlotWidth.fromEnvironment(env))
                 .unsubscribe(new UnsubscribeLinks(new UnsubscribeTokens(KeyRing.fromEnvironment(env)), () -> Env.require(env, UnsubscribeLinks.BASE_URL)))
                 .deadLetterRetention(io.nudge.config.DeadLetterRetention.fromEnvironment(env))
+                .guards(GuardSettings.fromEnvironment(env))
                 .build();
         services.definitions().cacheVersionFor(DEFINITIONS_VERSION_MAX_AGE);
         return services;

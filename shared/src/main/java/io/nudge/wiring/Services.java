@@ -57,8 +57,10 @@ public final class Services {
     private final StatsStore stats;
     private final UnsubscribeLinks unsubscribe;
     private final ApiKeys apiKeys;
+    private final GuardSettings guards;
 
     private Services(Builder b) {
+        this.guards = b.guards;
         this.unsubscribe = b.unsubscribe;
         this.dynamo = b.dynamo;
         this.tables = b.tables;
@@ -89,6 +91,7 @@ public final class Services {
         private Duration slotWidth = Duration.ofSeconds(60);
         private UnsubscribeLinks unsubscribe;
         private Duration deadLetterRetention = io.nudge.config.DeadLetterRetention.DEFAULT;
+        private GuardSettings guards = GuardSettings.defaults();
 
         private Builder(DynamoDbClient dynamo, Tables tables) {
             this.dynamo = java.util.Objects.requireNonNull(dynamo, "dynamo");
@@ -115,6 +118,12 @@ public final class Services {
         /** How long a dead letter is kept (the table's TTL removes it afterwards). */
         public Builder deadLetterRetention(Duration deadLetterRetention) {
             this.deadLetterRetention = deadLetterRetention;
+            return this;
+        }
+
+        /** The guards a trigger test asks (deliver is given its own); the defaults when not set. */
+        public Builder guards(GuardSettings guards) {
+            this.guards = java.util.Objects.requireNonNull(guards, "guards");
             return this;
         }
 
@@ -160,11 +169,24 @@ public final class Services {
         io.nudge.api.EventRoutes.install(api, new EventIngest(events, clock), events, clock);
         io.nudge.api.TimelineRoutes.install(api, new io.nudge.timeline.Timeline(events, messages, clock));
         io.nudge.api.DefinitionRoutes.install(api, new DefinitionService(definitions, clock));
+        io.nudge.api.TriggerTestRoutes.install(api, new DefinitionService(definitions, clock), users, triggerDryRun(), clock);
         io.nudge.api.StatsRoutes.install(api, stats, definitions, clock);
         io.nudge.api.MessageRoutes.install(api, messages, new io.nudge.messages.MessagePreview(users, definitions, unsubscribe));
         io.nudge.api.TemplatePreviewRoutes.install(api, new io.nudge.messages.TemplatePreview(definitions, unsubscribe), users, clock);
         io.nudge.api.SuppressionRoutes.install(api, suppressions, clock);
         return io.nudge.api.PrivacyRoutes.install(api, personalData(pushEndpoints));
+    }
+
+    /** A trigger asked about one event without writing anything: deliver's guards as {@link Builder#guards} has them. */
+    public io.nudge.evaluate.TriggerDryRun triggerDryRun() {
+        io.nudge.deliver.GuardCheck guardCheck = new io.nudge.deliver.GuardCheck(suppressions,
+                new FrequencyCaps(dynamo, tables.state(), guards.caps()), new RateLimits(dynamo, tables.state(), guards.rates()),
+                guards, messages.slotWidth(), clock);
+        // annotate only: no conversions (they are recorded, not read) and record() is never called
+        io.nudge.segments.SegmentMembership segments = new io.nudge.segments.SegmentMembership(activity(),
+                new io.nudge.segments.SegmentCatalog(definitions), null, clock);
+        return new io.nudge.evaluate.TriggerDryRun(segments, new ReentryStore(dynamo, tables.state()), messages,
+                new io.nudge.messages.MessagePreview(users, definitions, unsubscribe), guardCheck, clock);
     }
 
     /** Erasure and export of a user's data; {@code pushEndpoints} forgets the devices of an erased profile. */

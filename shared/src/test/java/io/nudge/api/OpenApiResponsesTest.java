@@ -112,6 +112,18 @@ class OpenApiResponsesTest {
         deliver.deliver(message);
         assertThat(services.messages().find(message.id()).orElseThrow().status()).isEqualTo(MessageStatus.SENT);
 
+        String test = "/v1/triggers/{id}/test";
+        call("POST", test, "/v1/triggers/cart/test", "{'userId':'ada','event':{'properties':{'total':80,'cartId':'c-1'}}}");
+        call("POST", test, "/v1/triggers/welcome/test", "{'userId':'ada','event':{'timestamp':'2026-11-24T09:00:00Z'}}");
+        call("POST", test, "/v1/triggers/cart/test", "{'userId':'ada','event':{'properties':{'total':5}}}");
+        call("POST", test, "/v1/triggers/cart/test", "{'userId':'ada','event':{'name':'signed_up'}}");
+        call("POST", test, "/v1/triggers/draft/test", "{'userId':'ada','trigger':{'event':'x','channel':'sms','template':'sms_hi',"
+                + "'enabled':false}}");
+        call("POST", test, "/v1/triggers/draft/test", "{'userId':'ada','event':{},'trigger':{'event':'x','channel':'sms',"
+                + "'template':'sms_hi','priority':'transactional'}}");
+        call("POST", test, "/v1/triggers/draft/test", "{'userId':'ada','trigger':{'event':'x','channel':'email','template':'nope'}}");
+        call("POST", test, "/v1/triggers/cart/test", "{'userId':'nobody'}");
+        call("POST", test, "/v1/triggers/nothing/test", "{'userId':'ada'}");
         call("GET", "/v1/events/{eventId}", "/v1/events/signup-ada-1", null);
         call("GET", "/v1/events/{eventId}", "/v1/events/cart-ada-1", null);
         call("GET", "/v1/events/{eventId}", "/v1/events/nothing", null);
