@@ -1,5 +1,8 @@
 package io.nudge.api;
 
+import static io.nudge.api.ApiAnswers.assertField;
+import static io.nudge.api.ApiAnswers.json;
+import static io.nudge.api.ApiAnswers.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -266,21 +269,6 @@ class MessageRoutesTest {
                 Optional.ofNullable(body).map(b -> b.replace('\'', '"').getBytes(StandardCharsets.UTF_8))));
     }
 
-    private static JsonNode ok(ApiResponse response) {
-        assertThat(response.status()).as(response.body()).isEqualTo(200);
-        return json(response);
-    }
 
-    private static void assertField(ApiResponse response, String field) {
-        assertThat(response.status()).as(response.body()).isEqualTo(400);
-        assertThat(json(response).at("/error/field").asText()).as(response.body()).isEqualTo(field);
-    }
 
-    private static JsonNode json(ApiResponse response) {
-        try {
-            return Json.parse(response.body());
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + response.body(), e);
-        }
-    }
 }

@@ -1,25 +1,23 @@
 package io.nudge.api;
 
+import static io.nudge.api.ApiAnswers.assertError;
+import static io.nudge.api.ApiAnswers.json;
+import static io.nudge.api.ApiAnswers.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nudge.config.Tables;
-import io.nudge.json.Json;
 import io.nudge.keys.Scope;
 import io.nudge.testing.MutableClock;
+import io.nudge.testing.TableSnapshot;
 import io.nudge.testing.TestDynamo;
 import io.nudge.wiring.ApiSettings;
 import io.nudge.wiring.Services;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /** POST /v1/templates/{id}/preview over DynamoDB Local: stored and draft templates, rendered as deliver renders them. */
 class TemplatePreviewRoutesTest {
@@ -150,45 +148,14 @@ class TemplatePreviewRoutesTest {
 
     @Test
     void previews_write_nothing_to_any_table() {
-        Map<String, Integer> before = counts();
-        List<Map<String, AttributeValue>> statsBefore = TestDynamo.client().scan(ScanRequest.builder().tableName(tables.stats()).build()).items();
+        Map<String, Object> before = TableSnapshot.of(TestDynamo.client(), tables);
+        assertThat((Integer) before.get(tables.definitions())).isPositive();
         ok(preview("welcome", "{'userId':'ada','event':{'name':'signed_up','properties':{'plan':'pro'}}}"));
         ok(preview("welcome", "{'user':{'email':'grace@example.com','phone':'+44 20 7946 0958','locale':'de'}}"));
         ok(preview("shipped", "{'userId':'ada','template':{'channel':'sms','body':'Hi {{ user.attributes.first_name }}'}}"));
         ok(preview("welcome", "{'template':{'channel':'email','subject':'{% if %}','text':'x'}}"));
         preview("welcome", "{'userId':'nobody'}");
-        assertThat(counts()).isEqualTo(before);
-        assertThat(TestDynamo.client().scan(ScanRequest.builder().tableName(tables.stats()).build()).items()).isEqualTo(statsBefore);
-    }
-
-    private Map<String, Integer> counts() {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (String table : List.of(tables.users(), tables.events(), tables.messages(), tables.definitions(), tables.apiKeys(),
-                tables.deadLetters(), tables.slots(), tables.state(), tables.suppressions(), tables.stats())) {
-            int count = TestDynamo.client().scanPaginator(ScanRequest.builder().tableName(table).select(Select.COUNT).build())
-                    .stream().mapToInt(page -> page.count()).sum();
-            counts.put(table, count);
-        }
-        assertThat(counts.get(tables.definitions())).isPositive();
-        return counts;
-    }
-
-    private static void assertError(ApiResponse response, int status, String field) {
-        assertThat(response.status()).as(response.body()).isEqualTo(status);
-        assertThat(json(response).at("/error/field").asText()).as(response.body()).isEqualTo(field);
-    }
-
-    private static JsonNode ok(ApiResponse response) {
-        assertThat(response.status()).as(response.body()).isEqualTo(200);
-        return json(response);
-    }
-
-    private static JsonNode json(ApiResponse response) {
-        try {
-            return Json.parse(response.body());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new AssertionError(response.body(), e);
-        }
+        assertThat(TableSnapshot.of(TestDynamo.client(), tables)).isEqualTo(before);
     }
 
     private ApiResponse preview(String id, String body) {

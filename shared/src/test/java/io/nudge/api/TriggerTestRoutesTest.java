@@ -1,28 +1,29 @@
 package io.nudge.api;
 
+import static io.nudge.api.ApiAnswers.assertField;
+import static io.nudge.api.ApiAnswers.json;
+import static io.nudge.api.ApiAnswers.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nudge.config.Tables;
 import io.nudge.guards.Suppression;
 import io.nudge.guards.SuppressionReason;
-import io.nudge.json.Json;
 import io.nudge.keys.Scope;
 import io.nudge.model.Channel;
 import io.nudge.testing.MutableClock;
 import io.nudge.testing.Samples;
+import io.nudge.testing.TableSnapshot;
 import io.nudge.testing.TestDynamo;
 import io.nudge.wiring.Services;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /** POST /v1/triggers/{id}/test over DynamoDB Local: conditions, the message it would write, the guards — and no write. */
 class TriggerTestRoutesTest {
@@ -183,7 +184,7 @@ class TriggerTestRoutesTest {
                 new io.nudge.guards.RateLimits.Limit(1, 1000))).acquire(Channel.EMAIL, clock.instant()))
                 .isInstanceOf(io.nudge.guards.RateLimits.Decision.Allowed.class);
         String capped = CART.substring(0, CART.length() - 1) + ",'frequencyCap':1}";
-        Map<String, Object> before = snapshot();
+        Map<String, Object> before = TableSnapshot.of(TestDynamo.client(), tables);
         JsonNode result = ok(test("cart", "{'userId':'ada','event':{'properties':{'total':99}},'trigger':" + capped + "}"));
         assertThat(result.at("/guards/4/guard").asText()).isEqualTo("frequency_cap");
         assertThat(result.at("/guards/4/verdict").asText()).isEqualTo("stop");
@@ -191,7 +192,7 @@ class TriggerTestRoutesTest {
         assertThat(result.at("/guards/5/verdict").asText()).isEqualTo("defer");
         assertThat(result.at("/guards/5/reason").asText()).isEqualTo("rate_limit: email rate 1/s");
         assertThat(result.at("/guards/5/until").asText()).isEqualTo("2026-11-24T09:01:00.000Z");
-        assertThat(snapshot()).isEqualTo(before);
+        assertThat(TableSnapshot.of(TestDynamo.client(), tables)).isEqualTo(before);
     }
 
     @Test
@@ -199,28 +200,13 @@ class TriggerTestRoutesTest {
         // a user with a send in their cap window: a reservation rewriting it would show, as would a new message, event or stat
         new io.nudge.guards.FrequencyCaps(TestDynamo.client(), tables.state(), io.nudge.guards.FrequencyCaps.Limits.defaults())
                 .reserve("ada", "earlier", Channel.EMAIL, "other", Optional.empty(), clock.instant().minusSeconds(3600));
-        Map<String, Object> before = snapshot();
+        Map<String, Object> before = TableSnapshot.of(TestDynamo.client(), tables);
         ok(test("cart", "{'userId':'ada','event':{'properties':{'total':99}}}"));
         ok(test("cart", "{'userId':'bob','event':{'properties':{'total':99}}}"));
         ok(test("cart", "{'userId':'eve','event':{'properties':{'total':99}}}"));
         ok(test("draft", "{'userId':'ada','event':{'properties':{'total':99}},'trigger':"
                 + CART.substring(0, CART.length() - 1) + ",'reentry':'once_per:P1D','frequencyCap':1}}"));
-        assertThat(snapshot()).isEqualTo(before);
-    }
-
-    /** Every table's item count, and the Stats and State items themselves. */
-    private Map<String, Object> snapshot() {
-        Map<String, Object> snapshot = new LinkedHashMap<>();
-        for (String table : List.of(tables.users(), tables.events(), tables.messages(), tables.definitions(), tables.apiKeys(),
-                tables.deadLetters(), tables.slots(), tables.state(), tables.suppressions(), tables.stats())) {
-            snapshot.put(table, TestDynamo.client().scanPaginator(b -> b.tableName(table).select(Select.COUNT)).stream()
-                    .mapToInt(page -> page.count()).sum());
-        }
-        for (String table : List.of(tables.stats(), tables.state())) {
-            snapshot.put(table + " items", TestDynamo.client().scanPaginator(b -> b.tableName(table).consistentRead(true)).items()
-                    .stream().map(Object::toString).sorted().toList());
-        }
-        return snapshot;
+        assertThat(TableSnapshot.of(TestDynamo.client(), tables)).isEqualTo(before);
     }
 
     private void user(String id, String email, String plan) {
@@ -237,21 +223,6 @@ class TriggerTestRoutesTest {
                 Optional.ofNullable(body).map(b -> b.replace('\'', '"').getBytes(StandardCharsets.UTF_8))));
     }
 
-    private static JsonNode ok(ApiResponse response) {
-        assertThat(response.status()).as(response.body()).isEqualTo(200);
-        return json(response);
-    }
 
-    private static void assertField(ApiResponse response, String field) {
-        assertThat(response.status()).as(response.body()).isEqualTo(400);
-        assertThat(json(response).at("/error/field").asText()).as(response.body()).isEqualTo(field);
-    }
 
-    private static JsonNode json(ApiResponse response) {
-        try {
-            return Json.parse(response.body());
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + response.body(), e);
-        }
-    }
 }
