@@ -5,7 +5,9 @@ import * as views from './views.js';
 import { overview } from './overview.js';
 import { search, message } from './messages.js';
 import { user } from './user.js';
-import { trigger, template, campaign } from './definitions.js';
+import { triggers, trigger } from './triggers.js';
+import { templates, template } from './templates.js';
+import { campaigns, campaign } from './campaigns.js';
 import { outbox } from './outbox.js';
 import { suppressions, keys } from './admin.js';
 
@@ -83,10 +85,13 @@ async function page(path, params) {
     if (section === 'outbox') return outbox();
     if (section === 'suppressions') return suppressions(params, navigate);
     if (section === 'keys') return keys(navigate);
+    if (section === 'triggers') return triggers(navigate);
+    if (section === 'templates') return templates(navigate);
+    if (section === 'campaigns') return campaigns(navigate);
   }
   if (parts.length === 2) {
     const pages = { users: user, messages: message, triggers: trigger, templates: template, campaigns: campaign };
-    if (pages[section]) return pages[section](id);
+    if (pages[section]) return pages[section](id, navigate, params);
   }
   return views.placeholder('No such page', 'The console has no page at this address.');
 }

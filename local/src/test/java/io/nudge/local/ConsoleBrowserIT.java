@@ -4,88 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
-/**
- * The console in a real browser: Debian's headless Chromium driven through Selenium against a local runner. Without
- * Chromium the tests are skipped (saying how to install it), unless {@code CI=true}, where a missing browser fails.
- * Each screen is saved under {@code target/screenshots/}.
- */
-class ConsoleBrowserIT extends LocalRunnerCase {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    static final Path SCREENSHOTS = Path.of("target/screenshots");
-    static final String XSS = "<img src=x onerror=alert(1)>";
-
-    private static ChromeDriver browser;
-    private WebDriverWait wait;
-
-    /** Checked before each test (so each one is reported skipped, with the reason); the browser starts once. */
-    static void startBrowser() {
-        if (browser != null) {
-            return;
-        }
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            String missing = "the console's browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
-                    + " (Debian/Ubuntu: sudo apt-get install chromium chromium-driver)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                Assertions.fail(missing + "; CI=true, so a missing browser fails the run");
-            }
-            System.out.println("ConsoleBrowserIT skipped: " + missing);
-            Assumptions.abort(missing + "; skipped");
-        }
-        // the driver and the browser are named explicitly: Selenium Manager cannot download anything here
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
-        // the browser's console log, where Chromium reports what the Content-Security-Policy refused
-        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
-        browser = new ChromeDriver(service, options);
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-            browser = null;
-        }
-    }
-
-    @BeforeEach
-    void start() throws Exception {
-        startBrowser();
-        startRunner();
-        wait = new WebDriverWait(browser, Duration.ofSeconds(ItTime.DEADLINE_SECONDS));
-    }
-
+/** The console's part 1 in a real browser (see {@link BrowserCase}): sign-in, the screens that explain, keys and suppressions. */
+class ConsoleBrowserIT extends BrowserCase {
     @Test
     void the_admin_key_signs_in_with_enter_and_sign_out_forgets_it() {
         open("/ui/");
@@ -354,39 +286,5 @@ class ConsoleBrowserIT extends LocalRunnerCase {
                 + "'html':'<p>Hello {{ user.attributes.first_name }}</p>','text':'Hello {{ user.attributes.first_name }}'}");
         api.call("PUT", "/v1/triggers/welcome", "{'event':'signed_up','channel':'email','template':'welcome',"
                 + "'conditions':[{'path':'event.properties.plan','op':'eq','value':'pro'}]}");
-    }
-
-    private String url(String path) {
-        return "http://127.0.0.1:" + runner.port() + path;
-    }
-
-    private void open(String path) {
-        browser.get(url(path));
-    }
-
-    /** The sign-in form's one input, found by its label. */
-    private WebElement keyInput() {
-        WebElement label = wait.until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//label[text()='API key']")));
-        return browser.findElement(By.id(label.getDomAttribute("for")));
-    }
-
-    private void signIn(String key) {
-        WebElement input = keyInput();
-        input.clear();
-        input.sendKeys(key, Keys.ENTER);
-    }
-
-    private String storedKey() {
-        return (String) ((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('nudge.apiKey');");
-    }
-
-    private void screenshot(String name) {
-        try {
-            Files.createDirectories(SCREENSHOTS);
-            File shot = browser.getScreenshotAs(OutputType.FILE);
-            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
