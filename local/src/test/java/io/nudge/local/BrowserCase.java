@@ -118,7 +118,7 @@ abstract class BrowserCase extends LocalRunnerCase {
 
     /** Waits until the console shows a page (a heading, nothing loading). */
     void shown(String what) {
-        wait.withMessage(what + " shows its page").until(d -> d.findElements(By.cssSelector("#content .loading")).isEmpty()
+        new WebDriverWait(browser, Duration.ofSeconds(ItTime.DEADLINE_SECONDS)).withMessage(what + " shows its page").until(d -> d.findElements(By.cssSelector("#content .loading")).isEmpty()
                 && !d.findElements(By.cssSelector("#content h1")).isEmpty());
     }
 

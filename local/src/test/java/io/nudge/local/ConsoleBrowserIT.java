@@ -213,7 +213,8 @@ class ConsoleBrowserIT extends BrowserCase {
             // signed in once the key is kept: only then may the next address load
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("header nav")));
             for (String path : List.of("/ui/", "/ui/messages?triggerId=welcome", "/ui/messages/" + sent.get("id").asText(),
-                    "/ui/users/ada", "/ui/users", "/ui/triggers/welcome", "/ui/templates/welcome", "/ui/outbox")) {
+                    "/ui/users/ada", "/ui/users", "/ui/triggers", "/ui/triggers/welcome", "/ui/templates", "/ui/templates/welcome",
+                    "/ui/campaigns", "/ui/campaigns/weekly", "/ui/triggers/draft", "/ui/outbox")) {
                 open(path);
                 wait.withMessage(path + " shows its page").until(d -> d.findElements(By.cssSelector("#content .loading")).isEmpty()
                         && !d.findElements(By.cssSelector("#content h1")).isEmpty());

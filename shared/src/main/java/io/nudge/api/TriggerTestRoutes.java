@@ -59,7 +59,7 @@ public final class TriggerTestRoutes {
                     Event event = event(body.get("event"), userId, trigger.get(), clock);
                     Optional<UserProfile> user = users.find(userId);
                     if (user.isEmpty()) {
-                        return ApiResponse.error(404, "not_found", "no user " + userId, "userId");
+                        return ApiResponse.error(404, "not_found", "no user " + userId, "/userId");
                     }
                     return ApiResponse.json(200, toJson(dryRun.run(trigger.get(), event, user.get())));
                 })));
@@ -136,7 +136,10 @@ public final class TriggerTestRoutes {
                     guard.put("verdict", "pass");
                     pass.reason().ifPresent(reason -> guard.put("reason", reason));
                 }
-                case GuardCheck.Stop stop -> guard.put("verdict", "stop").put("reason", stop.reason());
+                case GuardCheck.Stop stop -> {
+                    guard.put("verdict", "stop").put("reason", stop.reason());
+                    stop.detail().ifPresent(detail -> guard.put("detail", detail));
+                }
                 case GuardCheck.Defer defer -> guard.put("verdict", "defer").put("reason", defer.reason())
                         .put("until", Times.format(defer.until()));
             }

@@ -44,8 +44,12 @@ public final class GuardCheck {
     /** Lets it through; {@code reason} says why when the guard does not apply (a transactional message, say). */
     public record Pass(Optional<String> reason) implements Verdict {}
 
-    /** Would end it SUPPRESSED with {@code reason}. */
-    public record Stop(String reason) implements Verdict {}
+    /** Would end it SUPPRESSED with {@code reason} (deliver's status reason); {@code detail} says more to a person. */
+    public record Stop(String reason, Optional<String> detail) implements Verdict {
+        public Stop(String reason) {
+            this(reason, Optional.empty());
+        }
+    }
 
     /** Would hold it until {@code until}. */
     public record Defer(String reason, Instant until) implements Verdict {}
@@ -89,7 +93,9 @@ public final class GuardCheck {
         } else if (address.isEmpty()) {
             suppression = new Pass(Optional.of("no address to look up"));
         } else {
-            suppression = suppressions.find(message.channel(), address.get()).<Verdict>map(s -> new Stop("suppressed"))
+            suppression = suppressions.find(message.channel(), address.get()).<Verdict>map(s -> new Stop("suppressed",
+                    Optional.of("the " + message.channel().wire() + " address is on the suppression list (" + s.reason().wire() + ", "
+                            + s.source() + ", since " + s.at() + ")")))
                     .orElseGet(GuardCheck::pass);
         }
         Verdict quiet = transactional.<Verdict>map(p -> p).orElseGet(() -> {

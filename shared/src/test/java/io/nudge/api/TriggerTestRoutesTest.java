@@ -107,6 +107,8 @@ class TriggerTestRoutesTest {
         assertThat(suppression.get("guard").asText()).isEqualTo("suppression");
         assertThat(suppression.get("verdict").asText()).isEqualTo("stop");
         assertThat(suppression.get("reason").asText()).isEqualTo("suppressed");
+        assertThat(suppression.get("detail").asText()).as("why, without the address")
+                .isEqualTo("the email address is on the suppression list (bounced, test, since " + clock.instant() + ")");
     }
 
     @Test
@@ -144,7 +146,7 @@ class TriggerTestRoutesTest {
         assertThat(trigger.status()).isEqualTo(404);
         ApiResponse user = test("cart", "{'userId':'nobody'}");
         assertThat(user.status()).isEqualTo(404);
-        assertThat(json(user).at("/error/field").asText()).isEqualTo("userId");
+        assertThat(json(user).at("/error/field").asText()).isEqualTo("/userId");
     }
 
     @Test
