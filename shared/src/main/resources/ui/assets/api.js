@@ -5,7 +5,8 @@ const KEY = 'nudge.apiKey';
 export const session = {
   key: () => sessionStorage.getItem(KEY),
   signIn: (key) => sessionStorage.setItem(KEY, key),
-  signOut: () => sessionStorage.removeItem(KEY),
+  /** Forgets the key and every unsaved draft this tab kept. */
+  signOut: () => Object.keys(sessionStorage).filter((k) => k.startsWith('nudge.')).forEach((k) => sessionStorage.removeItem(k)),
 };
 
 /** A failed call: the HTTP status and the API's error, if it sent one. */

@@ -71,6 +71,7 @@ export async function trigger(id, navigate) {
   async function save(doc) {
     try {
       current = await send('PUT', `/v1/triggers/${seg(id)}`, doc);
+      draft.forget();
       clearErrors(editor.form);
       editor.fill(current);
       renderHeader();
@@ -96,9 +97,26 @@ export async function trigger(id, navigate) {
   async function remove() {
     if (!confirmed(`Delete the trigger ${id}? This cannot be undone; its counters and messages stay.`)) return;
     await send('DELETE', `/v1/triggers/${seg(id)}`);
+    draft.forget();
     navigate('/ui/triggers');
   }
 
+  // unsaved edits outlive a visit to another page (writing the template, say) for as long as the tab
+  const draft = drafts(`trigger.${id}`);
+  const kept = draft.load();
+  const restored = h('p', { class: 'notice', id: 'draft-restored', role: 'status' });
+  if (kept && JSON.stringify(kept) !== JSON.stringify(editor.read())) {
+    editor.fill(kept);
+    restored.append('Your unsaved changes are back. ', h('button', { type: 'button', class: 'secondary', onClick: () => {
+      draft.forget();
+      editor.fill(current || {});
+      restored.replaceChildren();
+    } }, 'Discard them'));
+  }
+  const keep = () => draft.save(editor.read());
+  editor.form.addEventListener('input', keep);
+  editor.form.addEventListener('change', keep);
+  editor.form.addEventListener('click', (e) => { if (e.target.closest('button[type=button]')) queueMicrotask(keep); });
   editor.form.addEventListener('submit', async (e) => {
     e.preventDefault();
     await save(editor.read());
@@ -109,10 +127,26 @@ export async function trigger(id, navigate) {
   return h('section', { class: 'definition' },
     header,
     h('div', { class: 'columns trigger-columns' },
-      h('div', {}, h('h2', {}, 'Definition'), editor.form, status),
+      h('div', {}, h('h2', {}, 'Definition'), restored, editor.form, status),
       testPanel(id, editor)),
     stats ? [h('h2', {}, `Last 7 days (${period.from} to ${period.to})`), totals(stats)] : null,
     current ? definition(current) : null);
+}
+
+/** A draft kept in this tab's session storage, under a name. */
+function drafts(name) {
+  const key = `nudge.draft.${name}`;
+  return {
+    load: () => {
+      try {
+        return JSON.parse(sessionStorage.getItem(key));
+      } catch {
+        return null;
+      }
+    },
+    save: (doc) => sessionStorage.setItem(key, JSON.stringify(doc)),
+    forget: () => sessionStorage.removeItem(key),
+  };
 }
 
 /** The editor: a field per part of the document, each named by its JSON pointer so an API error lands beside it. */
@@ -133,6 +167,14 @@ function triggerForm(doc, templates) {
     goalEvent: h('input', { id: 't-goal-event', name: 'goalEvent', autocomplete: 'off', placeholder: 'purchase_completed' }),
     goalWithin: h('input', { id: 't-goal-within', name: 'goalWithin', autocomplete: 'off', placeholder: 'P3D' }),
   };
+  const templateLink = h('a', { id: 'template-link', class: 'small' });
+  const linkTemplate = () => {
+    const t = inputs.template.value.trim();
+    templateLink.hidden = !ID.test(t);
+    templateLink.setAttribute('href', `/ui/templates/${seg(t)}`);
+    templateLink.textContent = templates.some((x) => x.id === t) ? `Edit the template ${t}` : `Write the template ${t}`;
+  };
+  inputs.template.addEventListener('input', linkTemplate);
   const conditions = h('div', { class: 'list', id: 'conditions' });
   const cancels = h('div', { class: 'list', id: 'cancel-rules' });
   let conditionRows = [];
@@ -154,6 +196,7 @@ function triggerForm(doc, templates) {
     inputs.event.value = d.event || '';
     inputs.channel.value = d.channel || 'email';
     inputs.template.value = d.template || '';
+    linkTemplate();
     inputs.priority.value = d.priority || 'marketing';
     inputs.enabled.checked = d.enabled !== false;
     inputs.delay.value = d.delay || '';
@@ -198,7 +241,8 @@ function triggerForm(doc, templates) {
     h('div', { class: 'row' },
       field('When this event arrives', inputs.event, { pointer: '/event' }),
       field('Send on channel', inputs.channel, { pointer: '/channel' }),
-      field('Using template', inputs.template, { pointer: '/template', hint: 'a template of the same channel' }),
+      h('div', { class: 'with-link' }, field('Using template', inputs.template, { pointer: '/template', hint: 'a template of the same channel' }),
+        templateLink),
       field('Priority', inputs.priority, { pointer: '/priority', hint: 'transactional skips consent, quiet hours and caps' })),
     h('fieldset', { class: 'conditions-set' }, h('legend', {}, 'Only if every condition holds'), conditions,
       h('div', { class: 'actions' },
@@ -287,7 +331,8 @@ function showValue(value) {
 function testPanel(id, editor) {
   const user = h('input', { id: 'test-user', name: 'userId', autocomplete: 'off', placeholder: 'ada' });
   const name = h('input', { id: 'test-event-name', name: 'eventName', autocomplete: 'off', placeholder: 'the trigger\'s event' });
-  const properties = h('textarea', { id: 'test-properties', name: 'properties', rows: '5', spellcheck: 'false' }, '{}');
+  const properties = h('textarea', { id: 'test-properties', name: 'properties', rows: '5', spellcheck: 'false' },
+    JSON.stringify(sampleProperties(editor.read().conditions), null, 1));
   const result = h('div', { id: 'test-result', 'aria-live': 'polite' });
   const run = h('button', { type: 'submit', id: 'run-test' }, 'Test');
   const form = h('form', {
@@ -332,6 +377,19 @@ function testPanel(id, editor) {
   h('div', { class: 'actions' }, run),
   formError());
   return h('section', { class: 'test-panel', 'aria-labelledby': 'test-title' }, h('h2', { id: 'test-title' }, 'Test it'), form, result);
+}
+
+/** Event properties that the conditions on event.properties.<name> would accept: a first test matches. */
+function sampleProperties(conditions) {
+  const sample = {};
+  for (const c of conditions) {
+    const name = typeof c.path === 'string' && c.path.startsWith('event.properties.') ? c.path.slice('event.properties.'.length) : '';
+    if (!name || name.includes('.') || !('value' in c || c.op === 'exists')) continue;
+    if (['eq', 'gte', 'lte', 'contains', 'starts_with'].includes(c.op)) sample[name] = c.value;
+    else if (c.op === 'in' && Array.isArray(c.value) && c.value.length > 0) sample[name] = c.value[0];
+    else if (c.op === 'exists') sample[name] = true;
+  }
+  return sample;
 }
 
 const REASONS = {

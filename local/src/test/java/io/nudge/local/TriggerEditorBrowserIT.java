@@ -38,6 +38,15 @@ class TriggerEditorBrowserIT extends BrowserCase {
         assertThat(api.send("GET", "/v1/triggers/welcome", null).statusCode()).as("nothing was stored").isEqualTo(404);
         screenshot("trigger-error");
 
+        // the template is a click away, and the unsaved trigger is still there on the way back
+        assertThat(browser.findElement(By.id("template-link")).getText()).isEqualTo("Edit the template welcome");
+        browser.findElement(By.id("template-link")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#content h1"), "Template welcome"));
+        browser.navigate().back();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("draft-restored"), "Your unsaved changes are back"));
+        assertThat(input("c0-op").getDomProperty("value")).isEqualTo("equals");
+        assertThat(input("t-event").getDomProperty("value")).isEqualTo("signed_up");
+
         type(input("c0-op"), "eq");
         browser.findElement(By.id("save-trigger")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("save-status"), "Saved"));
