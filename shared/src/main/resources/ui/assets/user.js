@@ -2,18 +2,20 @@
 // of their events (with every trigger each one met, or the condition that failed) and messages (with each status
 // change, guard decision and engagement). "Why didn't this user get that message?" is answered here.
 import { h } from './dom.js';
-import { get, find, withQuery, seg, ApiError } from './api.js';
+import { get, send, find, withQuery, seg, ApiError } from './api.js';
 import { time, json, statusClass } from './format.js';
 import { history } from './messages.js';
+import { field, showError, formError } from './forms.js';
 
-export async function user(userId) {
+export async function user(userId, navigate) {
   const id = seg(userId);
   let profile;
   try {
     profile = await get(`/v1/users/${id}`);
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) {
-      return h('section', {}, h('h1', {}, 'User ', h('code', {}, userId)), h('p', { class: 'message' }, 'There is no such user.'));
+      return h('section', {}, h('h1', {}, 'User ', h('code', {}, userId)), h('p', { class: 'muted', id: 'no-user' }, 'There is no such user yet.'),
+        h('h2', {}, 'Create this user'), profileForm(userId, {}, navigate));
     }
     throw e;
   }
@@ -39,6 +41,7 @@ export async function user(userId) {
     suppressions.length === 0 ? h('p', { class: 'muted' }, 'No email address or phone number on the profile.')
       : h('ul', { id: 'suppressions' }, suppressions.map((s) => h('li', {}, `${s.channel} ${s.address}: `,
         s.entry ? h('span', { class: 'bad' }, `suppressed (${s.entry.reason}, ${s.entry.source}, ${time(s.entry.at)})`) : 'not suppressed'))),
+    h('details', { class: 'edit-profile' }, h('summary', {}, 'Edit the profile'), profileForm(userId, profile, navigate)),
     h('h2', {}, 'Messages'),
     messages.length === 0 ? h('p', { class: 'muted' }, 'No messages.')
       : h('ol', { class: 'messages compact', id: 'messages' }, messages.map(messageItem)));
@@ -48,6 +51,56 @@ export async function user(userId) {
       h('div', { class: 'story' }, h('h2', { id: 'timeline-title' }, 'Timeline'),
         h('p', { class: 'muted' }, 'Newest first: events with every trigger they met, messages with every status change.'),
         await timeline(userId))));
+}
+
+/**
+ * The profile's fields as PUT /v1/users/{userId} takes them: an empty field clears it, attributes are merged key by key
+ * (null removes one), consent changes only where a status is chosen (recorded with the source "console").
+ */
+function profileForm(userId, profile, navigate) {
+  const input = (name, value, attrs = {}) => h('input', { id: `p-${name}`, name, autocomplete: 'off', value: value || '', ...attrs });
+  const email = input('email', profile.email, { type: 'email' });
+  const phone = input('phone', profile.phone, { type: 'tel', placeholder: '+4915112345678' });
+  const timezone = input('timezone', profile.timezone, { placeholder: 'Europe/Berlin' });
+  const locale = input('locale', profile.locale, { placeholder: 'en-GB' });
+  const attributes = h('textarea', { id: 'p-attributes', name: 'attributes', rows: '4', spellcheck: 'false' },
+    JSON.stringify(profile.attributes || {}, null, 1));
+  const consent = ['email', 'sms', 'push'].map((channel) => [channel, h('select', { id: `p-consent-${channel}`, name: `consent-${channel}` },
+    h('option', { value: '' }, profile.consent && profile.consent[channel] ? `unchanged (${profile.consent[channel].status})` : 'none recorded'),
+    h('option', { value: 'opted_in' }, 'opted_in'), h('option', { value: 'opted_out' }, 'opted_out'))]);
+  const form = h('form', {
+    class: 'editor', id: 'profile-form', 'aria-label': 'Profile', novalidate: true,
+    onSubmit: async (e) => {
+      e.preventDefault();
+      let attrs;
+      try {
+        attrs = JSON.parse(attributes.value.trim() || '{}');
+        if (attrs === null || typeof attrs !== 'object' || Array.isArray(attrs)) throw new Error('an object, like {"first_name": "Ada"}');
+      } catch (err) {
+        showError(form, { field: '/attributes', message: `Attributes must be a JSON object: ${err.message}` });
+        return;
+      }
+      const body = { email: email.value.trim() || null, phone: phone.value.trim() || null, timezone: timezone.value.trim() || null,
+        locale: locale.value.trim() || null, attributes: attrs };
+      for (const k of Object.keys(profile.attributes || {})) if (!(k in attrs)) body.attributes[k] = null;
+      const chosen = consent.filter(([, select]) => select.value);
+      if (chosen.length > 0) body.consent = Object.fromEntries(chosen.map(([c, select]) => [c, { status: select.value, source: 'console' }]));
+      try {
+        await send('PUT', `/v1/users/${seg(userId)}`, body);
+        navigate(`/ui/users/${seg(userId)}`);
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.status !== 400) throw err;
+        showError(form, err);
+      }
+    },
+  },
+  h('div', { class: 'row' }, field('Email', email, { pointer: '/email' }), field('Phone', phone, { pointer: '/phone', hint: 'E.164, or a number with its country code' })),
+  h('div', { class: 'row' }, field('Time zone', timezone, { pointer: '/timezone' }), field('Locale', locale, { pointer: '/locale' })),
+  field('Attributes (JSON)', attributes, { pointer: '/attributes', wide: true, hint: 'Liquid reads them as user.attributes.<name>' }),
+  h('div', { class: 'row' }, consent.map(([channel, select]) => field(`Consent: ${channel}`, select, { pointer: `/consent/${channel}` }))),
+  h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'save-profile' }, profile.userId ? 'Save the profile' : 'Create the user')),
+  formError());
+  return form;
 }
 
 function messageItem(m) {
