@@ -92,7 +92,7 @@ class Editor {
       onInput: (e) => this.edited(e),
     },
     this.saved ? null : field('Channel', h('select', { id: 'template-channel', name: 'channel', onChange: (e) => this.switchChannel(e.target.value) },
-      CHANNELS.map((c) => h('option', { value: c, selected: c === this.channel }, c))), { pointer: '/channel', hint: 'Fixed once the template is in use: a trigger names a template of its channel.' }),
+      CHANNELS.map((c) => h('option', { value: c, selected: c === this.channel }, c))), { pointer: '/channel', hint: 'Chosen before the first save: a trigger names a template of its channel.' }),
     this.parts,
     h('div', { class: 'row add-locale' },
       field('Add a locale', this.newLocale, { pointer: '/new-locale', hint: 'A BCP 47 tag such as de or pt-BR; users whose locale matches get this variant.' }),
@@ -103,7 +103,7 @@ class Editor {
     this.previewUser = h('input', { id: 'preview-user', name: 'userId', autocomplete: 'off', spellcheck: 'false', placeholder: 'ada' });
     this.previewLocale = h('select', { id: 'preview-locale', name: 'locale' });
     this.eventName = h('input', { id: 'preview-event', name: 'event', autocomplete: 'off', spellcheck: 'false', placeholder: 'preview' });
-    this.eventProperties = h('textarea', { id: 'preview-properties', name: 'properties', rows: '4', spellcheck: 'false', placeholder: '{"total": 42}' });
+    this.eventProperties = h('textarea', { id: 'preview-properties', name: 'properties', rows: '2', spellcheck: 'false', placeholder: '{"total": 42}' });
     this.inputs = h('form', {
       class: 'preview-inputs', id: 'preview-form', 'aria-label': 'Preview for', novalidate: true,
       onSubmit: (e) => {
@@ -116,7 +116,7 @@ class Editor {
     field('User id', this.previewUser, { pointer: '/userId', hint: 'A stored user (optional): the template sees their profile.' }),
     field('Locale', this.previewLocale, { pointer: '/locale' }),
     field('Event name', this.eventName, { pointer: '/event/name' }),
-    field('Event properties (JSON)', this.eventProperties, { pointer: '/event/properties' }),
+    field('Event properties (JSON)', this.eventProperties, { pointer: '/event/properties', wide: true }),
     h('p', { class: 'form-error', role: 'alert' }));
     this.output = h('div', { class: 'preview-output', id: 'preview-output', 'aria-live': 'polite' });
     this.pane = h('aside', { class: 'preview-pane', 'aria-label': 'Preview' }, h('h2', {}, 'Preview'), this.inputs, this.output);
@@ -127,7 +127,7 @@ class Editor {
 
   showStatus() {
     this.status.textContent = this.saved
-      ? `A ${this.channel} template. Edits preview as you type; Save stores them.`
+      ? `${this.channel === 'email' ? 'An' : 'A'} ${this.channel} template. Edits preview as you type; Save stores them.`
       : `Not saved yet: a new ${this.channel} template. Edits preview as you type; Save stores it.`;
     this.deleteButton.hidden = !this.saved;
   }
@@ -281,6 +281,11 @@ class Editor {
       }
     }
     quietly(() => clearErrors(this.inputs));
+    if (this.blank()) {
+      this.unmarkDraft();
+      mount(this.output, h('p', { class: 'muted' }, 'Write the template to see it here as it will be sent.'));
+      return;
+    }
     if (problems.length > 0 || inputProblems.length > 0) {
       if (problems.length > 0) this.markDraft(problems[0]);
       if (inputProblems.length > 0) quietly(() => showError(this.inputs, inputProblems[0]));
@@ -311,6 +316,11 @@ class Editor {
     if (answer.error) this.markDraft({ field: answer.error.field, message: liquidError(answer.error) });
     else this.unmarkDraft();
     mount(this.output, rendered(answer));
+  }
+
+  /** Whether nothing is written yet (a new template): nothing to preview, nothing to complain about. */
+  blank() {
+    return Object.values(this.controls).every((parts) => Object.values(parts).every((control) => control.value.trim() === ''));
   }
 
   /** Shows a problem of the draft at its field, unless the form shows a save's error (until the next edit). */

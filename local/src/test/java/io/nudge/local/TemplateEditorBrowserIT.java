@@ -2,10 +2,14 @@ package io.nudge.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
@@ -32,6 +36,7 @@ class TemplateEditorBrowserIT extends BrowserCase {
         // an unsaved edit of the German subject previews too
         type(browser.findElement(By.id("tpl-locales-de-subject")), "Hallo {{ user.attributes.first_name }}");
         wait.until(ExpectedConditions.textToBe(By.id("preview-subject"), "Hallo Ada"));
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0);");
         screenshot("template-editor");
         assertThat(api.call("GET", "/v1/templates/welcome", null).at("/locales/de/subject").asText()).startsWith("Willkommen");
     }
@@ -120,6 +125,42 @@ class TemplateEditorBrowserIT extends BrowserCase {
         wait.until(ExpectedConditions.urlToBe(url("/ui/templates")));
         wait.until(ExpectedConditions.textToBe(By.cssSelector("#content h1"), "Templates"));
         assertThat(api.request("GET", "/v1/templates/old", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void the_list_and_the_editor_fit_a_phone_with_every_input_labelled_and_no_content_security_rule_broken() {
+        api.call("PUT", "/v1/templates/welcome", "{'channel':'email','subject':'Welcome','html':'<p>Hello</p>',"
+                + "'locales':{'pt-BR':{'subject':'Bem-vindo','html':'<p>Olá</p>'}}}");
+        api.call("PUT", "/v1/templates/push", "{'channel':'push','title':'Hi','body':'There','data':{'url':'/home'}}");
+        browser.manage().window().setSize(new Dimension(390, 844));
+        try {
+            openSignedIn("/ui/templates");
+            for (String path : List.of("/ui/templates", "/ui/templates/welcome", "/ui/templates/push", "/ui/templates/fresh?channel=sms")) {
+                open(path);
+                shown(path);
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#content h1")));
+                if (!path.equals("/ui/templates")) {
+                    wait.until(d -> !d.findElement(By.id("preview-output")).getText().isBlank());
+                }
+                JavascriptExecutor js = (JavascriptExecutor) browser;
+                assertThat((Boolean) js.executeScript("return document.documentElement.scrollWidth <= window.innerWidth;"))
+                        .as(path + " fits 390 px without scrolling sideways").isTrue();
+                assertThat((Long) js.executeScript("return [...document.querySelectorAll('input, select, textarea')]"
+                        + ".filter(e => e.labels.length === 0 && !e.getAttribute('aria-label')).length;"))
+                        .as(path + ": every input has a label").isZero();
+            }
+            type(browser.findElement(By.id("tpl-body")), "Your code is {{ event.properties.code }}");
+            type(browser.findElement(By.id("preview-properties")), "{'code': ");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(fieldError("/event/properties"), "This is not JSON"));
+            type(browser.findElement(By.id("preview-properties")), "{\"code\": \"123456\"}");
+            wait.until(ExpectedConditions.textToBe(By.id("preview-body"), "Your code is 123456"));
+            screenshot("template-phone");
+            List<String> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .map(LogEntry::getMessage).filter(m -> m.contains("Content Security Policy") || m.contains("Refused to")).toList();
+            assertThat(violations).as("CSP violations in the browser log").isEmpty();
+        } finally {
+            browser.manage().window().setSize(new Dimension(1280, 900));
+        }
     }
 
     /** The error slot of the field (or group) that edits this JSON pointer. */
