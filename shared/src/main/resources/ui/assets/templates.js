@@ -301,7 +301,10 @@ class Editor {
     }
     if (mine !== this.sequence) return;
     if (failure) {
-      if (!(failure instanceof ApiError) || failure.status === 401) throw failure;
+      if (!(failure instanceof ApiError) || !failure.field) {
+        mount(this.output, h('p', { class: 'preview-error', id: 'preview-error' }, `No preview: ${failure.message}`));
+        return;
+      }
       const pointer = failure.field || '';
       if (pointer === '/template' || pointer.startsWith('/template/')) {
         this.markDraft({ field: pointer.slice('/template'.length), message: failure.message });
@@ -356,8 +359,7 @@ class Editor {
         this.showStatus();
       }
     } catch (e) {
-      if (!(e instanceof ApiError) || e.status === 401) throw e;
-      showError(this.form, e);
+      showError(this.form, e instanceof ApiError ? e : { message: `Not saved: ${e.message}` });
       this.errors = 'save';
       this.savedLine.textContent = 'Not saved';
     }
@@ -369,7 +371,6 @@ class Editor {
       await send('DELETE', `/v1/templates/${seg(this.id)}`);
       this.navigate('/ui/templates');
     } catch (e) {
-      if (!(e instanceof ApiError) || e.status === 401) throw e;
       showError(this.form, { message: `Not deleted: ${e.message}` });
       this.errors = 'save';
     }
