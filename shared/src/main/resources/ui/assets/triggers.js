@@ -171,10 +171,13 @@ function triggerForm(doc, templates) {
   const linkTemplate = () => {
     const t = inputs.template.value.trim();
     templateLink.hidden = !ID.test(t);
-    templateLink.setAttribute('href', `/ui/templates/${seg(t)}`);
-    templateLink.textContent = templates.some((x) => x.id === t) ? `Edit the template ${t}` : `Write the template ${t}`;
+    const exists = templates.some((x) => x.id === t);
+    // a template not written yet opens on the trigger's channel
+    templateLink.setAttribute('href', exists ? `/ui/templates/${seg(t)}` : withQuery(`/ui/templates/${seg(t)}`, { channel: inputs.channel.value }));
+    templateLink.textContent = exists ? `Edit the template ${t}` : `Write the template ${t}`;
   };
   inputs.template.addEventListener('input', linkTemplate);
+  inputs.channel.addEventListener('change', linkTemplate);
   const conditions = h('div', { class: 'list', id: 'conditions' });
   const cancels = h('div', { class: 'list', id: 'cancel-rules' });
   let conditionRows = [];
