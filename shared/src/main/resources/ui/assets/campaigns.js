@@ -370,10 +370,11 @@ function resultsOf(c, stats) {
     lift);
 }
 
-const W = 480;
+/** The chart's drawing width: narrower on a phone, so its text stays readable when it is scaled to the screen. */
+const chartWidth = () => (window.matchMedia('(max-width: 600px)').matches ? 340 : 560);
 const ROW = 46;
 const LEFT = 112;
-const RIGHT = 16;
+const RIGHT = 40;
 const TOP = 10;
 const AXIS = 44;
 
@@ -389,6 +390,7 @@ function liftChart(c, stats) {
   const step = niceStep((hi - lo) / 4);
   lo = Math.floor(lo / step) * step;
   hi = Math.ceil(hi / step) * step;
+  const W = chartWidth();
   const height = TOP + rows.length * ROW + AXIS;
   const x = (v) => LEFT + ((v - lo) * (W - LEFT - RIGHT)) / (hi - lo);
   const digits = step >= 1 ? 0 : step >= 0.1 ? 1 : 2;
