@@ -64,6 +64,7 @@ export async function campaign(id, navigate) {
   const results = h('div', { id: 'campaign-results' });
   const runResult = h('p', { id: 'run-result', role: 'status' });
   const saveResult = h('p', { id: 'save-result', role: 'status' });
+  const raw = h('div', {}, stored ? definition(stored) : null);
 
   // the editor: every control under the JSON pointer of what it edits, so the API's error lands next to it
   const input = (name, value, attrs = {}) => h('input', { name, value: value ?? '', autocomplete: 'off', spellcheck: 'false', ...attrs });
@@ -168,6 +169,7 @@ export async function campaign(id, navigate) {
         saveResult.textContent = `Saved at ${new Date().toLocaleTimeString('en-GB')}.`;
         saveResult.className = 'saved';
         remove.hidden = false;
+        raw.replaceChildren(definition(stored));
         showState();
         refreshResults();
       } catch (err) {
@@ -310,7 +312,7 @@ export async function campaign(id, navigate) {
     h('div', { class: 'results-head' }, h('h2', { id: 'results-title' }, 'Results, all time'),
       h('button', { type: 'button', class: 'secondary', id: 'refresh-results', onClick: () => refreshResults() }, 'Refresh')),
     results,
-    stored ? definition(stored) : null);
+    raw);
 }
 
 /** A number input's value: a number, the text itself when it is not one (the API then names it), undefined when empty. */
