@@ -14,7 +14,8 @@ import java.util.Optional;
  * expression in a zone, and optionally a local send time per user), and the goal event counted as a conversion.
  */
 public record CampaignDefinition(String id, String segment, Channel channel, List<Variant> variants, int holdoutPercent,
-        Optional<Schedule> schedule, Optional<LocalTime> sendAtLocalTime, Priority priority, Optional<Goal> goal, boolean enabled) {
+        Optional<Schedule> schedule, Optional<LocalTime> sendAtLocalTime, Priority priority, Optional<Goal> goal, boolean enabled,
+        Optional<String> description) {
     public static final String HOLDOUT = "holdout";
 
     public CampaignDefinition {

@@ -70,7 +70,8 @@ public final class CampaignParser {
                 .orElse(Priority.MARKETING);
         Optional<CampaignDefinition.Goal> goal = goal(doc.get("goal"));
         boolean enabled = Fields.optionalBoolean(doc, "enabled", "").orElse(true);
-        return new CampaignDefinition(id, segment, channel, variants, holdout, schedule, sendAt, priority, goal, enabled);
+        Optional<String> description = Fields.optionalString(doc, "description", "").filter(d -> !d.isBlank());
+        return new CampaignDefinition(id, segment, channel, variants, holdout, schedule, sendAt, priority, goal, enabled, description);
     }
 
     /** Reads a stored (already validated) campaign. */
@@ -188,6 +189,7 @@ public final class CampaignParser {
         doc.put("priority", c.priority().wire());
         c.goal().ifPresent(g -> doc.putObject("goal").put("event", g.event()).put("within", g.window().toString()));
         doc.put("enabled", c.enabled());
+        c.description().ifPresent(d -> doc.put("description", d));
         return doc;
     }
 }

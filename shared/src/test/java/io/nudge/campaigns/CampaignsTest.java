@@ -89,6 +89,14 @@ class CampaignsTest {
     }
 
     @Test
+    void the_description_is_kept_and_read_back() {
+        campaigns.put("weekly_digest", json(DIGEST.replace("'goal'", "'description':'Monday digest','goal'")));
+        assertThat(campaigns.get("weekly_digest").orElseThrow().path("description").asText()).isEqualTo("Monday digest");
+        campaigns.put("weekly_digest", json(DIGEST));
+        assertThat(campaigns.get("weekly_digest").orElseThrow().has("description")).as("none saved, none shown").isFalse();
+    }
+
+    @Test
     void bad_campaigns_name_the_field() {
         assertField(DIGEST.replace("'holdout':10", "'holdout':60"), "/holdout");
         assertField(DIGEST.replace("digest_b", "nope"), "/variants/1/template");
