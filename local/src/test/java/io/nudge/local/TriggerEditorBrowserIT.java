@@ -115,7 +115,7 @@ class TriggerEditorBrowserIT extends BrowserCase {
         browser.switchTo().defaultContent();
         assertThat(guard("suppression").getDomAttribute("data-verdict")).isEqualTo("pass");
         assertThat(browser.findElement(By.id("test-guard-verdict")).getText()).isEqualTo("Every guard passes: it would be sent now.");
-        ((JavascriptExecutor) browser).executeScript("document.getElementById('test-title').scrollIntoView()");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('test-verdict').scrollIntoView()");
         screenshot("trigger-test");
 
         runTest("carol", "{\"plan\": \"pro\"}");
