@@ -1,5 +1,7 @@
 package io.nudge.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -19,6 +22,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -120,6 +125,23 @@ abstract class BrowserCase extends LocalRunnerCase {
     void shown(String what) {
         new WebDriverWait(browser, Duration.ofSeconds(ItTime.DEADLINE_SECONDS)).withMessage(what + " shows its page").until(d -> d.findElements(By.cssSelector("#content .loading")).isEmpty()
                 && !d.findElements(By.cssSelector("#content h1")).isEmpty());
+    }
+
+    /** The page as shown now fits the window's width (no sideways scrolling) and every input has a label. */
+    void assertFitsWithLabelledInputs(String what) {
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        assertThat((Boolean) js.executeScript("return document.documentElement.scrollWidth <= window.innerWidth;"))
+                .as(what + " fits " + browser.manage().window().getSize().getWidth() + " px without scrolling sideways").isTrue();
+        assertThat((Long) js.executeScript("return [...document.querySelectorAll('input, select, textarea')]"
+                + ".filter(e => e.labels.length === 0 && !e.getAttribute('aria-label')).length;"))
+                .as(what + ": every input has a label").isZero();
+    }
+
+    /** Nothing in the browser's log since the last look says the Content-Security-Policy refused something. */
+    void assertNoContentSecurityRefusals() {
+        List<String> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .map(LogEntry::getMessage).filter(m -> m.contains("Content Security Policy") || m.contains("Refused to")).toList();
+        assertThat(violations).as("CSP violations in the browser log").isEmpty();
     }
 
     /** Accepts the window.confirm the last click opened, returning its text. */

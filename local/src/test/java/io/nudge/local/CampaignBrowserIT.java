@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nudge.campaigns.Arms;
 import io.nudge.campaigns.CampaignDefinition;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -36,7 +34,7 @@ class CampaignBrowserIT extends BrowserCase {
         api.call("PUT", "/v1/segments/pro", "{'all':[{'path':'user.attributes.plan','op':'eq','value':'pro'}]}");
         api.call("PUT", "/v1/segments/free", "{'all':[{'path':'user.attributes.plan','op':'eq','value':'free'}]}");
         // early afternoon in every user's zone, so quiet hours hold nothing back
-        String zone = zoneAt(13);
+        String zone = ItTime.zoneAt(13);
         for (int i = 0; i < PRO + FREE; i++) {
             api.call("PUT", "/v1/users/u" + i, "{'email':'u" + i + "@example.com','timezone':'" + zone + "','attributes':{'plan':'"
                     + (i < PRO ? "pro" : "free") + "'},'consent':{'email':'opted_in'}}");
@@ -82,12 +80,7 @@ class CampaignBrowserIT extends BrowserCase {
         try {
             browser.navigate().refresh();
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("svg.lift-chart")));
-            JavascriptExecutor js = (JavascriptExecutor) browser;
-            assertThat((Boolean) js.executeScript("return document.documentElement.scrollWidth <= window.innerWidth;"))
-                    .as("the campaign page fits 390 px without scrolling sideways").isTrue();
-            assertThat((Long) js.executeScript("return [...document.querySelectorAll('input, select, textarea')]"
-                    + ".filter(e => e.labels.length === 0 && !e.getAttribute('aria-label')).length;"))
-                    .as("every input has a label").isZero();
+            assertFitsWithLabelledInputs("the campaign page");
         } finally {
             browser.manage().window().setSize(new Dimension(1280, 900));
         }
@@ -203,15 +196,5 @@ class CampaignBrowserIT extends BrowserCase {
 
     private static String arm(String user) {
         return Arms.assign("spring", user, HOLDOUT, VARIANTS);
-    }
-
-    /** An Etc/GMT zone whose local hour is now {@code hour} (Etc/GMT signs are inverted). */
-    private static String zoneAt(int hour) {
-        int utc = Instant.now().atZone(ZoneOffset.UTC).getHour();
-        int offset = ((hour - utc) % 24 + 24) % 24;
-        if (offset > 14) {
-            offset -= 24;
-        }
-        return offset == 0 ? "Etc/GMT" : "Etc/GMT" + (offset > 0 ? "-" + offset : "+" + (-offset));
     }
 }

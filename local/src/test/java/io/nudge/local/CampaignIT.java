@@ -14,7 +14,6 @@ import io.nudge.wiring.CampaignRunSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,16 +37,6 @@ class CampaignIT extends LocalRunnerCase {
         api.call("PUT", "/v1/segments/pro", "{'all':[{'path':'user.attributes.plan','op':'eq','value':'pro'}]}");
     }
 
-    /** An Etc/GMT zone whose local hour is now {@code hour} (Etc/GMT signs are inverted). */
-    private static String zoneAt(int hour) {
-        int utc = Instant.now().atZone(ZoneOffset.UTC).getHour();
-        int offset = ((hour - utc) % 24 + 24) % 24;
-        if (offset > 14) {
-            offset -= 24;
-        }
-        return offset == 0 ? "Etc/GMT" : "Etc/GMT" + (offset > 0 ? "-" + offset : "+" + (-offset));
-    }
-
     private static boolean noConsent(int i) {
         return i % 10 == 0;
     }
@@ -68,7 +57,7 @@ class CampaignIT extends LocalRunnerCase {
     void a_campaign_reaches_its_arms_and_the_guards_still_apply() throws Exception {
         UserService users = new UserService(runner.services().users(), Clock.systemUTC());
         for (int i = 0; i < USERS; i++) {
-            users.upsert("u" + i, Json.parse(("{'email':'u" + i + "@example.com','timezone':'" + zoneAt(night(i) ? 2 : 13)
+            users.upsert("u" + i, Json.parse(("{'email':'u" + i + "@example.com','timezone':'" + ItTime.zoneAt(night(i) ? 2 : 13)
                     + "','attributes':{'plan':'pro'},'consent':{'email':'" + (noConsent(i) ? "opted_out" : "opted_in") + "'}}")
                     .replace('\'', '"')));
         }

@@ -11,8 +11,6 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
@@ -218,19 +216,12 @@ class ConsoleBrowserIT extends BrowserCase {
                 open(path);
                 wait.withMessage(path + " shows its page").until(d -> d.findElements(By.cssSelector("#content .loading")).isEmpty()
                         && !d.findElements(By.cssSelector("#content h1")).isEmpty());
-                JavascriptExecutor js = (JavascriptExecutor) browser;
-                assertThat((Boolean) js.executeScript("return document.documentElement.scrollWidth <= window.innerWidth;"))
-                        .as(path + " fits 390 px without scrolling sideways").isTrue();
-                assertThat((Long) js.executeScript("return [...document.querySelectorAll('input, select, textarea')]"
-                        + ".filter(e => e.labels.length === 0 && !e.getAttribute('aria-label')).length;"))
-                        .as(path + ": every input has a label").isZero();
-                assertThat((Long) js.executeScript("return [...document.querySelectorAll('#content [role=alert]')].filter(e => e.textContent.trim() !== '').length;"))
+                assertFitsWithLabelledInputs(path);
+                assertThat((Long) ((JavascriptExecutor) browser).executeScript("return [...document.querySelectorAll('#content [role=alert]')].filter(e => e.textContent.trim() !== '').length;"))
                         .as(path + " shows no error").isZero();
             }
             screenshot("phone-user");
-            List<String> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                    .map(LogEntry::getMessage).filter(m -> m.contains("Content Security Policy") || m.contains("Refused to")).toList();
-            assertThat(violations).as("CSP violations in the browser log").isEmpty();
+            assertNoContentSecurityRefusals();
         } finally {
             browser.manage().window().setSize(new Dimension(1280, 900));
         }

@@ -8,8 +8,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
@@ -142,12 +140,7 @@ class TemplateEditorBrowserIT extends BrowserCase {
                 if (!path.equals("/ui/templates")) {
                     wait.until(d -> !d.findElement(By.id("preview-output")).getText().isBlank());
                 }
-                JavascriptExecutor js = (JavascriptExecutor) browser;
-                assertThat((Boolean) js.executeScript("return document.documentElement.scrollWidth <= window.innerWidth;"))
-                        .as(path + " fits 390 px without scrolling sideways").isTrue();
-                assertThat((Long) js.executeScript("return [...document.querySelectorAll('input, select, textarea')]"
-                        + ".filter(e => e.labels.length === 0 && !e.getAttribute('aria-label')).length;"))
-                        .as(path + ": every input has a label").isZero();
+                assertFitsWithLabelledInputs(path);
             }
             type(browser.findElement(By.id("tpl-body")), "Your code is {{ event.properties.code }}");
             type(browser.findElement(By.id("preview-properties")), "{'code': ");
@@ -155,9 +148,7 @@ class TemplateEditorBrowserIT extends BrowserCase {
             type(browser.findElement(By.id("preview-properties")), "{\"code\": \"123456\"}");
             wait.until(ExpectedConditions.textToBe(By.id("preview-body"), "Your code is 123456"));
             screenshot("template-phone");
-            List<String> violations = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                    .map(LogEntry::getMessage).filter(m -> m.contains("Content Security Policy") || m.contains("Refused to")).toList();
-            assertThat(violations).as("CSP violations in the browser log").isEmpty();
+            assertNoContentSecurityRefusals();
         } finally {
             browser.manage().window().setSize(new Dimension(1280, 900));
         }
