@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -67,18 +68,23 @@ public final class TriggerParser {
                 .orElse(Priority.MARKETING);
         boolean enabled = Fields.optionalBoolean(doc, "enabled", "").orElse(true);
         Duration delay = Fields.optionalString(doc, "delay", "").map(d -> duration(d, "/delay", Duration.ZERO)).orElse(Duration.ZERO);
-        Reentry reentry = Fields.optionalString(doc, "reentry", "").map(TriggerParser::reentry).orElse(new Reentry.Always());
-        QuietHoursSetting quietHours = Fields.optionalString(doc, "quietHours", "").map(TriggerParser::quietHours)
+        Reentry reentry = Fields.optionalString(doc, "reentry", "").map(r -> reentry(r, "/reentry")).orElse(new Reentry.Always());
+        QuietHoursSetting quietHours = Fields.optionalString(doc, "quietHours", "").map(q -> quietHours(q, "/quietHours"))
                 .orElse(new QuietHoursSetting.Default());
-        Optional<Integer> frequencyCap = Optional.ofNullable(doc.get("frequencyCap")).filter(n -> !n.isNull()).map(n -> {
+        Optional<Integer> frequencyCap = frequencyCap(doc.get("frequencyCap"), "/frequencyCap", "this trigger");
+        return new TriggerDefinition(id, event, conditions(doc.get("conditions")), channel, template, priority, enabled,
+                delay, cancelOn(doc.get("cancelOn"), "/cancelOn"), reentry, sendAt(doc.get("sendAt"), "/sendAt"), quietHours, frequencyCap,
+                conversion(doc.get("conversion")));
+    }
+
+    /** A per-user cap on messages of this trigger (or journey step) per 24 h, 1 to 1000; empty when left out. */
+    public static Optional<Integer> frequencyCap(JsonNode node, String pointer, String of) {
+        return Optional.ofNullable(node).filter(n -> !n.isNull()).map(n -> {
             if (!n.canConvertToInt() || !n.isIntegralNumber() || n.intValue() < 1 || n.intValue() > 1000) {
-                throw invalid("/frequencyCap", "/frequencyCap must be a whole number from 1 to 1000 (messages of this trigger per user per 24 h)");
+                throw invalid(pointer, pointer + " must be a whole number from 1 to 1000 (messages of " + of + " per user per 24 h)");
             }
             return n.intValue();
         });
-        return new TriggerDefinition(id, event, conditions(doc.get("conditions")), channel, template, priority, enabled,
-                delay, cancelOn(doc.get("cancelOn")), reentry, sendAt(doc.get("sendAt")), quietHours, frequencyCap,
-                conversion(doc.get("conversion")));
     }
 
     /** {"event":"purchase_completed","within":"P3D"}: the window is 1 minute to 365 days. */
@@ -96,16 +102,16 @@ public final class TriggerParser {
         return Optional.of(new ConversionGoal(event, duration(within, "/conversion/within", Duration.ofMinutes(1))));
     }
 
-    private static QuietHoursSetting quietHours(String text) {
+    public static QuietHoursSetting quietHours(String text, String pointer) {
         if (text.equals("off")) {
             return new QuietHoursSetting.Off();
         }
         return new QuietHoursSetting.Window(io.nudge.guards.QuietHours.parse(text).orElseThrow(() -> new InvalidInputException(
-                "invalid_time", "/quietHours", "/quietHours must be a window HH:mm-HH:mm such as 21:00-08:00, or off")));
+                "invalid_time", pointer, pointer + " must be a window HH:mm-HH:mm such as 21:00-08:00, or off")));
     }
 
     /** ISO-8601 durations (PT1H, P14D), {@code min} up to 365 days; PT0S means none. */
-    private static Duration duration(String text, String pointer, Duration min) {
+    public static Duration duration(String text, String pointer, Duration min) {
         Duration duration;
         try {
             duration = Duration.parse(text);
@@ -123,75 +129,81 @@ public final class TriggerParser {
         return duration;
     }
 
-    private static Reentry reentry(String text) {
+    public static Reentry reentry(String text, String pointer) {
         return switch (text) {
             case "always" -> new Reentry.Always();
             case "once" -> new Reentry.Once();
             case "replace" -> new Reentry.Replace();
             default -> {
                 if (text.startsWith("once_per:")) {
-                    yield new Reentry.OncePer(duration(text.substring("once_per:".length()), "/reentry", Duration.ofMinutes(1)));
+                    yield new Reentry.OncePer(duration(text.substring("once_per:".length()), pointer, Duration.ofMinutes(1)));
                 }
-                throw new InvalidInputException("unknown_reentry", "/reentry",
-                        "/reentry must be always, once, once_per:<ISO-8601 duration> (e.g. once_per:P7D) or replace");
+                throw new InvalidInputException("unknown_reentry", pointer,
+                        pointer + " must be always, once, once_per:<ISO-8601 duration> (e.g. once_per:P7D) or replace");
             }
         };
     }
 
-    private static List<CancelRule> cancelOn(JsonNode node) {
+    /** {@code [{"event","match":[…]}]} at {@code pointer} (a trigger's cancelOn, a journey's exitOn). */
+    public static List<CancelRule> cancelOn(JsonNode node, String at) {
         if (node == null || node.isNull()) {
             return List.of();
         }
         if (!node.isArray()) {
-            throw invalid("/cancelOn", "/cancelOn must be an array of {\"event\",\"match\":[…]}");
+            throw invalid(at, at + " must be an array of {\"event\",\"match\":[…]}");
         }
         List<CancelRule> rules = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
-            String pointer = "/cancelOn/" + i;
+            String pointer = at + "/" + i;
             ObjectNode rule = Fields.requireObject(node.get(i), pointer);
             Fields.rejectUnknown(rule, Set.of("event", "match"), pointer);
             String event = Fields.requireString(rule, "event", pointer);
             if (!Ids.isEventName(event)) {
                 throw invalid(pointer + "/event", pointer + "/event must be an event name");
             }
-            List<List<String>> match = new ArrayList<>();
-            JsonNode matchNode = rule.get("match");
-            if (matchNode != null && !matchNode.isNull()) {
-                if (!matchNode.isArray()) {
-                    throw invalid(pointer + "/match", pointer + "/match must be an array of property paths such as properties.cartId");
-                }
-                for (int j = 0; j < matchNode.size(); j++) {
-                    JsonNode path = matchNode.get(j);
-                    List<String> segments = path.isTextual() ? Arrays.asList(path.textValue().split("\\.", -1)) : List.of();
-                    if (segments.size() < 2 || !segments.get(0).equals("properties")
-                            || !segments.stream().allMatch(s -> SEGMENT.matcher(s).matches())) {
-                        throw new InvalidInputException("invalid_path", pointer + "/match/" + j,
-                                pointer + "/match/" + j + " must be a property path such as properties.cartId");
-                    }
-                    match.add(segments);
-                }
-            }
-            rules.add(new CancelRule(event, match));
+            rules.add(new CancelRule(event, matchPaths(rule.get("match"), pointer + "/match")));
         }
         return rules;
     }
 
-    private static Optional<SendAt> sendAt(JsonNode node) {
+    /** Property paths such as {@code properties.cartId} whose values must equal the triggering event's; none when left out. */
+    public static List<List<String>> matchPaths(JsonNode matchNode, String pointer) {
+        List<List<String>> match = new ArrayList<>();
+        if (matchNode != null && !matchNode.isNull()) {
+            if (!matchNode.isArray()) {
+                throw invalid(pointer, pointer + " must be an array of property paths such as properties.cartId");
+            }
+            for (int j = 0; j < matchNode.size(); j++) {
+                JsonNode path = matchNode.get(j);
+                List<String> segments = path.isTextual() ? Arrays.asList(path.textValue().split("\\.", -1)) : List.of();
+                if (segments.size() < 2 || !segments.get(0).equals("properties")
+                        || !segments.stream().allMatch(s -> SEGMENT.matcher(s).matches())) {
+                    throw new InvalidInputException("invalid_path", pointer + "/" + j,
+                            pointer + "/" + j + " must be a property path such as properties.cartId");
+                }
+                match.add(segments);
+            }
+        }
+        return match;
+    }
+
+    /** {@code {"localTime":"10:00","timezone"?}} at {@code pointer}; the zone (for users without one) defaults to UTC. */
+    public static Optional<SendAt> sendAt(JsonNode node, String pointer) {
         if (node == null || node.isNull()) {
             return Optional.empty();
         }
-        ObjectNode sendAt = Fields.requireObject(node, "/sendAt");
-        Fields.rejectUnknown(sendAt, Set.of("localTime", "timezone"), "/sendAt");
-        String time = Fields.requireString(sendAt, "localTime", "/sendAt");
+        ObjectNode sendAt = Fields.requireObject(node, pointer);
+        Fields.rejectUnknown(sendAt, Set.of("localTime", "timezone"), pointer);
+        String time = Fields.requireString(sendAt, "localTime", pointer);
         if (!LOCAL_TIME.matcher(time).matches()) {
-            throw new InvalidInputException("invalid_time", "/sendAt/localTime", "/sendAt/localTime must be HH:mm (24 hours), e.g. 10:00");
+            throw new InvalidInputException("invalid_time", pointer + "/localTime", pointer + "/localTime must be HH:mm (24 hours), e.g. 10:00");
         }
-        String zone = Fields.optionalString(sendAt, "timezone", "/sendAt").orElse("UTC");
+        String zone = Fields.optionalString(sendAt, "timezone", pointer).orElse("UTC");
         ZoneId zoneId;
         try {
             zoneId = ZoneId.of(zone);
         } catch (java.time.DateTimeException e) {
-            throw invalid("/sendAt/timezone", "/sendAt/timezone must be an IANA time zone such as Europe/Berlin");
+            throw invalid(pointer + "/timezone", pointer + "/timezone must be an IANA time zone such as Europe/Berlin");
         }
         return Optional.of(new SendAt(LocalTime.parse(time), zoneId));
     }
@@ -214,13 +226,21 @@ public final class TriggerParser {
     }
 
     public static Condition condition(JsonNode node, String pointer) {
+        return condition(node, pointer, TriggerParser::pathSegments);
+    }
+
+    /**
+     * A condition whose path {@code paths} checks and splits (given the path and its pointer): a journey's step
+     * conditions read more than an event and a user.
+     */
+    public static Condition condition(JsonNode node, String pointer, BiFunction<String, String, List<String>> paths) {
         ObjectNode object = Fields.requireObject(node, pointer);
         if (object.size() == 1 && object.has("segment")) {
             return segmentCondition(object, pointer);
         }
         Fields.rejectUnknown(object, CONDITION_FIELDS, pointer);
         String path = Fields.requireString(object, "path", pointer);
-        List<String> segments = pathSegments(path, pointer + "/path");
+        List<String> segments = paths.apply(path, pointer + "/path");
         String opName = Fields.requireString(object, "op", pointer);
         Operator op = Operator.fromWire(opName).orElseThrow(() -> new InvalidInputException("unknown_operator",
                 pointer + "/op", "unknown operator '" + opName + "' (known: " + Operator.allWire() + ")"));
@@ -261,7 +281,8 @@ public final class TriggerParser {
     /** The path of a segment-membership condition; its second segment is the segment id. */
     public static final String SEGMENT_PATH = "segment";
 
-    static List<String> pathSegments(String path, String pointer) {
+    /** A trigger's condition path (event.*, user.*), split at its dots; a 400 at {@code pointer} otherwise. */
+    public static List<String> pathSegments(String path, String pointer) {
         List<String> segments = Arrays.asList(path.split("\\.", -1));
         boolean valid = segments.size() >= 2 && segments.stream().allMatch(s -> SEGMENT.matcher(s).matches())
                 && switch (segments.get(0)) {
