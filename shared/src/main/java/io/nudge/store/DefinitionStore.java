@@ -23,8 +23,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * The Definitions table: triggers and templates as documents (kind, id), and one version counter bumped on every
- * change so functions can cache all definitions and refresh them with one small read.
+ * The Definitions table: triggers and templates as documents (kind, id), journeys as numbered versions (kind,
+ * id#version), and one version counter bumped on every change so functions can cache all definitions and refresh
+ * them with one small read.
  */
 public final class DefinitionStore {
     public static final String TRIGGER = "trigger";
@@ -77,6 +78,93 @@ public final class DefinitionStore {
                         .expressionAttributeValues(Map.of(":k", s(kind)))
                         .consistentRead(true).build())
                 .items().stream().map(DefinitionStore::fromItem).toList();
+    }
+
+    /**
+     * A numbered version of a document (journeys): one item per version, written once and never replaced, so whatever
+     * runs a version can always read it; {@code deletedAt} is set on the latest version when the document is deleted.
+     */
+    public record Version(String id, int version, ObjectNode document, Instant updatedAt, Optional<Instant> deletedAt) {}
+
+    /** Digits of the version in its key, so versions sort by number. */
+    private static final int VERSION_DIGITS = 10;
+    private static final char VERSION_SEPARATOR = '#';
+
+    /**
+     * Stores version {@code version} of {@code id} unless it exists (one conditional put).
+     *
+     * @return false when another writer stored that version first
+     */
+    public boolean putVersion(String kind, String id, int version, ObjectNode document, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("kind", s(kind));
+        item.put("id", s(versionKey(id, version)));
+        item.put("doc", s(Json.write(document)));
+        item.put("updatedAt", s(Times.format(now)));
+        try {
+            dynamo.putItem(PutItemRequest.builder().tableName(table).item(item).conditionExpression("attribute_not_exists(id)").build());
+        } catch (ConditionalCheckFailedException taken) {
+            return false;
+        }
+        bumpVersion();
+        return true;
+    }
+
+    /** The highest version of {@code id}, deleted or not: one query read. */
+    public Optional<Version> latestVersion(String kind, String id) {
+        return dynamo.query(QueryRequest.builder().tableName(table)
+                        .keyConditionExpression("kind = :k AND begins_with(id, :p)")
+                        .expressionAttributeValues(Map.of(":k", s(kind), ":p", s(id + VERSION_SEPARATOR)))
+                        .scanIndexForward(false).limit(1).consistentRead(true).build())
+                .items().stream().findFirst().map(DefinitionStore::versionFromItem);
+    }
+
+    public Optional<Version> findVersion(String kind, String id, int version) {
+        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
+                .key(key(kind, versionKey(id, version))).consistentRead(true).build()).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(versionFromItem(item));
+    }
+
+    /** Every version of every document of {@code kind}, by id then version (one paged query). */
+    public List<Version> versions(String kind) {
+        return dynamo.queryPaginator(QueryRequest.builder().tableName(table)
+                        .keyConditionExpression("kind = :k")
+                        .expressionAttributeValues(Map.of(":k", s(kind)))
+                        .consistentRead(true).build())
+                .items().stream().map(DefinitionStore::versionFromItem).toList();
+    }
+
+    /**
+     * Marks {@code version} (the latest) deleted, keeping it readable.
+     *
+     * @return false when it does not exist or is already deleted
+     */
+    public boolean markDeleted(String kind, String id, int version, Instant now) {
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder().tableName(table).key(key(kind, versionKey(id, version)))
+                    .updateExpression("SET deletedAt = :now")
+                    .conditionExpression("attribute_exists(id) AND attribute_not_exists(deletedAt)")
+                    .expressionAttributeValues(Map.of(":now", s(Times.format(now)))).build());
+        } catch (ConditionalCheckFailedException absent) {
+            return false;
+        }
+        bumpVersion();
+        return true;
+    }
+
+    private static String versionKey(String id, int version) {
+        if (version < 1) {
+            throw new IllegalArgumentException("version must be 1 or more, not " + version);
+        }
+        String number = Integer.toString(version);
+        return id + VERSION_SEPARATOR + "0".repeat(VERSION_DIGITS - number.length()) + number;
+    }
+
+    private static Version versionFromItem(Map<String, AttributeValue> item) {
+        Stored stored = fromItem(item);
+        int at = stored.id().lastIndexOf(VERSION_SEPARATOR);
+        return new Version(stored.id().substring(0, at), Integer.parseInt(stored.id().substring(at + 1)), stored.document(),
+                stored.updatedAt(), Optional.ofNullable(item.get("deletedAt")).map(d -> Times.parse(d.s())));
     }
 
     /**

@@ -169,6 +169,7 @@ public final class Services {
         io.nudge.api.EventRoutes.install(api, new EventIngest(events, clock), events, clock);
         io.nudge.api.TimelineRoutes.install(api, new io.nudge.timeline.Timeline(events, messages, clock));
         io.nudge.api.DefinitionRoutes.install(api, new DefinitionService(definitions, clock));
+        io.nudge.api.JourneyRoutes.install(api, journeys());
         io.nudge.api.TriggerTestRoutes.install(api, new DefinitionService(definitions, clock), users, triggerDryRun(), clock);
         io.nudge.api.StatsRoutes.install(api, stats, definitions, clock);
         io.nudge.api.MessageRoutes.install(api, messages, new io.nudge.messages.MessagePreview(users, definitions, unsubscribe));
@@ -248,6 +249,11 @@ public final class Services {
                 new TriggerCatalog(definitions), suppressions, new FrequencyCaps(dynamo, tables.state(), guards.caps()),
                 new RateLimits(dynamo, tables.state(), guards.rates()), guards, stats, unsubscribe,
                 channels.email(), channels.sms(), channels.push(), channels.emailFrom(), clock);
+    }
+
+    /** Journey documents by version. */
+    public io.nudge.journey.JourneyService journeys() {
+        return new io.nudge.journey.JourneyService(definitions, clock);
     }
 
     public UnsubscribeLinks unsubscribe() {

@@ -7,55 +7,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.json.Json;
+import io.nudge.testing.JourneyFixtures;
 import io.nudge.model.Channel;
 import io.nudge.model.Priority;
 import io.nudge.trigger.Reentry;
 import io.nudge.validation.InvalidInputException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class JourneyParserTest {
-    /** The issue's document, word for word. */
-    static final String ONBOARDING = """
-            {
-              "name": "Onboarding",
-              "enabled": true,
-              "entry": {"event": "signed_up", "conditions": [{"path": "event.properties.plan", "op": "ne", "value": "internal"}]},
-              "reentry": "once",
-              "exitOn": [{"event": "account_closed"}, {"event": "purchase_completed", "match": ["properties.cartId"]}],
-              "conversion": {"event": "project_created", "within": "P14D", "exit": true},
-              "start": "welcome",
-              "steps": {
-                "welcome":  {"type": "send", "channel": "email", "template": "welcome_email", "priority": "transactional", "next": "wait_day"},
-                "wait_day": {"type": "delay", "duration": "P1D", "sendAt": {"localTime": "10:00"}, "next": "created"},
-                "created":  {"type": "wait_for", "event": "project_created", "match": [], "timeout": "P2D", "next": "congrats", "timeoutNext": "engaged"},
-                "engaged":  {"type": "branch", "branches": [{"conditions": [{"path": "steps.welcome.opened", "op": "eq", "value": true}], "next": "tips"}], "default": "sms"},
-                "tips":     {"type": "split", "arms": [{"id": "A", "weight": 50, "next": "tips_a"}, {"id": "B", "weight": 50, "next": "tips_b"}]},
-                "tips_a":   {"type": "send", "channel": "email", "template": "tips_a", "next": "mark"},
-                "tips_b":   {"type": "send", "channel": "email", "template": "tips_b", "next": "mark"},
-                "sms":      {"type": "send", "channel": "sms", "template": "nudge_sms", "next": "mark"},
-                "mark":     {"type": "update_user", "attributes": {"onboarding": "nudged"}, "next": "end"},
-                "congrats": {"type": "send", "channel": "email", "template": "congrats", "next": "end"},
-                "end":      {"type": "exit"}
-              }
-            }
-            """;
-
-    static final Map<String, Channel> TEMPLATES = Map.of("welcome_email", Channel.EMAIL, "tips_a", Channel.EMAIL,
-            "tips_b", Channel.EMAIL, "nudge_sms", Channel.SMS, "congrats", Channel.EMAIL);
-    static final Function<String, Optional<Channel>> LOOKUP = t -> Optional.ofNullable(TEMPLATES.get(t));
+    static final String ONBOARDING = JourneyFixtures.ONBOARDING;
+    static final Function<String, Optional<Channel>> LOOKUP = JourneyFixtures::templateChannel;
 
     static ObjectNode onboarding() {
-        try {
-            return (ObjectNode) Json.parse(ONBOARDING);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return JourneyFixtures.onboarding();
     }
 
     private static JourneyDefinition parse(JsonNode doc) {

@@ -1,0 +1,50 @@
+package io.nudge.api;
+
+import static io.nudge.api.RouteSupport.adminId;
+import static io.nudge.api.RouteSupport.body;
+import static io.nudge.api.RouteSupport.deleted;
+import static io.nudge.api.RouteSupport.found;
+import static io.nudge.api.RouteSupport.list;
+import static io.nudge.api.RouteSupport.saved;
+
+import io.nudge.journey.JourneyService;
+import io.nudge.keys.Scope;
+import io.nudge.validation.InvalidInputException;
+import java.util.List;
+
+/**
+ * Journey documents: list the current versions, put (201 for a journey that had no current version, 200 for a new
+ * version or the same document again), get the current or {@code ?version=N}, and delete; admin keys only.
+ */
+public final class JourneyRoutes {
+    private JourneyRoutes() {}
+
+    public static NudgeApi install(NudgeApi api, JourneyService journeys) {
+        return api.addRoutes(JourneyRoutes.class, List.of(
+                Route.of("GET", "/v1/journeys", Scope.ADMIN, (r, p) -> list("journeys", journeys.list())),
+                Route.of("PUT", "/v1/journeys/{id}", Scope.ADMIN, (r, p) -> {
+                    JourneyService.Saved saved = journeys.put(adminId(p.get("id")), body(r));
+                    return saved(saved.created(), saved.document());
+                }),
+                Route.of("GET", "/v1/journeys/{id}", Scope.ADMIN, (r, p) -> {
+                    String id = adminId(p.get("id"));
+                    String version = r.query().get("version");
+                    return version == null || version.isEmpty()
+                            ? found(journeys.get(id), "journey")
+                            : found(journeys.get(id, version(version)), "journey version");
+                }),
+                Route.of("DELETE", "/v1/journeys/{id}", Scope.ADMIN, (r, p) -> deleted(journeys.delete(adminId(p.get("id"))), "journey"))));
+    }
+
+    private static int version(String text) {
+        try {
+            int version = Integer.parseInt(text);
+            if (version >= 1) {
+                return version;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw InvalidInputException.invalid("version", "version must be a whole number from 1");
+    }
+}
