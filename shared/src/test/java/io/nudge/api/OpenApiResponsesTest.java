@@ -14,6 +14,7 @@ import io.nudge.evaluate.EvaluateService;
 import io.nudge.guards.GuardSettings;
 import io.nudge.keys.Scope;
 import io.nudge.model.MessageStatus;
+import io.nudge.testing.JourneyFixtures;
 import io.nudge.testing.MutableClock;
 import io.nudge.testing.RecordingScheduler;
 import io.nudge.testing.RecordingSenders;
@@ -85,6 +86,17 @@ class OpenApiResponsesTest {
         call("PUT", "/v1/triggers/{id}", "/v1/triggers/bad", "{'event':'x','channel':'email','template':'nope'}");
         call("GET", "/v1/triggers/{id}", "/v1/triggers/cart", null);
         call("GET", "/v1/triggers", "/v1/triggers", null);
+        JourneyFixtures.templateDocuments().forEach((id, template) -> call("PUT", "/v1/templates/{id}", "/v1/templates/" + id, template));
+        String journey = "/v1/journeys/{id}";
+        call("PUT", journey, "/v1/journeys/onboarding", JourneyFixtures.ONBOARDING);
+        call("PUT", journey, "/v1/journeys/onboarding", JourneyFixtures.ONBOARDING);
+        call("PUT", journey, "/v1/journeys/onboarding", JourneyFixtures.ONBOARDING.replace("\"reentry\": \"once\"", "\"reentry\": \"replace\""));
+        call("PUT", journey, "/v1/journeys/bad", JourneyFixtures.ONBOARDING.replace("\"default\": \"sms\"", "\"default\": \"nowhere\""));
+        call("GET", journey, "/v1/journeys/onboarding", null);
+        call("GET", journey, "/v1/journeys/onboarding", null, Map.of("version", "1"));
+        call("GET", journey, "/v1/journeys/onboarding", null, Map.of("version", "one"));
+        call("GET", journey, "/v1/journeys/nothing", null);
+        call("GET", "/v1/journeys", "/v1/journeys", null);
         call("PUT", "/v1/segments/{id}", "/v1/segments/pro_users", "{'all':[{'path':'user.attributes.plan','op':'eq','value':'pro'},"
                 + "{'event':'signed_up','count':{'gte':1},'within':'P30D'}],'description':'Pro plan'}");
         call("GET", "/v1/segments/{id}", "/v1/segments/pro_users", null);
@@ -166,6 +178,8 @@ class OpenApiResponsesTest {
         call("DELETE", "/v1/campaigns/{id}", "/v1/campaigns/winback", null);
         call("DELETE", "/v1/segments/{id}", "/v1/segments/pro_users", null);
         call("DELETE", "/v1/triggers/{id}", "/v1/triggers/cart", null);
+        call("DELETE", "/v1/journeys/{id}", "/v1/journeys/onboarding", null);
+        call("DELETE", "/v1/journeys/{id}", "/v1/journeys/onboarding", null);
         call("DELETE", "/v1/keys/{id}", "/v1/keys/key_0000000000000000", null);
         call("GET", "/v1/unsubscribe", "/v1/unsubscribe", null, Map.of("token", "forged"));
         call("POST", "/v1/unsubscribe", "/v1/unsubscribe", null, Map.of("token", "forged"));
