@@ -21,6 +21,8 @@ import io.nudge.unsubscribe.UnsubscribeLinks;
 import io.nudge.unsubscribe.UnsubscribeTokens;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import io.nudge.functions.journeys.AdvanceJourneysHandler;
+import io.nudge.journey.JourneyCatalog;
 import io.nudge.keys.ApiKeys;
 import io.nudge.keys.Scope;
 import io.nudge.log.Log;
@@ -36,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -152,6 +155,7 @@ public final class LocalRunner implements AutoCloseable {
         }
         scheduleSends.set(new ScheduleSendsHandler(services.slots(scheduler), services.streamBatch("schedule-sends"),
                 services.deadLetters(), options.clock()));
+        JourneyCatalog journeys = new JourneyCatalog(services.definitions());
         List<StreamPoller> pollers = List.of(
                 new StreamPoller("evaluate-triggers", tables.events(), dynamo, streams, checkpoints,
                         r -> r.eventName() == OperationType.INSERT, new EvaluateTriggersHandler(services), options.replay()),
@@ -159,7 +163,11 @@ public final class LocalRunner implements AutoCloseable {
                         r -> hasStatus(r, "READY"), new DeliverHandler(services.deliver(channels, guardSettings(options)),
                                 services.streamBatch("deliver")), options.replay()),
                 new StreamPoller("schedule-sends", tables.messages(), dynamo, streams, checkpoints,
-                        r -> hasStatus(r, "SCHEDULED"), StreamHandlers.fromStreamHandler(scheduleSends.get()), options.replay()));
+                        r -> hasStatus(r, "SCHEDULED"), StreamHandlers.fromStreamHandler(scheduleSends.get()), options.replay()),
+                new StreamPoller("advance-journeys", tables.journeys(), dynamo, streams, checkpoints,
+                        r -> hasAttribute(r, "phase", Set.of("RUN", "DUE", "RECEIVED", "WAIT")),
+                        new AdvanceJourneysHandler(services.journeyStream(journeys, scheduler), journeys::refresh,
+                                services.streamBatch("advance-journeys")), options.replay()));
         List<Thread> threads = new ArrayList<>();
         for (StreamPoller poller : pollers) {
             threads.add(Thread.ofPlatform().daemon().name("poller-" + poller.hashCode()).start(poller));
@@ -226,10 +234,15 @@ public final class LocalRunner implements AutoCloseable {
 
     /** The template's filters on the Messages stream: INSERT or MODIFY whose new image has this status. */
     static boolean hasStatus(Record record, String status) {
+        return hasAttribute(record, "status", Set.of(status));
+    }
+
+    /** As the function's filter: an insert or modify whose new image's {@code name} is one of {@code values}. */
+    static boolean hasAttribute(Record record, String name, Set<String> values) {
         return (record.eventName() == OperationType.INSERT || record.eventName() == OperationType.MODIFY)
                 && record.dynamodb().hasNewImage()
-                && record.dynamodb().newImage().containsKey("status")
-                && status.equals(record.dynamodb().newImage().get("status").s());
+                && record.dynamodb().newImage().containsKey(name)
+                && values.contains(record.dynamodb().newImage().get(name).s());
     }
 
     /**

@@ -60,6 +60,7 @@ public final class EvaluateService {
     private final io.nudge.stats.StatsBuffer stats;
     private final Clock clock;
     private volatile io.nudge.segments.SegmentMembership segments = io.nudge.segments.SegmentMembership.NONE;
+    private volatile JourneyHook journeys = JourneyHook.NONE;
 
     public EvaluateService(TriggerCatalog triggers, UserStore users, MessageStore messages, EventStore events,
             ReentryStore reentry, Markers markers, StatsStore stats, Clock clock) {
@@ -82,6 +83,13 @@ public final class EvaluateService {
     public void refreshDefinitions() {
         triggers.refresh();
         segments.refresh();
+        journeys.refresh();
+    }
+
+    /** Journeys entered, woken or ended by events. */
+    public EvaluateService withJourneys(JourneyHook journeys) {
+        this.journeys = journeys;
+        return this;
     }
 
     /** Activity counters and {"segment":…} conditions. */
@@ -97,7 +105,11 @@ public final class EvaluateService {
         List<TriggerDefinition> goals = triggers.convertedBy(event.name());
         UserProfile user = userFor(event);
         segments.record(event);
+        List<ObjectNode> journeyOutcomes = journeys.onEvent(event, user);
         if (candidates.isEmpty() && cancellable.isEmpty() && goals.isEmpty()) {
+            if (!journeyOutcomes.isEmpty()) {
+                events.recordEvaluation(event.id(), withJourneys(toJson(new Evaluation(event.id(), List.of())), journeyOutcomes));
+            }
             return new Evaluation(event.id(), List.of());
         }
         List<Evaluation.Decision> decisions = new ArrayList<>();
@@ -114,7 +126,7 @@ public final class EvaluateService {
             decisions.addAll(decide(candidates.get(t), outcomes[t], event, user, context));
         }
         Evaluation evaluation = new Evaluation(event.id(), decisions);
-        events.recordEvaluation(event.id(), toJson(evaluation));
+        events.recordEvaluation(event.id(), withJourneys(toJson(evaluation), journeyOutcomes));
         return evaluation;
     }
 
@@ -323,6 +335,11 @@ public final class EvaluateService {
             return bare;
         }
         return users.find(event.userId()).orElse(bare);
+    }
+
+    private static ArrayNode withJourneys(ArrayNode decisions, List<ObjectNode> journeyOutcomes) {
+        journeyOutcomes.forEach(decisions::add);
+        return decisions;
     }
 
     static ArrayNode toJson(Evaluation evaluation) {

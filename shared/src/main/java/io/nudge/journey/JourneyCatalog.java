@@ -14,7 +14,7 @@ import java.util.Set;
  * about with one set lookup. {@link #refresh()} (once per batch) reads the definitions version — one small read — and
  * reloads (one paged query) only when it changed; a version already parsed is kept, since versions never change.
  */
-public final class JourneyCatalog {
+public final class JourneyCatalog implements JourneyLookup {
     private record Index(Map<String, JourneyDefinition> current, Map<String, List<JourneyDefinition>> byEntry,
             Set<String> eventsOfInterest, Map<String, JourneyDefinition> versions, Set<String> deleted) {
         static Index empty() {
@@ -30,6 +30,7 @@ public final class JourneyCatalog {
         this.store = store;
     }
 
+    @Override
     public void refresh() {
         long now = store.version();
         if (now == version) {
@@ -77,11 +78,13 @@ public final class JourneyCatalog {
     }
 
     /** The enabled current versions an event of this name enters, by id. */
+    @Override
     public List<JourneyDefinition> enteredBy(String eventName) {
         return index.byEntry().getOrDefault(eventName, List.of());
     }
 
     /** Any version ever stored, deleted or not: what an instance pinned to it runs. */
+    @Override
     public Optional<JourneyDefinition> version(String id, int version) {
         return Optional.ofNullable(index.versions().get(key(id, version)));
     }
@@ -92,6 +95,7 @@ public final class JourneyCatalog {
     }
 
     /** Whether the journey was deleted (and not put again): its running instances end with reason journey_deleted. */
+    @Override
     public boolean deleted(String id) {
         return index.deleted().contains(id);
     }
@@ -103,6 +107,11 @@ public final class JourneyCatalog {
      */
     public Set<String> eventsOfInterest() {
         return index.eventsOfInterest();
+    }
+
+    @Override
+    public boolean cares(String eventName) {
+        return index.eventsOfInterest().contains(eventName);
     }
 
     private static String key(String id, int version) {

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Releases a slot's SCHEDULED messages (SCHEDULED → READY, conditional) and those of any earlier slot that never
- * fired. Run by schedule-sends when Scheduler fires a slot, and by the sweep for slots overdue by more than a grace
+ * Releases a slot's SCHEDULED messages (SCHEDULED → READY, conditional), wakes what else waits in it (journey
+ * instances, {@link SlotWaiters}), and does the same for any earlier slot that never fired. Run by schedule-sends when Scheduler fires a slot, and by the sweep for slots overdue by more than a grace
  * period — a slot whose schedule was never created (its creator died between the claim and CreateSchedule) is
  * released all the same, so nothing is stranded.
  */
@@ -17,11 +17,17 @@ public final class SlotReleaser {
 
     private final SlotStore slots;
     private final MessageStore messages;
+    private final SlotWaiters waiters;
     private final Clock clock;
 
     public SlotReleaser(SlotStore slots, MessageStore messages, Clock clock) {
+        this(slots, messages, SlotWaiters.NONE, clock);
+    }
+
+    public SlotReleaser(SlotStore slots, MessageStore messages, SlotWaiters waiters, Clock clock) {
         this.slots = slots;
         this.messages = messages;
+        this.waiters = waiters;
         this.clock = clock;
     }
 
@@ -76,6 +82,7 @@ public final class SlotReleaser {
                             "reason", failure.getClass().getSimpleName());
                 }
             });
+            released[0] += waiters.wake(slot, shard);
         }
         return released[0];
     }

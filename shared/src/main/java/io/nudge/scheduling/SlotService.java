@@ -33,10 +33,14 @@ public final class SlotService {
     private final Clock clock;
 
     public SlotService(SlotStore slots, MessageStore messages, Scheduler scheduler, Clock clock) {
+        this(slots, messages, scheduler, SlotWaiters.NONE, clock);
+    }
+
+    public SlotService(SlotStore slots, MessageStore messages, Scheduler scheduler, SlotWaiters waiters, Clock clock) {
         this.slots = slots;
         this.messages = messages;
         this.scheduler = scheduler;
-        this.releaser = new SlotReleaser(slots, messages, clock);
+        this.releaser = new SlotReleaser(slots, messages, waiters, clock);
         this.clock = clock;
     }
 
@@ -56,10 +60,18 @@ public final class SlotService {
             return new Outcome.NotScheduled();
         }
         long slot = Slots.slotOf(message.dueAt().get(), messages.slotWidth());
+        return ensureSlot(slot, reason -> messages.releaseNow(message.id(), reason, clock.instant()));
+    }
+
+    /**
+     * Makes sure {@code slot} has its one-time schedule; when it is due or fired already, {@code dueAlready} is run with
+     * the reason instead (a schedule in the past would never fire), for whatever waits in it.
+     */
+    public Outcome ensureSlot(long slot, java.util.function.Consumer<String> dueAlready) {
         Instant now = clock.instant();
         if (!Instant.ofEpochSecond(slot).isAfter(now)) {
             // Due already (a late stream record): a schedule in the past would never fire.
-            messages.releaseNow(message.id(), "due", now);
+            dueAlready.accept("due");
             return new Outcome.ReleasedNow(slot);
         }
         return switch (slots.claim(slot, now)) {
@@ -76,7 +88,7 @@ public final class SlotService {
             }
             case SlotStore.Claim.Scheduled scheduled -> new Outcome.AlreadyScheduled(slot);
             case SlotStore.Claim.Fired fired -> {
-                messages.releaseNow(message.id(), "due: slot had fired", now);
+                dueAlready.accept("due: slot had fired");
                 yield new Outcome.ReleasedNow(slot);
             }
         };

@@ -35,6 +35,12 @@ public final class TableDefinitions {
     public static final String MESSAGES_IN_FLIGHT = "inFlight";
     public static final String MESSAGES_BY_SLOT = "bySlot";
     public static final String MESSAGES_PENDING = "pending";
+    /** A user's active journey instances (activeUser is set while active), keys only: what an event of theirs may wake or end. */
+    public static final String JOURNEYS_ACTIVE_BY_USER = "activeByUser";
+    /** All of a user's journey instances, newest entry first, keys only. */
+    public static final String JOURNEYS_BY_USER = "byUser";
+    /** Instances waiting for a time, by slot shard (slotKey is set while waiting), keys only: what a slot wakes. */
+    public static final String JOURNEYS_BY_SLOT = "bySlot";
     public static final String SLOTS_UNFIRED = "unfired";
     public static final String MESSAGES_BY_PROVIDER_ID = "byProviderId";
     public static final String USERS_BY_PHONE = "byPhone";
@@ -55,7 +61,7 @@ public final class TableDefinitions {
 
     /** Tables whose items expire through the TTL attribute {@code expiresAt}. */
     public static final java.util.function.Function<Tables, List<String>> TTL_TABLES =
-            tables -> List.of(tables.events(), tables.deadLetters(), tables.slots(), tables.state());
+            tables -> List.of(tables.events(), tables.deadLetters(), tables.slots(), tables.state(), tables.journeys());
 
     private TableDefinitions() {}
 
@@ -108,6 +114,15 @@ public final class TableDefinitions {
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .keySchema(hash("channel"), range("address"))
                 .attributeDefinitions(attr("channel"), attr("address")).build());
+        all.add(CreateTableRequest.builder().tableName(tables.journeys())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(hash("id"))
+                .attributeDefinitions(attr("id"), attr("activeUser"), attr("userId"), attr("enteredAt"), attr("slotKey"))
+                .globalSecondaryIndexes(
+                        gsiKeysOnly(JOURNEYS_ACTIVE_BY_USER, "activeUser", "id"),
+                        gsiKeysOnly(JOURNEYS_BY_USER, "userId", "enteredAt"),
+                        gsiKeysOnly(JOURNEYS_BY_SLOT, "slotKey", "id"))
+                .streamSpecification(stream(StreamViewType.NEW_IMAGE)).build());
         return all;
     }
 

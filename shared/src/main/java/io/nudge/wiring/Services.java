@@ -57,6 +57,7 @@ public final class Services {
     private final StatsStore stats;
     private final UnsubscribeLinks unsubscribe;
     private final ApiKeys apiKeys;
+    private final io.nudge.journey.JourneyInstanceStore journeyInstances;
     private final GuardSettings guards;
 
     private Services(Builder b) {
@@ -73,6 +74,7 @@ public final class Services {
         this.suppressions = new SuppressionStore(dynamo, tables.suppressions());
         this.stats = new StatsStore(dynamo, tables.stats());
         this.apiKeys = new ApiKeys(new ApiKeyStore(dynamo, tables.apiKeys()), clock);
+        this.journeyInstances = new io.nudge.journey.JourneyInstanceStore(dynamo, tables.journeys(), b.slotWidth);
     }
 
     /**
@@ -216,7 +218,8 @@ public final class Services {
         return new EvaluateService(new TriggerCatalog(definitions), users, messages, events,
                 new ReentryStore(dynamo, tables.state()), markers(), stats, clock)
                 .withSegments(new io.nudge.segments.SegmentMembership(activity(), new io.nudge.segments.SegmentCatalog(definitions),
-                        new io.nudge.campaigns.GoalConversions(definitions, dynamo, tables.state(), stats, clock), clock));
+                        new io.nudge.campaigns.GoalConversions(definitions, dynamo, tables.state(), stats, clock), clock))
+                .withJourneys(journeys(new io.nudge.journey.JourneyCatalog(definitions)).hook());
     }
 
     /** process-feedback's service; {@code phoneOptIn} is SNS OptInPhoneNumber on AWS. */
@@ -240,7 +243,27 @@ public final class Services {
     }
 
     public SlotService slots(Scheduler scheduler) {
-        return new SlotService(new SlotStore(dynamo, tables.slots()), messages, scheduler, clock);
+        return new SlotService(new SlotStore(dynamo, tables.slots()), messages, scheduler, journeyWaiters(), clock);
+    }
+
+    /** The journey instances a slot wakes: no journey lookup needed, a waiting instance knows its due time. */
+    private io.nudge.scheduling.SlotWaiters journeyWaiters() {
+        return (slot, shard) -> new io.nudge.journey.JourneyWake(journeyInstances, clock).wake(slot, shard);
+    }
+
+    /** The journey engine over {@code journeys} (the definitions it runs). */
+    public io.nudge.journey.JourneyEngine journeys(io.nudge.journey.JourneyLookup journeys) {
+        return new io.nudge.journey.JourneyEngine(journeys, journeyInstances, messages, new UserService(users, clock),
+                new ReentryStore(dynamo, tables.state()), clock);
+    }
+
+    /** advance-journeys' service. */
+    public io.nudge.journey.JourneyStream journeyStream(io.nudge.journey.JourneyLookup journeys, Scheduler scheduler) {
+        return new io.nudge.journey.JourneyStream(journeys(journeys), slots(scheduler), journeyInstances, clock);
+    }
+
+    public io.nudge.journey.JourneyInstanceStore journeyInstances() {
+        return journeyInstances;
     }
 
     /** Deliver over {@code channels}; their push endpoints are deleted when the provider reports a device disabled. */
@@ -270,7 +293,7 @@ public final class Services {
 
     public Sweep sweep(SweepSettings settings) {
         Duration slotGrace = settings.slotGrace().orElse(Duration.ofSeconds(Math.max(120, 2 * messages.slotWidth().toSeconds())));
-        return new Sweep(messages, stats, new SlotReleaser(new SlotStore(dynamo, tables.slots()), messages, clock), clock,
+        return new Sweep(messages, stats, new SlotReleaser(new SlotStore(dynamo, tables.slots()), messages, journeyWaiters(), clock), clock,
                 settings.grace(), settings.readyGrace(), slotGrace, settings.perShard());
     }
 
