@@ -48,15 +48,19 @@ public final class JourneyEngine {
     private final MessageStore messages;
     private final UserService users;
     private final ReentryStore reentry;
+    private final io.nudge.store.Markers markers;
+    private final JourneyCounters counters;
     private final Clock clock;
 
     public JourneyEngine(JourneyLookup journeys, JourneyInstanceStore instances, MessageStore messages, UserService users,
-            ReentryStore reentry, Clock clock) {
+            ReentryStore reentry, io.nudge.store.Markers markers, JourneyCounters counters, Clock clock) {
         this.journeys = journeys;
         this.instances = instances;
         this.messages = messages;
         this.users = users;
         this.reentry = reentry;
+        this.markers = markers;
+        this.counters = counters;
         this.clock = clock;
     }
 
@@ -71,6 +75,9 @@ public final class JourneyEngine {
         record Woke(String journeyId, String instanceId, String step) implements Outcome {}
 
         record Ended(String journeyId, String instanceId, String reason) implements Outcome {}
+
+        /** A conversion that does not end the instance, counted once per instance. */
+        record Converted(String journeyId, String instanceId, boolean counted) implements Outcome {}
     }
 
     /** evaluate's view: each outcome as its evaluation record keeps it. */
@@ -108,6 +115,10 @@ public final class JourneyEngine {
             case Outcome.Ended e -> {
                 o.put("instanceId", e.instanceId());
                 o.put("reason", "ended: " + e.reason());
+            }
+            case Outcome.Converted c -> {
+                o.put("instanceId", c.instanceId());
+                o.put("reason", c.counted() ? "converted: the journey's goal" : "converted before; counted once");
             }
         }
         return o;
@@ -147,9 +158,19 @@ public final class JourneyEngine {
         }
         if (journey.conversion().isPresent()) {
             JourneyDefinition.JourneyConversion goal = journey.conversion().get();
-            if (goal.event().equals(event.name()) && goal.exit()
-                    && !event.timestamp().isAfter(instance.enteredAt().plus(goal.within()))) {
-                return Optional.of(end(instance, JourneyInstance.Status.EXITED, "conversion: " + event.name() + " (event " + event.id() + ")"));
+            if (goal.event().equals(event.name()) && !event.timestamp().isAfter(instance.enteredAt().plus(goal.within()))) {
+                if (goal.exit()) {
+                    return Optional.of(end(instance, JourneyInstance.Status.EXITED, "conversion: " + event.name() + " (event " + event.id() + ")"));
+                }
+                Instant now = clock.instant();
+                Instant windowEnd = instance.enteredAt().plus(goal.within()).plus(java.time.Duration.ofDays(1));
+                boolean first = markers.putIfAbsent("journey-conversion#" + instance.id(),
+                        Map.of("eventId", io.nudge.store.AttributeValues.s(event.id())),
+                        windowEnd.isAfter(now) ? windowEnd : now.plus(java.time.Duration.ofDays(1)), now);
+                if (first) {
+                    counters.converted(instance.journeyId(), instance.arms(), now);
+                }
+                return Optional.of(new Outcome.Converted(instance.journeyId(), instance.id(), first));
             }
         }
         if (instance.phase() == JourneyInstance.Phase.WAIT && instance.waitingFor().filter(event.name()::equals).isPresent()
@@ -190,6 +211,9 @@ public final class JourneyEngine {
                 Optional.empty(), Optional.empty(), Optional.empty(), List.of(new JourneyInstance.PathEntry(journey.start(), now,
                         Optional.empty(), Optional.empty(), Optional.empty())), Map.of(), Map.of(), now, Optional.empty(), Optional.empty());
         boolean created = instances.create(instance);
+        if (created) {
+            counters.entered(journey.id(), journey.start(), now);
+        }
         if (!created && journey.reentry() instanceof Reentry.Once) {
             JourneyInstance existing = instances.find(instanceId).orElse(instance);
             if (!existing.entry().path("id").asText().equals(event.id())) {
@@ -227,9 +251,25 @@ public final class JourneyEngine {
             if (!instances.write(next)) {
                 return moves; // another writer moved it; its own stream record carries it on
             }
+            count(instance, next);
             instance = next;
         }
         return moves;
+    }
+
+    /** The counters a won write moves: the edge taken, and the end when it ended. */
+    private void count(JourneyInstance before, JourneyInstance after) {
+        int at = before.path().size() - 1;
+        Optional<String> how = after.path().get(at).left();
+        if (how.isEmpty()) {
+            return; // parked or woken: no edge taken yet
+        }
+        Instant now = after.path().get(at).leftAt().orElse(clock.instant());
+        boolean movedOn = after.path().size() > before.path().size();
+        counters.moved(before.journeyId(), before.step(), how.get(), movedOn ? Optional.of(after.step()) : Optional.empty(), now);
+        if (!after.active()) {
+            counters.ended(after.journeyId(), after.step(), after.status(), after.endReason().orElse("end"), now);
+        }
     }
 
     /** One move of an instance at {@code instance.step()}: the step's effect, then where it goes. */
@@ -340,6 +380,11 @@ public final class JourneyEngine {
             if (instances.write(ended)) {
                 for (String messageId : instance.sends().values()) {
                     messages.cancel(messageId, "cancelled_by: journey " + reason, now);
+                }
+                String kind = reason.contains(":") ? reason.substring(0, reason.indexOf(':')) : reason;
+                counters.ended(instance.journeyId(), instance.step(), status, kind, now);
+                if (kind.equals("conversion")) {
+                    counters.converted(instance.journeyId(), instance.arms(), now);
                 }
                 return new Outcome.Ended(instance.journeyId(), instance.id(), reason);
             }
