@@ -19,6 +19,8 @@ public final class MessageJson {
         json.put("userId", message.userId());
         json.put("templateId", message.templateId());
         MessageSource.campaignArm(message).ifPresent(c -> json.put("campaignId", c.campaignId()).put("arm", c.arm()));
+        MessageSource.journeyStep(message).ifPresent(j -> json.put("journeyId", j.journeyId()).put("journeyVersion", j.version())
+                .put("stepId", j.stepId()).put("instanceId", j.instanceId()));
         json.put("channel", message.channel().wire());
         json.put("priority", message.priority().wire());
         json.put("status", message.status().name());

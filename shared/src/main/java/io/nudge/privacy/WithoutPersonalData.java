@@ -16,6 +16,8 @@ public final class WithoutPersonalData {
             "feedback", "FeedbackLedger: keyed by a hash of the notification (no address), holds its state and outcome",
             "optin", "FeedbackService: keyed by the inbound SMS id, holds when and whether AWS refused the opt-in, no number",
             "conversion", "EvaluateService: keyed by the message id, holds the converting event's id; the conversion count stays",
+            "journey-conversion", "JourneyEngine: keyed by the journey instance id, holds the converting event's id; expires"
+                    + " a day after the goal window",
             "campaignrun", "CampaignRunService: a run's checkpoint (a user id as the scan's last key only while the run is"
                     + " in progress; 120 days' TTL)",
             "local", "LocalCampaigns (local runner only): the queue of campaign runs, campaign and run ids");

@@ -2,9 +2,9 @@ package io.nudge.stats;
 
 import java.util.Objects;
 
-/** What counters belong to: a trigger or a campaign. */
+/** What counters belong to: a trigger, a campaign arm or a journey's send step. */
 public record Subject(Kind kind, String id) {
-    public enum Kind { TRIGGER, CAMPAIGN }
+    public enum Kind { TRIGGER, CAMPAIGN, JOURNEY }
 
     public Subject {
         Objects.requireNonNull(kind, "kind");
@@ -18,6 +18,11 @@ public record Subject(Kind kind, String id) {
     /** A campaign arm's counters: "<campaign id>#<arm>" (A, B, …, holdout). */
     public static Subject campaignArm(String campaignId, String arm) {
         return new Subject(Kind.CAMPAIGN, campaignId + "#" + arm);
+    }
+
+    /** A journey send step's message counters: "<journey id>#<step id>". */
+    public static Subject journeyStep(String journeyId, String stepId) {
+        return new Subject(Kind.JOURNEY, journeyId + "#" + stepId);
     }
 
     String key() {
