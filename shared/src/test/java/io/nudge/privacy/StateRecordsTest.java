@@ -74,6 +74,10 @@ class StateRecordsTest {
         definitions.putTemplate("mail", json("{'channel':'email','subject':'Hi','text':'x'}"));
         definitions.putTrigger("welcome", json("{'event':'signed_up','channel':'email','template':'mail','reentry':'once_per:P7D',"
                 + "'conversion':{'event':'purchase_completed','within':'P3D'}}"));
+        // a journey whose goal does not end it: its conversion is marked once per instance
+        new io.nudge.journey.JourneyService(services.definitions(), clock).put("onboarding", json("{'name':'Onboarding',"
+                + "'entry':{'event':'signed_up'},'conversion':{'event':'purchase_completed','within':'P3D','exit':false},"
+                + "'start':'wait','steps':{'wait':{'type':'wait_for','event':'project_created','timeout':'P1D'}}}"));
         services.segments().put("pro", json("{'all':[{'path':'user.attributes.plan','op':'eq','value':'pro'}]}"));
         services.campaigns(new RecordingScheduler(), request -> {}).put("digest", json("{'segment':'pro','channel':'email',"
                 + "'variants':[{'id':'A','template':'mail','weight':100}],'holdout':50,"
