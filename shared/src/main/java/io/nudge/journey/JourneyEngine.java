@@ -156,23 +156,10 @@ public final class JourneyEngine {
                 return Optional.of(end(instance, JourneyInstance.Status.EXITED, "exit: " + event.name() + " (event " + event.id() + ")"));
             }
         }
-        if (journey.conversion().isPresent()) {
-            JourneyDefinition.JourneyConversion goal = journey.conversion().get();
-            if (goal.event().equals(event.name()) && !event.timestamp().isAfter(instance.enteredAt().plus(goal.within()))) {
-                if (goal.exit()) {
-                    return Optional.of(end(instance, JourneyInstance.Status.EXITED, "conversion: " + event.name() + " (event " + event.id() + ")"));
-                }
-                Instant now = clock.instant();
-                Instant windowEnd = instance.enteredAt().plus(goal.within()).plus(java.time.Duration.ofDays(1));
-                boolean first = markers.putIfAbsent("journey-conversion#" + instance.id(),
-                        Map.of("eventId", io.nudge.store.AttributeValues.s(event.id())),
-                        windowEnd.isAfter(now) ? windowEnd : now.plus(java.time.Duration.ofDays(1)), now);
-                if (first) {
-                    counters.converted(instance.journeyId(), instance.arms(), now);
-                }
-                return Optional.of(new Outcome.Converted(instance.journeyId(), instance.id(), first));
-            }
-        }
+        Optional<JourneyDefinition.JourneyConversion> goal = journey.conversion()
+                .filter(g -> g.event().equals(event.name()) && !event.timestamp().isAfter(instance.enteredAt().plus(g.within())));
+        // A wait_for waiting for this very event takes its received edge (the flow's own answer to it), even when the
+        // event is also the goal: the conversion is counted, and the instance goes on instead of exiting.
         if (instance.phase() == JourneyInstance.Phase.WAIT && instance.waitingFor().filter(event.name()::equals).isPresent()
                 && journey.step(instance.step()) instanceof JourneyStep.WaitFor wait
                 && sameProperties(wait.match(), instance.entry(), event)) {
@@ -180,10 +167,34 @@ public final class JourneyEngine {
                     Optional.of(EvaluationContext.event(event)), Optional.empty(), Optional.empty(), instance.path(), instance.sends(),
                     instance.arms(), Optional.empty(), Optional.empty());
             if (instances.write(received)) {
+                goal.ifPresent(g -> convert(instance, event));
                 return Optional.of(new Outcome.Woke(instance.journeyId(), instance.id(), instance.step()));
             }
+            return Optional.empty();
+        }
+        if (goal.isPresent() && goal.get().exit()) {
+            return Optional.of(end(instance, JourneyInstance.Status.EXITED, "conversion: " + event.name() + " (event " + event.id() + ")",
+                    Optional.of(event)));
+        }
+        if (goal.isPresent()) {
+            return Optional.of(new Outcome.Converted(instance.journeyId(), instance.id(), convert(instance, event)));
         }
         return Optional.empty();
+    }
+
+    /** Counts the instance's conversion once, whatever replays or later goal events come (a State marker). */
+    private boolean convert(JourneyInstance instance, Event event) {
+        JourneyDefinition.JourneyConversion goal = journeys.version(instance.journeyId(), instance.version())
+                .flatMap(JourneyDefinition::conversion).orElseThrow();
+        Instant now = clock.instant();
+        Instant windowEnd = instance.enteredAt().plus(goal.within()).plus(java.time.Duration.ofDays(1));
+        boolean first = markers.putIfAbsent("journey-conversion#" + instance.id(),
+                Map.of("eventId", io.nudge.store.AttributeValues.s(event.id())),
+                windowEnd.isAfter(now) ? windowEnd : now.plus(java.time.Duration.ofDays(1)), now);
+        if (first) {
+            counters.converted(instance.journeyId(), instance.arms(), now);
+        }
+        return first;
     }
 
     private Outcome enter(JourneyDefinition journey, Event event, ObjectNode context) {
@@ -369,6 +380,11 @@ public final class JourneyEngine {
      * cancels its messages not sent yet. Retried from a fresh read while another writer moves it.
      */
     Outcome end(JourneyInstance read, JourneyInstance.Status status, String reason) {
+        return end(read, status, reason, Optional.empty());
+    }
+
+    /** As above; {@code conversion} is the goal event when the instance ends by converting (counted once). */
+    Outcome end(JourneyInstance read, JourneyInstance.Status status, String reason, Optional<Event> conversion) {
         JourneyInstance instance = read;
         for (int attempt = 0; attempt < 5 && instance.active(); attempt++) {
             Instant now = clock.instant();
@@ -383,9 +399,8 @@ public final class JourneyEngine {
                 }
                 String kind = reason.contains(":") ? reason.substring(0, reason.indexOf(':')) : reason;
                 counters.ended(instance.journeyId(), instance.step(), status, kind, now);
-                if (kind.equals("conversion")) {
-                    counters.converted(instance.journeyId(), instance.arms(), now);
-                }
+                final JourneyInstance converted = instance;
+                conversion.ifPresent(event -> convert(converted, event));
                 return new Outcome.Ended(instance.journeyId(), instance.id(), reason);
             }
             instance = instances.find(instance.id()).orElse(instance);
