@@ -12,20 +12,24 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Loads a folder of definitions at start: templates/*.json first (triggers refer to them), then triggers/*.json.
- * The file name is the id. Each file goes through the same validation as the API.
+ * Loads a folder of definitions at start: templates/*.json first (triggers and journeys refer to them), then
+ * triggers/*.json and journeys/*.json. The file name is the id. Each file goes through the same validation as the API.
  */
 final class DefinitionsLoader {
     private DefinitionsLoader() {}
 
-    record Loaded(int templates, int triggers, List<String> errors) {}
+    record Loaded(int templates, int triggers, int journeys, List<String> errors) {}
 
     static Loaded load(Path folder, DefinitionService definitions) throws IOException {
-        return load(folder, definitions, null);
+        return load(folder, definitions, null, null);
     }
 
-    /** Also segments/*.json, after templates and before triggers (a trigger may test segment membership). */
-    static Loaded load(Path folder, DefinitionService definitions, io.nudge.segments.SegmentService segments) throws IOException {
+    /**
+     * Also segments/*.json, after templates and before triggers (a trigger may test segment membership), and
+     * journeys/*.json after triggers when {@code journeys} is given (a journey whose document is unchanged keeps its version).
+     */
+    static Loaded load(Path folder, DefinitionService definitions, io.nudge.segments.SegmentService segments,
+            io.nudge.journey.JourneyService journeys) throws IOException {
         List<String> errors = new ArrayList<>();
         int templates = 0;
         int triggers = 0;
@@ -42,7 +46,13 @@ final class DefinitionsLoader {
                 triggers++;
             }
         }
-        return new Loaded(templates, triggers, errors);
+        int journeyCount = 0;
+        for (Path file : journeys == null ? List.<Path>of() : jsonFiles(folder.resolve("journeys"))) {
+            if (apply(file, errors, (id, doc) -> journeys.put(id, doc))) {
+                journeyCount++;
+            }
+        }
+        return new Loaded(templates, triggers, journeyCount, errors);
     }
 
     /** campaigns/*.json (after segments and templates); saving one also creates its schedule. @return how many loaded */

@@ -118,8 +118,9 @@ public final class LocalRunner implements AutoCloseable {
         Optional<String> generatedKey = ensureAdminKey(services.apiKeys(), options, data);
         if (options.configDir().isPresent()) {
             DefinitionsLoader.Loaded loaded = DefinitionsLoader.load(options.configDir().get(),
-                    new DefinitionService(services.definitions(), options.clock()), services.segments());
-            LOG.info("definitions loaded", "from", options.configDir().get(), "templates", loaded.templates(), "triggers", loaded.triggers());
+                    new DefinitionService(services.definitions(), options.clock()), services.segments(), services.journeys());
+            LOG.info("definitions loaded", "from", options.configDir().get(), "templates", loaded.templates(), "triggers", loaded.triggers(),
+                    "journeys", loaded.journeys());
             loaded.errors().forEach(e -> System.err.println("nudge: skipped definition: " + e));
         }
 

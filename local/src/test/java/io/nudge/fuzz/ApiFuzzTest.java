@@ -79,6 +79,10 @@ class ApiFuzzTest {
             new RouteSpec("GET", "/v1/triggers/{id}", null),
             new RouteSpec("POST", "/v1/triggers/{id}/test", "triggerTest"),
             new RouteSpec("DELETE", "/v1/triggers/{id}", null),
+            new RouteSpec("GET", "/v1/journeys", null),
+            new RouteSpec("PUT", "/v1/journeys/{id}", "journey"),
+            new RouteSpec("GET", "/v1/journeys/{id}", null),
+            new RouteSpec("DELETE", "/v1/journeys/{id}", null),
             new RouteSpec("GET", "/v1/stats/triggers/{id}", null),
             new RouteSpec("GET", "/v1/stats/overview", null),
             new RouteSpec("GET", "/v1/messages", null),
@@ -105,7 +109,7 @@ class ApiFuzzTest {
             new RouteSpec("GET", "/ui", null),
             new RouteSpec("GET", "/ui/{path+}", null));
     private static final List<String> QUERY_NAMES = List.of("limit", "channel", "after", "from", "to", "token", "runId",
-            "triggerId", "campaignId", "status", "cursor");
+            "triggerId", "campaignId", "status", "cursor", "version");
     private static final List<String> CONTENT_TYPES = List.of("application/json", "application/json; charset=utf-8", "text/plain",
             "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "application/json; charset=latin1", "");
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "get", "G E T");
@@ -117,7 +121,7 @@ class ApiFuzzTest {
         handler = new IngestApiHandler(services.api(ApiSettings.defaults().withCampaigns(new RecordingScheduler(), runs::add)));
         sample = (ObjectNode) Samples.json("apigw-post-event.json");
         Path examples = Samples.dir().getParent().resolve("examples");
-        for (String kind : List.of("templates", "segments", "triggers", "campaigns")) {
+        for (String kind : List.of("templates", "segments", "triggers", "journeys", "campaigns")) {
             try (var files = Files.list(examples.resolve(kind))) {
                 for (Path file : files.sorted().toList()) {
                     JsonNode doc = Json.parse(Files.readString(file));
@@ -276,7 +280,8 @@ class ApiFuzzTest {
 
     private static String idFor(RouteSpec route) {
         return route.path().contains("template") ? "welcome_email" : route.path().contains("trigger") ? "welcome"
-                : route.path().contains("segment") ? "active_pro" : route.path().contains("campaign") ? "weekly_digest" : "some-id";
+                : route.path().contains("segment") ? "active_pro" : route.path().contains("campaign") ? "weekly_digest"
+                : route.path().contains("journey") ? "onboarding" : "some-id";
     }
 
     /** A path segment: usually a real id, sometimes an odd one, raw or percent-encoded as a client may send it. */

@@ -63,11 +63,12 @@ public final class DefinitionService {
         return store.delete(DefinitionStore.TRIGGER, id);
     }
 
-    /** A template still used by a trigger is not deleted: the trigger would fail every send. */
+    /** A template still used by a trigger or a journey is not deleted: it would fail every send. */
     public boolean deleteTemplate(String id) {
-        List<String> users = store.list(DefinitionStore.TRIGGER).stream()
+        List<String> users = new java.util.ArrayList<>(store.list(DefinitionStore.TRIGGER).stream()
                 .filter(t -> id.equals(t.document().path("template").asText()))
-                .map(DefinitionStore.Stored::id).toList();
+                .map(DefinitionStore.Stored::id).toList());
+        io.nudge.journey.JourneyService.usingTemplate(store, id).forEach(j -> users.add("journey " + j));
         if (!users.isEmpty()) {
             throw new InvalidInputException("template_in_use", "id",
                     "template " + id + " is used by trigger(s) " + String.join(", ", users) + "; change or delete them first");

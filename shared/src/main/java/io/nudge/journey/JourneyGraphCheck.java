@@ -40,8 +40,8 @@ final class JourneyGraphCheck {
         if (!steps.containsKey(start)) {
             throw new InvalidInputException("unknown_step", "/start", "start names step " + start + ", which is not in /steps");
         }
-        for (List<Edge> out : edges.values()) {
-            for (Edge e : out) {
+        for (String id : steps.keySet()) {
+            for (Edge e : edges.get(id)) {
                 if (!steps.containsKey(e.to())) {
                     throw new InvalidInputException("unknown_step", e.pointer(), e.pointer() + " names step " + e.to() + ", which is not in /steps");
                 }

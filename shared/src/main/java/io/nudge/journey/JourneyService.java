@@ -93,6 +93,18 @@ public final class JourneyService {
         return store.latestVersion(KIND, id).map(v -> v.deletedAt().isPresent()).orElse(false);
     }
 
+    /**
+     * The journeys whose current version sends {@code templateId}, so the template is not deleted from under them.
+     * (Older versions are not checked: their instances fail that send, recorded on the instance, and move on.)
+     */
+    public static List<String> usingTemplate(DefinitionStore store, String templateId) {
+        List<String> ids = new ArrayList<>();
+        latestById(store.versions(KIND)).values().stream().filter(v -> v.deletedAt().isEmpty())
+                .filter(v -> v.document().path("steps").findValuesAsText("template").contains(templateId))
+                .forEach(v -> ids.add(v.id()));
+        return ids;
+    }
+
     /** The latest version of each id; {@code versions} come by id, then version. */
     static Map<String, DefinitionStore.Version> latestById(List<DefinitionStore.Version> versions) {
         Map<String, DefinitionStore.Version> latest = new LinkedHashMap<>();

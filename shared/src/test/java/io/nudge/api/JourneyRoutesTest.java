@@ -148,6 +148,17 @@ class JourneyRoutesTest {
     }
 
     @Test
+    void a_template_a_current_journey_sends_is_not_deleted() {
+        call("PUT", "/v1/journeys/onboarding", admin, JourneyFixtures.ONBOARDING);
+
+        ApiResponse refused = call("DELETE", "/v1/templates/tips_b", admin, null);
+        assertError(refused, 400, "id");
+        assertThat(json(refused).at("/error/message").asText()).contains("journey onboarding");
+        call("DELETE", "/v1/journeys/onboarding", admin, null);
+        assertThat(call("DELETE", "/v1/templates/tips_b", admin, null).status()).isEqualTo(204);
+    }
+
+    @Test
     void a_bad_document_is_answered_400_naming_the_field() {
         assertField(call("PUT", "/v1/journeys/onboarding", admin,
                 edited(d -> ((ObjectNode) d.at("/steps/engaged/branches/0")).put("next", "nowhere"))), "/steps/engaged/branches/0/next");
