@@ -4,18 +4,13 @@ import static io.nudge.testing.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.definitions.DefinitionService;
 import io.nudge.model.Channel;
-import io.nudge.model.Event;
 import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
 import io.nudge.model.Priority;
-import io.nudge.model.UserProfile;
-import io.nudge.scheduling.SlotService;
 import io.nudge.scheduling.Slots;
 import io.nudge.testing.MutableClock;
-import io.nudge.testing.RecordingScheduler;
 import io.nudge.testing.TestDynamo;
 import io.nudge.trigger.CancelRule;
 import io.nudge.trigger.Condition;
@@ -25,8 +20,6 @@ import io.nudge.trigger.Reentry;
 import io.nudge.users.UserService;
 import io.nudge.wiring.Services;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,19 +28,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/**
- * The engine against DynamoDB Local with an injected clock. The stream is played by hand: after each input, every
- * instance image is handed to {@link JourneyStream} until none has anything to run, as the JourneyInstances stream
- * would; time passes by moving the clock and firing the slot, as the slot's schedule would.
- */
+/** The engine against DynamoDB Local with an injected clock, driven by {@link JourneyHarness}, on a small journey built in code. */
 class JourneyEngineTest {
     private final MutableClock clock = MutableClock.at("2026-12-07T09:00:00Z");
-    private final RecordingScheduler scheduler = new RecordingScheduler();
     private final Map<String, JourneyDefinition> journeys = new LinkedHashMap<>();
     private Services services;
-    private JourneyEngine engine;
-    private JourneyStream stream;
-    private SlotService slots;
+    private JourneyHarness harness;
 
     /** The journeys of this test, as the catalog would serve them. */
     private final JourneyLookup lookup = new JourneyLookup() {
@@ -79,9 +65,7 @@ class JourneyEngineTest {
         for (String template : List.of("welcome", "congrats", "tips")) {
             definitions.putTemplate(template, json("{'channel':'email','subject':'" + template + "','text':'Hi'}"));
         }
-        engine = services.journeys(lookup);
-        stream = services.journeyStream(lookup, scheduler);
-        slots = services.slots(scheduler);
+        harness = new JourneyHarness(services, clock, lookup);
         journeys.put("onboarding", onboarding(new Reentry.Always()));
         new UserService(services.users(), clock).upsert("ada", json("{'email':'ada@example.com','attributes':{'first_name':'Ada'}}"));
     }
@@ -135,7 +119,7 @@ class JourneyEngineTest {
             assertThat(m.context().at("/journey/step").asText()).isEqualTo("welcome");
             assertThat(m.context().at("/journey/instanceId").asText()).isEqualTo(instance.id());
         });
-        assertThat(scheduler.createCalls).as("one schedule, for the timeout's slot").singleElement()
+        assertThat(harness.scheduler.createCalls).as("one schedule, for the timeout's slot").singleElement()
                 .satisfies(r -> assertThat(r.name()).isEqualTo(Slots.scheduleName(instance.dueAt().orElseThrow().getEpochSecond())));
         assertThat(instance.path()).extracting(JourneyInstance.PathEntry::step).containsExactly("welcome", "created");
         assertThat(instance.path().get(0).left()).contains("next");
@@ -268,43 +252,12 @@ class JourneyEngineTest {
         assertThat(all.get(1).endReason().orElseThrow()).startsWith("replaced_by: a newer trial_started (event t2)");
     }
 
-    /** An event of ada's, as evaluate hands it to the engine, then the stream until nothing is left to run. */
     private List<JourneyEngine.Outcome> post(String id, String name, String properties) {
-        Instant now = clock.instant();
-        Event event = new Event(id, "ada", name, (ObjectNode) json(properties), now, now);
-        UserProfile user = services.users().find("ada").orElseThrow();
-        List<JourneyEngine.Outcome> outcomes = engine.onEvent(event, user);
-        drain();
-        return outcomes;
+        return harness.post("ada", id, name, properties);
     }
 
-    /** The clock moves on and the slots due meanwhile fire, as their schedules would. */
     private void timePasses(Duration duration) {
-        clock.advance(duration.plusSeconds(61));
-        List<String> due = new ArrayList<>(scheduler.schedules.keySet());
-        for (String name : due) {
-            long slot = Long.parseLong(name.substring("nudge-slot-".length()));
-            if (slot <= clock.instant().getEpochSecond()) {
-                slots.fire(Instant.ofEpochSecond(slot));
-                scheduler.schedules.remove(name);
-            }
-        }
-        drain();
-    }
-
-    /** Every instance image through the stream handler until none runs; a bounded loop (a defect would spin). */
-    private void drain() {
-        for (int round = 0; round < 20; round++) {
-            boolean moved = false;
-            for (JourneyInstance instance : services.journeyInstances().forUser("ada", 50)) {
-                JourneyStream.Handled handled = stream.handle(services.journeyInstances().toItem(instance));
-                moved |= handled instanceof JourneyStream.Handled.Advanced a && a.moves() > 0;
-            }
-            if (!moved) {
-                return;
-            }
-        }
-        throw new AssertionError("the instances kept moving");
+        harness.timePasses(duration);
     }
 
     private JourneyInstance only() {
