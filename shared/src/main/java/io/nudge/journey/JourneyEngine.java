@@ -50,10 +50,11 @@ public final class JourneyEngine {
     private final ReentryStore reentry;
     private final io.nudge.store.Markers markers;
     private final JourneyCounters counters;
+    private final io.nudge.stats.StatsStore stats;
     private final Clock clock;
 
     public JourneyEngine(JourneyLookup journeys, JourneyInstanceStore instances, MessageStore messages, UserService users,
-            ReentryStore reentry, io.nudge.store.Markers markers, JourneyCounters counters, Clock clock) {
+            ReentryStore reentry, io.nudge.store.Markers markers, JourneyCounters counters, io.nudge.stats.StatsStore stats, Clock clock) {
         this.journeys = journeys;
         this.instances = instances;
         this.messages = messages;
@@ -61,6 +62,7 @@ public final class JourneyEngine {
         this.reentry = reentry;
         this.markers = markers;
         this.counters = counters;
+        this.stats = stats;
         this.clock = clock;
     }
 
@@ -193,8 +195,25 @@ public final class JourneyEngine {
                 windowEnd.isAfter(now) ? windowEnd : now.plus(java.time.Duration.ofDays(1)), now);
         if (first) {
             counters.converted(instance.journeyId(), instance.arms(), now);
+            lastTouch(instance).ifPresent(step -> {
+                String messageId = instance.sends().get(step);
+                messages.noteCurrent(messageId, "converted: " + event.name() + " (event " + event.id() + ")", now);
+                messages.find(messageId).ifPresent(m -> stats.increment(io.nudge.stats.Subject.journeyStep(instance.journeyId(), step),
+                        m.channel(), now, io.nudge.stats.Counter.CONVERTED));
+            });
         }
         return first;
+    }
+
+    /** The send step the instance went through last: the conversion's last touch. */
+    private static Optional<String> lastTouch(JourneyInstance instance) {
+        for (int i = instance.path().size() - 1; i >= 0; i--) {
+            String step = instance.path().get(i).step();
+            if (instance.sends().containsKey(step)) {
+                return Optional.of(step);
+            }
+        }
+        return Optional.empty();
     }
 
     private Outcome enter(JourneyDefinition journey, Event event, ObjectNode context) {

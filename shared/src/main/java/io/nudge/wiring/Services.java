@@ -254,7 +254,7 @@ public final class Services {
     /** The journey engine over {@code journeys} (the definitions it runs). */
     public io.nudge.journey.JourneyEngine journeys(io.nudge.journey.JourneyLookup journeys) {
         return new io.nudge.journey.JourneyEngine(journeys, journeyInstances, messages, new UserService(users, clock),
-                new ReentryStore(dynamo, tables.state()), markers(), io.nudge.journey.JourneyCounters.NONE, clock);
+                new ReentryStore(dynamo, tables.state()), markers(), io.nudge.journey.JourneyCounters.NONE, stats, clock);
     }
 
     /** advance-journeys' service. */

@@ -90,6 +90,9 @@ class OnboardingJourneyTest {
         assertThat(instance.status()).isEqualTo(JourneyInstance.Status.COMPLETED);
         assertThat(templates("ada")).containsExactlyInAnyOrder("journey_welcome", "journey_congrats");
         assertThat(services.markers().find("journey-conversion#" + instance.id(), clock.instant())).as("counted once").isPresent();
+        Message welcome = journeys.messages("ada").stream().filter(m -> m.templateId().equals("journey_welcome")).findFirst().orElseThrow();
+        assertThat(welcome.history()).as("the last send before the goal is its touch")
+                .anyMatch(h -> "converted: project_created (event p1)".equals(h.reason()));
     }
 
     @Test
