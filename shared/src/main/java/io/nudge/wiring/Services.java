@@ -219,7 +219,7 @@ public final class Services {
                 new ReentryStore(dynamo, tables.state()), markers(), stats, clock)
                 .withSegments(new io.nudge.segments.SegmentMembership(activity(), new io.nudge.segments.SegmentCatalog(definitions),
                         new io.nudge.campaigns.GoalConversions(definitions, dynamo, tables.state(), stats, clock), clock))
-                .withJourneys(journeys(new io.nudge.journey.JourneyCatalog(definitions)).hook());
+                .withJourneys(journeyEngine(new io.nudge.journey.JourneyCatalog(definitions)).hook());
     }
 
     /** process-feedback's service; {@code phoneOptIn} is SNS OptInPhoneNumber on AWS. */
@@ -252,14 +252,14 @@ public final class Services {
     }
 
     /** The journey engine over {@code journeys} (the definitions it runs). */
-    public io.nudge.journey.JourneyEngine journeys(io.nudge.journey.JourneyLookup journeys) {
+    public io.nudge.journey.JourneyEngine journeyEngine(io.nudge.journey.JourneyLookup journeys) {
         return new io.nudge.journey.JourneyEngine(journeys, journeyInstances, messages, new UserService(users, clock),
                 new ReentryStore(dynamo, tables.state()), markers(), io.nudge.journey.JourneyCounters.NONE, stats, clock);
     }
 
     /** advance-journeys' service. */
     public io.nudge.journey.JourneyStream journeyStream(io.nudge.journey.JourneyLookup journeys, Scheduler scheduler) {
-        return new io.nudge.journey.JourneyStream(journeys(journeys), slots(scheduler), journeyInstances, clock);
+        return new io.nudge.journey.JourneyStream(journeyEngine(journeys), slots(scheduler), journeyInstances, clock);
     }
 
     public io.nudge.journey.JourneyInstanceStore journeyInstances() {

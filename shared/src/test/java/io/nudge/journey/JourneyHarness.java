@@ -32,7 +32,7 @@ final class JourneyHarness {
     JourneyHarness(Services services, MutableClock clock, JourneyLookup lookup) {
         this.services = services;
         this.clock = clock;
-        this.engine = services.journeys(lookup);
+        this.engine = services.journeyEngine(lookup);
         this.stream = services.journeyStream(lookup, scheduler);
         this.slots = services.slots(scheduler);
     }
