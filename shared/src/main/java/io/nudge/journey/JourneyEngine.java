@@ -327,7 +327,8 @@ public final class JourneyEngine {
         return switch (step) {
             case JourneyStep.Send send -> {
                 String messageId = Ids.derive("message", "journey", instance.id(), instance.step());
-                messages.createIfAbsent(message(journey, instance, send, messageId, now), true);
+                // not in the pending index: an exit cancels the instance's messages by their (known) ids
+                messages.createIfAbsent(message(journey, instance, send, messageId, now), false);
                 Map<String, String> sends = new HashMap<>(instance.sends());
                 sends.put(instance.step(), messageId);
                 yield move(instance.withSends(sends), send.next(), "next", Optional.empty(), now);

@@ -112,7 +112,7 @@ public final class JourneyInstanceStore {
         return Slots.slotOf(instance.dueAt().orElseThrow(), slotWidth);
     }
 
-    Map<String, AttributeValue> toItem(JourneyInstance instance) {
+    public Map<String, AttributeValue> toItem(JourneyInstance instance) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("id", s(instance.id()));
         item.put("seq", n(instance.seq()));

@@ -15,11 +15,11 @@ public final class JourneyStream {
     private final JourneyInstanceStore instances;
     private final JourneyWake wake;
 
-    public JourneyStream(JourneyEngine engine, SlotService slots, JourneyInstanceStore instances, java.time.Clock clock) {
+    public JourneyStream(JourneyEngine engine, SlotService slots, JourneyInstanceStore instances) {
         this.engine = engine;
         this.slots = slots;
         this.instances = instances;
-        this.wake = new JourneyWake(instances, clock);
+        this.wake = new JourneyWake(instances);
     }
 
     public sealed interface Handled {

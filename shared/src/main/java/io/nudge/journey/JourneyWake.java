@@ -2,8 +2,6 @@ package io.nudge.journey;
 
 import io.nudge.log.Log;
 import io.nudge.scheduling.SlotWaiters;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -15,21 +13,18 @@ public final class JourneyWake implements SlotWaiters {
     private static final Log LOG = Log.of(JourneyWake.class);
 
     private final JourneyInstanceStore instances;
-    private final Clock clock;
 
-    public JourneyWake(JourneyInstanceStore instances, Clock clock) {
+    public JourneyWake(JourneyInstanceStore instances) {
         this.instances = instances;
-        this.clock = clock;
     }
 
     @Override
     public int wake(long slot, int shard) {
         int woke = 0;
-        Instant now = clock.instant();
+        // as for messages, the slot is the due time rounded up: whatever waits in it when it fires is due
         for (String id : instances.inSlot(slot, shard)) {
             Optional<JourneyInstance> found = instances.find(id);
-            if (found.isPresent() && found.get().dueAt().filter(due -> !due.isAfter(now.plus(instances.slotWidth()))).isPresent()
-                    && wakeNow(found.get())) {
+            if (found.isPresent() && found.get().dueAt().isPresent() && wakeNow(found.get())) {
                 woke++;
             }
         }

@@ -248,7 +248,7 @@ public final class Services {
 
     /** The journey instances a slot wakes: no journey lookup needed, a waiting instance knows its due time. */
     private io.nudge.scheduling.SlotWaiters journeyWaiters() {
-        return (slot, shard) -> new io.nudge.journey.JourneyWake(journeyInstances, clock).wake(slot, shard);
+        return (slot, shard) -> new io.nudge.journey.JourneyWake(journeyInstances).wake(slot, shard);
     }
 
     /** The journey engine over {@code journeys} (the definitions it runs). */
@@ -259,7 +259,7 @@ public final class Services {
 
     /** advance-journeys' service. */
     public io.nudge.journey.JourneyStream journeyStream(io.nudge.journey.JourneyLookup journeys, Scheduler scheduler) {
-        return new io.nudge.journey.JourneyStream(journeyEngine(journeys), slots(scheduler), journeyInstances, clock);
+        return new io.nudge.journey.JourneyStream(journeyEngine(journeys), slots(scheduler), journeyInstances);
     }
 
     public io.nudge.journey.JourneyInstanceStore journeyInstances() {

@@ -219,10 +219,10 @@ class JourneyEngineTest {
         JourneyInstance waiting = only();
         clock.advance(Duration.ofDays(2).plusSeconds(60));
         // the slot wakes it first (DUE) …
-        assertThat(new JourneyWake(services.journeyInstances(), clock).wakeNow(waiting)).isTrue();
+        assertThat(new JourneyWake(services.journeyInstances()).wakeNow(waiting)).isTrue();
         // … then the awaited event finds it no longer waiting, and a second wake from the same read loses
         post("p1", "project_created", "{}");
-        assertThat(new JourneyWake(services.journeyInstances(), clock).wakeNow(waiting)).isFalse();
+        assertThat(new JourneyWake(services.journeyInstances()).wakeNow(waiting)).isFalse();
 
         JourneyInstance instance = only();
         assertThat(instance.path().get(1).left()).contains("timeout");

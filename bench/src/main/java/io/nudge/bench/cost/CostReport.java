@@ -93,6 +93,22 @@ final class CostReport {
                 + "SENDING) and bySlot (only while SCHEDULED) are projected ALL, which costs nothing more since no write "
                 + "changes them in between; byProviderId is KEYS_ONLY.");
         md.table(List.of("function", "table", "call", "calls/msg", "RCU", "WCU", "where the units go", "why", "verdict"), unitLines(message));
+        CostRun.Unit journey = units.get("journey");
+        if (journey != null) {
+            md.h2("Every unit of a journey instance, named (issue #16)");
+            md.p("Per instance, averaged over " + journey.units() + " instances of a four-step journey (a branch, an hour's "
+                    + "delay, a transactional send, an exit), ten to a slot. `entry` is evaluate's part (the instance's "
+                    + "conditional put and its two keys-only index entries, activeByUser and byUser); `advance` is "
+                    + "advance-journeys running steps: each step transition is one conditional put of the instance (1 WCU "
+                    + "while the item is under 1 KB; the path grows by ~120 bytes a step), parking adds the bySlot entry, "
+                    + "the end removes the activeByUser entry, and the send step's message is the ordinary message put "
+                    + "(with its byUser and bySource entries; its delivery is the immediate email's unit); `wait` is the "
+                    + "waiting instance's stream record making sure its slot has a schedule (the slot claim, shared); "
+                    + "`wake` is the slot firing: the bySlot query, a consistent read and the WAIT → DUE put, which also "
+                    + "drops the bySlot entry.");
+            md.table(List.of("function", "table", "call", "calls/instance", "RCU", "WCU", "where the units go", "why", "verdict"),
+                    unitLines(journey));
+        }
         md.h2("Targets");
         double ingestWcu = Math.max(ingestBatch.write(), ingestSingle.write());
         List<List<String>> targets = List.of(
@@ -201,6 +217,15 @@ final class CostReport {
         vendors.add(List.of(String.join(", ", without), "no public price", "omitted"));
         md.table(List.of("who", "emails", "note"), vendors);
         md.image("chart", "cost.png");
+        // the hand-written sections (indexes and records the measured units above do not cover) follow, kept in their own file
+        java.nio.file.Path notes = options.root().resolve("bench/cost-notes.md");
+        if (Files.exists(notes)) {
+            try {
+                md.p(Files.readString(notes).strip());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         md.write(options.out().resolve("cost.md"));
 
         Chart chart = new Chart("DynamoDB units per unit of work (" + Machine.cpuModel() + ")");
@@ -237,6 +262,7 @@ final class CostReport {
             case "immediate.marketing" -> "immediate email, marketing";
             case "immediate.transactional" -> "immediate email, transactional";
             case "delayed" -> "delayed email";
+            case "journey" -> "journey instance (4 steps, 1 wait, 1 message)";
             default -> key;
         };
     }
@@ -253,7 +279,7 @@ final class CostReport {
         Map<String, double[]> lines = CostRun.byCall(unit);
         Map<String, Map<String, Double>> split = CostRun.indexSplit(unit);
         List<List<String>> rows = new ArrayList<>();
-        List<String> order = List.of("evaluate", "schedule", "release", "deliver");
+        List<String> order = List.of("evaluate", "schedule", "release", "deliver", "entry", "advance", "wait", "wake");
         lines.entrySet().stream()
                 .sorted((a, b) -> Integer.compare(order.indexOf(a.getKey().split("\\|")[0]), order.indexOf(b.getKey().split("\\|")[0])))
                 .forEach(e -> {
@@ -355,6 +381,14 @@ final class CostReport {
         }
         if (table.equals("Slots")) {
             return new String[] {"the slot record: elects the single CreateSchedule caller, then marks it scheduled / fired", "needed; per slot"};
+        }
+        if (table.equals("JourneyInstances") && operation.equals("PutItem")) {
+            return new String[] {"the instance: created once (conditional on its id), then one put per move, conditional on the seq it read",
+                "needed: one write per step transition"};
+        }
+        if (table.equals("JourneyInstances")) {
+            return new String[] {"the instance read consistently before a move (the stream image may be stale); the slot's waiters found through bySlot",
+                "needed"};
         }
         return new String[] {"", ""};
     }

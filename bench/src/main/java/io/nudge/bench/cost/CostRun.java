@@ -159,6 +159,7 @@ public final class CostRun {
         private final EvaluateTriggersHandler evaluate;
         private final DeliverHandler deliver;
         private final ScheduleSendsHandler scheduleSends;
+        private final Scheduler scheduler;
         private final Timings timings;
         private final AtomicInteger ids = new AtomicInteger();
         /** The messages the last immediate unit sent (feedback notifications are measured on them). */
@@ -179,7 +180,7 @@ public final class CostRun {
             this.deliver = new DeliverHandler(services.deliver(Channels.withoutPush(email -> new SendOutcome.Accepted("ses-" + UUID.randomUUID()),
                     sms -> new SendOutcome.Accepted("sns-" + UUID.randomUUID()), "Acme <hello@acme.example>"), guards),
                     services.streamBatch("deliver"));
-            Scheduler scheduler = new Scheduler() {
+            this.scheduler = new Scheduler() {
                 @Override
                 public ScheduleResult create(io.nudge.scheduling.ScheduleRequest request) {
                     return new ScheduleResult.Created();
@@ -193,7 +194,7 @@ public final class CostRun {
                 public void delete(String name) {
                 }
             };
-            this.scheduleSends = new ScheduleSendsHandler(services.slots(scheduler), services.streamBatch("schedule-sends"),
+            this.scheduleSends = new ScheduleSendsHandler(services.slots(this.scheduler), services.streamBatch("schedule-sends"),
                     services.deadLetters(), services.clock());
         }
 
@@ -220,6 +221,13 @@ public final class CostRun {
                     {"event":"password_reset","channel":"email","template":"welcome","priority":"transactional"}""");
             Fixture.call(services.api(ApiSettings.defaults()), KEY, "PUT", "/v1/triggers/t_delayed", """
                     {"event":"cart_abandoned","channel":"email","template":"welcome","delay":"PT1H","quietHours":"off"}""");
+            // a journey of four steps: a branch, an hour's delay in a shared slot, a send, an exit
+            Fixture.call(services.api(ApiSettings.defaults()), KEY, "PUT", "/v1/journeys/j_cost", """
+                    {"name":"Cost","entry":{"event":"trial_started"},"start":"route","steps":{
+                     "route":{"type":"branch","branches":[{"conditions":[{"path":"user.attributes.tier","op":"eq","value":"none"}],"next":"hello"}],"default":"pause"},
+                     "pause":{"type":"delay","duration":"PT1H","next":"hello"},
+                     "hello":{"type":"send","channel":"email","template":"welcome","priority":"transactional","next":"end"},
+                     "end":{"type":"exit"}}}""");
             World world = new World(dynamo, meter, services, guards, timings);
             meter.drain();
             return world;
@@ -238,6 +246,7 @@ public final class CostRun {
             all.add(feedback("feedback.bounce", "an SES permanent Bounce notification for a sent email (process-feedback)", sent, "Bounce"));
             all.add(immediate("immediate.transactional", "t_transactional", "password_reset", batches));
             all.add(delayed(batches));
+            all.add(journey(batches));
             return all;
         }
 
@@ -488,6 +497,76 @@ public final class CostRun {
             });
             requireStatus(messageIds, MessageStatus.SENT, "delayed");
             return unit;
+        }
+
+        /**
+         * A journey instance's whole life, by phase: its entry (evaluate's part), the move out of a branch and into a
+         * delay (advance), the delay's slot (its schedule is shared: {@link #BATCH} instances wait in one slot), the wake
+         * when the slot fires, then the moves through the send (its message written, not delivered: deliver is the
+         * immediate email's unit) to the exit. Four step transitions in all.
+         */
+        Unit journey(int batches) {
+            meter.enabled(false);
+            io.nudge.journey.JourneyCatalog catalog = new io.nudge.journey.JourneyCatalog(services.definitions());
+            catalog.refresh();
+            io.nudge.journey.JourneyEngine engine = services.journeyEngine(catalog);
+            io.nudge.journey.JourneyStream stream = services.journeyStream(catalog, scheduler);
+            List<List<Event>> inputs = new ArrayList<>();
+            Instant base = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(5));
+            for (int b = 0; b < batches; b++) {
+                List<Event> events = new ArrayList<>();
+                for (String user : users(BATCH, true)) {
+                    JsonNode json = eventJson(id("e"), user, "trial_started");
+                    events.add(new Event(json.get("id").textValue(), user, "trial_started", (ObjectNode) json.get("properties"), Instant.now(),
+                            Instant.now()));
+                }
+                inputs.add(events);
+            }
+            Unit unit = measured("journey", "a journey instance (" + BATCH + " per slot): entry, 4 step transitions (branch, delay,"
+                    + " send, exit), an hour's wait in a shared slot, the send's message", batches * BATCH, () -> {
+                for (List<Event> events : inputs) {
+                    List<String> instanceIds = new ArrayList<>();
+                    meter.phase("entry");
+                    for (Event event : events) {
+                        // evaluate has read the profile for the triggers already: not the journey's cost
+                        meter.enabled(false);
+                        io.nudge.model.UserProfile user = services.users().find(event.userId()).orElseThrow();
+                        meter.enabled(true);
+                        engine.onEvent(event, user).forEach(o -> instanceIds.add(((io.nudge.journey.JourneyEngine.Outcome.Entered) o).instanceId()));
+                    }
+                    meter.phase("advance");
+                    handleAll(stream, instanceIds);
+                    meter.phase("wait");
+                    handleAll(stream, instanceIds);
+                    meter.enabled(false);
+                    long slot = services.journeyInstances().slotOf(services.journeyInstances().find(instanceIds.get(0)).orElseThrow());
+                    meter.enabled(true);
+                    meter.phase("wake");
+                    services.slots(scheduler).fire(Instant.ofEpochSecond(slot));
+                    meter.phase("advance");
+                    handleAll(stream, instanceIds);
+                }
+            });
+            for (List<Event> events : inputs) {
+                for (Event event : events) {
+                    String instanceId = Ids.derive("journey", "j_cost", event.id());
+                    io.nudge.journey.JourneyInstance done = services.journeyInstances().find(instanceId).orElseThrow();
+                    if (done.status() != io.nudge.journey.JourneyInstance.Status.COMPLETED || done.path().size() != 4) {
+                        throw new IllegalStateException("journey instance not completed as expected: " + done.status() + " " + done.path());
+                    }
+                }
+            }
+            return unit;
+        }
+
+        /** Each instance's current image through advance-journeys' service, as its stream record would come. */
+        private void handleAll(io.nudge.journey.JourneyStream stream, List<String> instanceIds) {
+            for (String id : instanceIds) {
+                meter.enabled(false);
+                Map<String, AttributeValue> image = services.journeyInstances().toItem(services.journeyInstances().find(id).orElseThrow());
+                meter.enabled(true);
+                timings.time("advance-journeys", 1, () -> stream.handle(image));
+            }
         }
 
         private String invokeBytes(String input) {
