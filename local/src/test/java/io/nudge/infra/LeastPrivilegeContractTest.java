@@ -123,7 +123,10 @@ class LeastPrivilegeContractTest {
                 "Allow dynamodb:UpdateItem StatsTable",
                 "Allow dynamodb:Query SlotsTable/index/" + TableDefinitions.SLOTS_UNFIRED,
                 "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_BY_SLOT,
-                "Allow dynamodb:UpdateItem SlotsTable");
+                "Allow dynamodb:UpdateItem SlotsTable",
+                // an overdue slot's waiting journey instances: found, read, woken (WAIT -> DUE)
+                "Allow dynamodb:Query JourneyInstancesTable/index/" + TableDefinitions.JOURNEYS_BY_SLOT,
+                "Allow dynamodb:GetItem JourneyInstancesTable", "Allow dynamodb:PutItem JourneyInstancesTable");
     }
 
     @Test
@@ -176,7 +179,24 @@ class LeastPrivilegeContractTest {
                 "Allow dynamodb:BatchGetItem StateTable",
                 "Allow dynamodb:UpdateItem EventsTable",
                 "Allow dynamodb:PutItem DeadLettersTable",
-                "Allow dynamodb:UpdateItem StatsTable");
+                "Allow dynamodb:UpdateItem StatsTable",
+                // journeys: entries, a waited-for event, exits (conditional puts); the user's active instances
+                "Allow dynamodb:GetItem JourneyInstancesTable", "Allow dynamodb:PutItem JourneyInstancesTable",
+                "Allow dynamodb:Query JourneyInstancesTable/index/" + TableDefinitions.JOURNEYS_ACTIVE_BY_USER);
+    }
+
+    @Test
+    void advance_journeys_grants_are_exactly_what_running_steps_does() {
+        assertThat(dynamoGrants("AdvanceJourneysFunction")).containsExactlyInAnyOrder(
+                "Allow dynamodb:GetItem JourneyInstancesTable", "Allow dynamodb:PutItem JourneyInstancesTable",
+                "Allow dynamodb:GetItem DefinitionsTable", "Allow dynamodb:Query DefinitionsTable",
+                // a send step's message, an exit's cancel, a branch's read of an earlier step's message
+                "Allow dynamodb:GetItem MessagesTable", "Allow dynamodb:PutItem MessagesTable", "Allow dynamodb:UpdateItem MessagesTable",
+                // branch conditions read the profile, update_user writes it
+                "Allow dynamodb:GetItem UsersTable", "Allow dynamodb:PutItem UsersTable",
+                // a waiting instance's slot: the electing put, the check, marking it scheduled
+                "Allow dynamodb:GetItem SlotsTable", "Allow dynamodb:PutItem SlotsTable", "Allow dynamodb:UpdateItem SlotsTable",
+                "Allow dynamodb:PutItem DeadLettersTable");
     }
 
     @Test

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /** template.yaml for delayed messages: the slot schedule group, schedule-sends' name and grants, the Scheduler role. */
 class SlotSchedulesContractTest {
+    /** Its waiting instances' slots get their schedule from it, as delayed messages' do from schedule-sends. */
+    private static final String ADVANCE_JOURNEYS = "AdvanceJourneysFunction";
+
     @Test
     void schedule_sends_has_a_fixed_name_so_its_live_alias_can_be_named() {
         JsonNode properties = template.resource(SCHEDULE_SENDS).path("Properties");
@@ -48,12 +51,14 @@ class SlotSchedulesContractTest {
                 .isEqualTo("${AWS::StackName}-slots");
         List<SamTemplate.Statement> scheduler = template.statements().stream()
                 .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("scheduler:"))).toList();
-        assertThat(scheduler).hasSize(2);
-        assertThat(scheduler).filteredOn(s -> s.owner().equals(SCHEDULE_SENDS)).singleElement().satisfies(s -> {
-            assertThat(s.effect()).isEqualTo("Allow");
-            assertThat(s.actions()).containsExactly("scheduler:CreateSchedule");
-            assertThat(s.resources()).map(SamTemplate::text).containsExactly(SLOT_SCHEDULES);
-        });
+        assertThat(scheduler).hasSize(3);
+        // schedule-sends for a delayed message's slot, advance-journeys for a waiting instance's
+        assertThat(scheduler).filteredOn(s -> s.owner().equals(SCHEDULE_SENDS) || s.owner().equals(ADVANCE_JOURNEYS)).hasSize(2)
+                .allSatisfy(s -> {
+                    assertThat(s.effect()).isEqualTo("Allow");
+                    assertThat(s.actions()).containsExactly("scheduler:CreateSchedule");
+                    assertThat(s.resources()).map(SamTemplate::text).containsExactly(SLOT_SCHEDULES);
+                });
         assertThat(scheduler).filteredOn(s -> s.owner().equals("IngestApiFunction")).singleElement().satisfies(s -> {
             assertThat(s.effect()).isEqualTo("Allow");
             assertThat(s.actions()).containsExactlyInAnyOrder("scheduler:CreateSchedule", "scheduler:UpdateSchedule",
@@ -66,7 +71,8 @@ class SlotSchedulesContractTest {
     void schedule_sends_passes_only_the_scheduler_role_and_only_to_scheduler() {
         List<SamTemplate.Statement> passRole = template.statements().stream()
                 .filter(s -> s.actions().stream().anyMatch(a -> a.startsWith("iam:"))).toList();
-        assertThat(passRole).extracting(SamTemplate.Statement::owner).containsExactlyInAnyOrder(SCHEDULE_SENDS, "IngestApiFunction");
+        assertThat(passRole).extracting(SamTemplate.Statement::owner).containsExactlyInAnyOrder(SCHEDULE_SENDS, ADVANCE_JOURNEYS,
+                "IngestApiFunction");
         assertThat(passRole).allSatisfy(s -> {
             assertThat(s.effect()).isEqualTo("Allow");
             assertThat(s.actions()).containsExactly("iam:PassRole");
@@ -133,6 +139,9 @@ class SlotSchedulesContractTest {
                 "Allow dynamodb:Query SlotsTable/index/" + TableDefinitions.SLOTS_UNFIRED,
                 "Allow dynamodb:Query MessagesTable/index/" + TableDefinitions.MESSAGES_BY_SLOT,
                 "Allow dynamodb:UpdateItem MessagesTable",
-                "Allow dynamodb:PutItem DeadLettersTable");
+                "Allow dynamodb:PutItem DeadLettersTable",
+                // a firing slot's waiting journey instances: found, read, woken (WAIT -> DUE)
+                "Allow dynamodb:Query JourneyInstancesTable/index/" + TableDefinitions.JOURNEYS_BY_SLOT,
+                "Allow dynamodb:GetItem JourneyInstancesTable", "Allow dynamodb:PutItem JourneyInstancesTable");
     }
 }

@@ -42,7 +42,8 @@ final class TemplateFixture {
             "SweepFunction", EVENTS + "ScheduledEvent",
             "RunCampaignFunction", "java.util.Map<java.lang.String, java.lang.Object>",
             "ScheduleSendsFunction", REQUEST_STREAM_HANDLER,
-            "ProcessFeedbackFunction", REQUEST_STREAM_HANDLER);
+            "ProcessFeedbackFunction", REQUEST_STREAM_HANDLER,
+            "AdvanceJourneysFunction", EVENTS + "DynamodbEvent");
 
     /**
      * Functions whose module is still being written: while their jar is absent, the jar and handler checks for them
@@ -162,8 +163,9 @@ final class TemplateFixture {
         if (SamTemplate.text(resource).equals(CAMPAIGN_SCHEDULES) && statement.owner().equals("IngestApiFunction")) {
             return true;
         }
-        return statement.owner().equals(SCHEDULE_SENDS) && statement.actions().equals(List.of("scheduler:CreateSchedule"))
-                && SamTemplate.text(resource).equals(SLOT_SCHEDULES);
+        // slot schedules are made by schedule-sends (delayed messages) and advance-journeys (waiting instances)
+        return (statement.owner().equals(SCHEDULE_SENDS) || statement.owner().equals("AdvanceJourneysFunction"))
+                && statement.actions().equals(List.of("scheduler:CreateSchedule")) && SamTemplate.text(resource).equals(SLOT_SCHEDULES);
     }
 
     static JsonNode body(Path file) {
