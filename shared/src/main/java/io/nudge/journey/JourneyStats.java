@@ -18,8 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * The journey counters in the Stats table, owner of their records: {@code pk = "journeyflow#<journey id>"},
- * {@code sk = "<UTC day>#<part>#<shard>"} where part is {@code step:<step id>} (what happened at that step) or
+ * The journey counters in the Stats table, owner of their records: {@code pk = journeyflow#<journey id>},
+ * {@code sk = <UTC day>#<part>#<shard>} where part is {@code step:<step id>} (what happened at that step) or
  * {@code journey} (conversions). Each call is one UpdateItem ADD on one small item (an item holds one step's counters
  * of one day and shard, so it stays under 1 KB: 1 write unit), spread over {@link #SHARDS} shards like the message
  * stats. A step's entries are not written: they are the edges into it (plus the entries at the start), added up on read.
@@ -27,6 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  */
 public final class JourneyStats implements JourneyCounters {
     public static final int SHARDS = io.nudge.stats.StatsStore.SHARDS;
+    /** The Stats table's partition prefix of these records (the message stats' are Subject kinds: trigger, campaign, journey). */
+    static final String PREFIX = "journeyflow";
     static final String JOURNEY = "journey";
     static final String STEP = "step:";
 
@@ -83,7 +85,7 @@ public final class JourneyStats implements JourneyCounters {
     }
 
     private static String key(String journeyId) {
-        return "journeyflow#" + journeyId;
+        return PREFIX + "#" + journeyId;
     }
 
     /**
