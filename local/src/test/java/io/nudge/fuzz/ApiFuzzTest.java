@@ -64,6 +64,7 @@ class ApiFuzzTest {
             new RouteSpec("PUT", "/v1/users/{userId}", "user"),
             new RouteSpec("GET", "/v1/users/{userId}", null),
             new RouteSpec("GET", "/v1/users/{userId}/messages", null),
+            new RouteSpec("GET", "/v1/users/{userId}/journeys", null),
             new RouteSpec("GET", "/v1/users/{userId}/export", null),
             new RouteSpec("GET", "/v1/users/{userId}/timeline", null),
             new RouteSpec("DELETE", "/v1/users/{userId}", null),
@@ -102,6 +103,7 @@ class ApiFuzzTest {
             new RouteSpec("DELETE", "/v1/campaigns/{id}", null),
             new RouteSpec("POST", "/v1/campaigns/{id}/run", null),
             new RouteSpec("GET", "/v1/stats/campaigns/{id}", null),
+            new RouteSpec("GET", "/v1/stats/journeys/{id}", null),
             new RouteSpec("GET", "/v1/unsubscribe", null),
             new RouteSpec("POST", "/v1/unsubscribe", null),
             new RouteSpec("GET", "/health", null),
@@ -109,7 +111,7 @@ class ApiFuzzTest {
             new RouteSpec("GET", "/ui", null),
             new RouteSpec("GET", "/ui/{path+}", null));
     private static final List<String> QUERY_NAMES = List.of("limit", "channel", "after", "from", "to", "token", "runId",
-            "triggerId", "campaignId", "status", "cursor", "version");
+            "triggerId", "campaignId", "journeyId", "status", "cursor", "version");
     private static final List<String> CONTENT_TYPES = List.of("application/json", "application/json; charset=utf-8", "text/plain",
             "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "application/json; charset=latin1", "");
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "get", "G E T");

@@ -31,9 +31,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * Messages by what sent them (a trigger or a campaign), and one message with its content rendered now. Admin keys
+ * Messages by what sent them (a trigger, a campaign or a journey), and one message with its content rendered now. Admin keys
  * only. A user's messages are {@link UserRoutes}'.
  */
 public final class MessageRoutes {
@@ -86,11 +87,15 @@ public final class MessageRoutes {
     private static MessageSource source(ApiRequest request) {
         Optional<String> trigger = Optional.ofNullable(request.query().get("triggerId")).filter(v -> !v.isEmpty());
         Optional<String> campaign = Optional.ofNullable(request.query().get("campaignId")).filter(v -> !v.isEmpty());
-        if (trigger.isPresent() == campaign.isPresent()) {
-            throw InvalidInputException.invalid("triggerId", "give exactly one of triggerId and campaignId");
+        Optional<String> journey = Optional.ofNullable(request.query().get("journeyId")).filter(v -> !v.isEmpty());
+        if (Stream.of(trigger, campaign, journey).filter(Optional::isPresent).count() != 1) {
+            throw InvalidInputException.invalid("triggerId", "give exactly one of triggerId, campaignId and journeyId");
         }
         if (trigger.isPresent()) {
             return MessageSource.trigger(adminId(trigger.get(), "triggerId"));
+        }
+        if (journey.isPresent()) {
+            return MessageSource.journey(adminId(journey.get(), "journeyId"));
         }
         return MessageSource.campaign(adminId(campaign.get(), "campaignId"));
     }
@@ -199,7 +204,7 @@ public final class MessageRoutes {
                 throw invalid();
             }
             if (!json.get("source").textValue().equals(source.key())) {
-                throw InvalidInputException.invalid("cursor", "this cursor belongs to another triggerId or campaignId");
+                throw InvalidInputException.invalid("cursor", "this cursor belongs to another triggerId, campaignId or journeyId");
             }
             String id = json.get("id").textValue();
             if (!Ids.isDerivedId(id)) {

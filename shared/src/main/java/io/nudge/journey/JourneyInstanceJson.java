@@ -48,6 +48,16 @@ public final class JourneyInstanceJson {
         return o;
     }
 
+    /**
+     * What the API and a user's export show of an instance: where it is and the path it took, without the engine's
+     * bookkeeping ({@code seq}, {@code phase}) or the entry and wake events (their properties are the user's data).
+     */
+    public static ObjectNode view(JourneyInstance i) {
+        ObjectNode o = toJson(i);
+        o.remove(List.of("userId", "phase", "seq", "entry", "woke"));
+        return o;
+    }
+
     public static JourneyInstance fromJson(JsonNode o) {
         List<JourneyInstance.PathEntry> path = new ArrayList<>();
         for (JsonNode s : o.path("steps")) {

@@ -172,6 +172,7 @@ public final class Services {
         io.nudge.api.TimelineRoutes.install(api, new io.nudge.timeline.Timeline(events, messages, clock));
         io.nudge.api.DefinitionRoutes.install(api, new DefinitionService(definitions, clock));
         io.nudge.api.JourneyRoutes.install(api, journeys());
+        io.nudge.api.JourneyReportRoutes.install(api, journeys(), journeyStats(), stats, journeyInstances);
         io.nudge.api.TriggerTestRoutes.install(api, new DefinitionService(definitions, clock), users, triggerDryRun(), clock);
         io.nudge.api.StatsRoutes.install(api, stats, definitions, clock);
         io.nudge.api.MessageRoutes.install(api, messages, new io.nudge.messages.MessagePreview(users, definitions, unsubscribe));
@@ -201,7 +202,8 @@ public final class Services {
                 activity(),
                 new FrequencyCaps(dynamo, tables.state(), FrequencyCaps.Limits.defaults()),
                 new io.nudge.feedback.SoftBounces(dynamo, tables.state()),
-                new ReentryStore(dynamo, tables.state(), definitions)), clock);
+                new ReentryStore(dynamo, tables.state(), definitions),
+                new io.nudge.journey.JourneyInstanceRecords(journeyInstances, dynamo, tables.journeys())), clock);
     }
 
     public io.nudge.campaigns.CampaignService campaigns(Scheduler scheduler, io.nudge.campaigns.CampaignRunner runner) {
@@ -254,12 +256,17 @@ public final class Services {
     /** The journey engine over {@code journeys} (the definitions it runs). */
     public io.nudge.journey.JourneyEngine journeyEngine(io.nudge.journey.JourneyLookup journeys) {
         return new io.nudge.journey.JourneyEngine(journeys, journeyInstances, messages, new UserService(users, clock),
-                new ReentryStore(dynamo, tables.state()), markers(), io.nudge.journey.JourneyCounters.NONE, stats, clock);
+                new ReentryStore(dynamo, tables.state()), markers(), journeyStats(), stats, clock);
     }
 
     /** advance-journeys' service. */
     public io.nudge.journey.JourneyStream journeyStream(io.nudge.journey.JourneyLookup journeys, Scheduler scheduler) {
         return new io.nudge.journey.JourneyStream(journeyEngine(journeys), slots(scheduler), journeyInstances);
+    }
+
+    /** The journeys' own counters (entries, edges, ends, conversions) in the Stats table. */
+    public io.nudge.journey.JourneyStats journeyStats() {
+        return new io.nudge.journey.JourneyStats(dynamo, tables.stats());
     }
 
     public io.nudge.journey.JourneyInstanceStore journeyInstances() {

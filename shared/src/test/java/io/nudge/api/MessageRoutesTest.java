@@ -119,6 +119,28 @@ class MessageRoutesTest {
     }
 
     @Test
+    void a_journeys_messages_are_found_by_journey_id_and_not_by_its_id_as_a_trigger() {
+        for (int i = 0; i < 3; i++) {
+            ObjectNode context = Json.object();
+            context.putObject("journey").put("id", "onboarding").put("version", 1).put("step", i == 0 ? "welcome" : "tips")
+                    .put("instanceId", "i" + i);
+            message("onboarding", "j" + i, Channel.EMAIL, MessageStatus.SENT, Instant.parse("2026-11-20T08:00:00Z").plusSeconds(i), context);
+        }
+        message("onboarding", "t0", Channel.EMAIL, MessageStatus.SENT, Instant.parse("2026-11-20T08:00:00Z"), trigger());
+
+        JsonNode journey = ok(get("/v1/messages", Map.of("journeyId", "onboarding", "limit", "2")));
+        assertThat(journey.get("messages")).hasSize(2);
+        assertThat(journey.at("/messages/0/stepId").asText()).isEqualTo("tips");
+        String next = journey.get("next").asText();
+        assertThat(ok(get("/v1/messages", Map.of("journeyId", "onboarding", "cursor", next))).at("/messages/0/stepId").asText())
+                .isEqualTo("welcome");
+        assertField(get("/v1/messages", Map.of("triggerId", "onboarding", "cursor", next)), "cursor");
+        assertThat(ok(get("/v1/messages", Map.of("triggerId", "onboarding"))).get("messages")).as("the trigger's own").hasSize(1);
+        assertField(get("/v1/messages", Map.of("journeyId", "onboarding", "campaignId", "winback")), "triggerId");
+        assertField(get("/v1/messages", Map.of("journeyId", "no spaces")), "journeyId");
+    }
+
+    @Test
     void a_cursor_of_another_search_or_altered_is_refused() {
         for (int i = 0; i < 3; i++) {
             message("welcome", "e" + i, Channel.EMAIL, MessageStatus.SENT, Instant.parse("2026-11-20T08:00:00Z").plusSeconds(i), trigger());

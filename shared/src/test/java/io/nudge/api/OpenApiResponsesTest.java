@@ -140,6 +140,21 @@ class OpenApiResponsesTest {
         call("GET", "/v1/events/{eventId}", "/v1/events/cart-ada-1", null);
         call("GET", "/v1/events/{eventId}", "/v1/events/nothing", null);
         call("GET", "/v1/users/{userId}/messages", "/v1/users/ada/messages", null);
+        io.nudge.journey.JourneyCatalog journeyCatalog = new io.nudge.journey.JourneyCatalog(services.definitions());
+        journeyCatalog.refresh();
+        assertThat(services.journeyInstances().forUser("ada", 10)).as("signed_up entered the onboarding journey").isNotEmpty();
+        for (var instance : services.journeyInstances().forUser("ada", 10)) {
+            services.journeyEngine(journeyCatalog).advance(instance.id()); // welcome sent, waiting a day at wait_day
+        }
+        call("GET", "/v1/users/{userId}/journeys", "/v1/users/ada/journeys", null);
+        call("GET", "/v1/users/{userId}/journeys", "/v1/users/nobody/journeys", null, Map.of("limit", "1"));
+        call("GET", "/v1/users/{userId}/journeys", "/v1/users/ada/journeys", null, Map.of("limit", "0"));
+        call("GET", "/v1/stats/journeys/{id}", "/v1/stats/journeys/onboarding", null);
+        call("GET", "/v1/stats/journeys/{id}", "/v1/stats/journeys/onboarding", null, Map.of("from", "2026-11-01", "to", "2026-11-30"));
+        call("GET", "/v1/stats/journeys/{id}", "/v1/stats/journeys/onboarding", null, Map.of("to", "someday"));
+        call("GET", "/v1/stats/journeys/{id}", "/v1/stats/journeys/nothing", null);
+        call("GET", "/v1/messages", "/v1/messages", null, Map.of("journeyId", "onboarding"));
+        call("GET", "/v1/messages", "/v1/messages", null, Map.of("journeyId", "onboarding", "triggerId", "welcome"));
         call("GET", "/v1/users/{userId}/timeline", "/v1/users/ada/timeline", null);
         call("GET", "/v1/users/{userId}/timeline", "/v1/users/ada/timeline", null, Map.of("limit", "1"));
         call("GET", "/v1/users/{userId}/timeline", "/v1/users/ada/timeline", null, Map.of("cursor", "forged"));

@@ -225,7 +225,7 @@ class StateRecordsTest {
 
         PersonalData.Erasure erasure = personalData.erase(ADA);
 
-        assertThat(erasure.records()).containsExactly("activity", "frequencyCap", "softBounces", "reentry");
+        assertThat(erasure.records()).containsExactly("activity", "frequencyCap", "softBounces", "reentry", "journeys");
         List<Map<String, AttributeValue>> left = state();
         assertThat(left).filteredOn(item -> !kept.contains(prefix(item)) && names(item, ADA)).as("records naming her").isEmpty();
         assertThat(left).filteredOn(item -> !kept.contains(prefix(item))
