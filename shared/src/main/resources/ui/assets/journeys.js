@@ -45,7 +45,7 @@ export async function journey(id, navigate, params) {
         fact('Entry', entryText(doc.entry)),
         fact('Re-entry', doc.reentry || 'always'),
         fact('Exits on', (doc.exitOn || []).map((x) => x.event + (x.match && x.match.length ? ` (same ${x.match.join(', ')})` : '')).join('; ') || 'nothing'),
-        fact('Conversion', doc.conversion ? `${doc.conversion.event} within ${doc.conversion.within || 'the default window'}${doc.conversion.exit ? ', then exits' : ''}` : 'none'),
+        fact('Conversion', doc.conversion ? `${doc.conversion.event} within ${doc.conversion.within ? duration(doc.conversion.within) : 'the default window'}${doc.conversion.exit ? ', then exits' : ''}` : 'none'),
         fact('Start', doc.start)),
       h('div', { class: 'field' }, h('label', { for: 'journey-version' }, 'Version'), versions)),
     h('h2', {}, 'Steps'),
@@ -105,8 +105,8 @@ const edgeCount = (stats, e) => ((stats.steps[e.from] || {}).edges || {})[e.to] 
 function summary(s) {
   switch (s.type) {
     case 'send': return `${s.channel} · ${s.template}`;
-    case 'delay': return `wait ${s.duration}${s.sendAt && s.sendAt.localTime ? `, then at ${s.sendAt.localTime}` : ''}`;
-    case 'wait_for': return `wait for ${s.event}, up to ${s.timeout}`;
+    case 'delay': return `wait ${duration(s.duration)}${s.sendAt && s.sendAt.localTime ? `, then at ${s.sendAt.localTime}` : ''}`;
+    case 'wait_for': return `wait for ${s.event} ≤ ${duration(s.timeout)}`;
     case 'branch': return `${(s.branches || []).length} branch${(s.branches || []).length === 1 ? '' : 'es'} + default`;
     case 'split': return `split ${(s.arms || []).map((a) => `${a.id} ${a.weight}`).join(' · ')}`;
     case 'update_user': return `set ${Object.entries(s.attributes || {}).map(([k, v]) => (v === null ? `clear ${k}` : `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)).join(', ')}`;
@@ -115,7 +115,21 @@ function summary(s) {
   }
 }
 
-const NODE = { w: 196, h: 58 };
+/** An ISO-8601 duration as people say it (the API stores P1D as PT24H): "1 day", "2 days 6 h", "90 s"; else as written. */
+function duration(iso) {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(String(iso));
+  if (!m) return String(iso);
+  let s = (Number(m[1] || 0) * 24 + Number(m[2] || 0)) * 3600 + Number(m[3] || 0) * 60 + Number(m[4] || 0);
+  const parts = [];
+  for (const [unit, size] of [['day', 86400], ['h', 3600], ['min', 60], ['s', 1]]) {
+    const n = Math.floor(s / size);
+    s -= n * size;
+    if (n) parts.push(unit === 'day' ? `${n} day${n === 1 ? '' : 's'}` : `${n} ${unit}`);
+  }
+  return parts.length ? parts.join(' ') : String(iso);
+}
+
+const NODE = { w: 212, h: 58 };
 const GAP = { x: 26, y: 70, virtual: 22 };
 
 /**
@@ -205,9 +219,9 @@ function graph(doc, edges, stats) {
     return svg('g', { class: `node node-${s.type}${id === doc.start ? ' start' : ''}`, 'data-step': id },
       svg('title', {}, `${id}: ${summary(s)}`),
       svg('rect', { x: left, y: n.top, width: NODE.w, height: NODE.h, rx: 7 }),
-      svg('text', { x: left + 10, y: n.top + 18, class: 'step-id' }, clip(id, st ? 20 : 27)),
-      svg('text', { x: left + 10, y: n.top + 35, class: 'step-summary' }, clip(summary(s), 31)),
-      third ? svg('text', { x: left + 10, y: n.top + 51, class: 'step-counts' }, clip(third, 31)) : null,
+      svg('text', { x: left + 10, y: n.top + 18, class: 'step-id' }, clip(id, st ? 22 : 29)),
+      svg('text', { x: left + 10, y: n.top + 35, class: 'step-summary' }, clip(summary(s), 33)),
+      third ? svg('text', { x: left + 10, y: n.top + 51, class: 'step-counts' }, clip(third, 33)) : null,
       st ? svg('text', { x: left + NODE.w - 8, y: n.top + 18, class: 'step-entered', 'text-anchor': 'end' }, `▸ ${count(st.entered)}`) : null);
   });
   return h('figure', { class: 'journey-graph-box' },
