@@ -129,8 +129,8 @@ function duration(iso) {
   return parts.length ? parts.join(' ') : String(iso);
 }
 
-const NODE = { w: 212, h: 58 };
-const GAP = { x: 26, y: 70, virtual: 22 };
+const NODE = { w: 220, h: 58 };
+const GAP = { x: 26, y: 52, virtual: 22 };
 
 /**
  * Layers by the longest path from the start (the document is acyclic); an edge that skips layers goes through a

@@ -141,7 +141,7 @@ function messageItem(m) {
     h('p', { class: 'subject' }, h('a', { href: `/ui/messages/${seg(m.id)}` }, m.subject || `(${m.channel} without a subject)`)),
     h('p', { class: 'meta' },
       h('span', { class: statusClass(m.status) }, m.status),
-      ` ${m.channel} · ${m.campaignId ? `campaign ${m.campaignId}` : `trigger ${m.triggerId}`} · ${time(m.createdAt)}`, m.reason ? ` · ${m.reason}` : ''));
+      ` ${m.channel} · ${sourceOf(m)} · ${time(m.createdAt)}`, m.reason ? ` · ${m.reason}` : ''));
 }
 
 /** The merged timeline, a page at a time ("Older" follows the cursor). */
@@ -179,12 +179,16 @@ function entry(e) {
     h('p', { class: 'when' }, h('time', { datetime: e.at }, time(e.at))),
     h('p', {}, h('strong', {}, 'Message '), h('a', { href: `/ui/messages/${seg(m.id)}` }, m.subject || `${m.channel} message`), ' ',
       h('span', { class: statusClass(m.status) }, m.status), m.reason ? ` ${m.reason}` : '',
-      h('span', { class: 'muted' }, ` · ${m.campaignId ? `campaign ${m.campaignId}` : `trigger ${m.triggerId}`}`)),
+      h('span', { class: 'muted' }, ` · ${sourceOf(m)}`)),
     history(m.history));
 }
 
 /** One trigger's verdict on an event: matched (and the message), or the first condition that failed, with values. */
 function decision(d) {
+  if (d.journeyId) {
+    return h('li', { class: `decision${d.entered === false ? ' bad' : ' good'}` }, d.entered === false ? '✗ ' : '✓ ', 'Journey ',
+      h('a', { href: `/ui/journeys/${seg(d.journeyId)}` }, d.journeyId), `: ${d.reason}`);
+  }
   const trigger = h('a', { href: `/ui/triggers/${seg(d.triggerId)}` }, d.triggerId);
   const messageLink = (id) => h('a', { href: `/ui/messages/${seg(id)}` }, id);
   if (d.cancelled) return h('li', { class: 'decision' }, 'Trigger ', trigger, ': ', d.reason, ' ', messageLink(d.cancelled));
@@ -200,6 +204,12 @@ function decision(d) {
       ', actual ', 'actual' in c ? h('code', { class: 'actual' }, JSON.stringify(c.actual)) : h('em', { class: 'actual' }, 'missing'));
   }
   return h('li', { class: `decision${d.matched ? '' : ' bad'}` }, d.matched ? '✓ ' : '✗ ', 'Trigger ', trigger, `: ${d.reason || (d.matched ? 'matched' : 'did not match')}`);
+}
+
+/** Where a message came from: a campaign, a journey's step, or a trigger. */
+function sourceOf(m) {
+  if (m.campaignId) return `campaign ${m.campaignId}`;
+  return m.journeyId ? `journey ${m.journeyId} v${m.journeyVersion}, step ${m.stepId}` : `trigger ${m.triggerId}`;
 }
 
 function show(value) {

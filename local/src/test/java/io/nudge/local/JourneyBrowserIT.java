@@ -93,6 +93,7 @@ class JourneyBrowserIT extends BrowserCase {
             assertThat(browser.findElement(By.id("journey-no-stats")).getText()).isEqualTo("No numbers for this journey yet.");
         }
         assertNoContentSecurityRefusals();
+        ((JavascriptExecutor) browser).executeScript("document.querySelector('svg.journey-graph').scrollIntoView()");
         screenshot("journey");
 
         browser.manage().window().setSize(new Dimension(390, 844));
@@ -108,8 +109,11 @@ class JourneyBrowserIT extends BrowserCase {
             browser.manage().window().setSize(new Dimension(1280, 900));
         }
 
+        ItClient.eventually("ada's welcome message", () -> Optional.of(api.messages("ada")).filter(m -> m.size() == 1));
         browser.get(url("/ui/users/ada"));
         shown("the user's page");
+        assertThat(browser.findElement(By.cssSelector("#messages .meta")).getText()).contains("journey onboarding v1, step welcome");
+        assertThat(browser.findElement(By.cssSelector("#timeline .decision")).getText()).isEqualTo("✓ Journey onboarding: entered the journey");
         if (answers("/v1/users/ada/journeys")) {
             WebElement instance = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#journeys [data-instance-id]")));
             assertThat(instance.findElement(By.linkText("onboarding")).getDomAttribute("href")).startsWith("/ui/journeys/onboarding?version=");
