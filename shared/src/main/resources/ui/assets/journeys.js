@@ -205,10 +205,15 @@ function graph(doc, edges, stats) {
     }
     const a = path[0];
     const b = path[1];
-    const label = stats ? `${edge.label} · ${count(edgeCount(stats, edge))}` : edge.label;
-    return svg('g', { class: 'edge', 'data-from': edge.from, 'data-to': edge.to },
+    const taken = stats ? edgeCount(stats, edge) : null;
+    const label = stats ? `${edge.label} · ${count(taken)}` : edge.label;
+    const x = (a.x + b.x) / 2;
+    const y = (a.bottom + b.top) / 2;
+    const w = label.length * 6.2 + 8; // about 6 units a character at 11px: a backing wide enough to hide the line
+    return svg('g', { class: taken === 0 ? 'edge zero' : 'edge', 'data-from': edge.from, 'data-to': edge.to },
       svg('path', { d, 'marker-end': 'url(#journey-arrow)' }),
-      svg('text', { x: (a.x + b.x) / 2, y: (a.bottom + b.top) / 2 + 4, 'text-anchor': 'middle' }, label));
+      svg('rect', { x: x - w / 2, y: y - 8, width: w, height: 15, rx: 3, class: 'label-back' }),
+      svg('text', { x, y: y + 4, 'text-anchor': 'middle' }, label));
   });
   const boxes = Object.entries(doc.steps).map(([id, s]) => {
     const n = item.get(id);

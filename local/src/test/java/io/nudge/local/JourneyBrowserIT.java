@@ -87,7 +87,7 @@ class JourneyBrowserIT extends BrowserCase {
             ItClient.eventually("the stats count welcome → wait_day", () -> Optional.of(api.call("GET", "/v1/stats/journeys/onboarding", null))
                     .filter(s -> s.at("/steps/welcome/edges/wait_day").asLong() == 1));
             browser.navigate().refresh();
-            wait.until(ExpectedConditions.textToBePresentInElement(edgeRow("welcome", "wait_day"), "1"));
+            wait.until(ExpectedConditions.textToBe(edgeCount("welcome", "wait_day"), "1"));
             assertThat(edge("welcome", "wait_day").getText()).isEqualTo("next · 1");
         } else {
             assertThat(browser.findElement(By.id("journey-no-stats")).getText()).isEqualTo("No numbers for this journey yet.");
@@ -125,6 +125,7 @@ class JourneyBrowserIT extends BrowserCase {
             wait.until(ExpectedConditions.textToBe(By.id("no-journeys"), "Journeys are not available here."));
         }
         assertNoContentSecurityRefusals();
+        ((JavascriptExecutor) browser).executeScript("document.querySelector('.user-journeys').previousElementSibling.scrollIntoView()");
         screenshot("journey-user");
     }
 
@@ -140,8 +141,9 @@ class JourneyBrowserIT extends BrowserCase {
         return browser.findElement(By.cssSelector("svg.journey-graph [data-from='" + from + "'][data-to='" + to + "']"));
     }
 
-    private WebElement edgeRow(String from, String to) {
-        return browser.findElement(By.xpath("//table[@id='journey-edges']//tr[th='" + from + "' and td[2]='" + to + "']/td[3]"));
+    /** The count cell of the transitions table's row for this edge. */
+    private static By edgeCount(String from, String to) {
+        return By.xpath("//table[@id='journey-edges']//tr[th='" + from + "' and td[2]='" + to + "']/td[3]");
     }
 
     /** No two step boxes share any pixel: the layers keep the graph readable. */
