@@ -52,7 +52,7 @@ export async function journey(id, navigate, params) {
     stats ? totalsOf(stats, period) : h('p', { class: 'muted', id: 'journey-no-stats' }, 'No numbers for this journey yet.'),
     graph(doc, edges, stats),
     table(`Transitions${stats ? `, ${period.from} to ${period.to}` : ''}`, ['From', 'Edge', 'To', 'Count'],
-      edges.map((e) => [e.from, e.label, e.to, stats ? count(edgeCount(stats, e)) : '–']), { id: 'journey-edges', class: 'numbers' }),
+      edges.map((e) => [e.from, e.label, e.to, stats ? count(edgeCount(stats, e)) : '–']), { id: 'journey-edges' }),
     stepsTable(doc, stats),
     stats ? armsTable(stats) : null,
     definition(doc));

@@ -14,6 +14,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 /** Journeys in the console (see {@link BrowserCase}): the list, a journey's graph and tables, and a user's instances. */
 class JourneyBrowserIT extends BrowserCase {
@@ -81,7 +82,7 @@ class JourneyBrowserIT extends BrowserCase {
         assertThat(browser.findElements(By.cssSelector("#journey-steps tbody tr"))).hasSize(steps.size());
         assertThat(browser.findElement(By.id("journey-facts")).getText()).contains("trial_started when event.properties.plan ne \"internal\"")
                 .contains("project_created within 14 days, then exits").contains("account_closed; purchase_completed (same properties.cartId)");
-        assertThat(new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("journey-version")))
+        assertThat(new Select(browser.findElement(By.id("journey-version")))
                 .getFirstSelectedOption().getText()).isEqualTo(stored.get("version").asText() + " (current)");
         if (answers("/v1/stats/journeys/onboarding")) {
             ItClient.eventually("the stats count welcome → wait_day", () -> Optional.of(api.call("GET", "/v1/stats/journeys/onboarding", null))
@@ -127,6 +128,16 @@ class JourneyBrowserIT extends BrowserCase {
         assertNoContentSecurityRefusals();
         ((JavascriptExecutor) browser).executeScript("document.querySelector('.user-journeys').previousElementSibling.scrollIntoView()");
         screenshot("journey-user");
+
+        // a new version: the page shows it as current, and the select opens the one before
+        api.call("PUT", "/v1/journeys/onboarding", ONBOARDING.replace("'name':'Onboarding'", "'name':'Onboarding, second take'"));
+        browser.get(url("/ui/journeys/onboarding"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("journey-facts"), "Onboarding, second take"));
+        new Select(browser.findElement(By.id("journey-version"))).selectByValue("1");
+        wait.until(ExpectedConditions.urlToBe(url("/ui/journeys/onboarding?version=1")));
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("#journey-facts dd"), "Onboarding"));
+        assertThat(new Select(browser.findElement(By.id("journey-version"))).getOptions().stream().map(WebElement::getText).toList())
+                .containsExactly("2 (current)", "1");
     }
 
     private boolean answers(String path) {
