@@ -99,7 +99,7 @@ export function edgesOf(doc) {
   return edges.filter((e) => doc.steps[e.to]);
 }
 
-const edgeCount = (stats, e) => ((stats.steps[e.from] || {}).edges || {})[e.to] || 0;
+const edgeCount = (stats, e) => (((stats.steps || {})[e.from] || {}).edges || {})[e.to] || 0;
 
 /** One line saying what a step does. */
 function summary(s) {
@@ -193,7 +193,7 @@ function layout(doc, edges) {
 function graph(doc, edges, stats) {
   const { item, routes, width, height } = layout(doc, edges);
   const pad = 8;
-  const stepStats = (id) => (stats && stats.steps[id]) || null;
+  const stepStats = (id) => (stats && (stats.steps || {})[id]) || null;
   const arrows = routes.map(({ edge, path }) => {
     let d = `M ${path[0].x} ${path[0].bottom}`;
     for (let i = 1; i < path.length; i++) {
@@ -262,7 +262,7 @@ function totalsOf(stats, period) {
 /** Every step with what it does and, when numbers exist, how many entered, ended there and left by an exit. */
 function stepsTable(doc, stats) {
   const rows = Object.entries(doc.steps).map(([id, s]) => {
-    const st = (stats && stats.steps[id]) || {};
+    const st = (stats && (stats.steps || {})[id]) || {};
     const m = stats && s.type === 'send' ? (stats.messages || {})[id] || {} : null;
     const exited = Object.entries(st.exited || {}).map(([r, n]) => `${r} ${count(n)}`).join(', ');
     return [id, s.type, summary(s), stats ? count(st.entered) : '–', stats ? count((st.edges || {}).end) : '–', exited || (stats ? '0' : '–'),
