@@ -8,6 +8,7 @@ import { user } from './user.js';
 import { triggers, trigger } from './triggers.js';
 import { templates, template } from './templates.js';
 import { campaigns, campaign } from './campaigns.js';
+import { journeys, journey } from './journeys.js';
 import { outbox } from './outbox.js';
 import { suppressions, keys } from './admin.js';
 
@@ -88,9 +89,10 @@ async function page(path, params) {
     if (section === 'triggers') return triggers(navigate);
     if (section === 'templates') return templates(navigate);
     if (section === 'campaigns') return campaigns(navigate);
+    if (section === 'journeys') return journeys(navigate);
   }
   if (parts.length === 2) {
-    const pages = { users: user, messages: message, triggers: trigger, templates: template, campaigns: campaign };
+    const pages = { users: user, messages: message, triggers: trigger, templates: template, campaigns: campaign, journeys: journey };
     if (pages[section]) return pages[section](id, navigate, params);
   }
   return views.placeholder('No such page', 'The console has no page at this address.');

@@ -44,7 +44,8 @@ export async function user(userId, navigate) {
     h('details', { class: 'edit-profile' }, h('summary', {}, 'Edit the profile'), profileForm(userId, profile, navigate)),
     h('h2', {}, 'Messages'),
     messages.length === 0 ? h('p', { class: 'muted' }, 'No messages.')
-      : h('ol', { class: 'messages compact', id: 'messages' }, messages.map(messageItem)));
+      : h('ol', { class: 'messages compact', id: 'messages' }, messages.map(messageItem)),
+    journeysOf(userId));
   return h('section', { class: 'user' },
     h('h1', {}, 'User ', h('code', { id: 'user-id-shown' }, profile.userId)),
     h('div', { class: 'columns' }, about,
@@ -103,12 +104,44 @@ function profileForm(userId, profile, navigate) {
   return form;
 }
 
+/**
+ * The user's journey instances, filled in when GET /v1/users/{userId}/journeys answers (a runner without it says so):
+ * each with its journey and version, where it is or why it ended, and its path with how each step left.
+ */
+function journeysOf(userId) {
+  const box = h('div', { class: 'user-journeys', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading…'));
+  const at = (iso, day) => h('time', { datetime: iso, title: time(iso) }, String(iso).slice(0, 10) === day ? time(iso).slice(11) : time(iso));
+  get(`/v1/users/${seg(userId)}/journeys`).then(({ instances }) => {
+    box.replaceChildren(instances.length === 0 ? h('p', { class: 'muted' }, 'In no journey.')
+      : h('ol', { class: 'journeys', id: 'journeys' }, instances.map((i) => {
+        const day = String(i.enteredAt).slice(0, 10);
+        const where = i.status === 'active' ? `at ${i.step}${i.waitingFor ? `, waiting for ${i.waitingFor}` : ''}${i.dueAt ? ` until ${time(i.dueAt)}` : ''}`
+          : i.reason || '';
+        return h('li', { class: 'journey-instance', 'data-instance-id': i.id },
+          h('p', {}, h('a', { href: `/ui/journeys/${seg(i.journeyId)}?version=${i.version}` }, i.journeyId), ` v${i.version} `,
+            h('span', { class: statusClass(i.status) }, i.status), where ? ` · ${where}` : '', h('span', { class: 'muted' }, ` · entered ${time(i.enteredAt)}`)),
+          h('ol', { class: 'journey-path' }, (i.steps || []).map((s, n) => {
+            const how = n > 0 ? i.steps[n - 1] : null;
+            const message = (i.messages || {})[s.step];
+            const arm = (i.arms || {})[s.step];
+            return h('li', { 'data-step': s.step }, h('code', {}, s.step),
+              how && how.left ? ` (${how.left}${how.detail ? `: ${show(how.detail)}` : ''})` : '', ' ', at(s.enteredAt, day),
+              arm ? ` arm ${arm}` : '', message ? [' ', h('a', { href: `/ui/messages/${seg(message)}` }, 'message')] : '');
+          })));
+      })));
+  }, (e) => {
+    box.replaceChildren(h('p', { class: 'muted', id: 'no-journeys' },
+      e instanceof ApiError && (e.status === 404 || e.status === 405) ? 'Journeys are not available here.' : `Journeys could not be read: ${e.message}`));
+  });
+  return [h('h2', {}, 'Journeys'), box];
+}
+
 function messageItem(m) {
   return h('li', { class: 'message-item', 'data-message-id': m.id },
     h('p', { class: 'subject' }, h('a', { href: `/ui/messages/${seg(m.id)}` }, m.subject || `(${m.channel} without a subject)`)),
     h('p', { class: 'meta' },
       h('span', { class: statusClass(m.status) }, m.status),
-      ` ${m.channel} · ${m.campaignId ? `campaign ${m.campaignId}` : `trigger ${m.triggerId}`} · ${time(m.createdAt)}`, m.reason ? ` · ${m.reason}` : ''));
+      ` ${m.channel} · ${sourceOf(m)} · ${time(m.createdAt)}`, m.reason ? ` · ${m.reason}` : ''));
 }
 
 /** The merged timeline, a page at a time ("Older" follows the cursor). */
@@ -146,12 +179,16 @@ function entry(e) {
     h('p', { class: 'when' }, h('time', { datetime: e.at }, time(e.at))),
     h('p', {}, h('strong', {}, 'Message '), h('a', { href: `/ui/messages/${seg(m.id)}` }, m.subject || `${m.channel} message`), ' ',
       h('span', { class: statusClass(m.status) }, m.status), m.reason ? ` ${m.reason}` : '',
-      h('span', { class: 'muted' }, ` · ${m.campaignId ? `campaign ${m.campaignId}` : `trigger ${m.triggerId}`}`)),
+      h('span', { class: 'muted' }, ` · ${sourceOf(m)}`)),
     history(m.history));
 }
 
 /** One trigger's verdict on an event: matched (and the message), or the first condition that failed, with values. */
 function decision(d) {
+  if (d.journeyId) {
+    return h('li', { class: `decision${d.entered === false ? ' bad' : ' good'}` }, d.entered === false ? '✗ ' : '✓ ', 'Journey ',
+      h('a', { href: `/ui/journeys/${seg(d.journeyId)}` }, d.journeyId), `: ${d.reason}`);
+  }
   const trigger = h('a', { href: `/ui/triggers/${seg(d.triggerId)}` }, d.triggerId);
   const messageLink = (id) => h('a', { href: `/ui/messages/${seg(id)}` }, id);
   if (d.cancelled) return h('li', { class: 'decision' }, 'Trigger ', trigger, ': ', d.reason, ' ', messageLink(d.cancelled));
@@ -167,6 +204,12 @@ function decision(d) {
       ', actual ', 'actual' in c ? h('code', { class: 'actual' }, JSON.stringify(c.actual)) : h('em', { class: 'actual' }, 'missing'));
   }
   return h('li', { class: `decision${d.matched ? '' : ' bad'}` }, d.matched ? '✓ ' : '✗ ', 'Trigger ', trigger, `: ${d.reason || (d.matched ? 'matched' : 'did not match')}`);
+}
+
+/** Where a message came from: a campaign, a journey's step, or a trigger. */
+function sourceOf(m) {
+  if (m.campaignId) return `campaign ${m.campaignId}`;
+  return m.journeyId ? `journey ${m.journeyId} v${m.journeyVersion}, step ${m.stepId}` : `trigger ${m.triggerId}`;
 }
 
 function show(value) {
