@@ -11,12 +11,13 @@ const CHANNELS = ['email', 'sms', 'push'];
 const SEARCH_MILLIS = 300;
 
 export async function search(params, navigate) {
-  const [{ triggers }, { campaigns }] = await Promise.all([get('/v1/triggers'), get('/v1/campaigns')]);
-  const chosen = params.get('triggerId') ? `trigger:${params.get('triggerId')}` : params.get('campaignId') ? `campaign:${params.get('campaignId')}` : '';
+  const [{ triggers }, { campaigns }, { journeys }] = await Promise.all([get('/v1/triggers'), get('/v1/campaigns'), get('/v1/journeys')]);
+  const chosen = ['trigger', 'campaign', 'journey'].filter((k) => params.get(`${k}Id`)).map((k) => `${k}:${params.get(`${k}Id`)}`)[0] || '';
   const source = h('select', { id: 'source', name: 'source', required: true },
     h('option', { value: '' }, 'Choose…'),
     h('optgroup', { label: 'Triggers' }, triggers.map((t) => h('option', { value: `trigger:${t.id}`, selected: chosen === `trigger:${t.id}` }, t.id))),
-    h('optgroup', { label: 'Campaigns' }, campaigns.map((c) => h('option', { value: `campaign:${c.id}`, selected: chosen === `campaign:${c.id}` }, c.id))));
+    h('optgroup', { label: 'Campaigns' }, campaigns.map((c) => h('option', { value: `campaign:${c.id}`, selected: chosen === `campaign:${c.id}` }, c.id))),
+    h('optgroup', { label: 'Journeys' }, journeys.map((j) => h('option', { value: `journey:${j.id}`, selected: chosen === `journey:${j.id}` }, j.id))));
   const from = h('input', { id: 'from', name: 'from', type: 'date', value: params.get('from') || '' });
   const to = h('input', { id: 'to', name: 'to', type: 'date', value: params.get('to') || '' });
   const status = select('status', ['', ...STATUSES], params.get('status') || '', 'Any status');
@@ -29,11 +30,11 @@ export async function search(params, navigate) {
       navigate(withQuery('/ui/messages', { [`${kind}Id`]: id, from: from.value, to: to.value, status: status.value, channel: channel.value }));
     },
   },
-  field('source', 'Trigger or campaign', source), field('from', 'From', from), field('to', 'To', to),
+  field('source', 'Trigger, campaign or journey', source), field('from', 'From', from), field('to', 'To', to),
   field('status', 'Status', status), field('channel', 'Channel', channel), h('button', { type: 'submit' }, 'Search'));
   const section = h('section', { class: 'messages-search' }, h('h1', {}, 'Messages'), form);
   if (!chosen) {
-    section.append(h('p', { class: 'muted' }, 'Choose a trigger or a campaign to see its messages, newest first.'));
+    section.append(h('p', { class: 'muted' }, 'Choose a trigger, a campaign or a journey to see its messages, newest first.'));
     return section;
   }
   const [kind, id] = splitSource(chosen);
@@ -92,9 +93,11 @@ function row(m) {
 export async function message(id) {
   const m = await find(`/v1/messages/${seg(id)}`);
   if (!m) return h('section', {}, h('h1', {}, 'Message ', h('code', {}, id)), h('p', { class: 'message' }, 'There is no such message.'));
-  const source = m.campaignId
-    ? ['Campaign', h('span', {}, h('a', { href: `/ui/campaigns/${seg(m.campaignId)}` }, m.campaignId), m.arm ? ` · arm ${m.arm}` : '')]
-    : ['Trigger', h('a', { href: `/ui/triggers/${seg(m.triggerId)}` }, m.triggerId)];
+  const source = m.journeyId
+    ? ['Journey', h('span', {}, h('a', { href: `/ui/journeys/${seg(m.journeyId)}` }, m.journeyId), ` v${m.journeyVersion} · step ${m.stepId}`)]
+    : m.campaignId
+      ? ['Campaign', h('span', {}, h('a', { href: `/ui/campaigns/${seg(m.campaignId)}` }, m.campaignId), m.arm ? ` · arm ${m.arm}` : '')]
+      : ['Trigger', h('a', { href: `/ui/triggers/${seg(m.triggerId)}` }, m.triggerId)];
   const facts = [
     ['Status', h('span', { class: statusClass(m.status), id: 'message-status' }, m.status)],
     ['Reason', m.reason],
@@ -103,6 +106,7 @@ export async function message(id) {
     source,
     ['Template', m.templateId ? h('a', { href: `/ui/templates/${seg(m.templateId)}` }, m.templateId) : null],
     ['Event', m.campaignId ? null : m.eventId],
+    ['Journey instance', m.instanceId ? h('a', { href: `/ui/users/${seg(m.userId)}` }, m.instanceId) : null],
     ['Created', time(m.createdAt)],
     ['Due', time(m.dueAt)],
     ['Provider id', m.providerMessageId],
