@@ -69,7 +69,10 @@ class OnboardingJourneyTest {
         assertThat(outcomes).singleElement().isInstanceOf(JourneyEngine.Outcome.Entered.class);
         JourneyInstance instance = only(userId);
         assertThat(instance.step()).isEqualTo("wait_day");
-        assertThat(instance.dueAt()).as("a day, then the next 10:00 in the user's zone (UTC)").contains(Instant.parse("2026-12-08T10:00:00Z"));
+        Instant due = instance.dueAt().orElseThrow();
+        assertThat(due.atZone(java.time.ZoneOffset.UTC).toLocalTime()).as("10:00 in the user's zone (UTC)").isEqualTo(java.time.LocalTime.of(10, 0));
+        assertThat(due).as("the first 10:00 after a day").isAfter(clock.instant().plus(Duration.ofDays(1)).minusSeconds(1))
+                .isBeforeOrEqualTo(clock.instant().plus(Duration.ofDays(2)));
         assertThat(templates(userId)).containsExactly("journey_welcome");
         return instance;
     }
@@ -186,6 +189,32 @@ class OnboardingJourneyTest {
 
         assertThat(outcomes).singleElement().isInstanceOf(JourneyEngine.Outcome.NotEntered.class);
         assertThat(journeys.instances("hal")).isEmpty();
+    }
+
+    @Test
+    void the_journeys_stats_count_every_edge_the_users_took() {
+        enter("ada");
+        journeys.timePasses(Duration.ofDays(1).plusHours(2));
+        journeys.post("ada", "p1", "project_created", "{}");
+        enter("carol");
+        enter("dave");
+        journeys.post("dave", "x1", "account_closed", "{}");
+        journeys.timePasses(Duration.ofDays(4));
+
+        com.fasterxml.jackson.databind.JsonNode stats = JourneyStatsReport.build(journey(), services.journeyStats().read("onboarding",
+                java.time.LocalDate.parse("2026-12-07"), java.time.LocalDate.parse("2026-12-12")), services.stats(),
+                java.time.LocalDate.parse("2026-12-07"), java.time.LocalDate.parse("2026-12-12"));
+        assertThat(stats.at("/totals/entered").asInt()).isEqualTo(3);
+        assertThat(stats.at("/totals/completed").asInt()).as("ada (congrats) and carol (sms)").isEqualTo(2);
+        assertThat(stats.at("/totals/exited/exit").asInt()).as("dave").isEqualTo(1);
+        assertThat(stats.at("/totals/converted").asInt()).as("ada's project").isEqualTo(1);
+        assertThat(stats.at("/steps/welcome/edges/wait_day").asInt()).isEqualTo(3);
+        assertThat(stats.at("/steps/wait_day/exited/exit").asInt()).as("dave left while waiting a day").isEqualTo(1);
+        assertThat(stats.at("/steps/created/edges/congrats").asInt()).isEqualTo(1);
+        assertThat(stats.at("/steps/created/edges/engaged").asInt()).isEqualTo(1);
+        assertThat(stats.at("/steps/engaged/edges/sms").asInt()).isEqualTo(1);
+        assertThat(stats.at("/steps/mark/edges/end").asInt()).isEqualTo(1);
+        assertThat(stats.at("/steps/sms/entered").asInt()).isEqualTo(1);
     }
 
     private JourneyInstance only(String userId) {
