@@ -241,6 +241,21 @@ class JourneyEngineTest {
     }
 
     @Test
+    void once_per_a_window_refuses_an_entry_inside_it_and_takes_one_after_it() {
+        journeys.put("onboarding", onboarding(new Reentry.OncePer(Duration.ofDays(7))));
+        post("t1", "trial_started", "{'plan':'pro'}");
+        clock.advance(Duration.ofDays(1));
+        List<JourneyEngine.Outcome> inside = post("t2", "trial_started", "{'plan':'pro'}");
+        clock.advance(Duration.ofDays(7));
+        List<JourneyEngine.Outcome> after = post("t3", "trial_started", "{'plan':'pro'}");
+
+        assertThat(inside).singleElement().isInstanceOf(JourneyEngine.Outcome.NotEntered.class)
+                .satisfies(o -> assertThat(((JourneyEngine.Outcome.NotEntered) o).reason()).startsWith("re-entry rule once_per:PT168H"));
+        assertThat(after).singleElement().isInstanceOf(JourneyEngine.Outcome.Entered.class);
+        assertThat(services.journeyInstances().forUser("ada", 10)).hasSize(2);
+    }
+
+    @Test
     void a_new_entry_replaces_the_running_instance_when_the_journey_says_replace() {
         journeys.put("onboarding", onboarding(new Reentry.Replace()));
         post("t1", "trial_started", "{'plan':'pro'}");
