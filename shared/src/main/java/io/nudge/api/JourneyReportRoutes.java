@@ -24,7 +24,7 @@ public final class JourneyReportRoutes {
     private JourneyReportRoutes() {}
 
     public static NudgeApi install(NudgeApi api, JourneyService journeys, JourneyStats journeyStats, StatsStore stats,
-            JourneyInstanceStore instances) {
+            JourneyInstanceStore instances, io.nudge.store.MessageStore messages) {
         return api.addRoutes(JourneyReportRoutes.class, List.of(
                 Route.of("GET", "/v1/stats/journeys/{id}", Scope.ADMIN, (r, p) -> {
                     String id = adminId(p.get("id"));
@@ -37,7 +37,12 @@ public final class JourneyReportRoutes {
                 Route.of("GET", "/v1/users/{userId}/journeys", Scope.ADMIN, (r, p) -> {
                     String userId = clientId(p.get("userId"), "userId");
                     int limit = limit(r, 50, 500);
-                    return list("instances", instances.forUser(userId, limit).stream().map(JourneyInstanceJson::view).toList());
+                    List<io.nudge.journey.JourneyInstance> found = instances.forUser(userId, limit);
+                    // each send step's message as it stands: a guard that suppressed or deferred it shows on the path
+                    java.util.Map<String, io.nudge.model.Message> sent = new java.util.HashMap<>();
+                    messages.findAll(found.stream().flatMap(i -> i.sends().values().stream()).distinct().toList())
+                            .forEach(m -> sent.put(m.id(), m));
+                    return list("instances", found.stream().map(i -> JourneyInstanceJson.view(i, sent)).toList());
                 })));
     }
 }

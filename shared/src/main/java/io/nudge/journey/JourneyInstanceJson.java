@@ -58,6 +58,25 @@ public final class JourneyInstanceJson {
         return o;
     }
 
+    /**
+     * The view with each send step's message as it stands now ({@code message}: id, status, reason) on the step it was
+     * written at: a send that a guard suppressed or deferred is recorded there, while the instance went on.
+     */
+    public static ObjectNode view(JourneyInstance i, java.util.Map<String, io.nudge.model.Message> messagesById) {
+        ObjectNode o = view(i);
+        for (JsonNode step : o.path("steps")) {
+            String messageId = i.sends().get(step.path("step").asText());
+            io.nudge.model.Message m = messageId == null ? null : messagesById.get(messageId);
+            if (m != null) {
+                ObjectNode message = ((ObjectNode) step).putObject("message");
+                message.put("id", m.id());
+                message.put("status", m.status().name());
+                m.reason().ifPresent(reason -> message.put("reason", reason));
+            }
+        }
+        return o;
+    }
+
     public static JourneyInstance fromJson(JsonNode o) {
         List<JourneyInstance.PathEntry> path = new ArrayList<>();
         for (JsonNode s : o.path("steps")) {

@@ -172,7 +172,7 @@ public final class Services {
         io.nudge.api.TimelineRoutes.install(api, new io.nudge.timeline.Timeline(events, messages, clock));
         io.nudge.api.DefinitionRoutes.install(api, new DefinitionService(definitions, clock));
         io.nudge.api.JourneyRoutes.install(api, journeys());
-        io.nudge.api.JourneyReportRoutes.install(api, journeys(), journeyStats(), stats, journeyInstances);
+        io.nudge.api.JourneyReportRoutes.install(api, journeys(), journeyStats(), stats, journeyInstances, messages);
         io.nudge.api.TriggerTestRoutes.install(api, new DefinitionService(definitions, clock), users, triggerDryRun(), clock);
         io.nudge.api.StatsRoutes.install(api, stats, definitions, clock);
         io.nudge.api.MessageRoutes.install(api, messages, new io.nudge.messages.MessagePreview(users, definitions, unsubscribe));

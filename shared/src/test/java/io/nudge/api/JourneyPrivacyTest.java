@@ -68,7 +68,10 @@ class JourneyPrivacyTest {
 
         JsonNode journeys = export.at("/records/journeys");
         assertThat(journeys).hasSize(1);
-        assertThat(journeys.get(0)).isEqualTo(ok(call("GET", "/v1/users/erin/journeys", null)).at("/instances/0"));
+        // the API's view, less the send steps' current message status (the messages are exported with the user's messages)
+        JsonNode shown = ok(call("GET", "/v1/users/erin/journeys", null)).at("/instances/0").deepCopy();
+        shown.get("steps").forEach(step -> ((com.fasterxml.jackson.databind.node.ObjectNode) step).remove("message"));
+        assertThat(journeys.get(0)).isEqualTo(shown);
         assertThat(journeys.get(0).get("status").asText()).isEqualTo("active");
         assertThat(journeys.get(0).get("step").asText()).isEqualTo("wait_day");
         assertThat(journeys.toString()).doesNotContain("s3cret").doesNotContain("\"seq\"").doesNotContain("\"phase\"");

@@ -199,8 +199,10 @@ class JourneyReportRoutesTest {
         assertThat(newest.get("status").asText()).isEqualTo("exited");
         assertThat(newest.get("step").asText()).isEqualTo("wait_day");
         assertThat(newest.get("reason").asText()).isEqualTo("exit: account_closed (event x1)");
+        String welcome = newest.at("/messages/welcome").asText();
         assertThat(newest.get("steps")).isEqualTo(json("[{'step':'welcome','enteredAt':'2026-12-07T09:05:00.000Z','leftAt':'2026-12-07T09:05:00.000Z',"
-                + "'left':'next'},{'step':'wait_day','enteredAt':'2026-12-07T09:05:00.000Z','leftAt':'2026-12-07T09:05:00.000Z','left':'exit',"
+                + "'left':'next','message':{'id':'" + welcome + "','status':'CANCELLED','reason':'cancelled_by: journey exit: account_closed (event x1)'}},"
+                + "{'step':'wait_day','enteredAt':'2026-12-07T09:05:00.000Z','leftAt':'2026-12-07T09:05:00.000Z','left':'exit',"
                 + "'detail':'exit: account_closed (event x1)'}]"));
         assertThat(newest.at("/messages/welcome").asText()).hasSize(26);
         assertThat(answer.at("/instances/1/enteredAt").asText()).isEqualTo("2026-12-07T09:00:00.000Z");
