@@ -98,16 +98,7 @@ public final class CampaignParser {
             if (!ids.add(vid)) {
                 throw invalid(pointer + "/id", "variant id " + vid + " is used twice");
             }
-            String template = Fields.requireString(v, "template", pointer);
-            if (!Ids.isAdminId(template)) {
-                throw invalid(pointer + "/template", pointer + "/template must be a template id");
-            }
-            Channel actual = templateChannel.apply(template).orElseThrow(() -> new InvalidInputException("unknown_template",
-                    pointer + "/template", "no template with id " + template));
-            if (actual != channel) {
-                throw new InvalidInputException("channel_mismatch", pointer + "/template",
-                        "template " + template + " is a " + actual.wire() + " template, the campaign sends " + channel.wire());
-            }
+            String template = io.nudge.validation.TemplateReference.of(v, pointer, channel, templateChannel, "the campaign");
             JsonNode w = v.get("weight");
             if (w == null || !w.isIntegralNumber() || !w.canConvertToInt() || w.intValue() < 1 || w.intValue() > 1000) {
                 throw invalid(pointer + "/weight", pointer + "/weight must be a whole number from 1 to 1000");

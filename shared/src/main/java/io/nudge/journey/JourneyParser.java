@@ -178,16 +178,7 @@ public final class JourneyParser {
     private static JourneyStep.Send send(ObjectNode step, String pointer, Function<String, Optional<Channel>> templateChannel) {
         Channel channel = Channel.fromWire(Fields.requireString(step, "channel", pointer))
                 .orElseThrow(() -> invalid(pointer + "/channel", pointer + "/channel must be one of email, sms, push"));
-        String template = Fields.requireString(step, "template", pointer);
-        if (!Ids.isAdminId(template)) {
-            throw invalid(pointer + "/template", pointer + "/template must be a template id");
-        }
-        Channel actual = templateChannel.apply(template).orElseThrow(() -> new InvalidInputException("unknown_template",
-                pointer + "/template", "no template with id " + template));
-        if (actual != channel) {
-            throw new InvalidInputException("channel_mismatch", pointer + "/template",
-                    "template " + template + " is a " + actual.wire() + " template, the step sends " + channel.wire());
-        }
+        String template = io.nudge.validation.TemplateReference.of(step, pointer, channel, templateChannel, "the step");
         Priority priority = Fields.optionalString(step, "priority", pointer)
                 .map(p -> Priority.fromWire(p).orElseThrow(() -> invalid(pointer + "/priority",
                         pointer + "/priority must be marketing or transactional")))

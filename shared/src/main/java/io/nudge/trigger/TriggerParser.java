@@ -53,16 +53,7 @@ public final class TriggerParser {
         }
         Channel channel = Channel.fromWire(Fields.requireString(doc, "channel", ""))
                 .orElseThrow(() -> invalid("/channel", "/channel must be one of email, sms, push"));
-        String template = Fields.requireString(doc, "template", "");
-        if (!Ids.isAdminId(template)) {
-            throw invalid("/template", "/template must be a template id");
-        }
-        Channel actual = templateChannel.apply(template)
-                .orElseThrow(() -> new InvalidInputException("unknown_template", "/template", "no template with id " + template));
-        if (actual != channel) {
-            throw new InvalidInputException("channel_mismatch", "/template",
-                    "template " + template + " is a " + actual.wire() + " template, the trigger sends " + channel.wire());
-        }
+        String template = io.nudge.validation.TemplateReference.of(doc, "", channel, templateChannel, "the trigger");
         Priority priority = Fields.optionalString(doc, "priority", "")
                 .map(p -> Priority.fromWire(p).orElseThrow(() -> invalid("/priority", "/priority must be marketing or transactional")))
                 .orElse(Priority.MARKETING);
