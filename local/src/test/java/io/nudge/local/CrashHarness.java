@@ -168,7 +168,6 @@ final class CrashHarness {
             driver.join(TimeUnit.MINUTES.toMillis(5));
             drain(failures);
             check(failures);
-            JourneyFigures journeys = checkJourneys(data, config, failures);
             if (watcherOverflow.get()) {
                 failures.add("inconclusive: the outbox watcher overflowed (file-system events were lost)");
             }
@@ -182,6 +181,8 @@ final class CrashHarness {
                     redriven += h.path("reason").asText().startsWith("sweep: re-driven") ? 1 : 0;
                 }
             }
+            // last: it stops the runner to read the journey instances from its data folder
+            JourneyFigures journeys = checkJourneys(data, config, failures);
             try (var files = Files.list(data.resolve("outbox"))) {
                 int outboxFiles = (int) files.filter(p -> !p.getFileName().toString().startsWith(".")).count();
                 return new Report(kills, accepted.size(), checked, statuses, outboxFiles, redriven, lateCancels.get(), journeys, failures,
