@@ -49,7 +49,8 @@ final class CrashHarness {
 
     /** What the journey's instances did: how they ended and which edge left the wait_for, and how the races went. */
     record JourneyFigures(String timeout, int entries, int instances, int completed, int exited, int received, int timedOut,
-            int awaitedPosted, int postedBeforeWait, int timeoutWonRace, int postedAfterTimeout, int messages, int restartsToSettle) {}
+            int awaitedPosted, int postedBeforeWait, int timeoutWonRace, int postedAfterTimeout, int messages, int restartsToSettle,
+            List<String> races) {}
 
     record Report(int kills, int eventsAccepted, int messagesChecked, Map<String, Integer> statuses, int outboxFiles,
             int redrivenSeen, int lateCancels, JourneyFigures journeys, List<String> failures, Duration took) {
@@ -98,6 +99,11 @@ final class CrashHarness {
                     .append("whose awaited event was posted is received, and an awaited event whose evaluation says it woke an ")
                     .append("instance finds that instance received. An awaited event posted while its instance waited but evaluated ")
                     .append("after the timeout fired is counted (the timeout won).\n\n");
+            if (!journeys.races().isEmpty()) {
+                md.append("## Awaited events that came during the wait but lost to the timeout\n\n");
+                journeys.races().forEach(r -> md.append("- ").append(r).append('\n'));
+                md.append('\n');
+            }
             if (failures.isEmpty()) {
                 md.append("No failures.\n");
             } else {
@@ -134,6 +140,7 @@ final class CrashHarness {
     /** Journey messages by instance, and what the evaluations of entries and awaited events said. */
     private final Map<String, List<JsonNode>> journeyMessages = new LinkedHashMap<>();
     private final Map<String, String> awaitedWoke = new LinkedHashMap<>();
+    private final Map<String, String> awaitedDecision = new LinkedHashMap<>();
     private volatile Process process;
     private volatile int port;
     private int starts;
@@ -503,6 +510,7 @@ final class CrashHarness {
             }
             if (e.kind() == Kind.AWAITED) {
                 // No evaluation entry when no instance was waiting for it (posted before the wait or after the timeout).
+                awaitedDecision.put(e.eventId(), decision == null ? "no decision" : decision.path("reason").asText());
                 if (decision != null && decision.path("reason").asText().startsWith("received")) {
                     awaitedWoke.put(decision.path("instanceId").asText(), e.eventId());
                 }
@@ -612,6 +620,7 @@ final class CrashHarness {
         int raced = 0;
         int after = 0;
         int messages = 0;
+        List<String> races = new ArrayList<>();
         if (byEntry.size() != all.size()) {
             failures.add("journey: " + all.size() + " instances for " + byEntry.size() + " entry events (two instances for one entry)");
         }
@@ -651,8 +660,13 @@ final class CrashHarness {
                 failures.add(what + ": path " + steps + " but messages for " + sentSteps);
             }
             List<Instant> posted = new ArrayList<>();
+            List<String> postedIds = new ArrayList<>();
             for (int n = 0; n < AWAITED_PER_INSTANCE; n++) {
-                Optional.ofNullable(awaitedAcceptedAt.get("awaited" + n + entry.eventId().substring("journey".length()))).ifPresent(posted::add);
+                String awaitedId = "awaited" + n + entry.eventId().substring("journey".length());
+                Optional.ofNullable(awaitedAcceptedAt.get(awaitedId)).ifPresent(at -> {
+                    posted.add(at);
+                    postedIds.add(awaitedId);
+                });
             }
             String woke = awaitedWoke.get(instance.id());
             if (isReceived) {
@@ -666,13 +680,16 @@ final class CrashHarness {
                     failures.add(what + ": timed out, but " + woke + "'s evaluation says it woke this instance");
                 }
                 JourneyInstance.PathEntry wait = done.get();
-                for (Instant at : posted) {
+                for (int n = 0; n < posted.size(); n++) {
+                    Instant at = posted.get(n);
                     if (at.isBefore(wait.enteredAt())) {
                         before++;
                     } else if (!at.isBefore(wait.leftAt().orElseThrow())) {
                         after++;
                     } else {
                         raced++;
+                        races.add(what + " waited " + wait.enteredAt() + " – " + wait.leftAt().orElseThrow() + "; " + postedIds.get(n)
+                                + " answered 2xx at " + at + ", its evaluation: " + awaitedDecision.get(postedIds.get(n)));
                     }
                 }
             }
@@ -683,7 +700,7 @@ final class CrashHarness {
             failures.add("journey: no instance received its awaited event, though " + raced + " came during the wait");
         }
         return new JourneyFigures(journeyTimeout, entries.size(), all.size(), completed, exited, received, timedOut,
-                awaitedAcceptedAt.size(), before, raced, after, messages, restarts);
+                awaitedAcceptedAt.size(), before, raced, after, messages, restarts, races);
     }
 
     /** SIGTERM: the runner closes DynamoDB Local, so the harness can open the data folder itself. */

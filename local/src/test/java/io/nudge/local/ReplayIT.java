@@ -55,12 +55,12 @@ class ReplayIT {
                 "SENT [READY, SENDING, SENT]", "SENT [READY, SENDING, SENT]", "SENT [READY, SENDING, SENT]", "SENT [READY, SENDING, SENT]");
         assertThat(replayed.messages()).isEqualTo(single.messages());
         assertThat(single.journeys()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "jo", List.of("COMPLETED [hello:next, pause:next, done:received, thanks:next, end]"),
-                "kim", List.of("COMPLETED [hello:next, pause:next, done:timeout, nudge:next, end]")));
+                "jo", List.of("COMPLETED [hello:next, pause:next, done:received, thanks:next, end:exit]"),
+                "kim", List.of("COMPLETED [hello:next, pause:next, done:timeout, nudge:next, end:exit]")));
         assertThat(replayed.journeys()).isEqualTo(single.journeys());
         assertThat(replayed.stats()).isEqualTo(single.stats());
         assertThat(replayed.suppressions()).isEqualTo(single.suppressions());
-        assertThat(single.outboxWrites()).hasSize(5).allSatisfy((file, writes) -> assertThat(writes).isEqualTo(1));
+        assertThat(single.outboxWrites()).hasSize(9).allSatisfy((file, writes) -> assertThat(writes).isEqualTo(1));
         assertThat(replayed.outboxWrites()).isEqualTo(single.outboxWrites());
     }
 
