@@ -151,7 +151,7 @@ final class CrashHarness {
     CrashHarness(Settings settings) {
         this.settings = settings;
         this.random = new Random(settings.seed());
-        this.journeyTimeout = "PT" + (2 + random.nextInt(2)) + "S";
+        this.journeyTimeout = "PT" + (2 + new java.util.SplittableRandom(settings.seed()).nextInt(2)) + "S"; // Random's first bit barely varies with small seeds
     }
 
     Report run() throws Exception {
