@@ -16,11 +16,18 @@ import io.nudge.functions.campaign.RunCampaignHandler;
 import io.nudge.functions.deliver.DeliverHandler;
 import io.nudge.functions.evaluate.EvaluateTriggersHandler;
 import io.nudge.functions.feedback.ProcessFeedbackHandler;
+import io.nudge.functions.journeys.AdvanceJourneysHandler;
 import io.nudge.functions.schedule.ScheduleSendsHandler;
 import io.nudge.guards.GuardSettings;
+import io.nudge.journey.JourneyCatalog;
+import io.nudge.journey.JourneyDefinition;
+import io.nudge.journey.JourneyEngine;
+import io.nudge.journey.JourneyInstance;
+import io.nudge.journey.JourneyLookup;
 import io.nudge.json.Json;
 import io.nudge.lambda.CloudWatchLogsJson;
 import io.nudge.lambda.StreamImages;
+import io.nudge.model.Event;
 import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
 import io.nudge.testing.MutableClock;
@@ -166,6 +173,100 @@ class HandlerFuzzTest {
     }
 
     // --- schedule-sends: Messages stream batches (SCHEDULED) and Scheduler slot events, as raw JSON
+
+    // --- advance-journeys: JourneyInstances stream batches, each image a real instance as the table holds it
+
+    @Test
+    void advance_journeys_loses_no_instance_and_dead_letters_the_bad_records() throws Exception {
+        FuzzRun run = new FuzzRun("advance-journeys", 600);
+        Mutator m = new Mutator(run.seed);
+        JourneyCatalog catalog = fuzzJourney();
+        AdvanceJourneysHandler handler = new AdvanceJourneysHandler(services.journeyStream(catalog, scheduler), catalog::refresh,
+                services.streamBatch("advance-journeys"));
+        streamBatches(run, m, journeyRecordSample(), (batch, good) -> {
+            StreamsEventResponse response = handler.handleRequest(STREAM_SERIALIZER.fromJson(Json.write(batch)), null);
+            List<String> lost = new ArrayList<>();
+            for (ObjectNode record : good) {
+                String id = record.at("/dynamodb/NewImage/id/S").asText();
+                // a good image at hello (RUN) sends and moves on to the pause
+                Optional<JourneyInstance> instance = services.journeyInstances().find(id);
+                if (instance.isEmpty() || !instance.get().step().equals("pause") || !instance.get().sends().containsKey("hello")) {
+                    lost.add(id + " " + instance.map(i -> i.step() + "/" + i.phase()).orElse("missing"));
+                }
+            }
+            return new Outcome(response.getBatchItemFailures().size(), lost);
+        }, (key, image) -> {
+            image.removeAll();
+            image.setAll(journeyImage(enterFuzzJourney("ju-" + key)));
+        });
+    }
+
+    @Test
+    void advance_journeys_dead_letters_a_record_no_instance_has_whole() throws Exception {
+        JourneyCatalog catalog = fuzzJourney();
+        AdvanceJourneysHandler handler = new AdvanceJourneysHandler(services.journeyStream(catalog, scheduler), catalog::refresh,
+                services.streamBatch("advance-journeys"));
+        ObjectNode batch = Json.object();
+        ObjectNode record = batch.putArray("Records").addObject();
+        record.put("eventID", "not-an-instance");
+        ObjectNode image = record.putObject("dynamodb").put("SequenceNumber", "7").putObject("NewImage");
+        image.set("id", s("ji-bogus"));
+        image.set("phase", s("RUN"));
+        image.set("doc", Json.object().set("M", Json.object().set("id", s("ji-bogus"))));
+
+        StreamsEventResponse response = handler.handleRequest(STREAM_SERIALIZER.fromJson(Json.write(batch)), null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        var letters = services.dynamo().scan(b -> b.tableName(services.tables().deadLetters())).items();
+        assertThat(letters).hasSize(1);
+        assertThat(letters.get(0).toString()).contains("advance-journeys").contains("ji-bogus");
+    }
+
+    @Test
+    void advance_journeys_reports_a_defect_of_ours_as_transient_and_runs_the_record_once_it_is_fixed() throws Exception {
+        JourneyCatalog catalog = fuzzJourney();
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean(true);
+        JourneyLookup defective = new JourneyLookup() {
+            @Override
+            public List<JourneyDefinition> enteredBy(String eventName) {
+                return catalog.enteredBy(eventName);
+            }
+
+            @Override
+            public Optional<JourneyDefinition> version(String journeyId, int version) {
+                if (broken.get()) {
+                    throw new IllegalStateException("a defect of ours");
+                }
+                return catalog.version(journeyId, version);
+            }
+
+            @Override
+            public boolean deleted(String journeyId) {
+                return catalog.deleted(journeyId);
+            }
+
+            @Override
+            public boolean cares(String eventName) {
+                return catalog.cares(eventName);
+            }
+        };
+        AdvanceJourneysHandler handler = new AdvanceJourneysHandler(services.journeyStream(defective, scheduler), catalog::refresh,
+                services.streamBatch("advance-journeys"));
+        ObjectNode batch = Json.object();
+        ObjectNode record = batch.putArray("Records").addObject();
+        record.put("eventID", "defect");
+        record.putObject("dynamodb").put("SequenceNumber", "8").set("NewImage", journeyImage(enterFuzzJourney("ju-defect")));
+        String id = record.at("/dynamodb/NewImage/id/S").asText();
+
+        StreamsEventResponse failed = handler.handleRequest(STREAM_SERIALIZER.fromJson(Json.write(batch)), null);
+        assertThat(failed.getBatchItemFailures()).extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier).containsExactly("8");
+        assertThat(deadLetterCount()).isZero();
+        assertThat(services.journeyInstances().find(id).orElseThrow().step()).isEqualTo("hello");
+
+        broken.set(false);
+        assertThat(handler.handleRequest(STREAM_SERIALIZER.fromJson(Json.write(batch)), null).getBatchItemFailures()).isEmpty();
+        assertThat(services.journeyInstances().find(id).orElseThrow().step()).isEqualTo("pause");
+    }
 
     @Test
     void schedule_sends_loses_no_record_and_never_throws() throws Exception {
@@ -586,6 +687,59 @@ class HandlerFuzzTest {
                 "welcome", MessageStatus.SENT, Optional.empty(), Json.object(), Optional.empty(), Optional.empty(), Optional.of(providerId),
                 Optional.of(at), Optional.empty(), at, List.of(new io.nudge.model.HistoryEntry(MessageStatus.SENT, null, at)));
         services.dynamo().putItem(b -> b.tableName(services.tables().messages()).item(services.messages().toItem(message)));
+    }
+
+    /** A journey for the advance-journeys cases: a send, then a long pause, then the end. */
+    private JourneyCatalog fuzzJourney() {
+        services.journeys().put("fuzz_journey", json("{'name':'Fuzz','entry':{'event':'fuzz_entered'},'start':'hello','steps':{"
+                + "'hello':{'type':'send','channel':'email','template':'cart_reminder','priority':'transactional','next':'pause'},"
+                + "'pause':{'type':'delay','duration':'PT1H','next':'end'},'end':{'type':'exit'}}}"));
+        return new JourneyCatalog(services.definitions());
+    }
+
+    /** A new instance of the fuzz journey for this user, at its first step: the table's item, as its stream image. */
+    private Map<String, AttributeValue> enterFuzzJourney(String userId) {
+        new UserService(services.users(), clock).upsert(userId, json("{'email':'" + userId + "@example.com'}"));
+        java.time.Instant now = clock.instant();
+        Event entry = new Event("entry-" + userId, userId, "fuzz_entered", (ObjectNode) json("{'cartId':'c1'}"), now, now);
+        JourneyCatalog catalog = new JourneyCatalog(services.definitions());
+        catalog.refresh();
+        var outcomes = services.journeys(catalog).onEvent(entry,
+                services.users().find(userId).orElseThrow());
+        String id = ((JourneyEngine.Outcome.Entered) outcomes.get(0)).instanceId();
+        return services.dynamo().getItem(b -> b.tableName(services.tables().journeys()).key(Map.of("id", AttributeValue.fromS(id)))
+                .consistentRead(true)).item();
+    }
+
+    /** An item as a DynamoDB stream image (DynamoDB JSON). */
+    private static ObjectNode journeyImage(Map<String, AttributeValue> item) {
+        ObjectNode image = Json.object();
+        item.forEach((name, value) -> image.set(name, attributeJson(value)));
+        return image;
+    }
+
+    private static ObjectNode attributeJson(AttributeValue value) {
+        return switch (value.type()) {
+            case S -> Json.object().put("S", value.s());
+            case N -> Json.object().put("N", value.n());
+            case BOOL -> Json.object().put("BOOL", value.bool());
+            case NUL -> Json.object().put("NULL", true);
+            case M -> Json.object().set("M", journeyImage(value.m()));
+            case L -> {
+                ArrayNode list = Json.MAPPER.createArrayNode();
+                value.l().forEach(v -> list.add(attributeJson(v)));
+                yield Json.object().set("L", list);
+            }
+            default -> throw new IllegalArgumentException("no such attribute in an instance: " + value.type());
+        };
+    }
+
+    /** A stream record (INSERT) whose image the good-image maker fills with a real instance. */
+    private static ObjectNode journeyRecordSample() {
+        ObjectNode record = Json.object().put("eventID", "sample").put("eventName", "INSERT").put("eventSource", "aws:dynamodb");
+        record.putObject("dynamodb").put("SequenceNumber", "1").put("StreamViewType", "NEW_IMAGE")
+                .putObject("NewImage").set("id", s("placeholder"));
+        return record;
     }
 
     private int deadLetterCount() {

@@ -3,6 +3,11 @@ package io.nudge.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.aws.AwsClients;
+import io.nudge.config.Tables;
+import io.nudge.ids.Ids;
+import io.nudge.journey.JourneyInstance;
+import io.nudge.journey.JourneyInstanceStore;
 import io.nudge.json.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -23,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +47,13 @@ final class CrashHarness {
 
     record Settings(Path root, Path work, int kills, int users, long seed, Duration minUp, Duration maxUp) {}
 
+    /** What the journey's instances did: how they ended and which edge left the wait_for, and how the races went. */
+    record JourneyFigures(String timeout, int entries, int instances, int completed, int exited, int received, int timedOut,
+            int awaitedPosted, int postedBeforeWait, int timeoutWonRace, int postedAfterTimeout, int messages, int restartsToSettle,
+            List<String> races) {}
+
     record Report(int kills, int eventsAccepted, int messagesChecked, Map<String, Integer> statuses, int outboxFiles,
-            int redrivenSeen, int lateCancels, List<String> failures, Duration took) {
+            int redrivenSeen, int lateCancels, JourneyFigures journeys, List<String> failures, Duration took) {
         String markdown(Settings settings) {
             StringBuilder md = new StringBuilder();
             md.append("# Crash harness\n\n");
@@ -50,8 +61,10 @@ final class CrashHarness {
                     .append("(`Process.destroyForcibly()`) after a random ").append(settings.minUp().toSeconds()).append("–")
                     .append(settings.maxUp().toSeconds()).append(" s of health and restarted on the same data folder, while a driver ")
                     .append("posts a mixed workload: per user and round an immediate email, an email delayed 3 s, an email delayed 30 s ")
-                    .append("and an event that cancels it (cancelOn), plus one campaign run to all users. Seed ").append(settings.seed())
-                    .append(".\n\n");
+                    .append("and an event that cancels it (cancelOn), plus one campaign run to all users; every round half the ")
+                    .append("users enter a journey (send, a 1 s delay, a wait_for with a ").append(journeys.timeout())
+                    .append(" timeout whose received and timeout edges both send, exit) and half of those post the awaited event ")
+                    .append("every 2.5 s from 1 to 20 s after the entry (the instance takes the first that comes while it waits). Seed ").append(settings.seed()).append(".\n\n");
             md.append("| what | figure |\n|---|---|\n");
             md.append("| kills (SIGKILL) | ").append(kills).append(" |\n");
             md.append("| users | ").append(settings.users()).append(" |\n");
@@ -61,6 +74,15 @@ final class CrashHarness {
             md.append("| outbox files | ").append(outboxFiles).append(" |\n");
             md.append("| READY messages re-driven by the sweep | ").append(redrivenSeen).append(" |\n");
             md.append("| cancels evaluated after their message was due (sent once, allowed) | ").append(lateCancels).append(" |\n");
+            md.append("| journey entries accepted | ").append(journeys.entries()).append(" |\n");
+            md.append("| … instances | ").append(journeys.instances()).append(" (completed ").append(journeys.completed())
+                    .append(", exited ").append(journeys.exited()).append(") |\n");
+            md.append("| … left the wait_for received / timeout | ").append(journeys.received()).append(" / ").append(journeys.timedOut()).append(" |\n");
+            md.append("| … awaited events posted | ").append(journeys.awaitedPosted()).append(" (of those for timed-out instances: ")
+                    .append(journeys.postedBeforeWait()).append(" before the wait, ").append(journeys.postedAfterTimeout())
+                    .append(" after the timeout, ").append(journeys.timeoutWonRace()).append(" during the wait but the timeout won) |\n");
+            md.append("| … journey messages | ").append(journeys.messages()).append(" |\n");
+            md.append("| … restarts until every instance ended | ").append(journeys.restartsToSettle()).append(" |\n");
             md.append("| failures | ").append(failures.size()).append(" |\n");
             md.append("| took | ").append(took.toSeconds()).append(" s |\n\n");
             md.append("Checked: every accepted event exists and was evaluated (its evaluation names the expected trigger); every ")
@@ -69,7 +91,21 @@ final class CrashHarness {
                     .append("provider id — or UNKNOWN (the sweep's verdict on a claim that reached the provider call before a kill) ")
                     .append("with at most one write and no SENT; cancelled messages CANCELLED with no outbox write (a cancel the runner evaluated only ")
                     .append("after its message was due may find it sent: then it must have been sent once, and the cancel must not claim ")
-                    .append("to have cancelled it); no other messages.\n\n");
+                    .append("to have cancelled it); no other messages. Journeys (instances read from the JourneyInstances table once the ")
+                    .append("runner is stopped): every accepted entry has exactly one instance and it ended (completed or exited; an ")
+                    .append("instance still active is stranded); its path is hello, pause, done, then thanks (received) or nudge ")
+                    .append("(timeout), then end, no step entered twice; each send step made at most one message, with the id derived ")
+                    .append("from instance and step, sent once like any other, and the messages agree with the path; only an instance ")
+                    .append("whose awaited event was posted is received, and an awaited event whose evaluation says it woke an ")
+                    .append("instance finds that instance received. An awaited event posted while its instance waited but evaluated ")
+                    .append("after the timeout fired is counted (the timeout won): ")
+                    .append("across a kill, since after a restart the overdue slot fires at once while the evaluation catches up; ")
+                    .append("three or more with no kill from 5 s before the event to the timeout fail the run.\n\n");
+            if (!journeys.races().isEmpty()) {
+                md.append("## Awaited events that came during the wait but lost to the timeout\n\n");
+                journeys.races().forEach(r -> md.append("- ").append(r).append('\n'));
+                md.append('\n');
+            }
             if (failures.isEmpty()) {
                 md.append("No failures.\n");
             } else {
@@ -86,7 +122,12 @@ final class CrashHarness {
     /** What an accepted event should lead to. */
     private record Expectation(String eventId, String userId, String trigger, Kind kind) {}
 
-    private enum Kind { SEND, CANCELLED, CANCELS, CAMPAIGN }
+    private enum Kind { SEND, CANCELLED, CANCELS, CAMPAIGN, JOURNEY, AWAITED }
+
+    static final String JOURNEY = "crash_journey";
+    private static final int AWAITED_PER_INSTANCE = 8;
+    private static final List<String> JOURNEY_PATH_RECEIVED = List.of("hello", "pause", "done", "thanks", "end");
+    private static final List<String> JOURNEY_PATH_TIMEOUT = List.of("hello", "pause", "done", "nudge", "end");
 
     private final Settings settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -95,6 +136,14 @@ final class CrashHarness {
     private final Map<String, AtomicInteger> outboxWrites = new ConcurrentHashMap<>();
     private final AtomicBoolean watcherOverflow = new AtomicBoolean();
     private final AtomicInteger lateCancels = new AtomicInteger();
+    private final String journeyTimeout;
+    private final List<Instant> killedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** When each awaited event was answered 2xx (it was stored before then). */
+    private final Map<String, Instant> awaitedAcceptedAt = new ConcurrentHashMap<>();
+    /** Journey messages by instance, and what the evaluations of entries and awaited events said. */
+    private final Map<String, List<JsonNode>> journeyMessages = new LinkedHashMap<>();
+    private final Map<String, String> awaitedWoke = new LinkedHashMap<>();
+    private final Map<String, String> awaitedDecision = new LinkedHashMap<>();
     private volatile Process process;
     private volatile int port;
     private int starts;
@@ -102,12 +151,13 @@ final class CrashHarness {
     CrashHarness(Settings settings) {
         this.settings = settings;
         this.random = new Random(settings.seed());
+        this.journeyTimeout = "PT" + (2 + new java.util.SplittableRandom(settings.seed()).nextInt(2)) + "S"; // Random's first bit barely varies with small seeds
     }
 
     Report run() throws Exception {
         Instant began = Instant.now();
         Path data = Files.createDirectories(settings.work().resolve("data"));
-        Path config = writeConfig(Files.createDirectories(settings.work().resolve("config")));
+        Path config = writeConfig(Files.createDirectories(settings.work().resolve("config")), journeyTimeout);
         Files.createDirectories(data.resolve("outbox"));
         Thread watcher = watchOutbox(data.resolve("outbox"));
         List<String> failures = new ArrayList<>();
@@ -122,6 +172,7 @@ final class CrashHarness {
                         + (long) (random.nextDouble() * (settings.maxUp().toMillis() - settings.minUp().toMillis()));
                 Thread.sleep(upMillis);
                 kill();
+                killedAt.add(Instant.now());
                 kills++;
                 start(data, config);
             }
@@ -142,9 +193,11 @@ final class CrashHarness {
                     redriven += h.path("reason").asText().startsWith("sweep: re-driven") ? 1 : 0;
                 }
             }
+            // last: it stops the runner to read the journey instances from its data folder
+            JourneyFigures journeys = checkJourneys(data, config, failures);
             try (var files = Files.list(data.resolve("outbox"))) {
                 int outboxFiles = (int) files.filter(p -> !p.getFileName().toString().startsWith(".")).count();
-                return new Report(kills, accepted.size(), checked, statuses, outboxFiles, redriven, lateCancels.get(), failures,
+                return new Report(kills, accepted.size(), checked, statuses, outboxFiles, redriven, lateCancels.get(), journeys, failures,
                         Duration.between(began, Instant.now()));
             }
         } finally {
@@ -201,9 +254,24 @@ final class CrashHarness {
 
     // --- the workload
 
-    private static Path writeConfig(Path config) throws IOException {
+    private static Path writeConfig(Path config, String journeyTimeout) throws IOException {
         Files.createDirectories(config.resolve("templates"));
         Files.createDirectories(config.resolve("triggers"));
+        Files.createDirectories(config.resolve("journeys"));
+        for (String template : List.of("hello", "thanks", "nudge")) {
+            Files.writeString(config.resolve("templates/crash_j_" + template + ".json"),
+                    "{\"channel\":\"email\",\"subject\":\"" + template + "\",\"text\":\"Journey step " + template + "\"}");
+        }
+        // The awaited event matches the entry's key, so each instance waits for its own; both edges of the wait send.
+        Files.writeString(config.resolve("journeys/" + JOURNEY + ".json"), ("{'name':'Crash','entry':{'event':'crash_journey'},"
+                + "'start':'hello','steps':{"
+                + "'hello':{'type':'send','channel':'email','template':'crash_j_hello','priority':'transactional','next':'pause'},"
+                + "'pause':{'type':'delay','duration':'PT1S','next':'done'},"
+                + "'done':{'type':'wait_for','event':'crash_done','match':['properties.key'],'timeout':'" + journeyTimeout + "',"
+                + "'next':'thanks','timeoutNext':'nudge'},"
+                + "'thanks':{'type':'send','channel':'email','template':'crash_j_thanks','priority':'transactional','next':'end'},"
+                + "'nudge':{'type':'send','channel':'email','template':'crash_j_nudge','priority':'transactional','next':'end'},"
+                + "'end':{'type':'exit'}}}").replace('\'', '"'));
         Files.writeString(config.resolve("templates/crash_mail.json"),
                 "{\"channel\":\"email\",\"subject\":\"Hello {{ event.name }}\",\"text\":\"Event {{ event.id }}\"}");
         Files.writeString(config.resolve("templates/crash_campaign.json"),
@@ -231,6 +299,10 @@ final class CrashHarness {
     private void drive(AtomicBoolean stop) {
         try {
             boolean campaignStarted = false;
+            // awaited events, each posted once its time comes: one every 2.5 s from 1 s to 20 s after the entry, since the
+            // runner's restarts delay an instance's wait by seconds to tens of seconds; some come before the wait, one or
+            // two during it (the first wins), the rest after
+            Map<Expectation, Long> awaited = new LinkedHashMap<>();
             for (int round = 0; !stop.get() && round < 1_000; round++) {
                 for (int i = 0; i < settings.users(); i += 5) {
                     List<Expectation> batch = new ArrayList<>();
@@ -242,9 +314,20 @@ final class CrashHarness {
                         batch.add(new Expectation("later-" + key, user, "crash_later", Kind.SEND));
                         batch.add(new Expectation("hold-" + key, user, "crash_hold", Kind.CANCELLED));
                         cancels.add(new Expectation("release-" + key, user, "crash_hold", Kind.CANCELS));
+                        if (u % 2 == 0) {
+                            batch.add(new Expectation("journey-" + key, user, JOURNEY, Kind.JOURNEY));
+                            if (u % 4 == 0) {
+                                long now = System.nanoTime();
+                                for (int n = 0; n < AWAITED_PER_INSTANCE; n++) {
+                                    awaited.put(new Expectation("awaited" + n + "-" + key, user, JOURNEY, Kind.AWAITED),
+                                            now + TimeUnit.MILLISECONDS.toNanos(1_000 + n * 2_500L + random.nextInt(500)));
+                                }
+                            }
+                        }
                     }
                     post(batch);
                     post(cancels);
+                    postAwaited(awaited, false);
                 }
                 if (!campaignStarted) {
                     // one run, mid-workload; its id makes a repeated request the same run
@@ -252,8 +335,33 @@ final class CrashHarness {
                     campaignStarted = true;
                 }
             }
+            postAwaited(awaited, true);
         } catch (Exception e) {
             throw new IllegalStateException("driver failed", e);
+        }
+    }
+
+    /** Posts the awaited events whose time has come; at the end, waits for each to come due. */
+    private void postAwaited(Map<Expectation, Long> awaited, boolean all) throws Exception {
+        while (all && !awaited.isEmpty()) {
+            long next = awaited.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+            Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime())));
+            postAwaited(awaited, false);
+        }
+        List<Expectation> due = new ArrayList<>();
+        long now = System.nanoTime();
+        awaited.forEach((e, at) -> {
+            if (at - now <= 0) {
+                due.add(e);
+            }
+        });
+        if (!due.isEmpty()) {
+            post(due);
+            Instant answered = Instant.now();
+            due.forEach(e -> {
+                awaited.remove(e);
+                awaitedAcceptedAt.put(e.eventId(), answered);
+            });
         }
     }
 
@@ -265,6 +373,8 @@ final class CrashHarness {
                 case SEND -> e.trigger();
                 case CANCELLED -> "crash_hold";
                 case CANCELS -> "crash_release";
+                case JOURNEY -> "crash_journey";
+                case AWAITED -> "crash_done";
                 case CAMPAIGN -> throw new IllegalArgumentException();
             });
             event.putObject("properties").put("key", e.eventId().substring(e.eventId().indexOf('-') + 1));
@@ -339,7 +449,12 @@ final class CrashHarness {
         while (System.nanoTime() < deadline) {
             List<JsonNode> messages = allMessages();
             long pending = messages.stream().filter(m -> !SETTLED.contains(m.path("status").asText())).count();
-            long expected = accepted.values().stream().filter(e -> e.kind() != Kind.CANCELS).count() + settings.users();
+            // a journey instance makes two messages (hello, then thanks or nudge)
+            long expected = accepted.values().stream().mapToLong(e -> switch (e.kind()) {
+                case CANCELS, AWAITED -> 0;
+                case JOURNEY -> 2;
+                default -> 1;
+            }).sum() + settings.users();
             if (pending == 0 && messages.size() >= expected) {
                 Thread.sleep(2_000); // a last look: nothing may move after this
                 return;
@@ -365,6 +480,10 @@ final class CrashHarness {
         for (JsonNode message : allMessages()) {
             String trigger = message.path("triggerId").asText();
             String eventId = message.path("eventId").asText();
+            if (!message.path("journeyId").asText().isEmpty()) {
+                journeyMessages.computeIfAbsent(message.path("instanceId").asText(), i -> new ArrayList<>()).add(message);
+                continue;
+            }
             if (trigger.equals("crash_campaign") || eventId.startsWith("crash-1")) {
                 if (campaign.put(message.path("_user").asText(), message) != null) {
                     failures.add("campaign: two messages for " + message.path("_user").asText());
@@ -385,7 +504,21 @@ final class CrashHarness {
             }
             JsonNode decision = null;
             for (JsonNode d : Json.parse(event.body()).path("evaluation")) {
-                decision = d.path("triggerId").asText().equals(e.trigger()) ? d : decision;
+                decision = d.path("triggerId").asText().equals(e.trigger()) || d.path("journeyId").asText().equals(e.trigger()) ? d : decision;
+            }
+            if (e.kind() == Kind.JOURNEY) {
+                if (decision == null || !decision.path("entered").asBoolean()) {
+                    failures.add(e.eventId() + ": accepted but its evaluation does not say it entered " + JOURNEY + " (" + decision + ")");
+                }
+                continue;
+            }
+            if (e.kind() == Kind.AWAITED) {
+                // No evaluation entry when no instance was waiting for it (posted before the wait or after the timeout).
+                awaitedDecision.put(e.eventId(), decision == null ? "no decision" : decision.path("reason").asText());
+                if (decision != null && decision.path("reason").asText().startsWith("received")) {
+                    awaitedWoke.put(decision.path("instanceId").asText(), e.eventId());
+                }
+                continue;
             }
             if (e.kind() == Kind.CANCELS) {
                 // A cancel evaluated after its message went out finds nothing pending: an empty evaluation.
@@ -430,8 +563,168 @@ final class CrashHarness {
             expectedFiles.add(message.path("id").asText() + ".eml");
             checkSentOnce("campaign " + message.path("id").asText(), message, failures);
         }
+        for (Map.Entry<String, List<JsonNode>> instance : journeyMessages.entrySet()) {
+            Map<String, Integer> perStep = new LinkedHashMap<>();
+            for (JsonNode message : instance.getValue()) {
+                String step = message.path("stepId").asText();
+                String what = "journey instance " + instance.getKey() + " step " + step;
+                if (perStep.merge(step, 1, Integer::sum) > 1) {
+                    failures.add(what + ": a second message (the step ran twice) " + message.path("id").asText());
+                }
+                if (!message.path("id").asText().equals(Ids.derive("message", "journey", instance.getKey(), step))) {
+                    failures.add(what + ": message id " + message.path("id").asText() + " is not derived from instance and step");
+                }
+                expectedFiles.add(message.path("id").asText() + ".eml");
+                checkSentOnce(what, message, failures);
+            }
+        }
         outboxWrites.keySet().stream().filter(name -> !expectedFiles.contains(name))
                 .forEach(name -> failures.add("outbox: unexpected file " + name));
+    }
+
+    /**
+     * The journey's instances, read from the JourneyInstances table once the runner is stopped (the harness has no other
+     * window on them): each accepted entry has one instance and it ended. One still active is given a restart and 10 s
+     * more, up to a minute, before it counts as stranded.
+     */
+    private JourneyFigures checkJourneys(Path data, Path config, List<String> failures) throws Exception {
+        List<Expectation> entries = accepted.values().stream().filter(e -> e.kind() == Kind.JOURNEY).toList();
+        java.util.Set<String> users = new java.util.TreeSet<>();
+        entries.forEach(e -> users.add(e.userId()));
+        Map<String, JourneyInstance> byEntry = new LinkedHashMap<>();
+        List<JourneyInstance> all = new ArrayList<>();
+        int restarts = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            stopGracefully();
+            byEntry.clear();
+            all.clear();
+            Natives.install(data.resolve("native"));
+            try (LocalDynamo dynamo = LocalDynamo.start(Optional.of(data.resolve("dynamodb")));
+                    var client = AwsClients.dynamoDbAt(dynamo.endpoint())) {
+                JourneyInstanceStore store = new JourneyInstanceStore(client, Tables.withPrefix(LocalRunner.TABLE_PREFIX).journeys(),
+                        LocalRunner.SLOT_WIDTH);
+                for (String user : users) {
+                    all.addAll(store.forUser(user, 10_000));
+                }
+            }
+            all.forEach(i -> byEntry.put(i.entry().path("id").asText(), i));
+            if (all.stream().noneMatch(JourneyInstance::active) || System.nanoTime() > deadline) {
+                break;
+            }
+            restarts++;
+            start(data, config);
+            Thread.sleep(10_000);
+        }
+        int completed = 0;
+        int exited = 0;
+        int received = 0;
+        int timedOut = 0;
+        int before = 0;
+        int raced = 0;
+        int after = 0;
+        int messages = 0;
+        List<String> races = new ArrayList<>();
+        int unexplained = 0;
+        if (byEntry.size() != all.size()) {
+            failures.add("journey: " + all.size() + " instances for " + byEntry.size() + " entry events (two instances for one entry)");
+        }
+        for (Expectation entry : entries) {
+            JourneyInstance instance = byEntry.remove(entry.eventId());
+            if (instance == null) {
+                failures.add(entry.eventId() + ": entered " + JOURNEY + " but no instance");
+                continue;
+            }
+            String what = entry.eventId() + " (instance " + instance.id() + ")";
+            List<String> steps = instance.path().stream().map(JourneyInstance.PathEntry::step).toList();
+            List<JsonNode> sent = journeyMessages.getOrDefault(instance.id(), List.of());
+            messages += sent.size();
+            switch (instance.status()) {
+                case COMPLETED -> completed++;
+                case EXITED -> exited++;
+                case ACTIVE -> {
+                    failures.add(what + ": stranded, still active at " + instance.step() + " (" + instance.phase() + ", due "
+                            + instance.dueAt().map(Instant::toString).orElse("never") + ") path " + steps);
+                    continue;
+                }
+            }
+            if (new java.util.HashSet<>(steps).size() != steps.size()) {
+                failures.add(what + ": a step entered twice: " + steps);
+            }
+            Optional<JourneyInstance.PathEntry> done = instance.path().stream().filter(p -> p.step().equals("done")).findFirst();
+            String left = done.flatMap(JourneyInstance.PathEntry::left).orElse("");
+            boolean isReceived = left.equals("received");
+            if (!steps.equals(isReceived ? JOURNEY_PATH_RECEIVED : JOURNEY_PATH_TIMEOUT) || !(isReceived || left.equals("timeout"))) {
+                failures.add(what + ": path " + steps + " leaving done by '" + left + "'");
+                continue;
+            }
+            java.util.Set<String> sentSteps = new java.util.TreeSet<>();
+            sent.forEach(m -> sentSteps.add(m.path("stepId").asText()));
+            java.util.Set<String> wanted = new java.util.TreeSet<>(List.of("hello", isReceived ? "thanks" : "nudge"));
+            if (!sentSteps.equals(wanted)) {
+                failures.add(what + ": path " + steps + " but messages for " + sentSteps);
+            }
+            List<Instant> posted = new ArrayList<>();
+            List<String> postedIds = new ArrayList<>();
+            for (int n = 0; n < AWAITED_PER_INSTANCE; n++) {
+                String awaitedId = "awaited" + n + entry.eventId().substring("journey".length());
+                Optional.ofNullable(awaitedAcceptedAt.get(awaitedId)).ifPresent(at -> {
+                    posted.add(at);
+                    postedIds.add(awaitedId);
+                });
+            }
+            String woke = awaitedWoke.get(instance.id());
+            if (isReceived) {
+                received++;
+                if (posted.isEmpty()) {
+                    failures.add(what + ": received, but its awaited event was never posted");
+                }
+            } else {
+                timedOut++;
+                if (woke != null) {
+                    failures.add(what + ": timed out, but " + woke + "'s evaluation says it woke this instance");
+                }
+                JourneyInstance.PathEntry wait = done.get();
+                for (int n = 0; n < posted.size(); n++) {
+                    Instant at = posted.get(n);
+                    if (at.isBefore(wait.enteredAt())) {
+                        before++;
+                    } else if (!at.isBefore(wait.leftAt().orElseThrow())) {
+                        after++;
+                    } else {
+                        raced++;
+                        // the runner's evaluation lags behind by seconds across a restart, while the overdue slot fires at once
+                        Instant from = at.minusSeconds(5);
+                        boolean killed = killedAt.stream().anyMatch(k -> k.isAfter(from) && k.isBefore(wait.leftAt().orElseThrow()));
+                        unexplained += killed ? 0 : 1;
+                        races.add((killed ? "" : "(no kill near it) ") + what + " waited " + wait.enteredAt() + " – " + wait.leftAt().orElseThrow() + "; " + postedIds.get(n)
+                                + " answered 2xx at " + at + ", its evaluation: " + awaitedDecision.get(postedIds.get(n)));
+                    }
+                }
+            }
+        }
+        byEntry.keySet().forEach(id -> failures.add("journey: an instance for " + id + ", never accepted as an entry"));
+        if (unexplained >= 3) {
+            failures.add("journey: " + unexplained + " awaited events came during a wait with no kill near it, yet the timeout won");
+        }
+        if (received == 0 && raced >= 3) {
+            // a race now and then is timing; every awaited event that came during a wait losing to the timeout is a defect
+            failures.add("journey: no instance received its awaited event, though " + raced + " came during the wait");
+        }
+        return new JourneyFigures(journeyTimeout, entries.size(), all.size(), completed, exited, received, timedOut,
+                awaitedAcceptedAt.size(), before, raced, after, messages, restarts, races);
+    }
+
+    /** SIGTERM: the runner closes DynamoDB Local, so the harness can open the data folder itself. */
+    private void stopGracefully() throws InterruptedException {
+        Process current = process;
+        process = null;
+        if (current != null) {
+            current.destroy();
+            if (!current.waitFor(60, TimeUnit.SECONDS)) {
+                current.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        }
     }
 
     private void checkSentOnce(String what, JsonNode message, List<String> failures) throws IOException {

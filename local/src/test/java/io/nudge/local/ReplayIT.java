@@ -34,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplayIT {
     private static final String KEY = "replay-admin-key";
     private static final List<String> USERS = List.of("ada", "bob", "cy");
+    /** A journey's users (outside the campaign's segment): jo does the awaited thing, kim does not. */
+    private static final List<String> JOURNEY_USERS = List.of("jo", "kim");
 
     @TempDir
     Path once;
@@ -45,19 +47,26 @@ class ReplayIT {
         Outcome single = scenario(once, false);
         Outcome replayed = scenario(twice, true);
 
-        assertThat(single.messages()).hasSize(5);
+        assertThat(single.messages()).hasSize(9);
         assertThat(single.messages().values()).containsExactlyInAnyOrder("BOUNCED [READY, SENDING, SENT, BOUNCED]",
                 "SENT [SCHEDULED, READY, SENDING, SENT]", "SENT [READY, SENDING, SENT]", "SENT [READY, SENDING, SENT]",
-                "SENT [READY, SENDING, SENT]");
+                "SENT [READY, SENDING, SENT]",
+                // the journey's: hello and thanks for jo, hello and nudge for kim
+                "SENT [READY, SENDING, SENT]", "SENT [READY, SENDING, SENT]", "SENT [READY, SENDING, SENT]", "SENT [READY, SENDING, SENT]");
         assertThat(replayed.messages()).isEqualTo(single.messages());
+        assertThat(single.journeys()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "jo", List.of("COMPLETED [hello:next, pause:next, done:received, thanks:next, end:exit]"),
+                "kim", List.of("COMPLETED [hello:next, pause:next, done:timeout, nudge:next, end:exit]")));
+        assertThat(replayed.journeys()).isEqualTo(single.journeys());
         assertThat(replayed.stats()).isEqualTo(single.stats());
         assertThat(replayed.suppressions()).isEqualTo(single.suppressions());
-        assertThat(single.outboxWrites()).hasSize(5).allSatisfy((file, writes) -> assertThat(writes).isEqualTo(1));
+        assertThat(single.outboxWrites()).hasSize(9).allSatisfy((file, writes) -> assertThat(writes).isEqualTo(1));
         assertThat(replayed.outboxWrites()).isEqualTo(single.outboxWrites());
     }
 
     /** What the scenario leaves: message id → "STATUS [history statuses]", stats, suppressions, outbox writes per file. */
-    record Outcome(Map<String, String> messages, Map<String, JsonNode> stats, JsonNode suppressions, Map<String, Integer> outboxWrites) {}
+    record Outcome(Map<String, String> messages, Map<String, JsonNode> stats, JsonNode suppressions, Map<String, Integer> outboxWrites,
+            Map<String, List<String>> journeys) {}
 
     private Outcome scenario(Path data, boolean replay) throws Exception {
         LocalOptions options = ItClient.options(data).apiKey(KEY).replay(replay).build();
@@ -73,10 +82,28 @@ class ReplayIT {
             api.call("PUT", "/v1/segments/all", "{'all':[{'path':'user.attributes.replay','op':'eq','value':true}]}");
             api.call("PUT", "/v1/campaigns/camp", "{'segment':'all','channel':'email','priority':'transactional',"
                     + "'variants':[{'id':'A','template':'news','weight':100}],'holdout':0,'enabled':true}");
+            for (String template : List.of("j_hello", "j_thanks", "j_nudge")) {
+                api.call("PUT", "/v1/templates/" + template, "{'channel':'email','subject':'" + template + "','text':'" + template + "'}");
+            }
+            api.call("PUT", "/v1/journeys/flow", "{'name':'Flow','entry':{'event':'r_flow'},'start':'hello','steps':{"
+                    + "'hello':{'type':'send','channel':'email','template':'j_hello','priority':'transactional','next':'pause'},"
+                    + "'pause':{'type':'delay','duration':'PT1S','next':'done'},"
+                    + "'done':{'type':'wait_for','event':'r_done','timeout':'PT2S','next':'thanks','timeoutNext':'nudge'},"
+                    + "'thanks':{'type':'send','channel':'email','template':'j_thanks','priority':'transactional','next':'end'},"
+                    + "'nudge':{'type':'send','channel':'email','template':'j_nudge','priority':'transactional','next':'end'},"
+                    + "'end':{'type':'exit'}}}");
             for (String user : USERS) {
                 api.call("PUT", "/v1/users/" + user, "{'email':'" + user + "@replay.test','attributes':{'replay':true}}");
             }
-            api.call("POST", "/v1/events", "{'events':[{'id':'e-now','userId':'ada','name':'r_now'},{'id':'e-later','userId':'bob','name':'r_later'}]}");
+            for (String user : JOURNEY_USERS) {
+                api.call("PUT", "/v1/users/" + user, "{'email':'" + user + "@replay.test'}");
+            }
+            api.call("POST", "/v1/events", "{'events':[{'id':'e-now','userId':'ada','name':'r_now'},{'id':'e-later','userId':'bob','name':'r_later'},"
+                    + "{'id':'e-flow-jo','userId':'jo','name':'r_flow'},{'id':'e-flow-kim','userId':'kim','name':'r_flow'}]}");
+            // jo answers once the journey waits for it (its stream records replayed or not)
+            ItClient.eventually("jo waiting at done", () -> runner.services().journeyInstances().forUser("jo", 5).stream()
+                    .filter(i -> i.step().equals("done") && i.waitingFor().isPresent()).findFirst().map(i -> true));
+            api.call("POST", "/v1/events", "{'id':'e-done-jo','userId':'jo','name':'r_done'}");
 
             JsonNode sent = until(api, "ada", m -> m.path("status").asText().equals("SENT")).get(0);
             ObjectNode bounce = ((ObjectNode) Samples.json("sns-ses-bounce-permanent.json").at("/Records/0/Sns")).deepCopy();
@@ -88,10 +115,15 @@ class ReplayIT {
             until(api, "bob", m -> m.path("status").asText().equals("SENT"), 2);
             until(api, "cy", m -> m.path("status").asText().equals("SENT"));
             until(api, "ada", m -> m.path("status").asText().equals("SENT"));
+            for (String user : JOURNEY_USERS) {
+                until(api, user, m -> m.path("status").asText().equals("SENT"), 2);
+                ItClient.eventually(user + "'s instance ended", () -> runner.services().journeyInstances().forUser(user, 5).stream()
+                        .filter(i -> !i.active()).findFirst().map(i -> true));
+            }
             Thread.sleep(1_500); // anything a replay would still do lands now
 
             Map<String, String> messages = new TreeMap<>();
-            for (String user : USERS) {
+            for (String user : java.util.stream.Stream.concat(USERS.stream(), JOURNEY_USERS.stream()).toList()) {
                 for (JsonNode m : api.call("GET", "/v1/users/" + user + "/messages", null).path("messages")) {
                     List<String> history = new ArrayList<>();
                     m.path("history").forEach(h -> history.add(h.path("status").asText()));
@@ -108,8 +140,19 @@ class ReplayIT {
             JsonNode suppressions = api.call("GET", "/v1/suppressions?channel=email", null);
             Map<String, Integer> outboxWrites = new TreeMap<>();
             writes.forEach((file, n) -> outboxWrites.put(file, n.get()));
+            // an instance's status and path (each step and the edge it left by); instance ids are derived, as message ids
+            Map<String, List<String>> journeys = new TreeMap<>();
+            for (String user : JOURNEY_USERS) {
+                List<String> instances = new ArrayList<>();
+                for (var instance : runner.services().journeyInstances().forUser(user, 10)) {
+                    List<String> path = new ArrayList<>();
+                    instance.path().forEach(p -> path.add(p.step() + p.left().map(l -> ":" + l).orElse("")));
+                    instances.add(instance.status() + " " + path);
+                }
+                journeys.put(user, instances);
+            }
             // file names are message ids: the same in both runs
-            return new Outcome(messages, stats, withoutTimes(suppressions), outboxWrites);
+            return new Outcome(messages, stats, withoutTimes(suppressions), outboxWrites, journeys);
         } finally {
             watcher.interrupt();
         }
