@@ -160,7 +160,10 @@ class LeastPrivilegeContractTest {
                 "Allow dynamodb:Scan UsersTable", "Allow dynamodb:DescribeTable UsersTable", "Allow dynamodb:GetItem StateTable",
                 "Allow dynamodb:BatchGetItem StateTable",
                 // per-key rate-limit windows (UpdateItem ADD), a user's per-user records on erasure (DeleteItem)
-                "Allow dynamodb:UpdateItem StateTable", "Allow dynamodb:DeleteItem StateTable");
+                "Allow dynamodb:UpdateItem StateTable", "Allow dynamodb:DeleteItem StateTable",
+                // a user's journey instances: listed (GET /v1/users/{userId}/journeys, export) and erased
+                "Allow dynamodb:Query JourneyInstancesTable/index/" + TableDefinitions.JOURNEYS_BY_USER,
+                "Allow dynamodb:GetItem JourneyInstancesTable", "Allow dynamodb:DeleteItem JourneyInstancesTable");
     }
 
     @Test
@@ -196,7 +199,9 @@ class LeastPrivilegeContractTest {
                 "Allow dynamodb:GetItem UsersTable", "Allow dynamodb:PutItem UsersTable",
                 // a waiting instance's slot: the electing put, the check, marking it scheduled
                 "Allow dynamodb:GetItem SlotsTable", "Allow dynamodb:PutItem SlotsTable", "Allow dynamodb:UpdateItem SlotsTable",
-                "Allow dynamodb:PutItem DeadLettersTable");
+                "Allow dynamodb:PutItem DeadLettersTable",
+                // the journey's counters: one ADD per edge taken and per end
+                "Allow dynamodb:UpdateItem StatsTable");
     }
 
     @Test
