@@ -161,9 +161,12 @@ class LeastPrivilegeContractTest {
                 "Allow dynamodb:BatchGetItem StateTable",
                 // per-key rate-limit windows (UpdateItem ADD), a user's per-user records on erasure (DeleteItem)
                 "Allow dynamodb:UpdateItem StateTable", "Allow dynamodb:DeleteItem StateTable",
-                // a user's journey instances: listed (GET /v1/users/{userId}/journeys, export) and erased
+                // a user's journey instances: listed (GET /v1/users/{userId}/journeys, export) and erased; a deleted
+                // journey's active ones ended (found through activeByJourney, a conditional put, counted in Stats)
                 "Allow dynamodb:Query JourneyInstancesTable/index/" + TableDefinitions.JOURNEYS_BY_USER,
-                "Allow dynamodb:GetItem JourneyInstancesTable", "Allow dynamodb:DeleteItem JourneyInstancesTable");
+                "Allow dynamodb:Query JourneyInstancesTable/index/" + TableDefinitions.JOURNEYS_ACTIVE_BY_JOURNEY,
+                "Allow dynamodb:GetItem JourneyInstancesTable", "Allow dynamodb:PutItem JourneyInstancesTable",
+                "Allow dynamodb:DeleteItem JourneyInstancesTable", "Allow dynamodb:UpdateItem StatsTable");
     }
 
     @Test

@@ -396,6 +396,23 @@ public final class JourneyEngine {
     }
 
     /**
+     * A deleted journey: ends its active instances (at most {@code max}; one a later move finds ends then all the same)
+     * with reason journey_deleted, cancelling their messages not yet sent. How many it ended.
+     */
+    public int endAll(String journeyId, int max) {
+        int ended = 0;
+        for (String id : instances.activeOf(journeyId, max)) {
+            Optional<JourneyInstance> found = instances.find(id);
+            if (found.isPresent() && found.get().active()
+                    && end(found.get(), JourneyInstance.Status.EXITED, "journey_deleted") instanceof Outcome.Ended e
+                    && e.reason().equals("journey_deleted")) {
+                ended++;
+            }
+        }
+        return ended;
+    }
+
+    /**
      * Ends an instance wherever it is (an exit event, a conversion that exits, a newer entry, a deleted journey) and
      * cancels its messages not sent yet. Retried from a fresh read while another writer moves it.
      */

@@ -23,8 +23,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
  * The JourneyInstances table, owner of the instance records. An item is the instance as JSON ({@code doc}) beside the
- * attributes its key, its condition and its three keys-only indexes read: {@code activeUser} (set while active: the
- * instances an event of the user may wake or end), {@code userId}+{@code enteredAt} (all of a user's instances) and
+ * attributes its key, its condition and its four keys-only indexes read: {@code activeUser} (set while active: the
+ * instances an event of the user may wake or end), {@code activeJourney} (set while active: what deleting the journey
+ * ends), {@code userId}+{@code enteredAt} (all of a user's instances) and
  * {@code slotKey} (set while waiting for a time: the instances a slot wakes). Every write after the first is a
  * conditional put from the seq it read.
  */
@@ -87,6 +88,21 @@ public final class JourneyInstanceStore {
         return out;
     }
 
+    /** Ids of a journey's active instances, at most {@code limit} (deleting a journey ends them). */
+    public List<String> activeOf(String journeyId, int limit) {
+        List<String> ids = new ArrayList<>();
+        for (var page : dynamo.queryPaginator(QueryRequest.builder().tableName(table).indexName(TableDefinitions.JOURNEYS_ACTIVE_BY_JOURNEY)
+                .keyConditionExpression("activeJourney = :j").expressionAttributeValues(Map.of(":j", s(journeyId))).build())) {
+            for (Map<String, AttributeValue> key : page.items()) {
+                if (ids.size() >= limit) {
+                    return ids;
+                }
+                ids.add(key.get("id").s());
+            }
+        }
+        return ids;
+    }
+
     /** The user's instances, newest entry first, at most {@code limit}. */
     public List<JourneyInstance> forUser(String userId, int limit) {
         List<JourneyInstance> out = new ArrayList<>();
@@ -122,6 +138,7 @@ public final class JourneyInstanceStore {
         item.put("doc", AttributeValues.fromJson(JourneyInstanceJson.toJson(instance)));
         if (instance.active()) {
             item.put("activeUser", s(instance.userId()));
+            item.put("activeJourney", s(instance.journeyId()));
         }
         if (instance.active() && instance.phase() == JourneyInstance.Phase.WAIT && instance.dueAt().isPresent()) {
             long slot = slotOf(instance);

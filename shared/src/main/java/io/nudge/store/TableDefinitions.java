@@ -37,6 +37,8 @@ public final class TableDefinitions {
     public static final String MESSAGES_PENDING = "pending";
     /** A user's active journey instances (activeUser is set while active), keys only: what an event of theirs may wake or end. */
     public static final String JOURNEYS_ACTIVE_BY_USER = "activeByUser";
+    /** A journey's active instances (activeJourney is set while active), keys only: what deleting the journey ends. */
+    public static final String JOURNEYS_ACTIVE_BY_JOURNEY = "activeByJourney";
     /** All of a user's journey instances, newest entry first, keys only. */
     public static final String JOURNEYS_BY_USER = "byUser";
     /** Instances waiting for a time, by slot shard (slotKey is set while waiting), keys only: what a slot wakes. */
@@ -117,9 +119,11 @@ public final class TableDefinitions {
         all.add(CreateTableRequest.builder().tableName(tables.journeys())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .keySchema(hash("id"))
-                .attributeDefinitions(attr("id"), attr("activeUser"), attr("userId"), attr("enteredAt"), attr("slotKey"))
+                .attributeDefinitions(attr("id"), attr("activeUser"), attr("activeJourney"), attr("userId"), attr("enteredAt"),
+                        attr("slotKey"))
                 .globalSecondaryIndexes(
                         gsiKeysOnly(JOURNEYS_ACTIVE_BY_USER, "activeUser", "id"),
+                        gsiKeysOnly(JOURNEYS_ACTIVE_BY_JOURNEY, "activeJourney", "id"),
                         gsiKeysOnly(JOURNEYS_BY_USER, "userId", "enteredAt"),
                         gsiKeysOnly(JOURNEYS_BY_SLOT, "slotKey", "id"))
                 .streamSpecification(stream(StreamViewType.NEW_IMAGE)).build());

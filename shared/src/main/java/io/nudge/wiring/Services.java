@@ -171,7 +171,7 @@ public final class Services {
         io.nudge.api.EventRoutes.install(api, new EventIngest(events, clock), events, clock);
         io.nudge.api.TimelineRoutes.install(api, new io.nudge.timeline.Timeline(events, messages, clock));
         io.nudge.api.DefinitionRoutes.install(api, new DefinitionService(definitions, clock));
-        io.nudge.api.JourneyRoutes.install(api, journeys());
+        io.nudge.api.JourneyRoutes.install(api, journeys(), journeyEngine(new io.nudge.journey.JourneyCatalog(definitions)));
         io.nudge.api.JourneyReportRoutes.install(api, journeys(), journeyStats(), stats, journeyInstances, messages);
         io.nudge.api.TriggerTestRoutes.install(api, new DefinitionService(definitions, clock), users, triggerDryRun(), clock);
         io.nudge.api.StatsRoutes.install(api, stats, definitions, clock);

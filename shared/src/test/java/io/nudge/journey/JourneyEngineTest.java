@@ -241,6 +241,26 @@ class JourneyEngineTest {
     }
 
     @Test
+    void deleting_the_journey_ends_its_running_instances_at_once_and_nothing_of_it_runs_after() {
+        post("t1", "trial_started", "{'plan':'pro'}");
+        JourneyInstance waiting = only();
+        assertThat(services.journeyInstances().activeOf("onboarding", 10)).containsExactly(waiting.id());
+        journeys.remove("onboarding");
+
+        assertThat(harness.engine.endAll("onboarding", 10)).isEqualTo(1);
+        timePasses(Duration.ofDays(2));
+
+        JourneyInstance ended = only();
+        assertThat(ended.status()).isEqualTo(JourneyInstance.Status.EXITED);
+        assertThat(ended.endReason()).contains("journey_deleted");
+        assertThat(ended.path()).extracting(JourneyInstance.PathEntry::step).containsExactly("welcome", "created");
+        assertThat(services.journeyInstances().activeOf("onboarding", 10)).as("out of the index").isEmpty();
+        assertThat(messages()).singleElement().satisfies(m -> assertThat(m.status()).as("the welcome, not sent yet")
+                .isEqualTo(MessageStatus.CANCELLED));
+        assertThat(harness.engine.endAll("onboarding", 10)).as("nothing left").isZero();
+    }
+
+    @Test
     void once_per_a_window_refuses_an_entry_inside_it_and_takes_one_after_it() {
         journeys.put("onboarding", onboarding(new Reentry.OncePer(Duration.ofDays(7))));
         post("t1", "trial_started", "{'plan':'pro'}");
