@@ -704,7 +704,7 @@ class HandlerFuzzTest {
         Event entry = new Event("entry-" + userId, userId, "fuzz_entered", (ObjectNode) json("{'cartId':'c1'}"), now, now);
         JourneyCatalog catalog = new JourneyCatalog(services.definitions());
         catalog.refresh();
-        var outcomes = services.journeys(catalog).onEvent(entry,
+        var outcomes = services.journeyEngine(catalog).onEvent(entry,
                 services.users().find(userId).orElseThrow());
         String id = ((JourneyEngine.Outcome.Entered) outcomes.get(0)).instanceId();
         return services.dynamo().getItem(b -> b.tableName(services.tables().journeys()).key(Map.of("id", AttributeValue.fromS(id)))
