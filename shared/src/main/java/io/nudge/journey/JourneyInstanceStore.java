@@ -43,10 +43,6 @@ public final class JourneyInstanceStore {
         this.slotWidth = slotWidth;
     }
 
-    public Duration slotWidth() {
-        return slotWidth;
-    }
-
     /** False when it exists already (a replayed entry). */
     public boolean create(JourneyInstance instance) {
         try {
