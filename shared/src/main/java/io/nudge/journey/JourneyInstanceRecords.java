@@ -1,6 +1,5 @@
 package io.nudge.journey;
 
-import static io.nudge.store.AttributeValues.s;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,11 +8,8 @@ import io.nudge.privacy.Person;
 import io.nudge.privacy.PersonalRecords;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 
 /**
  * A user's journey instances as personal data: they name the user and keep the entry event. Export lists them as
@@ -25,13 +21,9 @@ public final class JourneyInstanceRecords implements PersonalRecords {
     private static final int PAGE = 500;
 
     private final JourneyInstanceStore instances;
-    private final DynamoDbClient dynamo;
-    private final String table;
 
-    public JourneyInstanceRecords(JourneyInstanceStore instances, DynamoDbClient dynamo, String table) {
+    public JourneyInstanceRecords(JourneyInstanceStore instances) {
         this.instances = instances;
-        this.dynamo = dynamo;
-        this.table = table;
     }
 
     @Override
@@ -57,8 +49,7 @@ public final class JourneyInstanceRecords implements PersonalRecords {
         for (List<JourneyInstance> page = instances.forUser(person.userId(), PAGE); !page.isEmpty();
                 page = instances.forUser(person.userId(), PAGE)) {
             for (JourneyInstance instance : page) {
-                // the instance's key is its id (JourneyInstanceStore.toItem)
-                dynamo.deleteItem(DeleteItemRequest.builder().tableName(table).key(Map.of("id", s(instance.id()))).build());
+                instances.delete(instance.id());
                 deleted++;
             }
         }

@@ -17,6 +17,7 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -82,6 +83,11 @@ public final class JourneyInstanceStore {
             find(key.get("id").s()).filter(JourneyInstance::active).ifPresent(out::add);
         }
         return out;
+    }
+
+    /** Erasure: the instance is gone (a slot or an event that looks it up later finds nothing to move). */
+    public void delete(String id) {
+        dynamo.deleteItem(DeleteItemRequest.builder().tableName(table).key(Map.of("id", s(id))).build());
     }
 
     /** Ids of a journey's active instances, at most {@code limit} (deleting a journey ends them). */

@@ -203,7 +203,7 @@ public final class Services {
                 new FrequencyCaps(dynamo, tables.state(), FrequencyCaps.Limits.defaults()),
                 new io.nudge.feedback.SoftBounces(dynamo, tables.state()),
                 new ReentryStore(dynamo, tables.state(), definitions),
-                new io.nudge.journey.JourneyInstanceRecords(journeyInstances, dynamo, tables.journeys())), clock);
+                new io.nudge.journey.JourneyInstanceRecords(journeyInstances)), clock);
     }
 
     public io.nudge.campaigns.CampaignService campaigns(Scheduler scheduler, io.nudge.campaigns.CampaignRunner runner) {
