@@ -105,7 +105,7 @@ class CampaignThroughputBench {
         Path root = out.getParent().getParent().getParent();
         String loadBefore = loadAverage();
         Instant started = Instant.now();
-        try (LocalRunner runner = LocalRunner.start(LocalOptions.builder().dataDir(data).inMemory(true).port(0)
+        try (LocalRunner runner = LocalRunner.start(LocalOptions.builder().dataDir(data).inMemory(true).port(0).dynamoPort(java.util.Optional.of(0))
                 .apiKey("bench-key").emailFrom("Acme <hello@acme.test>").build())) {
             Services local = runner.services();
             if (!withDeliver) {
@@ -126,11 +126,11 @@ class CampaignThroughputBench {
 
             int writers = LocalRunner.CAMPAIGN_SCAN_SEGMENTS * LocalRunner.CAMPAIGN_PUT_CONCURRENCY;
             Meter rawMeter = new Meter();
-            DynamoDbClient rawClient = AwsClients.dynamoDbAt(runner.dynamoEndpoint(), System.getenv(), List.of(rawMeter));
+            DynamoDbClient rawClient = AwsClients.dynamoDbAt(runner.dynamoEndpoint().orElseThrow(), System.getenv(), List.of(rawMeter));
             Raw rawBefore = rawConditionalPuts(rawClient, writers, rawSeconds, "raw-");
 
             Meter meter = new Meter();
-            DynamoDbClient metered = AwsClients.dynamoDbAt(runner.dynamoEndpoint(), System.getenv(), List.of(meter));
+            DynamoDbClient metered = AwsClients.dynamoDbAt(runner.dynamoEndpoint().orElseThrow(), System.getenv(), List.of(meter));
             Services services = Services.builder(metered, local.tables()).clock(Clock.systemUTC()).slotWidth(LocalRunner.SLOT_WIDTH).build();
             ExecutorService async = Executors.newFixedThreadPool(2, r -> Thread.ofPlatform().daemon().name("run-campaign").unstarted(r));
             BackgroundCampaignRunner background = new BackgroundCampaignRunner(async);

@@ -1,35 +1,110 @@
 package io.nudge.local;
 
+import io.nudge.aws.AwsClients;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
+import software.amazon.dynamodb.services.local.shared.access.LocalDBClient;
+import software.amazon.dynamodb.services.local.shared.jobs.JobsRegister;
 
 /**
- * DynamoDB Local in this JVM, served on a loopback port so the SDK talks to it exactly as to DynamoDB.
- * -sharedDb keeps one database file whatever credentials or region a client uses.
+ * DynamoDB Local in this JVM, and the SDK clients the runner uses on it.
+ *
+ * <p>Embedded (the default): the clients call DynamoDB Local's engine directly, with no HTTP, JSON or request signing
+ * between the pipeline and the store (those took half the runner's CPU), and every write is announced to
+ * {@link TableWrites} so stream pollers wake when there is something to read. A data folder's database is the file
+ * DynamoDB Local's server kept there ({@code shared-local-instance.db}), opened in SQLite's write-ahead-log mode
+ * ({@link WalDatabase}).
+ *
+ * <p>Over HTTP ({@code --dynamodb-port}): DynamoDB Local's server on a loopback port and the SDK's HTTP clients on it,
+ * as before, for tools that talk to the runner's DynamoDB themselves. -sharedDb keeps one database file whatever
+ * credentials or region a client uses.
  */
 final class LocalDynamo implements AutoCloseable {
-    private final DynamoDBProxyServer server;
-    private final URI endpoint;
+    /** The file DynamoDB Local's server keeps with -sharedDb; the embedded engine opens the same one. */
+    static final String DATABASE_FILE = "shared-local-instance.db";
 
-    private LocalDynamo(DynamoDBProxyServer server, URI endpoint) {
-        this.server = server;
+    private final DynamoDbClient dynamo;
+    private final DynamoDbStreamsClient streams;
+    private final Map<String, DynamoDbStreamsClient> streamsByTable;
+    private final TableWrites writes;
+    private final Optional<URI> endpoint;
+    private final List<AutoCloseable> engines;
+
+    private LocalDynamo(DynamoDbClient dynamo, DynamoDbStreamsClient streams, Map<String, DynamoDbStreamsClient> streamsByTable,
+            TableWrites writes, Optional<URI> endpoint, List<AutoCloseable> engines) {
+        this.dynamo = dynamo;
+        this.streams = streams;
+        this.streamsByTable = Map.copyOf(streamsByTable);
+        this.writes = writes;
         this.endpoint = endpoint;
+        this.engines = List.copyOf(engines);
     }
 
-    /** @param dataDir where the database file lives, or empty for in-memory */
-    static LocalDynamo start(Optional<Path> dataDir) throws Exception {
-        int port = freePort();
+    /**
+     * @param folder where the database files live, or empty for in-memory
+     * @param httpPort a port to serve DynamoDB Local on over HTTP (0: a free one), or empty to embed it
+     * @param ownDatabase tables that get a database (and so a SQLite thread) of their own when embedded, by file name
+     */
+    static LocalDynamo start(Optional<Path> folder, Optional<Integer> httpPort, Map<String, String> ownDatabase) throws Exception {
+        return httpPort.isPresent() ? overHttp(folder, httpPort.get()) : embedded(folder, ownDatabase);
+    }
+
+    /**
+     * The engines in this JVM, called directly: one database for most tables and one per table of {@code ownDatabase}.
+     * A data folder made before the split (its one database file and none of the others) keeps its single database.
+     */
+    static LocalDynamo embedded(Optional<Path> folder, Map<String, String> ownDatabase) throws Exception {
+        boolean single = folder.isPresent() && Files.exists(folder.get().resolve(DATABASE_FILE))
+                && ownDatabase.values().stream().noneMatch(file -> Files.exists(folder.get().resolve(file)));
+        TableWrites writes = new TableWrites();
+        List<AutoCloseable> engines = new ArrayList<>();
+        EmbeddedClients main = engine(folder.map(f -> f.resolve(DATABASE_FILE)), writes, engines);
+        Map<String, DynamoDbClient> dynamoByTable = new HashMap<>();
+        Map<String, DynamoDbStreamsClient> streamsByTable = new HashMap<>();
+        if (!single) {
+            for (Map.Entry<String, String> own : ownDatabase.entrySet()) {
+                EmbeddedClients engine = engine(folder.map(f -> f.resolve(own.getValue())), writes, engines);
+                dynamoByTable.put(own.getKey(), engine.dynamo());
+                streamsByTable.put(own.getKey(), engine.streams());
+            }
+        }
+        DynamoDbClient dynamo = dynamoByTable.isEmpty() ? main.dynamo() : TableRouting.over(main.dynamo(), dynamoByTable);
+        return new LocalDynamo(dynamo, main.streams(), streamsByTable, writes, Optional.empty(), engines);
+    }
+
+    /** The same as {@link #embedded(Optional, Map)} with every table in one database. */
+    static LocalDynamo embedded(Optional<Path> folder) throws Exception {
+        return embedded(folder, Map.of());
+    }
+
+    private static EmbeddedClients engine(Optional<Path> file, TableWrites writes, List<AutoCloseable> engines) throws Exception {
+        LocalDBClient engine = new LocalDBClient(file.isPresent() ? WalDatabase.open(file.get().toFile()) : WalDatabase.inMemory(),
+                new JobsRegister(daemonPool(), false));
+        engines.add(engine::shutdownNow);
+        return new EmbeddedClients(engine, writes);
+    }
+
+    /** DynamoDB Local's HTTP server on a loopback port, and HTTP clients on it. */
+    static LocalDynamo overHttp(Optional<Path> folder, int requestedPort) throws Exception {
+        int port = requestedPort == 0 ? freePort() : requestedPort;
         List<String> args = new ArrayList<>(List.of("-port", Integer.toString(port), "-sharedDb", "-disableTelemetry"));
-        if (dataDir.isPresent()) {
-            args.addAll(List.of("-dbPath", dataDir.get().toString()));
+        if (folder.isPresent()) {
+            args.addAll(List.of("-dbPath", folder.get().toString()));
         } else {
             args.add("-inMemory");
         }
@@ -41,10 +116,28 @@ final class LocalDynamo implements AutoCloseable {
             server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
         }
         server.start();
-        return new LocalDynamo(server, URI.create("http://127.0.0.1:" + port));
+        URI endpoint = URI.create("http://127.0.0.1:" + port);
+        DynamoDBProxyServer started = server;
+        return new LocalDynamo(AwsClients.dynamoDbAt(endpoint), AwsClients.dynamoDbStreamsAt(endpoint), Map.of(), TableWrites.unobserved(),
+                Optional.of(endpoint), List.of(started::stop));
     }
 
-    URI endpoint() {
+    DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    /** The streams client of the database that holds {@code table}. */
+    DynamoDbStreamsClient streams(String table) {
+        return streamsByTable.getOrDefault(table, streams);
+    }
+
+    /** Announces writes when embedded; over HTTP nothing is announced and pollers poll. */
+    TableWrites writes() {
+        return writes;
+    }
+
+    /** Where DynamoDB Local listens, when it is served over HTTP. */
+    Optional<URI> endpoint() {
         return endpoint;
     }
 
@@ -55,10 +148,17 @@ final class LocalDynamo implements AutoCloseable {
         }
     }
 
+    /** The engine's background jobs (TTL, stream shard roll-over) run on daemon threads: they never keep the JVM up. */
+    private static ExecutorService daemonPool() {
+        return Executors.newFixedThreadPool(2, r -> Thread.ofPlatform().daemon().name("dynamodb-local-jobs").unstarted(r));
+    }
+
     @Override
     public void close() throws IOException {
         try {
-            server.stop();
+            for (AutoCloseable engine : engines) {
+                engine.close();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while stopping DynamoDB Local", e);

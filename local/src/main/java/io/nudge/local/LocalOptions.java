@@ -21,7 +21,8 @@ record LocalOptions(
         Clock clock,
         Optional<ProviderFaults> providerFaults,
         LoadShedding shedding,
-        boolean replay) {
+        boolean replay,
+        Optional<Integer> dynamoPort) {
 
     enum Channels { OUTBOX, AWS }
 
@@ -36,13 +37,13 @@ record LocalOptions(
     Builder toBuilder() {
         return new Builder().dataDir(dataDir).inMemory(inMemory).host(host).port(port).configDir(configDir).channels(channels)
                 .apiKey(apiKey).emailFrom(emailFrom).sweepGrace(sweepGrace).clock(clock).providerFaults(providerFaults)
-                .shedding(shedding).replay(replay);
+                .shedding(shedding).replay(replay).dynamoPort(dynamoPort);
     }
 
     /**
      * The settings by name. Defaults: data in {@code .nudge} on disk, 127.0.0.1:3000, no config folder, outbox channels,
      * no admin key, {@code Nudge <hello@nudge.local>}, a 60-second sweep grace, the UTC system clock, no provider faults,
-     * default load shedding, no replay. {@link #build()} rejects a bad value with a message naming the setting.
+     * default load shedding, no replay, DynamoDB Local embedded (no HTTP port). {@link #build()} rejects a bad value with a message naming the setting.
      */
     static final class Builder {
         private Path dataDir = Path.of(".nudge");
@@ -58,6 +59,7 @@ record LocalOptions(
         private Optional<ProviderFaults> providerFaults = Optional.empty();
         private LoadShedding shedding = LoadShedding.defaults();
         private boolean replay;
+        private Optional<Integer> dynamoPort = Optional.empty();
 
         private Builder() {}
 
@@ -131,6 +133,12 @@ record LocalOptions(
             return this;
         }
 
+        /** Serve DynamoDB Local over HTTP on this port (0: a free one) and use it through HTTP clients. */
+        Builder dynamoPort(Optional<Integer> value) {
+            dynamoPort = value;
+            return this;
+        }
+
         LocalOptions build() {
             require(dataDir, "dataDir");
             require(host, "host");
@@ -157,8 +165,12 @@ record LocalOptions(
             require(clock, "clock");
             require(providerFaults, "providerFaults");
             require(shedding, "shedding");
+            require(dynamoPort, "dynamoPort");
+            if (dynamoPort.isPresent() && (dynamoPort.get() < 0 || dynamoPort.get() > 65_535)) {
+                throw new IllegalArgumentException("dynamoPort must be 0 (any free port) to 65535, not " + dynamoPort.get());
+            }
             return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock,
-                    providerFaults, shedding, replay);
+                    providerFaults, shedding, replay, dynamoPort);
         }
 
         private static void require(Object value, String setting) {
@@ -226,6 +238,14 @@ record LocalOptions(
                     o = o.toBuilder().sweepGrace(grace).build();
                 }
                 case "--replay" -> o = o.withReplay(true);
+                case "--dynamodb-port" -> {
+                    String v = value(args, ++i, arg);
+                    try {
+                        o = o.toBuilder().dynamoPort(Optional.of(Integer.parseInt(v))).build();
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--dynamodb-port needs a number, not '" + v + "'");
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + NudgeLocal.USAGE);
             }
         }

@@ -45,7 +45,6 @@ import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.OperationType;
 import software.amazon.awssdk.services.dynamodb.model.Record;
-import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -64,10 +63,11 @@ public final class LocalRunner implements AutoCloseable {
     static final int CAMPAIGN_PUT_CONCURRENCY = 4;
     /** In-flight messages the local sweep (every 5 s) looks at per shard and run. */
     static final int SWEEP_PER_SHARD = 25;
+    /** The Messages table's own database file (its own SQLite thread): see {@link TableRouting}. */
+    static final String MESSAGES_DATABASE = "messages.db";
 
     private final LocalDynamo dynamoServer;
     private final DynamoDbClient dynamo;
-    private final DynamoDbStreamsClient streams;
     private final List<StreamPoller> pollers;
     private final List<Thread> threads;
     private final ScheduledExecutorService timers;
@@ -78,12 +78,11 @@ public final class LocalRunner implements AutoCloseable {
     private final Services services;
     private final Optional<FaultInjector> faults;
 
-    private LocalRunner(LocalDynamo dynamoServer, DynamoDbClient dynamo, DynamoDbStreamsClient streams, List<StreamPoller> pollers,
+    private LocalRunner(LocalDynamo dynamoServer, DynamoDbClient dynamo, List<StreamPoller> pollers,
             List<Thread> threads, ScheduledExecutorService timers, LocalScheduler scheduler, LocalHttpServer http, Path outbox,
             Optional<String> generatedKey, Services services, Optional<FaultInjector> faults) {
         this.dynamoServer = dynamoServer;
         this.dynamo = dynamo;
-        this.streams = streams;
         this.pollers = pollers;
         this.threads = threads;
         this.timers = timers;
@@ -99,10 +98,11 @@ public final class LocalRunner implements AutoCloseable {
         Path data = options.dataDir().toAbsolutePath();
         Files.createDirectories(data);
         Natives.install(data.resolve("native"));
-        LocalDynamo dynamoServer = LocalDynamo.start(options.inMemory() ? Optional.empty() : Optional.of(Files.createDirectories(data.resolve("dynamodb"))));
-        DynamoDbClient dynamo = AwsClients.dynamoDbAt(dynamoServer.endpoint());
-        DynamoDbStreamsClient streams = AwsClients.dynamoDbStreamsAt(dynamoServer.endpoint());
         Tables tables = Tables.withPrefix(TABLE_PREFIX);
+        LocalDynamo dynamoServer = LocalDynamo.start(options.inMemory() ? Optional.empty() : Optional.of(Files.createDirectories(data.resolve("dynamodb"))),
+                options.dynamoPort(), Map.of(tables.messages(), MESSAGES_DATABASE));
+        DynamoDbClient dynamo = dynamoServer.dynamo();
+        TableWrites writes = dynamoServer.writes();
         TableDefinitions.createMissing(dynamo, tables);
         AtomicReference<String> baseUrl = new AtomicReference<>(System.getenv().getOrDefault(UnsubscribeLinks.BASE_URL, ""));
         Services services = Services.builder(dynamo, tables)
@@ -158,14 +158,14 @@ public final class LocalRunner implements AutoCloseable {
                 services.deadLetters(), options.clock()));
         JourneyCatalog journeys = new JourneyCatalog(services.definitions());
         List<StreamPoller> pollers = List.of(
-                new StreamPoller("evaluate-triggers", tables.events(), dynamo, streams, checkpoints,
+                new StreamPoller("evaluate-triggers", tables.events(), dynamo, dynamoServer.streams(tables.events()), checkpoints, writes,
                         r -> r.eventName() == OperationType.INSERT, new EvaluateTriggersHandler(services), options.replay()),
-                new StreamPoller("deliver", tables.messages(), dynamo, streams, checkpoints,
+                new StreamPoller("deliver", tables.messages(), dynamo, dynamoServer.streams(tables.messages()), checkpoints, writes,
                         r -> hasStatus(r, "READY"), new DeliverHandler(services.deliver(channels, guardSettings(options)),
                                 services.streamBatch("deliver")), options.replay()),
-                new StreamPoller("schedule-sends", tables.messages(), dynamo, streams, checkpoints,
+                new StreamPoller("schedule-sends", tables.messages(), dynamo, dynamoServer.streams(tables.messages()), checkpoints, writes,
                         r -> hasStatus(r, "SCHEDULED"), StreamHandlers.fromStreamHandler(scheduleSends.get()), options.replay()),
-                new StreamPoller("advance-journeys", tables.journeys(), dynamo, streams, checkpoints,
+                new StreamPoller("advance-journeys", tables.journeys(), dynamo, dynamoServer.streams(tables.journeys()), checkpoints, writes,
                         r -> hasAttribute(r, "phase", Set.of("RUN", "DUE", "RECEIVED", "WAIT")),
                         new AdvanceJourneysHandler(services.journeyStream(journeys, scheduler), journeys::refresh,
                                 services.streamBatch("advance-journeys")), options.replay()));
@@ -198,7 +198,7 @@ public final class LocalRunner implements AutoCloseable {
         if (baseUrl.get().isEmpty()) {
             baseUrl.set("http://" + options.host() + ":" + http.port());
         }
-        return new LocalRunner(dynamoServer, dynamo, streams, pollers, threads, timers, scheduler, http, outbox, generatedKey, services, faults);
+        return new LocalRunner(dynamoServer, dynamo, pollers, threads, timers, scheduler, http, outbox, generatedKey, services, faults);
     }
 
     /** {@code --channels aws}: Lambda's settings (the same NUDGE_* variables) and factory, over these clients. */
@@ -329,8 +329,8 @@ public final class LocalRunner implements AutoCloseable {
         timers.shutdownNow();
     }
 
-    /** Where this runner's DynamoDB Local listens (benchmarks open clients of their own on it). */
-    java.net.URI dynamoEndpoint() {
+    /** Where this runner's DynamoDB Local listens, when started with a DynamoDB port (tools open clients of their own on it). */
+    Optional<java.net.URI> dynamoEndpoint() {
         return dynamoServer.endpoint();
     }
 
@@ -347,8 +347,6 @@ public final class LocalRunner implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        streams.close();
-        dynamo.close();
         try {
             dynamoServer.close();
         } catch (Exception e) {

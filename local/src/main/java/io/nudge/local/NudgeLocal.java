@@ -25,6 +25,8 @@ public final class NudgeLocal {
                                       of send attempts; throttles and connect timeouts are retried, a timeout after
                                       sending ends UNKNOWN and is never resent, permanent ends FAILED); 'off' disables
               --sweep-grace DUR  how old a claim (SENDING) or a READY message gets before the sweep acts (default PT60S)
+              --dynamodb-port N  also serve DynamoDB Local over HTTP on 127.0.0.1:N (0: a free port) for tools, and
+                                 use it over HTTP (slower); by default it runs embedded, with no port
               --replay           test switch: hand every stream batch, Scheduler invocation and SNS notification over
                                  twice, out of order (also NUDGE_REPLAY=true)
             environment: NUDGE_API_KEY (an admin key honoured on every start), NUDGE_EMAIL_FROM, NUDGE_REPLAY,
@@ -72,7 +74,7 @@ public final class NudgeLocal {
                         + (options.replay() ? ", REPLAY: every delivery twice" : ""));
         System.out.println("nudge: outbox " + runner.outbox());
         runner.faults().ifPresent(f -> System.out.println("nudge: provider faults injected: " + f.faults()));
-        runner.services().dynamo().serviceClientConfiguration().endpointOverride()
+        runner.dynamoEndpoint()
                 .ifPresent(endpoint -> System.out.println("nudge: dynamodb " + endpoint + "  (DynamoDB Local, for tools such as bench/)"));
         runner.generatedKey().ifPresentOrElse(
                 key -> System.out.println("nudge: admin API key (shown once, also saved to "

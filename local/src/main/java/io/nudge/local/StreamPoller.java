@@ -45,13 +45,22 @@ final class StreamPoller implements Runnable {
      * campaign had gone through.
      */
     static final long MAX_IDLE_MILLIS = 200;
+    /** When writes are announced ({@link TableWrites}), an idle poller is woken by them: this is only a safety net. */
+    static final long MAX_IDLE_OBSERVED_MILLIS = 1_000;
     private static final long SHARD_REFRESH_MILLIS = 1_000;
+    /**
+     * After a batch, the next read waits this long for the stream to gather more (Lambda's batching window, short):
+     * under load a read then brings tens of records instead of one or two, and DynamoDB Local's single SQLite thread
+     * spends its time on writes rather than on stream reads. An idle poller is woken by the first write at once.
+     */
+    static final long BATCH_WINDOW_MILLIS = 20;
 
     private final String name;
     private final String table;
     private final DynamoDbClient dynamo;
     private final DynamoDbStreamsClient streams;
     private final Checkpoints checkpoints;
+    private final TableWrites writes;
     private final Predicate<Record> filter;
     private final RequestHandler<DynamodbEvent, StreamsEventResponse> handler;
     private final Map<String, String> iterators = new HashMap<>();
@@ -65,12 +74,13 @@ final class StreamPoller implements Runnable {
 
     StreamPoller(String name, String table, DynamoDbClient dynamo, DynamoDbStreamsClient streams, Checkpoints checkpoints,
             Predicate<Record> filter, RequestHandler<DynamodbEvent, StreamsEventResponse> handler) {
-        this(name, table, dynamo, streams, checkpoints, filter, handler, false);
+        this(name, table, dynamo, streams, checkpoints, TableWrites.unobserved(), filter, handler, false);
     }
 
     StreamPoller(String name, String table, DynamoDbClient dynamo, DynamoDbStreamsClient streams, Checkpoints checkpoints,
-            Predicate<Record> filter, RequestHandler<DynamodbEvent, StreamsEventResponse> handler, boolean replay) {
+            TableWrites writes, Predicate<Record> filter, RequestHandler<DynamodbEvent, StreamsEventResponse> handler, boolean replay) {
         this.replay = replay;
+        this.writes = writes;
         this.name = name;
         this.table = table;
         this.dynamo = dynamo;
@@ -91,13 +101,18 @@ final class StreamPoller implements Runnable {
     @Override
     public void run() {
         long idle = IDLE_MILLIS;
+        long maxIdle = writes.observed() ? MAX_IDLE_OBSERVED_MILLIS : MAX_IDLE_MILLIS;
         while (running) {
             try {
+                // noted before the read: a write landing while we read wakes the wait below at once
+                long seen = writes.count(table);
                 if (pollOnce()) {
                     idle = IDLE_MILLIS;
+                    Thread.sleep(BATCH_WINDOW_MILLIS);
                 } else {
-                    Thread.sleep(idle);
-                    idle = nextIdle(idle);
+                    checkpoints.flush(checkpointOwner());
+                    writes.await(table, seen, idle);
+                    idle = nextIdle(idle, maxIdle);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -114,11 +129,20 @@ final class StreamPoller implements Runnable {
                 sleepQuietly(500);
             }
         }
+        try {
+            checkpoints.flush(checkpointOwner());
+        } catch (RuntimeException e) {
+            LOG.warn("last checkpoint not written; the last records will be handed over again", "poller", name, "errorType", e.getClass().getName());
+        }
     }
 
     /** The wait after another empty poll: doubled, up to {@link #MAX_IDLE_MILLIS}. */
     static long nextIdle(long idle) {
-        return Math.min(MAX_IDLE_MILLIS, idle * 2);
+        return nextIdle(idle, MAX_IDLE_MILLIS);
+    }
+
+    static long nextIdle(long idle, long max) {
+        return Math.min(max, idle * 2);
     }
 
     /** @return true when any records were read */
@@ -148,7 +172,7 @@ final class StreamPoller implements Runnable {
             if (!records.isEmpty()) {
                 any = true;
                 deliver(records);
-                checkpoints.put(checkpointKey(shardId), records.get(records.size() - 1).dynamodb().sequenceNumber());
+                checkpoints.advance(checkpointKey(shardId), records.get(records.size() - 1).dynamodb().sequenceNumber());
             }
             if (response.nextShardIterator() == null) {
                 // DynamoDB Local decides "closed" after reading the records: a record written between that read and
@@ -284,7 +308,11 @@ final class StreamPoller implements Runnable {
      * that resumed from the other's position would skip what lies between.
      */
     private String checkpointKey(String shardId) {
-        return name + "@" + table + "/" + shardId;
+        return checkpointOwner() + table + "/" + shardId;
+    }
+
+    private String checkpointOwner() {
+        return name + "@";
     }
 
     private Optional<String> checkpoint(String shardId) {

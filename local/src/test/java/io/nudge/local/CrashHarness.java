@@ -3,7 +3,6 @@ package io.nudge.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.nudge.aws.AwsClients;
 import io.nudge.config.Tables;
 import io.nudge.ids.Ids;
 import io.nudge.journey.JourneyInstance;
@@ -600,9 +599,8 @@ final class CrashHarness {
             byEntry.clear();
             all.clear();
             Natives.install(data.resolve("native"));
-            try (LocalDynamo dynamo = LocalDynamo.start(Optional.of(data.resolve("dynamodb")));
-                    var client = AwsClients.dynamoDbAt(dynamo.endpoint())) {
-                JourneyInstanceStore store = new JourneyInstanceStore(client, Tables.withPrefix(LocalRunner.TABLE_PREFIX).journeys(),
+            try (LocalDynamo dynamo = LocalDynamo.embedded(Optional.of(data.resolve("dynamodb")))) {
+                JourneyInstanceStore store = new JourneyInstanceStore(dynamo.dynamo(), Tables.withPrefix(LocalRunner.TABLE_PREFIX).journeys(),
                         LocalRunner.SLOT_WIDTH);
                 for (String user : users) {
                     all.addAll(store.forUser(user, 10_000));

@@ -44,11 +44,12 @@ class LocalOptionsTest {
     @Test
     void to_builder_keeps_every_setting_but_the_one_changed() {
         LocalOptions options = LocalOptions.builder().dataDir(Path.of("d")).inMemory(true).port(0).apiKey("k").emailFrom("A <a@b.test>")
-                .replay(true).build();
+                .replay(true).dynamoPort(Optional.of(0)).build();
 
         LocalOptions changed = options.toBuilder().port(4000).build();
 
         assertThat(changed).isEqualTo(new LocalOptions(Path.of("d"), true, "127.0.0.1", 4000, Optional.empty(), LocalOptions.Channels.OUTBOX,
-                Optional.of("k"), "A <a@b.test>", Duration.ofSeconds(60), options.clock(), Optional.empty(), LoadShedding.defaults(), true));
+                Optional.of("k"), "A <a@b.test>", Duration.ofSeconds(60), options.clock(), Optional.empty(), LoadShedding.defaults(), true,
+                Optional.of(0)));
     }
 }

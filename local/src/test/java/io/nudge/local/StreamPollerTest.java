@@ -126,7 +126,7 @@ class StreamPollerTest {
             put(table, "m" + i, "READY");
         }
         List<List<String>> batches = new ArrayList<>();
-        StreamPoller poller = new StreamPoller("deliver", table, dynamo, streams, checkpoints,
+        StreamPoller poller = new StreamPoller("deliver", table, dynamo, streams, checkpoints, TableWrites.unobserved(),
                 r -> LocalRunner.hasStatus(r, "READY"), (event, context) -> {
                     batches.add(event.getRecords().stream().map(r -> r.getDynamodb().getKeys().get("id").getS()).toList());
                     return StreamsEventResponse.builder().withBatchItemFailures(List.of()).build();
