@@ -93,9 +93,12 @@ final class LocalDynamo implements AutoCloseable {
     }
 
     private static EmbeddedClients engine(Optional<Path> file, TableWrites writes, List<AutoCloseable> engines) throws Exception {
-        LocalDBClient engine = new LocalDBClient(file.isPresent() ? WalDatabase.open(file.get().toFile()) : WalDatabase.inMemory(),
-                new JobsRegister(daemonPool(), false));
-        engines.add(engine::shutdownNow);
+        WalDatabase database = file.isPresent() ? WalDatabase.open(file.get().toFile()) : WalDatabase.inMemory();
+        LocalDBClient engine = new LocalDBClient(database, new JobsRegister(daemonPool(), false));
+        engines.add(() -> {
+            engine.shutdownNow();
+            database.awaitClosed();
+        });
         return new EmbeddedClients(engine, writes);
     }
 

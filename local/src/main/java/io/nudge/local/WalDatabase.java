@@ -35,6 +35,14 @@ final class WalDatabase extends SQLiteDBAccess {
         return new WalDatabase();
     }
 
+    /**
+     * Waits until the SQLite thread has ended and the file is released: DynamoDB Local's close only asks it to stop,
+     * and a runner started again on the folder at once would find the database locked.
+     */
+    void awaitClosed() throws InterruptedException {
+        queue.join();
+    }
+
     /** Runs on DynamoDB Local's own SQLite thread, the only one that touches the connection. */
     private void pragma(String setting) throws Exception {
         queue.execute(new SQLiteJob<Void>() {
