@@ -70,6 +70,7 @@ class ApiFuzzTest {
             new RouteSpec("DELETE", "/v1/users/{userId}", null),
             new RouteSpec("POST", "/v1/events", "event"),
             new RouteSpec("GET", "/v1/events/{eventId}", null),
+            new RouteSpec("POST", "/v1/track", "track"),
             new RouteSpec("GET", "/v1/templates", null),
             new RouteSpec("PUT", "/v1/templates/{id}", "template"),
             new RouteSpec("GET", "/v1/templates/{id}", null),
@@ -139,6 +140,9 @@ class ApiFuzzTest {
                 json("{'email':'b@example.com','consent':{'email':{'status':'opted_in','source':'signup'}},'push':{'tokens':[]}}")));
         seeds.put("event", List.of(Json.parse(sample.get("body").textValue()),
                 Json.parse(Samples.json("apigw-post-events-batch-one-bad.json").get("body").textValue())));
+        seeds.put("track", List.of(json("{'users':[{'userId':'u-1','email':'a@example.com','attributes':{'plan':'pro'}}],"
+                        + "'events':[{'id':'t-1','userId':'u-1','name':'signed_up'},{'userId':'u-2','name':'app_opened','user':{'locale':'de'}}]}"),
+                json("{'users':[{'userId':'u-3','email':'not-an-email'}],'events':[{'userId':'u-3','name':'signed_up'}]}")));
         seeds.put("suppression", List.of(json("{'reason':'manual'}")));
         seeds.put("preview", List.of(json("{'userId':'u1','locale':'de','event':{'name':'signed_up','properties':{'plan':'pro'}}}"),
                 json("{'user':{'locale':'en','attributes':{'first_name':'Ada'}},'template':{'channel':'sms','body':'Hi {{ user.attributes.first_name }}'}}")));

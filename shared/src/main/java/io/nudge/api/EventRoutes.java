@@ -3,9 +3,9 @@ package io.nudge.api;
 import static io.nudge.api.RouteSupport.body;
 import static io.nudge.api.RouteSupport.clientId;
 import static io.nudge.api.RouteSupport.notFound;
+import static io.nudge.api.RouteSupport.putRejected;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.ingest.EventIngest;
 import io.nudge.ingest.IngestResult;
@@ -41,17 +41,7 @@ public final class EventRoutes {
         ObjectNode json = Json.object();
         json.put("accepted", result.accepted());
         json.put("duplicates", result.duplicates());
-        ArrayNode rejected = json.putArray("rejected");
-        for (IngestResult.Rejected r : result.rejected()) {
-            ObjectNode item = rejected.addObject();
-            item.put("index", r.index());
-            ObjectNode error = item.putObject("error");
-            error.put("code", r.error().code());
-            error.put("message", r.error().getMessage());
-            if (r.error().field() != null) {
-                error.put("field", r.error().field());
-            }
-        }
+        putRejected(json, result.rejected());
         return ApiResponse.json(202, json);
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.ids.Ids;
+import io.nudge.ingest.IngestResult;
 import io.nudge.json.Json;
 import io.nudge.validation.Fields;
 import io.nudge.validation.InvalidInputException;
@@ -107,6 +108,21 @@ final class RouteSupport {
             return LocalDate.parse(value);
         } catch (DateTimeParseException e) {
             throw InvalidInputException.invalid(name, name + " must be a date YYYY-MM-DD");
+        }
+    }
+
+    /** {@code "rejected": [{"index", "error": {"code", "message", "field"}}]} of a batch, in the API's error shape. */
+    static void putRejected(ObjectNode json, List<IngestResult.Rejected> rejected) {
+        ArrayNode list = json.putArray("rejected");
+        for (IngestResult.Rejected r : rejected) {
+            ObjectNode item = list.addObject();
+            item.put("index", r.index());
+            ObjectNode error = item.putObject("error");
+            error.put("code", r.error().code());
+            error.put("message", r.error().getMessage());
+            if (r.error().field() != null) {
+                error.put("field", r.error().field());
+            }
         }
     }
 

@@ -67,7 +67,11 @@ public final class EventIngest {
         return write(events, rejected);
     }
 
-    private IngestResult write(List<Event> events, List<IngestResult.Rejected> rejected) {
+    /**
+     * Stores events already parsed with {@link #parse}: one conditional write each, concurrently; an event id stored
+     * before counts as a duplicate. {@code rejected} is carried into the result as it is.
+     */
+    public IngestResult write(List<Event> events, List<IngestResult.Rejected> rejected) {
         int accepted = 0;
         int duplicates = 0;
         List<String> ids = new ArrayList<>();

@@ -19,8 +19,11 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
 /** The Users table. Writes are conditional on the revision read, so concurrent upserts never lose a field. */
@@ -49,6 +52,32 @@ public final class UserStore {
         Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
                 .key(Map.of("userId", s(userId))).consistentRead(consistent).build()).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
+    }
+
+    /**
+     * Consistent reads of many profiles: one BatchGetItem per 100 ids, plus one for any keys DynamoDB leaves
+     * unprocessed. Ids without a profile are absent from the answer.
+     */
+    public Map<String, UserProfile> findAll(java.util.Collection<String> userIds) {
+        Map<String, UserProfile> found = new HashMap<>();
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(userIds));
+        for (int from = 0; from < ids.size(); from += 100) {
+            List<Map<String, AttributeValue>> keys = ids.subList(from, Math.min(ids.size(), from + 100)).stream()
+                    .map(id -> Map.of("userId", s(id))).toList();
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+            for (int round = 0; !request.isEmpty(); round++) {
+                if (round == 10) {
+                    throw new IllegalStateException("DynamoDB left keys of " + table + " unprocessed 10 times");
+                }
+                BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
+                response.responses().getOrDefault(table, List.of()).forEach(item -> {
+                    UserProfile user = fromItem(item);
+                    found.put(user.userId(), user);
+                });
+                request = response.hasUnprocessedKeys() ? response.unprocessedKeys() : Map.of();
+            }
+        }
+        return found;
     }
 
     /** Deletes the profile; the deleted profile, or empty when there was none. */

@@ -26,12 +26,18 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 
 /**
@@ -74,26 +80,136 @@ public final class UserService {
         if (!Ids.isClientId(userId)) {
             throw invalid("userId", "user ids are 1-128 printable characters");
         }
-        ObjectNode doc = Fields.requireObject(body, "");
-        Fields.rejectUnknown(doc, FIELDS, "");
-        Update update = parse(doc);
+        Change change = change(userId, body, "");
+        return switch (applyAll(userId, List.of(change), store.find(userId)).get(0)) {
+            case Upserted u -> u.profile();
+            case Rejected r -> throw r.error();
+        };
+    }
+
+    /**
+     * One profile change as {@code PUT /v1/users/{userId}} takes its body, checked and not yet applied. {@code pointer}
+     * is where the body sits in a larger request ("/users/3"): every error names its field below it.
+     */
+    public static final class Change {
+        private final String userId;
+        private final String pointer;
+        private final Update update;
+
+        private Change(String userId, String pointer, Update update) {
+            this.userId = userId;
+            this.pointer = pointer;
+            this.update = update;
+        }
+
+        public String userId() {
+            return userId;
+        }
+
+        public String pointer() {
+            return pointer;
+        }
+    }
+
+    /** What became of one change: the profile as stored after it, or why it was refused. */
+    public sealed interface Outcome permits Upserted, Rejected {}
+
+    public record Upserted(UserProfile profile) implements Outcome {}
+
+    public record Rejected(InvalidInputException error) implements Outcome {}
+
+    /** @throws InvalidInputException naming the field below {@code pointer} when the body is not a valid profile change */
+    public static Change change(String userId, JsonNode body, String pointer) {
+        Objects.requireNonNull(userId, "userId");
+        ObjectNode doc = Fields.requireObject(body, pointer);
+        Fields.rejectUnknown(doc, FIELDS, pointer);
+        try {
+            return new Change(userId, pointer, parse(doc));
+        } catch (InvalidInputException e) {
+            throw under(pointer, e);
+        }
+    }
+
+    /**
+     * Applies checked changes, in order for each user: one consistent BatchGetItem for all of their profiles, then one
+     * conditional write per user that has an accepted change (users written concurrently). A change that cannot apply
+     * (too many attributes, a push token the provider refuses) is rejected on its own; the user's other changes still
+     * apply. Outcomes are in the order of {@code changes}.
+     */
+    public List<Outcome> upsertAll(List<Change> changes) {
+        Map<String, List<Change>> byUser = new LinkedHashMap<>();
+        changes.forEach(c -> byUser.computeIfAbsent(c.userId(), k -> new ArrayList<>()).add(c));
+        Map<String, UserProfile> stored = byUser.isEmpty() ? Map.of() : store.findAll(byUser.keySet());
+        Map<Change, Outcome> outcomes = new IdentityHashMap<>();
+        try (ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
+            Map<String, Future<List<Outcome>>> results = new LinkedHashMap<>();
+            byUser.forEach((userId, mine) -> results.put(userId,
+                    writers.submit(() -> applyAll(userId, mine, Optional.ofNullable(stored.get(userId))))));
+            for (Map.Entry<String, Future<List<Outcome>>> result : results.entrySet()) {
+                List<Change> mine = byUser.get(result.getKey());
+                List<Outcome> theirs = result.getValue().get();
+                for (int i = 0; i < mine.size(); i++) {
+                    outcomes.put(mine.get(i), theirs.get(i));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while storing users", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+        return changes.stream().map(outcomes::get).toList();
+    }
+
+    /**
+     * The one upsert path: {@code changes} of one user applied in order to the profile read ({@code read} on the first
+     * attempt, a fresh read on a lost race), written once with a condition on the revision read.
+     */
+    private List<Outcome> applyAll(String userId, List<Change> changes, Optional<UserProfile> read) {
         // Registrations survive a lost write: the retry must not ask the provider again for the same token.
         Map<RequestedToken, String> registered = new HashMap<>();
+        Optional<UserProfile> found = read;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Instant now = clock.instant();
-            UserProfile current = store.find(userId).orElseGet(() -> UserProfile.bare(userId, now));
-            List<PushToken> tokens = update.pushTokens()
-                    .map(requested -> resolve(userId, requested, current.pushTokens(), registered))
-                    .orElse(current.pushTokens());
-            UserProfile next = update.applyTo(current, now, tokens);
+            if (attempt > 0) {
+                found = store.find(userId);
+            }
+            UserProfile current = found.orElseGet(() -> UserProfile.bare(userId, now));
+            UserProfile next = current;
+            List<InvalidInputException> errors = new ArrayList<>();
+            for (Change change : changes) {
+                try {
+                    UserProfile before = next;
+                    List<PushToken> tokens = change.update.pushTokens()
+                            .map(requested -> resolve(userId, requested, before.pushTokens(), registered))
+                            .orElse(before.pushTokens());
+                    next = change.update.applyTo(before, now, tokens);
+                    errors.add(null);
+                } catch (InvalidInputException e) {
+                    errors.add(under(change.pointer(), e));
+                }
+            }
+            if (errors.stream().allMatch(Objects::nonNull)) {
+                return errors.stream().<Outcome>map(Rejected::new).toList();
+            }
             if (store.putIfRevision(next)) {
-                forget(userId, current.pushTokens(), tokens);
-                return new UserProfile(next.userId(), next.email(), next.phone(), next.timezone(), next.locale(),
-                        next.attributes(), next.consent(), next.pushTokens(), next.createdAt(), next.updatedAt(),
-                        next.revision() + 1);
+                forget(userId, current.pushTokens(), next.pushTokens());
+                Upserted upserted = new Upserted(new UserProfile(next.userId(), next.email(), next.phone(),
+                        next.timezone(), next.locale(), next.attributes(), next.consent(), next.pushTokens(),
+                        next.createdAt(), next.updatedAt(), next.revision() + 1));
+                return errors.stream().<Outcome>map(e -> e == null ? upserted : new Rejected(e)).toList();
             }
         }
         throw new IllegalStateException("user profile kept changing under " + ATTEMPTS + " concurrent updates");
+    }
+
+    /** {@code e} with its field (and the message's leading mention of it) moved below {@code pointer}. */
+    private static InvalidInputException under(String pointer, InvalidInputException e) {
+        if (pointer.isEmpty() || e.field() == null) {
+            return e;
+        }
+        String message = e.getMessage().startsWith(e.field()) ? pointer + e.getMessage() : e.getMessage();
+        return new InvalidInputException(e.code(), pointer + e.field(), message);
     }
 
     private static final Set<String> UNSAVED_FIELDS = Set.of("email", "phone", "timezone", "locale", "attributes");

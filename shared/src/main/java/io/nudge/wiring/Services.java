@@ -168,7 +168,9 @@ public final class Services {
         io.nudge.api.UnsubscribeRoutes.install(api, userService, unsubscribe.tokens());
         io.nudge.api.KeyRoutes.install(api, apiKeys);
         io.nudge.api.UserRoutes.install(api, userService, messages);
-        io.nudge.api.EventRoutes.install(api, new EventIngest(events, clock), events, clock);
+        EventIngest eventIngest = new EventIngest(events, clock);
+        io.nudge.api.EventRoutes.install(api, eventIngest, events, clock);
+        io.nudge.api.TrackRoutes.install(api, new io.nudge.ingest.TrackIngest(userService, eventIngest, clock));
         io.nudge.api.TimelineRoutes.install(api, new io.nudge.timeline.Timeline(events, messages, clock));
         io.nudge.api.DefinitionRoutes.install(api, new DefinitionService(definitions, clock));
         io.nudge.api.JourneyRoutes.install(api, journeys(), journeyEngine(new io.nudge.journey.JourneyCatalog(definitions)));

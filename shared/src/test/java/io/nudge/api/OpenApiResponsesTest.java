@@ -112,6 +112,11 @@ class OpenApiResponsesTest {
         call("POST", "/v1/events", "/v1/events", "{'id':'signup-ada-1','userId':'ada','name':'signed_up','properties':{'plan':'pro'}}");
         call("POST", "/v1/events", "/v1/events", "{'events':[{'id':'cart-ada-1','userId':'ada','name':'cart_abandoned','properties':"
                 + "{'total':5}},{'userId':'','name':'x'},{'id':'signup-ada-1','userId':'ada','name':'signed_up'}]}");
+        call("POST", "/v1/track", "/v1/track", "{'users':[{'userId':'lin','email':'lin@example.com','attributes':{'plan':'pro'}},"
+                + "{'userId':'kim','email':'not-an-email'}],'events':[{'id':'signup-lin-1','userId':'lin','name':'signed_up'},"
+                + "{'id':'signup-kim-1','userId':'kim','name':'signed_up'},"
+                + "{'id':'signup-max-1','userId':'max','name':'signed_up','user':{'locale':'de-AT'}}]}");
+        call("POST", "/v1/track", "/v1/track", "{'users':[],'events':[]}");
         EvaluateService evaluate = services.evaluate();
         evaluate.refreshDefinitions();
         for (String id : List.of("signup-ada-1", "cart-ada-1")) {
