@@ -24,13 +24,6 @@ import software.amazon.dynamodb.services.local.shared.access.LocalDBClient;
  * open the store in WAL mode ({@link WalDatabase}), hence this small copy of what it does.
  */
 final class EmbeddedClients {
-    static final boolean COUNT = System.getenv("NUDGE_DEBUG_CALLS") != null;
-    static final java.util.Map<String, java.util.concurrent.atomic.LongAdder> CALLS = new java.util.concurrent.ConcurrentHashMap<>();
-    static {
-        if (COUNT) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> new java.util.TreeMap<>(CALLS).forEach((k, v) -> System.err.println("CALLS " + v.sum() + " " + k))));
-        }
-    }
     private final DynamoDbClient dynamo;
     private final DynamoDbStreamsClient streams;
 
@@ -53,11 +46,6 @@ final class EmbeddedClients {
             if (routesThroughProxy(method, args)) {
                 // the SDK's default method builds the request (or pages) and calls back here, mapped and observed
                 return InvocationHandler.invokeDefault(proxy, method, args);
-            }
-            if (COUNT && args != null && args.length == 1) {
-                String table = "";
-                try { table = String.valueOf(args[0].getClass().getMethod("tableName").invoke(args[0])); } catch (ReflectiveOperationException ignored) { }
-                CALLS.computeIfAbsent(method.getName() + " " + table, k -> new java.util.concurrent.atomic.LongAdder()).increment();
             }
             Object result;
             try {
