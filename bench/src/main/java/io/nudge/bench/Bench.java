@@ -34,7 +34,12 @@ public final class Bench {
               --profile  JFR profile of the hardest evaluation case even when its target is met""";
 
     /** @param root the repository (jars, examples), @param out where reports and charts go */
-    public record Options(boolean quick, boolean profile, Path root, Path out, Optional<List<Integer>> rates, Optional<Integer> seconds) {}
+    public record Options(boolean quick, boolean profile, Path root, Path out, Optional<List<Integer>> rates, Optional<Integer> seconds,
+            Optional<Path> baselineJar) {
+        public Options(boolean quick, boolean profile, Path root, Path out, Optional<List<Integer>> rates, Optional<Integer> seconds) {
+            this(quick, profile, root, out, rates, seconds, Optional.empty());
+        }
+    }
 
     private Bench() {}
 
@@ -52,6 +57,7 @@ public final class Bench {
         Optional<Integer> seconds = Optional.empty();
         Optional<Integer> users = Optional.empty();
         Optional<Integer> messages = Optional.empty();
+        Optional<Path> baselineJar = Optional.empty();
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -68,6 +74,7 @@ public final class Bench {
                 case "--seconds" -> seconds = Optional.of(Integer.parseInt(value(args, ++i)));
                 case "--users" -> users = Optional.of(Integer.parseInt(value(args, ++i)));
                 case "--messages" -> messages = Optional.of(Integer.parseInt(value(args, ++i)));
+                case "--baseline-jar" -> baselineJar = Optional.of(Path.of(value(args, ++i)).toAbsolutePath().normalize());
                 case "--rate" -> rates = Optional.of(List.of(Integer.parseInt(value(args, ++i))));
                 default -> {
                     System.err.println("unknown option " + args[i] + "\n" + USAGE);
@@ -75,7 +82,7 @@ public final class Bench {
                 }
             }
         }
-        Options options = new Options(quick, profile, root, out == null ? root.resolve("bench/results") : out, rates, seconds);
+        Options options = new Options(quick, profile, root, out == null ? root.resolve("bench/results") : out, rates, seconds, baselineJar);
         Files.createDirectories(options.out());
         long started = System.nanoTime();
         switch (command) {
