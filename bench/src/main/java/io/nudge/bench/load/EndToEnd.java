@@ -93,6 +93,10 @@ public final class EndToEnd {
         for (Store store : Store.values()) {
             Optional<Path> file = store.inMemory ? Optional.empty() : Optional.of(Files.createTempDirectory("nudge-e2e-raw-").resolve("raw.db"));
             double puts = RawPuts.embedded(file, RAW_PUT_THREADS, quick ? 1 : 2, quick ? 2 : 5);
+            if (file.isPresent()) {
+                Files.deleteIfExists(file.get());
+                Files.deleteIfExists(file.get().getParent());
+            }
             raw.put(store, puts);
             System.out.printf("e2e: a bare embedded DynamoDB Local, %s: %.0f PutItem/s (%d threads, stream on)%n", store.label, puts, RAW_PUT_THREADS);
         }
@@ -189,8 +193,8 @@ public final class EndToEnd {
         String command = "bench/run e2e" + (options.quick() ? " --quick" : "") + (options.profile() ? " --profile" : "")
                 + options.baselineJar().map(j -> " --baseline-jar " + j).orElse("");
         Markdown md = new Markdown().h1("End to end in local mode: the welcome scenario, POST → SENT, the store's raw rate");
-        md.p("Command: `" + command + "`. Machine: " + Machine.describe() + ". Commit: " + Machine.gitCommit() + ". Load average at the "
-                + "start: " + report.loadStart() + "; at the end: " + report.loadEnd() + ". Builds: "
+        md.p("Command: `" + command + "`. Machine: " + Machine.describe() + ". Load average (1, 5, 15 min) when the benchmark "
+                + "started: " + report.loadStart() + "; when it ended: " + report.loadEnd() + ". Builds: "
                 + report.builds().stream().map(b -> b.name() + " = `" + b.jar() + "`").collect(Collectors.joining(", ")) + ".");
         md.p("Each scenario starts a fresh `java -jar nudge-local.jar --data-dir <fresh temp dir> --config <dir>` (persisted, and "
                 + "once more with `--in-memory`), the config folder holding only copies of `examples/triggers/welcome.json` and "
@@ -245,11 +249,12 @@ public final class EndToEnd {
         for (StoreRun run : report.runs()) {
             OpenLoop.Result o = run.open();
             latency.add(List.of(run.build().name(), run.store().label, o.rate() + "/s × " + Markdown.num(o.seconds()) + " s",
-                    o.posted() + " / " + o.httpErrors(), Markdown.num(o.latency().at(50)), Markdown.num(o.latency().at(95)),
+                    o.posted() + " / " + (o.notAccepted().isEmpty() ? "0" : o.notAccepted().entrySet().stream()
+                            .map(e -> e.getValue() + " × " + e.getKey()).collect(Collectors.joining(", "))), Markdown.num(o.latency().at(50)), Markdown.num(o.latency().at(95)),
                     "**" + Markdown.num(o.latency().at(99)) + "**", Markdown.num(o.latency().max()), o.lost() + " / " + o.twice(),
                     o.singles() + "", "**" + Markdown.num(o.idle().at(50)) + "**", Markdown.num(o.idle().at(99)), o.idleLost() + " / " + o.idleTwice()));
         }
-        md.table(List.of("build", "store", "open loop", "posted / errors", "p50 ms", "p95 ms", "p99 ms", "max ms", "lost / twice",
+        md.table(List.of("build", "store", "open loop", "posted / not accepted (× status)", "p50 ms", "p95 ms", "p99 ms", "max ms", "lost / twice",
                 "idle singles", "idle p50 ms", "idle p99 ms", "idle lost / twice"), latency);
 
         md.h2("Against the store's raw rate (same run)");

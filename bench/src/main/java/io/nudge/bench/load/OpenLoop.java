@@ -8,11 +8,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 
@@ -25,7 +25,8 @@ import java.util.stream.IntStream;
 final class OpenLoop {
     private static final int USERS = 200;
 
-    record Result(int rate, double seconds, int posted, int httpErrors, Percentiles latency, int lost, int twice, int singles,
+    /** @param notAccepted answers other than "accepted", by HTTP status (e.g. 429 when the runner sheds load) */
+    record Result(int rate, double seconds, int posted, Map<Integer, Integer> notAccepted, Percentiles latency, int lost, int twice, int singles,
             Percentiles idle, int idleLost, int idleTwice) {}
 
     private OpenLoop() {}
@@ -42,7 +43,7 @@ final class OpenLoop {
             int events = (int) Math.round(rate * seconds);
             long interval = 1_000_000_000L / rate;
             Map<String, Double> postedAt = new ConcurrentHashMap<>();
-            AtomicInteger errors = new AtomicInteger();
+            Map<Integer, Integer> notAccepted = new ConcurrentHashMap<>();
             Semaphore inFlight = new Semaphore(512);
             long start = System.nanoTime() + 100_000_000L;
             System.out.printf("e2e: open loop, %d events/s for %.0f s, %s%n", rate, seconds, inMemory ? "in memory" : "persisted");
@@ -63,7 +64,7 @@ final class OpenLoop {
                             if (answer.status() / 100 == 2 && answer.json().path("accepted").asInt() == 1) {
                                 postedAt.put(WelcomeRunner.messageId(eventId), sentAt);
                             } else {
-                                errors.incrementAndGet();
+                                notAccepted.merge(answer.status(), 1, Integer::sum);
                             }
                         } finally {
                             inFlight.release();
@@ -97,7 +98,7 @@ final class OpenLoop {
             Percentiles idle = latencies(singleAt, singleSent);
             System.out.printf("e2e: open loop %d/s: p50 %.0f p99 %.0f ms, lost %d, twice %d; idle p50 %.0f ms p99 %.0f ms%n", rate,
                     latency.at(50), latency.at(99), check.lost(), check.twice(), idle.at(50), idle.at(99));
-            return new Result(rate, seconds, events, errors.get(), latency, check.lost(), check.twice(), singles, idle, idleCheck.lost(),
+            return new Result(rate, seconds, events, new TreeMap<>(notAccepted), latency, check.lost(), check.twice(), singles, idle, idleCheck.lost(),
                     idleCheck.twice());
         }
     }

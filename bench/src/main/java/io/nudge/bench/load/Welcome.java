@@ -61,36 +61,48 @@ final class Welcome {
         List<String> jvmArgs = profile ? List.of("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true") : List.of();
         Outcome outcome;
         try (WelcomeRunner runner = WelcomeRunner.start(root, jar, inMemory, jvmArgs, data)) {
-            if (variant == Variant.TRACK) {
-                EndToEnd.Answer probe = runner.api().send("POST", "/v1/track", "{\"users\":[],\"events\":[]}");
-                if (probe.status() == 404 || probe.status() == 405) {
-                    System.out.printf("e2e: %s has no POST /v1/track (%d): route missing%n", jar, probe.status());
-                    return new Result(variant, new RouteMissing(probe.status()), Optional.empty());
-                }
-            }
-            int warmMissing = warmUp(runner, variant, warmUp, quiet);
-            String run = Long.toString(System.nanoTime(), 36);
-            List<String> ids = IntStream.range(0, users).mapToObj(i -> "w-" + run + "-u" + i).toList();
-            if (variant == Variant.EVENTS) {
-                runner.createUsers(ids, CONNECTIONS);
-            }
-            List<String> expected = ids.stream().map(u -> WelcomeRunner.messageId(run + "-" + u)).toList();
-            AtomicLong first = new AtomicLong(Long.MAX_VALUE);
-            int rejected = post(runner, variant, ids, run, first);
-            int emails = runner.awaitEmails(expected, quiet);
-            long last = expected.stream().map(runner.watcher().firstSeen()::get).filter(t -> t != null).mapToLong(Long::longValue).max()
-                    .orElse(first.get());
-            double seconds = (last - first.get()) / 1e9;
-            Map<String, List<Instant>> sent = runner.sentEntries(expected);
-            WelcomeRunner.Check check = runner.check(expected, sent);
-            outcome = new Delivered(users, emails, seconds, check.lost(), check.twice(), rejected, warmMissing);
-            System.out.printf("e2e: %s, %s: %d of %d emails in %.1f s (%.0f/s), lost %d, twice %d, rejected %d%n",
-                    inMemory ? "in memory" : "persisted", variant, emails, users, seconds, emails / seconds, check.lost(), check.twice(), rejected);
+            Optional<RouteMissing> missing = routeMissing(runner, variant);
+            outcome = missing.isPresent() ? missing.get() : measure(runner, variant, users, warmUp, quiet, inMemory ? "in memory" : "persisted");
         }
         Optional<JfrSummary.Summary> summary = profile && Files.isRegularFile(jfr)
                 ? Optional.of(JfrSummary.components(jfr, EndToEnd::component, EndToEnd::threadGroup))
                 : Optional.empty();
+        Files.deleteIfExists(jfr);
+        Files.deleteIfExists(jfr.getParent());
         return new Result(variant, outcome, summary);
+    }
+
+    private static Optional<RouteMissing> routeMissing(WelcomeRunner runner, Variant variant) {
+        if (variant != Variant.TRACK) {
+            return Optional.empty();
+        }
+        EndToEnd.Answer probe = runner.api().send("POST", "/v1/track", "{\"users\":[],\"events\":[]}");
+        if (probe.status() != 404 && probe.status() != 405) {
+            return Optional.empty();
+        }
+        System.out.printf("e2e: this runner has no POST /v1/track (%d): route missing%n", probe.status());
+        return Optional.of(new RouteMissing(probe.status()));
+    }
+
+    private static Delivered measure(WelcomeRunner runner, Variant variant, int users, int warmUp, Duration quiet, String store) throws Exception {
+        int warmMissing = warmUp(runner, variant, warmUp, quiet);
+        String run = Long.toString(System.nanoTime(), 36);
+        List<String> ids = IntStream.range(0, users).mapToObj(i -> "w-" + run + "-u" + i).toList();
+        if (variant == Variant.EVENTS) {
+            runner.createUsers(ids, CONNECTIONS);
+        }
+        List<String> expected = ids.stream().map(u -> WelcomeRunner.messageId(run + "-" + u)).toList();
+        AtomicLong first = new AtomicLong(Long.MAX_VALUE);
+        int rejected = post(runner, variant, ids, run, first);
+        int emails = runner.awaitEmails(expected, quiet);
+        long last = expected.stream().map(runner.watcher().firstSeen()::get).filter(t -> t != null).mapToLong(Long::longValue).max()
+                .orElse(first.get());
+        double seconds = (last - first.get()) / 1e9;
+        Map<String, List<Instant>> sent = runner.sentEntries(expected);
+        WelcomeRunner.Check check = runner.check(expected, sent);
+        System.out.printf("e2e: %s, %s: %d of %d emails in %.1f s (%.0f/s), lost %d, twice %d, not accepted %d%n",
+                store, variant, emails, users, seconds, emails / seconds, check.lost(), check.twice(), rejected);
+        return new Delivered(users, emails, seconds, check.lost(), check.twice(), rejected, warmMissing);
     }
 
     /** The same shape of work first, on its own users; waits for their emails. @return warm-up emails that never came */

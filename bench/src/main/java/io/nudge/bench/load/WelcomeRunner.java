@@ -40,12 +40,14 @@ final class WelcomeRunner implements AutoCloseable {
     private final OutboxWatcher watcher;
     private final EndToEnd.Api api;
     private final Path data;
+    private final Path config;
 
-    private WelcomeRunner(LocalProcess runner, OutboxWatcher watcher, EndToEnd.Api api, Path data) {
+    private WelcomeRunner(LocalProcess runner, OutboxWatcher watcher, EndToEnd.Api api, Path data, Path config) {
         this.runner = runner;
         this.watcher = watcher;
         this.api = api;
         this.data = data;
+        this.config = config;
     }
 
     /** @param jvmArgs e.g. a JFR recording */
@@ -59,7 +61,7 @@ final class WelcomeRunner implements AutoCloseable {
         try {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
             return new WelcomeRunner(runner, OutboxWatcher.start(runner.outbox()), new EndToEnd.Api(http, runner.base(), KEY,
-                    Duration.ofSeconds(120)), data);
+                    Duration.ofSeconds(120)), data, config);
         } catch (IOException | RuntimeException e) {
             runner.close();
             throw e;
@@ -226,6 +228,17 @@ final class WelcomeRunner implements AutoCloseable {
             watcher.close();
         } finally {
             runner.close();
+            // thousands of emails and a database per scenario: the shared disk gets them back
+            delete(data);
+            delete(config);
+        }
+    }
+
+    private static void delete(Path folder) throws IOException {
+        try (var paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 }
