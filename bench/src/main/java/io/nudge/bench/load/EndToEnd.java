@@ -300,6 +300,20 @@ public final class EndToEnd {
                     Markdown.verdict(r >= TARGET_RATIO)));
         }
         md.table(List.of("build, store", "target", "measured", "verdict"), targets);
+        List<String> lost = new ArrayList<>();
+        for (StoreRun run : report.runs()) {
+            String who = run.build().name() + ", " + run.store().label + ", ";
+            for (Welcome.Result w : run.welcome()) {
+                if (w.outcome() instanceof Welcome.Delivered d) {
+                    d.lostWhere().forEach(l -> lost.add(who + "welcome `" + w.variant().path + "`: " + l));
+                }
+            }
+            run.open().lostWhere().forEach(l -> lost.add(who + "open loop or idle: " + l));
+        }
+        if (!lost.isEmpty()) {
+            md.h2("Lost messages: what the API says of them (up to three per scenario)");
+            md.bullets(lost);
+        }
 
         for (StoreRun run : report.runs()) {
             for (Welcome.Result w : run.welcome()) {

@@ -27,7 +27,7 @@ final class OpenLoop {
 
     /** @param notAccepted answers other than "accepted", by HTTP status (e.g. 429 when the runner sheds load) */
     record Result(int rate, double seconds, int posted, Map<Integer, Integer> notAccepted, Percentiles latency, int lost, int twice, int singles,
-            Percentiles idle, int idleLost, int idleTwice) {}
+            Percentiles idle, int idleLost, int idleTwice, List<String> lostWhere) {}
 
     private OpenLoop() {}
 
@@ -99,7 +99,7 @@ final class OpenLoop {
             System.out.printf("e2e: open loop %d/s: p50 %.0f p99 %.0f ms, lost %d, twice %d; idle p50 %.0f ms p99 %.0f ms%n", rate,
                     latency.at(50), latency.at(99), check.lost(), check.twice(), idle.at(50), idle.at(99));
             return new Result(rate, seconds, events, new TreeMap<>(notAccepted), latency, check.lost(), check.twice(), singles, idle, idleCheck.lost(),
-                    idleCheck.twice());
+                    idleCheck.twice(), java.util.stream.Stream.concat(check.lostWhere().stream(), idleCheck.lostWhere().stream()).toList());
         }
     }
 

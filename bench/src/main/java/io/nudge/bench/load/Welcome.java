@@ -41,7 +41,8 @@ final class Welcome {
     sealed interface Outcome permits Delivered, RouteMissing {}
 
     /** @param rejected events the API did not accept (or requests that failed, counted per event) */
-    record Delivered(int expected, int emails, double seconds, int lost, int twice, int rejected, int warmUpMissing) implements Outcome {
+    record Delivered(int expected, int emails, double seconds, int lost, int twice, int rejected, int warmUpMissing, List<String> lostWhere)
+            implements Outcome {
         double perSecond() {
             return emails / seconds;
         }
@@ -102,7 +103,7 @@ final class Welcome {
         WelcomeRunner.Check check = runner.check(expected, sent);
         System.out.printf("e2e: %s, %s: %d of %d emails in %.1f s (%.0f/s), lost %d, twice %d, not accepted %d%n",
                 store, variant, emails, users, seconds, emails / seconds, check.lost(), check.twice(), rejected);
-        return new Delivered(users, emails, seconds, check.lost(), check.twice(), rejected, warmMissing);
+        return new Delivered(users, emails, seconds, check.lost(), check.twice(), rejected, warmMissing, check.lostWhere());
     }
 
     /** The same shape of work first, on its own users; waits for their emails. @return warm-up emails that never came */

@@ -187,23 +187,36 @@ final class WelcomeRunner implements AutoCloseable {
         return times;
     }
 
-    /** Lost: not in the outbox or never SENT. Twice: more than one SENT, or the file arrived more than once. */
-    record Check(int lost, int twice) {}
+    /**
+     * Lost: not in the outbox or never SENT. Twice: more than one SENT, or the file arrived more than once.
+     *
+     * @param lostWhere up to three lost messages with what the API says of them (status and history, or no message)
+     */
+    record Check(int lost, int twice, List<String> lostWhere) {}
 
     Check check(Collection<String> messageIds, Map<String, List<Instant>> sent) {
         int lost = 0;
         int twice = 0;
+        List<String> where = new ArrayList<>();
         for (String id : messageIds) {
             List<Instant> times = sent.getOrDefault(id, List.of());
             if (times.isEmpty() || !inOutbox(id)) {
                 lost++;
+                if (where.size() < 3) {
+                    EndToEnd.Answer answer = api.send("GET", "/v1/messages/" + id, null);
+                    where.add(id + ": " + (answer.status() == 200 ? answer.json().path("status").asText() + " "
+                            + answer.json().path("history") : "no message (" + answer.status() + ")") + (inOutbox(id) ? ", in the outbox" : ""));
+                }
             }
             AtomicInteger creates = watcher.creates().get(id);
             if (times.size() > 1 || (creates != null && creates.get() > 1)) {
                 twice++;
             }
         }
-        return new Check(lost, twice);
+        if (!where.isEmpty()) {
+            System.out.println("e2e: lost: " + where);
+        }
+        return new Check(lost, twice, where);
     }
 
     static void inParallel(List<Runnable> work, int threads) throws Exception {
