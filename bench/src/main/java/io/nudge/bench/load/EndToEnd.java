@@ -242,7 +242,7 @@ public final class EndToEnd {
         }
         md.h2("POST → SENT latency");
         md.p("Open loop: single-event `POST /v1/events` at a fixed rate (event k leaves at start + k/rate, whatever happened to "
-                + "the others) on a fresh welcome runner after its warm-up, events spread over " + 200 + " users. Idle: single events, "
+                + "the others) on a fresh welcome runner after its warm-up, events spread over " + OpenLoop.USERS + " users. Idle: single events, "
                 + "each at least 1 s after the previous one and after its email. Latency = the message's SENT entry (runner clock) "
                 + "minus the moment the POST left (this process's clock; the same machine).");
         List<List<String>> latency = new ArrayList<>();

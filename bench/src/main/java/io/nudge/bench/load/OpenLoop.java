@@ -23,7 +23,7 @@ import java.util.stream.IntStream;
  * left (this process's clock; the same machine).
  */
 final class OpenLoop {
-    private static final int USERS = 200;
+    static final int USERS = 200;
 
     /** @param notAccepted answers other than "accepted", by HTTP status (e.g. 429 when the runner sheds load) */
     record Result(int rate, double seconds, int posted, Map<Integer, Integer> notAccepted, Percentiles latency, int lost, int twice, int singles,

@@ -76,10 +76,6 @@ final class WelcomeRunner implements AutoCloseable {
         return watcher;
     }
 
-    Path data() {
-        return data;
-    }
-
     static String messageId(String eventId) {
         return Ids.derive("message", TRIGGER, eventId);
     }
