@@ -12,13 +12,18 @@ import java.util.Optional;
 
 /**
  * {@code java -jar bench/target/nudge-bench.jar jmh|e2e|cost|cold|all [--quick] [--profile] [--root DIR] [--out DIR]
- * [--rates 100,300,1000] [--seconds N]}. bench/run finds a JDK, builds the jars and calls this.
+ * [--rates 100,300,1000] [--seconds N] [--baseline-jar PATH]}. bench/run finds a JDK, builds the jars and calls this.
  */
 public final class Bench {
     static final String USAGE = """
             usage: bench/run jmh|e2e|cost|cold|all|flood|signups|console [--quick] [--profile] [--rates 100,300,1000] [--seconds 20] [--rate 600]
+                   [--baseline-jar PATH]
               jmh    trigger evaluation and template rendering (JMH)           → bench/results/jmh.md, jmh.png
-              e2e    local runner under load: POST → SENT, exactly once, raw puts → bench/results/e2e.md, e2e.png
+              e2e    issue #17's welcome scenario (2,000 users, 2,000 signed_up events, 100 per request, 4 connections; via
+                     /v1/events and /v1/track), persisted and --in-memory: emails/s, nothing lost or twice; open loop at
+                     --rate (100) events/s for --seconds (30): p50/p95/p99 POST → SENT; idle single events; the store's raw
+                     PutItem/s (embedded DynamoDB Local) and pipeline calls ÷ raw → bench/results/e2e.md, e2e.png
+                     --baseline-jar PATH  the same scenarios on another build's nudge-local.jar too (before/after)
               cost   DynamoDB units per unit of work, Lambda time, cost table   → bench/results/cost.md, cost.png
               cold   each function jar: fresh JVM to first invocation, priming  → bench/results/cold.md, cold.png
               all    all four (cost before e2e, which uses its units)
@@ -31,10 +36,16 @@ public final class Bench {
                      Chromium when installed) and the first load's bytes → bench/results/console.md (--quick: 1,000/10,000)
               campaign  (bench/run only, not this jar) a campaign to --users N in the local runner → bench/results/campaign.md
               --quick    short runs for CI smoke tests (under 2 minutes for all)
-              --profile  JFR profile of the hardest evaluation case even when its target is met""";
+              --profile  JFR profile of the hardest evaluation case even when its target is met; e2e: of the
+                         persisted welcome scenario's runner""";
 
     /** @param root the repository (jars, examples), @param out where reports and charts go */
-    public record Options(boolean quick, boolean profile, Path root, Path out, Optional<List<Integer>> rates, Optional<Integer> seconds) {}
+    public record Options(boolean quick, boolean profile, Path root, Path out, Optional<List<Integer>> rates, Optional<Integer> seconds,
+            Optional<Path> baselineJar) {
+        public Options(boolean quick, boolean profile, Path root, Path out, Optional<List<Integer>> rates, Optional<Integer> seconds) {
+            this(quick, profile, root, out, rates, seconds, Optional.empty());
+        }
+    }
 
     private Bench() {}
 
@@ -52,6 +63,7 @@ public final class Bench {
         Optional<Integer> seconds = Optional.empty();
         Optional<Integer> users = Optional.empty();
         Optional<Integer> messages = Optional.empty();
+        Optional<Path> baselineJar = Optional.empty();
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -68,6 +80,7 @@ public final class Bench {
                 case "--seconds" -> seconds = Optional.of(Integer.parseInt(value(args, ++i)));
                 case "--users" -> users = Optional.of(Integer.parseInt(value(args, ++i)));
                 case "--messages" -> messages = Optional.of(Integer.parseInt(value(args, ++i)));
+                case "--baseline-jar" -> baselineJar = Optional.of(Path.of(value(args, ++i)).toAbsolutePath().normalize());
                 case "--rate" -> rates = Optional.of(List.of(Integer.parseInt(value(args, ++i))));
                 default -> {
                     System.err.println("unknown option " + args[i] + "\n" + USAGE);
@@ -75,7 +88,7 @@ public final class Bench {
                 }
             }
         }
-        Options options = new Options(quick, profile, root, out == null ? root.resolve("bench/results") : out, rates, seconds);
+        Options options = new Options(quick, profile, root, out == null ? root.resolve("bench/results") : out, rates, seconds, baselineJar);
         Files.createDirectories(options.out());
         long started = System.nanoTime();
         switch (command) {

@@ -15,21 +15,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The local runner as a child process ({@code java -jar local/target/nudge-local.jar --in-memory}), started fresh for
- * each run, with the endpoint of its DynamoDB Local read from its start-up lines.
+ * each run, with the endpoint of its DynamoDB Local read from its start-up lines when it prints one: a runner whose
+ * DynamoDB Local runs embedded serves it over HTTP only when asked ({@code --dynamodb-port}).
  */
 public final class LocalProcess implements AutoCloseable {
     private final Process process;
     private final URI base;
-    private final URI dynamo;
+    private final Optional<URI> dynamo;
     private final Path outbox;
     private final List<String> log;
 
-    private LocalProcess(Process process, URI base, URI dynamo, Path outbox, List<String> log) {
+    private LocalProcess(Process process, URI base, Optional<URI> dynamo, Path outbox, List<String> log) {
         this.process = process;
         this.base = base;
         this.dynamo = dynamo;
@@ -53,7 +55,15 @@ public final class LocalProcess implements AutoCloseable {
      */
     public static LocalProcess start(Path root, Path dataDir, String apiKey, Map<String, String> env, List<String> jvmArgs, Path config,
             boolean inMemory) throws Exception {
-        Path jar = root.resolve("local/target/nudge-local.jar");
+        return start(root.resolve("local/target/nudge-local.jar"), dataDir, apiKey, env, jvmArgs, config, inMemory, List.of());
+    }
+
+    /**
+     * @param jar        the runner's jar: this build's or another one's (a baseline measured in the same run)
+     * @param runnerArgs more runner flags, e.g. {@code --dynamodb-port 0} on a runner that knows it
+     */
+    static LocalProcess start(Path jar, Path dataDir, String apiKey, Map<String, String> env, List<String> jvmArgs, Path config,
+            boolean inMemory, List<String> runnerArgs) throws Exception {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build with ./mvnw package");
         }
@@ -66,12 +76,14 @@ public final class LocalProcess implements AutoCloseable {
             command.add("--in-memory");
         }
         command.addAll(List.of("--data-dir", dataDir.toString(), "--port", Integer.toString(port), "--config", config.toString()));
+        command.addAll(runnerArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(dataDir.toFile());
         builder.environment().put("NUDGE_API_KEY", apiKey);
         builder.environment().putAll(env);
         Process process = builder.start();
         List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<URI> dynamo = new CompletableFuture<>();
+        // the endpoint line comes before the API key line when there is one; a runner without it prints none
+        CompletableFuture<Optional<URI>> dynamo = new CompletableFuture<>();
         Path logFile = dataDir.resolve("runner.log");
         Thread.ofPlatform().daemon().name("nudge-local-output").start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -82,7 +94,10 @@ public final class LocalProcess implements AutoCloseable {
                     file.write('\n');
                     file.flush();
                     if (line.startsWith("nudge: dynamodb ")) {
-                        dynamo.complete(URI.create(line.substring("nudge: dynamodb ".length()).split(" ")[0]));
+                        dynamo.complete(Optional.of(URI.create(line.substring("nudge: dynamodb ".length()).split(" ")[0])));
+                    }
+                    if (line.startsWith("nudge: admin API key")) {
+                        dynamo.complete(Optional.empty());
                     }
                     if (log.size() < 2000) {
                         log.add(line);
@@ -91,7 +106,7 @@ public final class LocalProcess implements AutoCloseable {
             } catch (IOException ignored) {
                 // the process ended
             }
-            dynamo.completeExceptionally(new IllegalStateException("the runner printed no DynamoDB endpoint"));
+            dynamo.complete(Optional.empty());
         });
         URI base = URI.create("http://127.0.0.1:" + port);
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -115,14 +130,21 @@ public final class LocalProcess implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        return new LocalProcess(process, base, dynamo.get(30, TimeUnit.SECONDS), dataDir.resolve("outbox"), log);
+        Optional<URI> endpoint;
+        try {
+            endpoint = dynamo.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException silent) {
+            endpoint = Optional.empty();
+        }
+        return new LocalProcess(process, base, endpoint, dataDir.resolve("outbox"), log);
     }
 
     public URI base() {
         return base;
     }
 
-    URI dynamo() {
+    /** The runner's DynamoDB Local over HTTP, when it serves one. */
+    Optional<URI> dynamo() {
         return dynamo;
     }
 

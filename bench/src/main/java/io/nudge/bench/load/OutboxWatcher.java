@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class OutboxWatcher implements AutoCloseable {
     private final WatchService watch;
     private final Map<String, AtomicInteger> creates = new ConcurrentHashMap<>();
+    private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
     private final AtomicInteger overflows = new AtomicInteger();
     private final Thread thread;
 
@@ -51,7 +52,9 @@ final class OutboxWatcher implements AutoCloseable {
                     }
                     String name = event.context().toString();
                     if (name.endsWith(".eml") && !name.startsWith(".")) {
-                        creates.computeIfAbsent(name.substring(0, name.length() - 4), k -> new AtomicInteger()).incrementAndGet();
+                        String id = name.substring(0, name.length() - 4);
+                        firstSeen.putIfAbsent(id, System.nanoTime());
+                        creates.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
                     }
                 }
                 key.reset();
@@ -64,6 +67,11 @@ final class OutboxWatcher implements AutoCloseable {
     /** Create events per message id. */
     Map<String, AtomicInteger> creates() {
         return creates;
+    }
+
+    /** When this process first saw each message id's file ({@link System#nanoTime()}): where a clock stops. */
+    Map<String, Long> firstSeen() {
+        return firstSeen;
     }
 
     int distinct() {

@@ -1,0 +1,158 @@
+package io.nudge.bench.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nudge.bench.report.JfrSummary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+/**
+ * Issue #17's scenario, as a new user would try it: a fresh runner with only the welcome trigger, a warm-up of
+ * {@code warmUp} events (their own users, the same trigger, waited for), then {@code users} fresh users and their
+ * {@code signed_up} events, 100 per request from 4 connections posting their share back to back. The clock runs from
+ * the first request to the last expected {@code .eml} in the outbox (a message id counts once: a resend overwrites).
+ */
+final class Welcome {
+    static final int CONNECTIONS = 4;
+    static final int BATCH = 100;
+
+    /** How the users reach the runner. */
+    enum Variant {
+        EVENTS("users by PUT /v1/users before the clock, then POST /v1/events", "/v1/events"),
+        TRACK("POST /v1/track: 100 users and their 100 events per request", "/v1/track");
+
+        final String description;
+        final String path;
+
+        Variant(String description, String path) {
+            this.description = description;
+            this.path = path;
+        }
+    }
+
+    sealed interface Outcome permits Delivered, RouteMissing {}
+
+    /** @param rejected events the API did not accept (or requests that failed, counted per event) */
+    record Delivered(int expected, int emails, double seconds, int lost, int twice, int rejected, int warmUpMissing, List<String> lostWhere)
+            implements Outcome {
+        double perSecond() {
+            return emails / seconds;
+        }
+    }
+
+    /** The runner has no such route (a build from before it). */
+    record RouteMissing(int status) implements Outcome {}
+
+    record Result(Variant variant, Outcome outcome, Optional<JfrSummary.Summary> profile) {}
+
+    private Welcome() {}
+
+    static Result run(Path root, Path jar, boolean inMemory, Variant variant, int users, int warmUp, boolean profile, Duration quiet)
+            throws Exception {
+        Path data = Files.createTempDirectory("nudge-e2e-data-");
+        Path jfr = Files.createTempDirectory("nudge-e2e-jfr-").resolve("runner.jfr");
+        List<String> jvmArgs = profile ? List.of("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true") : List.of();
+        Outcome outcome;
+        try (WelcomeRunner runner = WelcomeRunner.start(root, jar, inMemory, jvmArgs, data)) {
+            Optional<RouteMissing> missing = routeMissing(runner, variant);
+            outcome = missing.isPresent() ? missing.get() : measure(runner, variant, users, warmUp, quiet, inMemory ? "in memory" : "persisted");
+        }
+        Optional<JfrSummary.Summary> summary = profile && Files.isRegularFile(jfr)
+                ? Optional.of(JfrSummary.components(jfr, EndToEnd::component, EndToEnd::threadGroup))
+                : Optional.empty();
+        Files.deleteIfExists(jfr);
+        Files.deleteIfExists(jfr.getParent());
+        return new Result(variant, outcome, summary);
+    }
+
+    private static Optional<RouteMissing> routeMissing(WelcomeRunner runner, Variant variant) {
+        if (variant != Variant.TRACK) {
+            return Optional.empty();
+        }
+        EndToEnd.Answer probe = runner.api().send("POST", "/v1/track", "{\"users\":[],\"events\":[]}");
+        if (probe.status() != 404 && probe.status() != 405) {
+            return Optional.empty();
+        }
+        System.out.printf("e2e: this runner has no POST /v1/track (%d): route missing%n", probe.status());
+        return Optional.of(new RouteMissing(probe.status()));
+    }
+
+    private static Delivered measure(WelcomeRunner runner, Variant variant, int users, int warmUp, Duration quiet, String store) throws Exception {
+        int warmMissing = warmUp(runner, variant, warmUp, quiet);
+        String run = Long.toString(System.nanoTime(), 36);
+        List<String> ids = IntStream.range(0, users).mapToObj(i -> "w-" + run + "-u" + i).toList();
+        if (variant == Variant.EVENTS) {
+            runner.createUsers(ids, CONNECTIONS);
+        }
+        List<String> expected = ids.stream().map(u -> WelcomeRunner.messageId(run + "-" + u)).toList();
+        AtomicLong first = new AtomicLong(Long.MAX_VALUE);
+        int rejected = post(runner, variant, ids, run, first);
+        int emails = runner.awaitEmails(expected, quiet);
+        long last = expected.stream().map(runner.watcher().firstSeen()::get).filter(t -> t != null).mapToLong(Long::longValue).max()
+                .orElse(first.get());
+        double seconds = (last - first.get()) / 1e9;
+        Map<String, List<Instant>> sent = runner.sentEntries(expected);
+        WelcomeRunner.Check check = runner.check(expected, sent);
+        System.out.printf("e2e: %s, %s: %d of %d emails in %.1f s (%.0f/s), lost %d, twice %d, not accepted %d%n",
+                store, variant, emails, users, seconds, emails / seconds, check.lost(), check.twice(), rejected);
+        return new Delivered(users, emails, seconds, check.lost(), check.twice(), rejected, warmMissing, check.lostWhere());
+    }
+
+    /** The same shape of work first, on its own users; waits for their emails. @return warm-up emails that never came */
+    static int warmUp(WelcomeRunner runner, Variant variant, int events, Duration quiet) throws Exception {
+        String run = "warm" + Long.toString(System.nanoTime(), 36);
+        List<String> ids = IntStream.range(0, events).mapToObj(i -> run + "-u" + i).toList();
+        if (variant == Variant.EVENTS) {
+            runner.createUsers(ids, CONNECTIONS);
+        }
+        post(runner, variant, ids, run, new AtomicLong(Long.MAX_VALUE));
+        List<String> expected = ids.stream().map(u -> WelcomeRunner.messageId(run + "-" + u)).toList();
+        int out = runner.awaitEmails(expected, quiet);
+        System.out.printf("e2e: warm-up: %d of %d emails%n", out, events);
+        return events - out;
+    }
+
+    /** Batches of 100 from 4 connections, each posting its share back to back. @return events not accepted */
+    private static int post(WelcomeRunner runner, Variant variant, List<String> users, String run, AtomicLong first) throws Exception {
+        List<String> bodies = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        for (int from = 0; from < users.size(); from += BATCH) {
+            List<String> batch = users.subList(from, Math.min(users.size(), from + BATCH));
+            bodies.add(WelcomeRunner.batch(batch, run, variant == Variant.TRACK));
+            sizes.add(batch.size());
+        }
+        AtomicInteger rejected = new AtomicInteger();
+        List<Runnable> connections = new ArrayList<>();
+        for (int c = 0; c < CONNECTIONS; c++) {
+            int connection = c;
+            connections.add(() -> {
+                for (int k = connection; k < bodies.size(); k += CONNECTIONS) {
+                    first.accumulateAndGet(System.nanoTime(), Math::min);
+                    EndToEnd.Answer answer = runner.api().send("POST", variant.path, bodies.get(k));
+                    int accepted = answer.status() / 100 != 2 ? 0 : accepted(answer.json(), variant);
+                    if (accepted != sizes.get(k)) {
+                        rejected.addAndGet(sizes.get(k) - accepted);
+                        System.out.printf("e2e: %s answered %d: %s%n", variant.path, answer.status(),
+                                answer.body().substring(0, Math.min(300, answer.body().length())));
+                    }
+                }
+            });
+        }
+        WelcomeRunner.inParallel(connections, CONNECTIONS);
+        return rejected.get();
+    }
+
+    private static int accepted(JsonNode answer, Variant variant) {
+        JsonNode events = variant == Variant.TRACK ? answer.path("events") : answer;
+        // an event already accepted before (a retried request) is no loss
+        return events.path("accepted").asInt() + events.path("duplicates").asInt();
+    }
+}
