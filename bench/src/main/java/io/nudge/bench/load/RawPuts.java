@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import io.nudge.local.EmbeddedStore;
 import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
 import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 
@@ -60,6 +61,19 @@ final class RawPuts {
             return puts(dynamo, threads, seconds, "bench-RawPuts");
         } finally {
             local.shutdownNow();
+        }
+    }
+
+    /**
+     * The store as the runner opens it ({@link EmbeddedStore}: embedded, write-ahead log), on a fresh database in
+     * {@code folder} (persisted) or in memory: PutItem/s over {@code seconds} after {@code warmUpSeconds}.
+     */
+    static double asTheRunnerOpensIt(Optional<Path> folder, int threads, double warmUpSeconds, double seconds) throws Exception {
+        try (EmbeddedStore store = EmbeddedStore.open(folder)) {
+            DynamoDbClient dynamo = store.dynamo();
+            createTable(dynamo, "bench-RawPuts", true);
+            puts(dynamo, threads, warmUpSeconds, "bench-RawPuts");
+            return puts(dynamo, threads, seconds, "bench-RawPuts");
         }
     }
 
