@@ -4,13 +4,14 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.dynamodb.services.exceptions.DynamoDBLocalServiceException;
@@ -18,47 +19,56 @@ import software.amazon.dynamodb.services.local.embedded.DDBExceptionMappingInvoc
 import software.amazon.dynamodb.services.local.shared.access.LocalDBClient;
 
 /**
- * The SDK clients over DynamoDB Local's engine, as {@code DynamoDBEmbedded} makes them (an interface proxy that turns
- * the engine's exceptions into the SDK's, {@code ConditionalCheckFailedException} and the rest), plus one thing: each
- * successful write names its tables to {@link TableWrites}. DynamoDB Local's own embedded factory offers no way to
- * open the store in WAL mode ({@link WalDatabase}), hence this small copy of what it does.
+ * The SDK clients over DynamoDB Local's engines, as {@code DynamoDBEmbedded} makes them (an interface proxy that turns
+ * the engine's exceptions into the SDK's, {@code ConditionalCheckFailedException} and the rest), plus two things: each
+ * request goes to the engine that holds its table ({@link TableRouting}), and each successful write names its table
+ * to {@link TableWrites}. DynamoDB Local's own embedded factory offers neither, nor a way to open the store in WAL mode
+ * ({@link WalDatabase}), hence this small copy of what it does.
  */
 final class EmbeddedClients {
     private final DynamoDbClient dynamo;
-    private final DynamoDbStreamsClient streams;
+    private final DynamoDbStreamsClient mainStreams;
+    private final Map<String, DynamoDbStreamsClient> streamsByTable = new HashMap<>();
 
-    EmbeddedClients(LocalDBClient engine, TableWrites writes) {
-        DynamoDbClient rawDynamo = engine.dynamoDbClient();
-        this.dynamo = proxy(DynamoDbClient.class, rawDynamo, writes);
-        this.streams = proxy(DynamoDbStreamsClient.class, engine.dynamoDbStreamsClient(), writes);
+    /** @param byTable the engines of tables kept apart; every other table is in {@code main} */
+    EmbeddedClients(LocalDBClient main, Map<String, LocalDBClient> byTable, TableWrites writes) {
+        DynamoDbClient mainDynamo = main.dynamoDbClient();
+        Map<String, DynamoDbClient> dynamoByTable = new HashMap<>();
+        byTable.forEach((table, engine) -> {
+            dynamoByTable.put(table, engine.dynamoDbClient());
+            streamsByTable.put(table, proxy(DynamoDbStreamsClient.class, request -> engine.dynamoDbStreamsClient(), writes));
+        });
+        this.dynamo = proxy(DynamoDbClient.class, request -> TableRouting.engine(TableRouting.tables(request), mainDynamo, dynamoByTable), writes);
+        this.mainStreams = proxy(DynamoDbStreamsClient.class, request -> main.dynamoDbStreamsClient(), writes);
     }
 
     DynamoDbClient dynamo() {
         return dynamo;
     }
 
-    DynamoDbStreamsClient streams() {
-        return streams;
+    /** The streams client of the engine that holds {@code table}. */
+    DynamoDbStreamsClient streams(String table) {
+        return streamsByTable.getOrDefault(table, mainStreams);
     }
 
-    private static <T> T proxy(Class<T> type, T engine, TableWrites writes) {
+    /** @param engineFor the engine client a request (or null: a call without one) goes to */
+    private static <T> T proxy(Class<T> type, Function<Object, T> engineFor, TableWrites writes) {
         InvocationHandler handler = (proxy, method, args) -> {
             if (routesThroughProxy(method, args)) {
-                // the SDK's default method builds the request (or pages) and calls back here, mapped and observed
+                // the SDK's default method builds the request (or pages) and calls back here: routed, mapped, observed
                 return InvocationHandler.invokeDefault(proxy, method, args);
             }
+            Object request = args != null && args.length == 1 ? args[0] : null;
             Object result;
             try {
-                result = method.invoke(engine, args);
+                result = method.invoke(engineFor.apply(request), args);
             } catch (InvocationTargetException e) {
                 if (e.getCause() instanceof DynamoDBLocalServiceException local) {
                     DDBExceptionMappingInvocationHandler.handleDynamoDBLocalServiceException(local);
                 }
                 throw e.getCause();
             }
-            if (args != null && args.length == 1) {
-                announce(args[0], writes);
-            }
+            announce(request, writes);
             return result;
         };
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler));
@@ -69,27 +79,11 @@ final class EmbeddedClients {
         return method.isDefault() && (method.getName().endsWith("Paginator") || args != null && args.length == 1 && args[0] instanceof Consumer);
     }
 
+    /** Nudge writes with these four (no transactions): the tables they name were written. */
     private static void announce(Object request, TableWrites writes) {
-        switch (request) {
-            case PutItemRequest put -> writes.written(put.tableName());
-            case UpdateItemRequest update -> writes.written(update.tableName());
-            case DeleteItemRequest delete -> writes.written(delete.tableName());
-            case BatchWriteItemRequest batch -> batch.requestItems().keySet().forEach(writes::written);
-            case TransactWriteItemsRequest transaction -> transaction.transactItems().forEach(item -> writes.written(tableOf(item)));
-            default -> { }
+        if (request instanceof PutItemRequest || request instanceof UpdateItemRequest || request instanceof DeleteItemRequest
+                || request instanceof BatchWriteItemRequest) {
+            TableRouting.tables(request).forEach(writes::written);
         }
-    }
-
-    private static String tableOf(TransactWriteItem item) {
-        if (item.put() != null) {
-            return item.put().tableName();
-        }
-        if (item.update() != null) {
-            return item.update().tableName();
-        }
-        if (item.delete() != null) {
-            return item.delete().tableName();
-        }
-        return item.conditionCheck().tableName();
     }
 }

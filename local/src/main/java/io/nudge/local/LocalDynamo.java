@@ -5,15 +5,16 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Path;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.dynamodb.services.local.main.ServerRunner;
@@ -39,20 +40,22 @@ final class LocalDynamo implements AutoCloseable {
     static final String DATABASE_FILE = "shared-local-instance.db";
 
     private final DynamoDbClient dynamo;
-    private final DynamoDbStreamsClient streams;
-    private final Map<String, DynamoDbStreamsClient> streamsByTable;
+    private final Function<String, DynamoDbStreamsClient> streams;
     private final TableWrites writes;
     private final Optional<URI> endpoint;
     private final List<AutoCloseable> engines;
 
-    private LocalDynamo(DynamoDbClient dynamo, DynamoDbStreamsClient streams, Map<String, DynamoDbStreamsClient> streamsByTable,
-            TableWrites writes, Optional<URI> endpoint, List<AutoCloseable> engines) {
+    private LocalDynamo(DynamoDbClient dynamo, Function<String, DynamoDbStreamsClient> streams, TableWrites writes, Optional<URI> endpoint,
+            List<AutoCloseable> engines) {
         this.dynamo = dynamo;
         this.streams = streams;
-        this.streamsByTable = Map.copyOf(streamsByTable);
         this.writes = writes;
         this.endpoint = endpoint;
         this.engines = List.copyOf(engines);
+    }
+
+    private LocalDynamo(EmbeddedClients clients, TableWrites writes, List<AutoCloseable> engines) {
+        this(clients.dynamo(), clients::streams, writes, Optional.empty(), engines);
     }
 
     /**
@@ -71,20 +74,16 @@ final class LocalDynamo implements AutoCloseable {
     static LocalDynamo embedded(Optional<Path> folder, Map<String, String> ownDatabase) throws Exception {
         boolean single = folder.isPresent() && Files.exists(folder.get().resolve(DATABASE_FILE))
                 && ownDatabase.values().stream().noneMatch(file -> Files.exists(folder.get().resolve(file)));
-        TableWrites writes = new TableWrites();
         List<AutoCloseable> engines = new ArrayList<>();
-        EmbeddedClients main = engine(folder.map(f -> f.resolve(DATABASE_FILE)), writes, engines);
-        Map<String, DynamoDbClient> dynamoByTable = new HashMap<>();
-        Map<String, DynamoDbStreamsClient> streamsByTable = new HashMap<>();
+        LocalDBClient main = engine(folder.map(f -> f.resolve(DATABASE_FILE)), engines);
+        Map<String, LocalDBClient> byTable = new HashMap<>();
         if (!single) {
             for (Map.Entry<String, String> own : ownDatabase.entrySet()) {
-                EmbeddedClients engine = engine(folder.map(f -> f.resolve(own.getValue())), writes, engines);
-                dynamoByTable.put(own.getKey(), engine.dynamo());
-                streamsByTable.put(own.getKey(), engine.streams());
+                byTable.put(own.getKey(), engine(folder.map(f -> f.resolve(own.getValue())), engines));
             }
         }
-        DynamoDbClient dynamo = dynamoByTable.isEmpty() ? main.dynamo() : TableRouting.over(main.dynamo(), dynamoByTable);
-        return new LocalDynamo(dynamo, main.streams(), streamsByTable, writes, Optional.empty(), engines);
+        TableWrites writes = new TableWrites();
+        return new LocalDynamo(new EmbeddedClients(main, byTable, writes), writes, engines);
     }
 
     /** The same as {@link #embedded(Optional, Map)} with every table in one database. */
@@ -92,14 +91,14 @@ final class LocalDynamo implements AutoCloseable {
         return embedded(folder, Map.of());
     }
 
-    private static EmbeddedClients engine(Optional<Path> file, TableWrites writes, List<AutoCloseable> engines) throws Exception {
+    private static LocalDBClient engine(Optional<Path> file, List<AutoCloseable> engines) throws Exception {
         WalDatabase database = file.isPresent() ? WalDatabase.open(file.get().toFile()) : WalDatabase.inMemory();
         LocalDBClient engine = new LocalDBClient(database, new JobsRegister(daemonPool(), false));
         engines.add(() -> {
             engine.shutdownNow();
             database.awaitClosed();
         });
-        return new EmbeddedClients(engine, writes);
+        return engine;
     }
 
     /** DynamoDB Local's HTTP server on a loopback port, and HTTP clients on it. */
@@ -121,8 +120,9 @@ final class LocalDynamo implements AutoCloseable {
         server.start();
         URI endpoint = URI.create("http://127.0.0.1:" + port);
         DynamoDBProxyServer started = server;
-        return new LocalDynamo(AwsClients.dynamoDbAt(endpoint), AwsClients.dynamoDbStreamsAt(endpoint), Map.of(), TableWrites.unobserved(),
-                Optional.of(endpoint), List.of(started::stop));
+        DynamoDbStreamsClient streams = AwsClients.dynamoDbStreamsAt(endpoint);
+        return new LocalDynamo(AwsClients.dynamoDbAt(endpoint), table -> streams, TableWrites.unobserved(), Optional.of(endpoint),
+                List.of(started::stop));
     }
 
     DynamoDbClient dynamo() {
@@ -131,7 +131,7 @@ final class LocalDynamo implements AutoCloseable {
 
     /** The streams client of the database that holds {@code table}. */
     DynamoDbStreamsClient streams(String table) {
-        return streamsByTable.getOrDefault(table, streams);
+        return streams.apply(table);
     }
 
     /** Announces writes when embedded; over HTTP nothing is announced and pollers poll. */

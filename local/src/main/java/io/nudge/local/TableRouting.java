@@ -1,14 +1,9 @@
 package io.nudge.local;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -25,45 +20,29 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 
 /**
- * One {@link DynamoDbClient} over several DynamoDB Local engines, each request sent to the engine that holds its
- * table. DynamoDB Local runs all of one database's SQL on a single thread; with the Messages table in a database of
- * its own, the two halves of the pipeline's storage work run on two threads. Nudge makes no request that spans
- * tables (no transactions; each batch names one table), which is what makes this split invisible to it.
+ * Which of several DynamoDB Local engines a request goes to: the one that holds its table. DynamoDB Local runs all of
+ * one database's SQL on a single thread; with the Messages table in a database of its own, the two halves of the
+ * pipeline's storage work run on two threads. Nudge makes no request that spans tables of two databases (no
+ * transactions; each batch names one table), which is what makes the split invisible to it.
  */
 final class TableRouting {
     private TableRouting() {}
 
-    static DynamoDbClient over(DynamoDbClient main, Map<String, DynamoDbClient> byTable) {
-        InvocationHandler handler = (proxy, method, args) -> {
-            if (method.isDefault() && args != null && args.length == 1 && args[0] instanceof Consumer) {
-                return InvocationHandler.invokeDefault(proxy, method, args); // builds the request, then comes back here
-            }
-            if (method.isDefault() && method.getName().endsWith("Paginator")) {
-                return InvocationHandler.invokeDefault(proxy, method, args);
-            }
-            DynamoDbClient engine = args == null || args.length != 1 ? main : engine(tables(args[0]), main, byTable);
-            try {
-                return method.invoke(engine, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        return (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(), new Class<?>[] {DynamoDbClient.class}, handler);
-    }
-
     /** The engine of the tables a request names; a batch over tables of two engines is refused (Nudge makes none). */
-    static DynamoDbClient engine(Set<String> tables, DynamoDbClient main, Map<String, DynamoDbClient> byTable) {
-        Set<DynamoDbClient> engines = tables.stream().map(t -> byTable.getOrDefault(t, main)).collect(Collectors.toSet());
+    static <T> T engine(Set<String> tables, T main, Map<String, T> byTable) {
+        Set<T> engines = tables.stream().map(t -> byTable.getOrDefault(t, main)).collect(Collectors.toSet());
         if (engines.size() > 1) {
             throw new IllegalArgumentException("one request over tables of two local databases: " + tables);
         }
         return engines.isEmpty() ? main : engines.iterator().next();
     }
 
+    /** The tables a request names (none for a call without a table, such as ListTables). */
     static Set<String> tables(Object request) {
         return switch (request) {
             case BatchGetItemRequest r -> r.requestItems().keySet();
             case BatchWriteItemRequest r -> r.requestItems().keySet();
+            case null -> Set.of();
             default -> table(request).map(Set::of).orElse(Set.of());
         };
     }
