@@ -120,9 +120,11 @@ final class LocalDynamo implements AutoCloseable {
         server.start();
         URI endpoint = URI.create("http://127.0.0.1:" + port);
         DynamoDBProxyServer started = server;
+        DynamoDbClient dynamo = AwsClients.dynamoDbAt(endpoint);
         DynamoDbStreamsClient streams = AwsClients.dynamoDbStreamsAt(endpoint);
-        return new LocalDynamo(AwsClients.dynamoDbAt(endpoint), table -> streams, TableWrites.unobserved(), Optional.of(endpoint),
-                List.of(started::stop));
+        // the HTTP clients first (they hold connection pools), then the server
+        return new LocalDynamo(dynamo, table -> streams, TableWrites.unobserved(), Optional.of(endpoint),
+                List.of(dynamo::close, streams::close, started::stop));
     }
 
     DynamoDbClient dynamo() {

@@ -130,6 +130,20 @@ class LocalDynamoTest {
         }
     }
 
+    @Test
+    void over_http_it_listens_on_a_port_for_tools_and_nothing_is_announced() throws Exception {
+        try (LocalDynamo local = LocalDynamo.start(Optional.empty(), Optional.of(0), Map.of(MESSAGES, LocalRunner.MESSAGES_DATABASE))) {
+            createTable(local.dynamo(), EVENTS);
+            local.dynamo().putItem(p -> p.tableName(EVENTS).item(item("e1")));
+
+            assertThat(local.endpoint()).isPresent();
+            try (DynamoDbClient tool = io.nudge.aws.AwsClients.dynamoDbAt(local.endpoint().get())) {
+                assertThat(tool.getItem(g -> g.tableName(EVENTS).key(Map.of("id", AttributeValue.fromS("e1")))).item()).isNotEmpty();
+            }
+            assertThat(local.writes().observed()).isFalse();
+        }
+    }
+
     private static Map<String, AttributeValue> item(String id) {
         return Map.of("id", AttributeValue.fromS(id));
     }
