@@ -48,12 +48,6 @@ final class StreamPoller implements Runnable {
     /** When writes are announced ({@link TableWrites}), an idle poller is woken by them: this is only a safety net. */
     static final long MAX_IDLE_OBSERVED_MILLIS = 1_000;
     private static final long SHARD_REFRESH_MILLIS = 1_000;
-    /**
-     * After a batch, the next read waits this long for the stream to gather more (Lambda's batching window, short):
-     * under load a read then brings tens of records instead of one or two, and DynamoDB Local's single SQLite thread
-     * spends its time on writes rather than on stream reads. An idle poller is woken by the first write at once.
-     */
-    static final long BATCH_WINDOW_MILLIS = 20;
 
     private final String name;
     private final String table;
@@ -108,7 +102,6 @@ final class StreamPoller implements Runnable {
                 long seen = writes.count(table);
                 if (pollOnce()) {
                     idle = IDLE_MILLIS;
-                    Thread.sleep(BATCH_WINDOW_MILLIS);
                 } else {
                     checkpoints.flush(checkpointOwner());
                     writes.await(table, seen, idle);

@@ -61,7 +61,7 @@ class ConsoleBrowserIT extends BrowserCase {
     @Test
     void a_deep_link_survives_sign_in_and_shows_the_users_sent_message_with_its_history() {
         defineWelcome();
-        api.call("PUT", "/v1/users/ada", "{'email':'ada@example.com','attributes':{'first_name':'Ada'}}");
+        api.call("PUT", "/v1/users/ada", "{'email':'ada@example.com','timezone':'" + ItTime.zoneAt(13) + "','attributes':{'first_name':'Ada'}}");
         api.call("POST", "/v1/events", "{'id':'signup-ada','userId':'ada','name':'signed_up','properties':{'plan':'pro'}}");
         JsonNode sent = api.settled("ada", "signup-ada");
         assertThat(sent.get("status").asText()).isEqualTo("SENT");
@@ -85,7 +85,7 @@ class ConsoleBrowserIT extends BrowserCase {
     @Test
     void markup_in_an_attribute_and_a_subject_renders_as_text_and_runs_nothing() {
         defineWelcome();
-        api.callRaw("PUT", "/v1/users/mallory", "{\"email\":\"mallory@example.com\",\"attributes\":{\"first_name\":\"" + XSS + "\"}}");
+        api.callRaw("PUT", "/v1/users/mallory", "{\"email\":\"mallory@example.com\",\"timezone\":\"" + ItTime.zoneAt(13) + "\",\"attributes\":{\"first_name\":\"" + XSS + "\"}}");
         api.call("POST", "/v1/events", "{'id':'signup-mallory','userId':'mallory','name':'signed_up','properties':{'plan':'pro','note':'" + XSS + "'}}");
         api.settled("mallory", "signup-mallory");
 
@@ -104,7 +104,7 @@ class ConsoleBrowserIT extends BrowserCase {
     @Test
     void the_timeline_shows_the_condition_that_kept_an_event_from_matching_with_expected_and_actual() {
         defineWelcome();
-        api.call("PUT", "/v1/users/bob", "{'email':'bob@example.com'}");
+        api.call("PUT", "/v1/users/bob", "{'email':'bob@example.com','timezone':'" + ItTime.zoneAt(13) + "'}");
         api.call("POST", "/v1/events", "{'id':'signup-bob','userId':'bob','name':'signed_up','properties':{'plan':'free'}}");
         ItClient.eventually("the evaluation of signup-bob", () -> java.util.Optional.of(api.call("GET", "/v1/events/signup-bob", null))
                 .filter(e -> e.path("evaluation").size() > 0));
@@ -266,7 +266,7 @@ class ConsoleBrowserIT extends BrowserCase {
 
     /** A profile with an email and its signed_up event; the welcome message once SENT. */
     private JsonNode sendWelcome(String userId, String email) {
-        api.call("PUT", "/v1/users/" + userId, "{'email':'" + email + "','attributes':{'first_name':'Ada'}}");
+        api.call("PUT", "/v1/users/" + userId, "{'email':'" + email + "','timezone':'" + ItTime.zoneAt(13) + "','attributes':{'first_name':'Ada'}}");
         api.call("POST", "/v1/events", "{'id':'signup-" + userId + "','userId':'" + userId + "','name':'signed_up','properties':{'plan':'pro'}}");
         JsonNode sent = api.settled(userId, "signup-" + userId);
         assertThat(sent.get("status").asText()).isEqualTo("SENT");

@@ -18,7 +18,7 @@ class DelayedSendsIT extends LocalRunnerCase {
         api.call("PUT", "/v1/templates/cart", "{'channel':'email','subject':'Your cart {{ event.properties.cartId }}','text':'Come back'}");
         api.call("PUT", "/v1/triggers/cart", "{'event':'cart_abandoned','channel':'email','template':'cart','delay':'" + delay + "',"
                 + "'cancelOn':[{'event':'purchase_completed','match':['properties.cartId']}]}");
-        api.call("PUT", "/v1/users/ada", "{'email':'ada@example.com'}");
+        api.call("PUT", "/v1/users/ada", "{'email':'ada@example.com','timezone':'" + ItTime.zoneAt(13) + "'}");
     }
 
     /** The message once it reached a final status; a deadline, not a stand-in for the delay. */

@@ -90,9 +90,9 @@ class TriggerEditorBrowserIT extends BrowserCase {
                 + "'html':'<p>Hello {{ user.attributes.first_name }}</p>','text':'Hello {{ user.attributes.first_name }}'}");
         api.call("PUT", "/v1/triggers/welcome", "{'event':'signed_up','channel':'email','template':'welcome',"
                 + "'conditions':[{'path':'event.properties.plan','op':'eq','value':'pro'}]}");
-        api.call("PUT", "/v1/users/ada", "{'email':'ada@example.com','attributes':{'first_name':'Ada'}}");
-        api.call("PUT", "/v1/users/bob", "{'email':'bob@example.com','attributes':{'first_name':'Bob'}}");
-        api.call("PUT", "/v1/users/carol", "{'email':'carol@example.com','attributes':{'first_name':'Carol'}}");
+        api.call("PUT", "/v1/users/ada", "{'email':'ada@example.com','timezone':'" + ItTime.zoneAt(13) + "','attributes':{'first_name':'Ada'}}");
+        api.call("PUT", "/v1/users/bob", "{'email':'bob@example.com','timezone':'" + ItTime.zoneAt(13) + "','attributes':{'first_name':'Bob'}}");
+        api.call("PUT", "/v1/users/carol", "{'email':'carol@example.com','timezone':'" + ItTime.zoneAt(13) + "','attributes':{'first_name':'Carol'}}");
         api.call("PUT", "/v1/suppressions/email/carol@example.com", "{'reason':'bounced'}");
         openSignedIn("/ui/triggers/welcome");
 
