@@ -62,7 +62,7 @@ class LocalRunnerIT extends LocalRunnerCase {
     void user_then_event_puts_the_rendered_email_in_the_outbox_once() throws Exception {
         assertThat(api.sendAnonymous("GET", "/health", null).body()).isEqualTo("{\"status\":\"ok\"}");
         defineWelcome();
-        assertThat(call("PUT", "/v1/users/ada", "{'email':'ada@example.com','attributes':{'first_name':'Ada'}}").statusCode()).isEqualTo(200);
+        assertThat(call("PUT", "/v1/users/ada", "{'email':'ada@example.com','timezone':'" + ItTime.zoneAt(13) + "','attributes':{'first_name':'Ada'}}").statusCode()).isEqualTo(200);
 
         HttpResponse<String> posted = call("POST", "/v1/events", "{'id':'signup-ada','userId':'ada','name':'signed_up','properties':{'plan':'pro'}}");
         assertThat(posted.statusCode()).isEqualTo(202);
@@ -93,7 +93,7 @@ class LocalRunnerIT extends LocalRunnerCase {
         closeRunner();
         startRunner(options(false));
         defineWelcome();
-        call("PUT", "/v1/users/ada", "{'email':'ada@example.com','attributes':{'first_name':'Ada'}}");
+        call("PUT", "/v1/users/ada", "{'email':'ada@example.com','timezone':'" + ItTime.zoneAt(13) + "','attributes':{'first_name':'Ada'}}");
         call("POST", "/v1/events", "{'id':'e1','userId':'ada','name':'signed_up','properties':{'plan':'pro'}}");
         String id = sentMessageOf("ada").get("id").asText();
         closeRunner();
