@@ -77,7 +77,7 @@ class LocalRunnerIT extends LocalRunnerCase {
         // the duplicate has certainly been seen and must have produced nothing
         assertThat(json(call("POST", "/v1/events", "{'id':'signup-ada','userId':'ada','name':'signed_up','properties':{'plan':'pro'}}"))
                 .get("duplicates").asInt()).isEqualTo(1);
-        call("PUT", "/v1/users/bob", "{'email':'bob@example.com','attributes':{'first_name':'Bob'}}");
+        call("PUT", "/v1/users/bob", "{'email':'bob@example.com','timezone':'" + ItTime.zoneAt(13) + "','attributes':{'first_name':'Bob'}}");
         call("POST", "/v1/events", "{'id':'signup-ada-free','userId':'ada','name':'signed_up','properties':{'plan':'free'}}");
         call("POST", "/v1/events", "{'id':'signup-bob','userId':'bob','name':'signed_up','properties':{'plan':'pro'}}");
         sentMessageOf("bob");
@@ -104,7 +104,7 @@ class LocalRunnerIT extends LocalRunnerCase {
         assertThat(call("GET", "/v1/triggers/welcome", null).statusCode()).isEqualTo(200);
         assertThat(messagesOf("ada")).singleElement().satisfies(m -> assertThat(m.get("id").asText()).isEqualTo(id));
         // reprocessing after restart is harmless: a new event still flows, the old one is not sent again
-        call("PUT", "/v1/users/bob", "{'email':'bob@example.com'}");
+        call("PUT", "/v1/users/bob", "{'email':'bob@example.com','timezone':'" + ItTime.zoneAt(13) + "'}");
         call("POST", "/v1/events", "{'id':'e2','userId':'bob','name':'signed_up','properties':{'plan':'pro'}}");
         sentMessageOf("bob");
         assertThat(outbox()).hasSize(2);
