@@ -40,11 +40,18 @@ import java.util.Set;
 public final class JourneyEngine {
     /** More moves than a journey has steps (at most 50) means a defect: stop rather than spin. */
     private static final int MAX_MOVES = 60;
+    /**
+     * At most how many of the user's events a timeout reads, newest first, for one that came during the wait and
+     * evaluate has not handed over yet: the ones it lags behind by are the newest.
+     */
+    static final int LATE_ARRIVALS_READ = 1_000;
+    private static final int LATE_ARRIVALS_PAGE = 100;
     private static final Set<MessageStatus> SENT = Set.of(MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.BOUNCED,
             MessageStatus.COMPLAINED);
 
     private final JourneyLookup journeys;
     private final JourneyInstanceStore instances;
+    private final io.nudge.store.EventStore events;
     private final MessageStore messages;
     private final UserService users;
     private final ReentryStore reentry;
@@ -53,10 +60,12 @@ public final class JourneyEngine {
     private final io.nudge.stats.StatsStore stats;
     private final Clock clock;
 
-    public JourneyEngine(JourneyLookup journeys, JourneyInstanceStore instances, MessageStore messages, UserService users,
-            ReentryStore reentry, io.nudge.store.Markers markers, JourneyCounters counters, io.nudge.stats.StatsStore stats, Clock clock) {
+    public JourneyEngine(JourneyLookup journeys, JourneyInstanceStore instances, io.nudge.store.EventStore events, MessageStore messages,
+            UserService users, ReentryStore reentry, io.nudge.store.Markers markers, JourneyCounters counters, io.nudge.stats.StatsStore stats,
+            Clock clock) {
         this.journeys = journeys;
         this.instances = instances;
+        this.events = events;
         this.messages = messages;
         this.users = users;
         this.reentry = reentry;
@@ -147,6 +156,9 @@ public final class JourneyEngine {
     private Optional<Outcome> react(JourneyInstance instance, Event event) {
         if (event.id().equals(instance.entry().path("id").asText())) {
             return Optional.empty(); // the entry event itself neither exits nor wakes its own instance
+        }
+        if (instance.woke().filter(woke -> woke.path("id").asText().equals(event.id())).isPresent()) {
+            return Optional.empty(); // it answered a wait already (a replay, or the timeout found it first): taken once
         }
         Optional<JourneyDefinition> found = journeys.version(instance.journeyId(), instance.version());
         if (found.isEmpty() || journeys.deleted(instance.journeyId())) {
@@ -309,7 +321,14 @@ public final class JourneyEngine {
         return switch (instance.phase()) {
             case DUE -> switch (step) {
                 case JourneyStep.Delay delay -> move(instance, delay.next(), "next", Optional.empty(), now);
-                case JourneyStep.WaitFor wait -> move(instance, wait.timeoutNext(), "timeout", Optional.empty(), now);
+                case JourneyStep.WaitFor wait -> arrivedDuringWait(instance, wait, now)
+                        .map(event -> {
+                            journey.conversion().filter(g -> g.event().equals(event.name())
+                                    && !event.timestamp().isAfter(instance.enteredAt().plus(g.within()))).ifPresent(g -> convert(instance, event));
+                            return move(instance.withWoke(EvaluationContext.event(event)), wait.next(), "received",
+                                    Optional.of(event.name() + " (event " + event.id() + ")"), now);
+                        })
+                        .orElseGet(() -> move(instance, wait.timeoutNext(), "timeout", Optional.empty(), now));
                 default -> throw new IllegalStateException("a " + step.getClass().getSimpleName() + " step does not wait");
             };
             case RECEIVED -> {
@@ -368,6 +387,34 @@ public final class JourneyEngine {
             }
             case JourneyStep.Exit exit -> finish(instance, JourneyInstance.Status.COMPLETED, "exit", now, "exit", Optional.empty());
         };
+    }
+
+    /**
+     * The first awaited event the user sent while the instance waited that evaluate has not handed over yet. Events and
+     * slots come by different streams: when evaluation lags behind (a burst, a retried batch, a restart) the slot can
+     * fire first, and the event that came in time would lose to the timeout. Read from the Events table's user index, on
+     * a timeout only: a Query and a BatchGetItem per 100 events received during the wait, at most
+     * {@link #LATE_ARRIVALS_READ} of them (bench/results/cost.md).
+     */
+    private Optional<Event> arrivedDuringWait(JourneyInstance instance, JourneyStep.WaitFor wait, Instant now) {
+        String entryId = instance.entry().path("id").asText();
+        Optional<Event> first = Optional.empty();
+        Optional<io.nudge.store.TimeKey> after = Optional.empty();
+        for (int read = 0; read < LATE_ARRIVALS_READ; read += LATE_ARRIVALS_PAGE) {
+            List<io.nudge.store.TimeKey> page = events.receivedBetween(instance.userId(), instance.current().enteredAt(), now, after,
+                    LATE_ARRIVALS_PAGE);
+            List<String> ids = page.stream().map(io.nudge.store.TimeKey::id).filter(id -> !id.equals(entryId)).toList();
+            Optional<Event> oldestHere = ids.isEmpty() ? Optional.empty() : events.findAll(ids, now).values().stream()
+                    .map(io.nudge.store.EventStore.Stored::event)
+                    .filter(event -> event.name().equals(wait.event()) && sameProperties(wait.match(), instance.entry(), event))
+                    .min(java.util.Comparator.comparing(Event::receivedAt).thenComparing(Event::id));
+            first = oldestHere.isPresent() ? oldestHere : first;
+            if (page.size() < LATE_ARRIVALS_PAGE) {
+                break;
+            }
+            after = Optional.of(page.get(page.size() - 1));
+        }
+        return first;
     }
 
     /** Leaves the current step by {@code how} to {@code next}, or completes the journey where there is no next. */

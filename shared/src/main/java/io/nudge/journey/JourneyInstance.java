@@ -87,6 +87,12 @@ public record JourneyInstance(
                 sends, arms, enteredAt, endedAt, endReason);
     }
 
+    /** The same instance (same write) with the event that answered its wait, for the steps after it to read. */
+    JourneyInstance withWoke(ObjectNode woke) {
+        return new JourneyInstance(id, journeyId, version, userId, status, step, phase, seq, entry, Optional.of(woke), dueAt, waitingFor,
+                path, sends, arms, enteredAt, endedAt, endReason);
+    }
+
     /** The same instance (same write) with the arms its splits chose. */
     JourneyInstance withArms(Map<String, String> arms) {
         return new JourneyInstance(id, journeyId, version, userId, status, step, phase, seq, entry, woke, dueAt, waitingFor, path,

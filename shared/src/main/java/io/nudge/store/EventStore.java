@@ -100,6 +100,22 @@ public final class EventStore {
                 .map(item -> new TimeKey(item.get("receivedAt").s(), item.get("eventId").s())).toList();
     }
 
+    /**
+     * A page of a user's events received from {@code from} to {@code until} (both included), newest first, at most
+     * {@code limit}, after {@code after} when given, from the keys-only index: one Query, eventually consistent like
+     * every GSI. A page shorter than {@code limit} is the last.
+     */
+    public java.util.List<TimeKey> receivedBetween(String userId, java.time.Instant from, java.time.Instant until, Optional<TimeKey> after,
+            int limit) {
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(TableDefinitions.EVENTS_BY_USER_TIME)
+                .keyConditionExpression("userId = :u AND receivedAt BETWEEN :from AND :until")
+                .expressionAttributeValues(Map.of(":u", s(userId), ":from", s(Times.format(from)), ":until", s(Times.format(until))))
+                .scanIndexForward(false).limit(limit);
+        after.ifPresent(key -> query.exclusiveStartKey(Map.of("userId", s(userId), "receivedAt", s(key.at()), "eventId", s(key.id()))));
+        return dynamo.query(query.build()).items().stream()
+                .map(item -> new TimeKey(item.get("receivedAt").s(), item.get("eventId").s())).toList();
+    }
+
     /** An event as stored, with the evaluation recorded for it (empty until evaluated). */
     public record Stored(Event event, ArrayNode evaluation) {}
 

@@ -257,7 +257,7 @@ public final class Services {
 
     /** The journey engine over {@code journeys} (the definitions it runs). */
     public io.nudge.journey.JourneyEngine journeyEngine(io.nudge.journey.JourneyLookup journeys) {
-        return new io.nudge.journey.JourneyEngine(journeys, journeyInstances, messages, new UserService(users, clock),
+        return new io.nudge.journey.JourneyEngine(journeys, journeyInstances, events, messages, new UserService(users, clock),
                 new ReentryStore(dynamo, tables.state()), markers(), journeyStats(), stats, clock);
     }
 

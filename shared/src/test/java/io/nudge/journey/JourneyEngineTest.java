@@ -230,6 +230,35 @@ class JourneyEngineTest {
     }
 
     @Test
+    void an_awaited_event_that_came_in_time_but_is_evaluated_after_the_timeout_still_takes_the_received_edge_once() {
+        post("t1", "trial_started", "{'plan':'pro'}");
+        clock.advance(Duration.ofDays(2).minusSeconds(30));
+        // ingest stored it during the wait; evaluate lags behind (a burst, a retried batch) and the slot fires first
+        io.nudge.model.Event late = new io.nudge.model.Event("p1", "ada", "project_created",
+                (com.fasterxml.jackson.databind.node.ObjectNode) json("{}"), clock.instant(), clock.instant());
+        assertThat(services.events().putIfAbsent(late)).isTrue();
+        for (int n = 0; n < 150; n++) { // a busy user: more than a page of newer events to read past
+            clock.advance(Duration.ofMillis(100));
+            services.events().putIfAbsent(new io.nudge.model.Event("v" + n, "ada", "page_viewed",
+                    (com.fasterxml.jackson.databind.node.ObjectNode) json("{}"), clock.instant(), clock.instant()));
+        }
+
+        timePasses(Duration.ofMinutes(2));
+
+        JourneyInstance instance = only();
+        assertThat(instance.path()).extracting(JourneyInstance.PathEntry::step).containsExactly("welcome", "created", "congrats", "end");
+        assertThat(instance.path().get(1).left()).contains("received");
+        assertThat(instance.path().get(1).detail()).contains("project_created (event p1)");
+        assertThat(messages()).extracting(Message::templateId).containsExactlyInAnyOrder("welcome", "congrats");
+
+        // evaluate gets to it at last: the wait it answered is over, and it answers nothing twice
+        List<JourneyEngine.Outcome> outcomes = harness.engine.onEvent(late, services.users().find("ada").orElseThrow());
+        harness.drain();
+        assertThat(outcomes).isEmpty();
+        assertThat(only()).isEqualTo(instance);
+    }
+
+    @Test
     void a_journey_entered_once_refuses_the_second_entry() {
         journeys.put("onboarding", onboarding(new Reentry.Once()));
         post("t1", "trial_started", "{'plan':'pro'}");
