@@ -6,7 +6,7 @@ import { definition } from './definitions.js';
 import { field, group, showError, clearErrors, formError, confirmed } from './forms.js';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
-const CHANNELS = ['email', 'sms', 'push'];
+const CHANNELS = ['email', 'sms', 'push', 'webhook'];
 const PRIORITIES = ['marketing', 'transactional'];
 const HOLDOUT = 'holdout';
 

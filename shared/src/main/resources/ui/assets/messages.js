@@ -6,7 +6,7 @@ import { count, time, statusClass } from './format.js';
 
 export const STATUSES = ['SCHEDULED', 'READY', 'SENDING', 'SENT', 'DELIVERED', 'BOUNCED', 'COMPLAINED', 'SUPPRESSED',
   'CANCELLED', 'FAILED', 'UNKNOWN'];
-const CHANNELS = ['email', 'sms', 'push'];
+const CHANNELS = ['email', 'sms', 'push', 'webhook'];
 /** How long one click keeps following the cursor through messages that do not match. */
 const SEARCH_MILLIS = 300;
 
@@ -144,7 +144,17 @@ export function content(r) {
     return h('div', { class: 'content' }, note, h('pre', { class: 'sms', id: 'sms-body' }, r.body),
       h('p', { id: 'sms-segments' }, `${count(r.segments)} segment${r.segments === 1 ? '' : 's'}, ${r.encoding}`));
   }
+  if (r.channel === 'webhook') return h('div', { class: 'content' }, note, webhookRequest(r));
   return h('div', { class: 'content' }, note, h('p', {}, h('strong', {}, r.title || '')), h('p', {}, r.body || ''));
+}
+
+/** A webhook request as rendered: method and URL, the template's headers, the body (Nudge adds its own headers when sending). */
+export function webhookRequest(r) {
+  return [h('p', { id: 'webhook-request' }, h('code', {}, `${r.method} ${r.url}`)),
+    Object.keys(r.headers || {}).length ? h('pre', { class: 'text-part', id: 'webhook-headers' },
+      Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`).join('\n')) : null,
+    h('pre', { class: 'text-part', id: 'webhook-body' }, r.body || ''),
+    h('p', { class: 'muted' }, 'Sent with Idempotency-Key (the message id), User-Agent and, with a secret, Nudge-Signature.')];
 }
 
 function select(id, values, current, anyLabel) {

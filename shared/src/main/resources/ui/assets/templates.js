@@ -5,8 +5,9 @@ import { get, send, find, seg, ApiError } from './api.js';
 import { json } from './format.js';
 import { field, group, showError, clearErrors, confirmed } from './forms.js';
 import { missing } from './definitions.js';
+import { webhookRequest } from './messages.js';
 
-const CHANNELS = ['email', 'sms', 'push'];
+const CHANNELS = ['email', 'sms', 'push', 'webhook'];
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** Each channel's parts: name, label, control; required parts are always sent (the API names an empty one). */
 const PARTS = {
@@ -21,7 +22,16 @@ const PARTS = {
     { name: 'body', label: 'Body', kind: 'textarea', required: true },
     { name: 'data', label: 'Data (JSON object of strings)', kind: 'json' },
   ],
+  webhook: [
+    { name: 'method', label: 'Method', kind: 'input', hint: 'POST (empty), PUT or PATCH.' },
+    { name: 'url', label: 'URL', kind: 'input', required: true, hint: 'https://…; Liquid. A private or plain-http destination is refused.' },
+    { name: 'headers', label: 'Headers (JSON object of strings)', kind: 'json', hint: 'e.g. {"Content-Type": "application/json"}; values are Liquid.' },
+    { name: 'body', label: 'Body', kind: 'textarea', hint: 'Liquid, not escaped for you: place values in JSON with the json filter.' },
+    { name: 'secret', label: 'Secret', kind: 'secret', hint: 'Signs each request. Write-only: leave empty to keep the stored one.' },
+  ],
 };
+/** Channels without per-locale variants (a webhook's request is its receiver's, not its reader's language). */
+const NO_LOCALES = ['webhook'];
 const PREVIEW_DELAY_MS = 250;
 
 /** Every template, with a form that opens the editor for a new id. */
@@ -82,6 +92,9 @@ class Editor {
     this.storedAnswer = h('div', { id: 'template-stored' });
     this.parts = h('div', { class: 'template-parts' });
     this.newLocale = h('input', { id: 'new-locale', name: 'locale', autocomplete: 'off', spellcheck: 'false', placeholder: 'de' });
+    this.localeRow = h('div', { class: 'row add-locale' },
+      field('Add a locale', this.newLocale, { pointer: '/new-locale', hint: 'A BCP 47 tag such as de or pt-BR; users whose locale matches get this variant.' }),
+      h('button', { type: 'button', class: 'secondary', onClick: () => this.addLocale() }, 'Add locale'));
     this.deleteButton = h('button', { type: 'button', class: 'secondary danger', id: 'template-delete', onClick: () => this.remove() }, 'Delete');
     this.form = h('form', {
       class: 'editor', id: 'template-form', 'aria-label': 'Edit the template', novalidate: true,
@@ -94,9 +107,7 @@ class Editor {
     this.saved ? null : field('Channel', h('select', { id: 'template-channel', name: 'channel', onChange: (e) => this.switchChannel(e.target.value) },
       CHANNELS.map((c) => h('option', { value: c, selected: c === this.channel }, c))), { pointer: '/channel', hint: 'Chosen before the first save: a trigger names a template of its channel.' }),
     this.parts,
-    h('div', { class: 'row add-locale' },
-      field('Add a locale', this.newLocale, { pointer: '/new-locale', hint: 'A BCP 47 tag such as de or pt-BR; users whose locale matches get this variant.' }),
-      h('button', { type: 'button', class: 'secondary', onClick: () => this.addLocale() }, 'Add locale')),
+    this.localeRow,
     h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'template-save' }, 'Save'), this.deleteButton, this.savedLine),
     h('p', { class: 'form-error', role: 'alert' }),
     this.storedAnswer);
@@ -130,6 +141,7 @@ class Editor {
       ? `${this.channel === 'email' ? 'An' : 'A'} ${this.channel} template. Edits preview as you type; Save stores them.`
       : `Not saved yet: a new ${this.channel} template. Edits preview as you type; Save stores it.`;
     this.deleteButton.hidden = !this.saved;
+    this.localeRow.hidden = NO_LOCALES.includes(this.channel);
   }
 
   /** (Re)builds the parts' fields from a document: the default parts, then one group per locale. */
@@ -152,7 +164,11 @@ class Editor {
     for (const part of PARTS[this.channel]) {
       const value = doc && doc[part.name] !== undefined ? doc[part.name] : '';
       const attrs = { id: `tpl${pointer.replace(/\//g, '-')}-${part.name}`, name: part.name, spellcheck: part.kind === 'input' ? 'true' : 'false' };
-      if (part.kind === 'input') {
+      if (part.kind === 'secret') {
+        // never shown: reads say only whether one is stored
+        controls[part.name] = h('input', { ...attrs, type: 'password', value: '', autocomplete: 'new-password',
+          placeholder: doc && doc.secretSet ? 'a secret is stored' : 'none' });
+      } else if (part.kind === 'input') {
         controls[part.name] = h('input', { ...attrs, value, autocomplete: 'off' });
       } else {
         const area = h('textarea', { ...attrs, rows: part.name === 'html' ? '10' : '4', class: `part-${part.name}` });
@@ -323,7 +339,8 @@ class Editor {
 
   /** Whether nothing is written yet (a new template): nothing to preview, nothing to complain about. */
   blank() {
-    return Object.values(this.controls).every((parts) => Object.values(parts).every((control) => control.value.trim() === ''));
+    return Object.values(this.controls).every((parts) => Object.entries(parts)
+      .every(([name, control]) => name === 'secret' || control.value.trim() === ''));
   }
 
   /** Shows a problem of the draft at its field, unless the form shows a save's error (until the next edit). */
@@ -397,6 +414,7 @@ function rendered(answer) {
       h('p', { class: 'sms-count', id: 'sms-segments' },
         `${s.segments} ${s.segments === 1 ? 'segment' : 'segments'} · ${s.encoding} · ${s.characters} characters`)];
   }
+  if (answer.channel === 'webhook') return [variant, webhookRequest(answer)];
   if (answer.channel === 'push') {
     return [variant, h('dl', { class: 'facts' }, h('dt', {}, 'Title'), h('dd', { id: 'preview-title' }, answer.title),
       h('dt', {}, 'Body'), h('dd', { id: 'preview-body' }, answer.body)),

@@ -154,7 +154,7 @@ function triggerForm(doc, templates) {
   const form = h('form', { class: 'editor', id: 'trigger-form', 'aria-label': 'Trigger definition', novalidate: true });
   const inputs = {
     event: h('input', { id: 't-event', name: 'event', autocomplete: 'off', placeholder: 'cart_abandoned' }),
-    channel: select('t-channel', ['email', 'sms', 'push']),
+    channel: select('t-channel', ['email', 'sms', 'push', 'webhook']),
     template: h('input', { id: 't-template', name: 'template', autocomplete: 'off', list: 't-templates' }),
     priority: select('t-priority', ['marketing', 'transactional']),
     enabled: h('input', { id: 't-enabled', name: 'enabled', type: 'checkbox' }),

@@ -22,7 +22,8 @@ record LocalOptions(
         Optional<ProviderFaults> providerFaults,
         LoadShedding shedding,
         boolean replay,
-        Optional<Integer> dynamoPort) {
+        Optional<Integer> dynamoPort,
+        io.nudge.channel.webhook.WebhookDestinations webhooks) {
 
     enum Channels { OUTBOX, AWS }
 
@@ -37,7 +38,7 @@ record LocalOptions(
     Builder toBuilder() {
         return new Builder().dataDir(dataDir).inMemory(inMemory).host(host).port(port).configDir(configDir).channels(channels)
                 .apiKey(apiKey).emailFrom(emailFrom).sweepGrace(sweepGrace).clock(clock).providerFaults(providerFaults)
-                .shedding(shedding).replay(replay).dynamoPort(dynamoPort);
+                .shedding(shedding).replay(replay).dynamoPort(dynamoPort).webhooks(webhooks);
     }
 
     /**
@@ -58,6 +59,7 @@ record LocalOptions(
         private Clock clock = Clock.systemUTC();
         private Optional<ProviderFaults> providerFaults = Optional.empty();
         private LoadShedding shedding = LoadShedding.defaults();
+        private io.nudge.channel.webhook.WebhookDestinations webhooks = io.nudge.channel.webhook.WebhookDestinations.none();
         private boolean replay;
         private Optional<Integer> dynamoPort = Optional.empty();
 
@@ -123,6 +125,12 @@ record LocalOptions(
             return this;
         }
 
+        /** Where webhooks may go: NUDGE_WEBHOOK_ALLOW_HOSTS by default; nothing allow-listed when unset. */
+        Builder webhooks(io.nudge.channel.webhook.WebhookDestinations value) {
+            webhooks = value;
+            return this;
+        }
+
         Builder shedding(LoadShedding value) {
             shedding = value;
             return this;
@@ -165,12 +173,13 @@ record LocalOptions(
             require(clock, "clock");
             require(providerFaults, "providerFaults");
             require(shedding, "shedding");
+            require(webhooks, "webhooks");
             require(dynamoPort, "dynamoPort");
             if (dynamoPort.isPresent() && (dynamoPort.get() < 0 || dynamoPort.get() > 65_535)) {
                 throw new IllegalArgumentException("dynamoPort must be 0 (any free port) to 65535, not " + dynamoPort.get());
             }
             return new LocalOptions(dataDir, inMemory, host, port, configDir, channels, apiKey, emailFrom, sweepGrace, clock,
-                    providerFaults, shedding, replay, dynamoPort);
+                    providerFaults, shedding, replay, dynamoPort, webhooks);
         }
 
         private static void require(Object value, String setting) {
@@ -187,7 +196,8 @@ record LocalOptions(
                 .apiKey(Optional.ofNullable(System.getenv("NUDGE_API_KEY")).filter(k -> !k.isBlank()))
                 .providerFaults(ProviderFaults.parse(System.getenv(ProviderFaults.ENV)))
                 .shedding(LoadShedding.fromEnvironment(System.getenv()))
-                .replay("true".equalsIgnoreCase(System.getenv(REPLAY)));
+                .replay("true".equalsIgnoreCase(System.getenv(REPLAY)))
+                .webhooks(io.nudge.channel.webhook.WebhookDestinations.fromEnvironment(System.getenv()));
         Optional.ofNullable(System.getenv("NUDGE_EMAIL_FROM")).filter(k -> !k.isBlank()).ifPresent(defaults::emailFrom);
         return defaults.build();
     }

@@ -9,7 +9,6 @@ import io.nudge.channel.outbox.OutboxEmailSender;
 import io.nudge.channel.outbox.OutboxPushSender;
 import io.nudge.channel.outbox.OutboxSmsSender;
 import io.nudge.config.Tables;
-import io.nudge.definitions.DefinitionService;
 import io.nudge.functions.deliver.DeliverHandler;
 import io.nudge.functions.evaluate.EvaluateTriggersHandler;
 import io.nudge.functions.ingest.IngestApiHandler;
@@ -115,6 +114,7 @@ public final class LocalRunner implements AutoCloseable {
                 .unsubscribe(new UnsubscribeLinks(new UnsubscribeTokens(unsubscribeKeys(data)), baseUrl::get))
                 .deadLetterRetention(io.nudge.config.DeadLetterRetention.fromEnvironment(System.getenv()))
                 .guards(guardSettings(options))
+                .webhookDestinations(options.webhooks())
                 .build();
         // As on Lambda; the API saves definitions through this same store, so a change is seen at once here.
         services.definitions().cacheVersionFor(io.nudge.wiring.LambdaEnvironment.DEFINITIONS_VERSION_MAX_AGE);
@@ -122,7 +122,7 @@ public final class LocalRunner implements AutoCloseable {
         Optional<String> generatedKey = ensureAdminKey(services.apiKeys(), options, data);
         if (options.configDir().isPresent()) {
             DefinitionsLoader.Loaded loaded = DefinitionsLoader.load(options.configDir().get(),
-                    new DefinitionService(services.definitions(), options.clock()), services.segments(), services.journeys());
+                    services.definitionService(), services.segments(), services.journeys());
             LOG.info("definitions loaded", "from", options.configDir().get(), "templates", loaded.templates(), "triggers", loaded.triggers(),
                     "journeys", loaded.journeys());
             loaded.errors().forEach(e -> System.err.println("nudge: skipped definition: " + e));
@@ -138,11 +138,13 @@ public final class LocalRunner implements AutoCloseable {
                     new OutboxSmsSender(outbox, options.clock()), new OutboxPushSender(outbox, options.clock()),
                     new LocalPushEndpoints(), options.emailFrom());
         }
+        // Webhooks are real HTTP requests locally too, to the destinations NUDGE_WEBHOOK_ALLOW_HOSTS opens
+        channels = channels.withWebhook(new io.nudge.channel.webhook.HttpWebhookSender(options.webhooks(), options.clock()));
         // A misbehaving provider in front of the real senders (outbox or SES/SNS), for reliability runs.
         Optional<FaultInjector> faults = options.providerFaults().map(FaultInjector::new);
         if (faults.isPresent()) {
             channels = new Channels(faults.get().email(channels.email()), faults.get().sms(channels.sms()),
-                    faults.get().push(channels.push()), channels.pushEndpoints(), channels.emailFrom());
+                    faults.get().push(channels.push()), channels.pushEndpoints(), channels.emailFrom(), channels.webhook());
             LOG.info("provider faults injected", "faults", options.providerFaults().get().toString());
         }
 

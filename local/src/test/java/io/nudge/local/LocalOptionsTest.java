@@ -50,6 +50,6 @@ class LocalOptionsTest {
 
         assertThat(changed).isEqualTo(new LocalOptions(Path.of("d"), true, "127.0.0.1", 4000, Optional.empty(), LocalOptions.Channels.OUTBOX,
                 Optional.of("k"), "A <a@b.test>", Duration.ofSeconds(60), options.clock(), Optional.empty(), LoadShedding.defaults(), true,
-                Optional.of(0)));
+                Optional.of(0), options.webhooks()));
     }
 }

@@ -172,6 +172,10 @@ public final class MessageRoutes {
                         ObjectNode data = json.putObject("data");
                         push.data().forEach(data::put);
                     }
+                    case Rendered.Webhook webhook -> {
+                        json.put("channel", Channel.WEBHOOK.wire());
+                        TemplatePreviewRoutes.webhook(json, webhook);
+                    }
                 }
                 json.put("note", NOTE);
             }

@@ -94,7 +94,7 @@ public final class SuppressionRoutes {
     }
 
     private static Channel channel(String value, String field) {
-        return Channel.fromWire(value).filter(c -> c != Channel.PUSH)
+        return Channel.fromWire(value).filter(c -> c == Channel.EMAIL || c == Channel.SMS)
                 .orElseThrow(() -> InvalidInputException.invalid(field, field + " must be email or sms"));
     }
 

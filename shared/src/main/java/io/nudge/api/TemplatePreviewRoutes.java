@@ -133,8 +133,18 @@ public final class TemplatePreviewRoutes {
                 ObjectNode data = json.putObject("data");
                 push.data().forEach(data::put);
             }
+            case Rendered.Webhook webhook -> webhook(json, webhook);
         }
         return json;
+    }
+
+    /** A webhook request as it would go out, without the headers Nudge adds (the signature is made when it is sent). */
+    static void webhook(ObjectNode json, Rendered.Webhook webhook) {
+        json.put("method", webhook.method());
+        json.put("url", webhook.url());
+        ObjectNode headers = json.putObject("headers");
+        webhook.headers().forEach(headers::put);
+        json.put("body", webhook.body());
     }
 
     private static ObjectNode failed(TemplatePreview.Failed f) {

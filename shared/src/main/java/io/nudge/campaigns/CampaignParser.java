@@ -53,7 +53,7 @@ public final class CampaignParser {
             throw new InvalidInputException("unknown_segment", "/segment", "no segment with id " + segment);
         }
         Channel channel = Channel.fromWire(Fields.requireString(doc, "channel", ""))
-                .orElseThrow(() -> invalid("/channel", "/channel must be one of email, sms, push"));
+                .orElseThrow(() -> invalid("/channel", "/channel must be one of email, sms, push, webhook"));
         List<CampaignDefinition.Variant> variants = variants(doc.get("variants"), channel, templateChannel);
         int holdout = 0;
         JsonNode h = doc.get("holdout");

@@ -39,9 +39,34 @@ public sealed interface SendOutcome {
         }
     }
 
-    /** The provider throttled the request (after the SDK's own retries): it did not take it, so it is safe to try again. */
-    record Throttled(String reason) implements SendOutcome {
+    /**
+     * The provider throttled the request (after the SDK's own retries): it did not take it, so it is safe to try again;
+     * no sooner than {@code retryAfter} when it said so (a webhook's {@code Retry-After}).
+     */
+    record Throttled(String reason, java.util.Optional<java.time.Duration> retryAfter) implements SendOutcome {
         public Throttled {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(retryAfter, "retryAfter");
+        }
+
+        public Throttled(String reason) {
+            this(reason, java.util.Optional.empty());
+        }
+    }
+
+    /**
+     * A webhook's endpoint answered 2xx: it took the message. {@code detail} ("HTTP 200 from hooks.example.com") goes
+     * into the message's history; there is no provider id to correlate feedback with.
+     */
+    record Posted(int status, String detail) implements SendOutcome {
+        public Posted {
+            Objects.requireNonNull(detail, "detail");
+        }
+    }
+
+    /** A webhook's destination is not one Nudge may call (a private address, plain http): FAILED blocked_destination. */
+    record Blocked(String reason) implements SendOutcome {
+        public Blocked {
             Objects.requireNonNull(reason, "reason");
         }
     }

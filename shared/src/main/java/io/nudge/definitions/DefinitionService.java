@@ -16,20 +16,38 @@ import java.util.Optional;
 /** Saving, reading and deleting triggers and templates, each validated before it is stored. */
 public final class DefinitionService {
     private final DefinitionStore store;
+    private final io.nudge.channel.webhook.WebhookDestinations destinations;
     private final Clock clock;
 
+    /** Webhook templates may only name destinations open to everyone (nothing allow-listed). */
     public DefinitionService(DefinitionStore store, Clock clock) {
+        this(store, io.nudge.channel.webhook.WebhookDestinations.none(), clock);
+    }
+
+    public DefinitionService(DefinitionStore store, io.nudge.channel.webhook.WebhookDestinations destinations, Clock clock) {
         this.store = store;
+        this.destinations = destinations;
         this.clock = clock;
     }
 
     public record Saved(ObjectNode document, boolean created) {}
 
+    /**
+     * A webhook template's secret is write-only: left out, the stored one is kept (an editor cannot read it back to
+     * send it again); {@code "secret": null} removes it. What is returned is what reads show: {@code secretSet}.
+     */
     public Saved putTemplate(String id, JsonNode body) {
-        CompiledTemplate template = TemplateParser.parseForSave(id, body);
+        JsonNode document = body;
+        if (body instanceof ObjectNode given && Channel.WEBHOOK.wire().equals(given.path("channel").asText()) && !given.has("secret")) {
+            Optional<JsonNode> kept = store.find(DefinitionStore.TEMPLATE, id).map(s -> s.document().get("secret")).filter(JsonNode::isTextual);
+            if (kept.isPresent()) {
+                document = given.deepCopy().set("secret", kept.get());
+            }
+        }
+        CompiledTemplate template = TemplateParser.parseForSave(id, document, destinations);
         ObjectNode doc = TemplateParser.toJson(template.definition());
         boolean created = store.put(DefinitionStore.TEMPLATE, id, doc, clock.instant());
-        return new Saved(doc, created);
+        return new Saved(TemplateParser.redacted(doc), created);
     }
 
     public Saved putTrigger(String id, JsonNode body) {
@@ -52,11 +70,16 @@ public final class DefinitionService {
     }
 
     public Optional<ObjectNode> get(String kind, String id) {
-        return store.find(kind, id).map(DefinitionStore.Stored::document);
+        return store.find(kind, id).map(DefinitionStore.Stored::document).map(doc -> shown(kind, doc));
     }
 
     public List<ObjectNode> list(String kind) {
-        return store.list(kind).stream().map(DefinitionStore.Stored::document).toList();
+        return store.list(kind).stream().map(DefinitionStore.Stored::document).map(doc -> shown(kind, doc)).toList();
+    }
+
+    /** A definition as the API shows it: a template's secret never. */
+    private static ObjectNode shown(String kind, ObjectNode doc) {
+        return DefinitionStore.TEMPLATE.equals(kind) ? TemplateParser.redacted(doc) : doc;
     }
 
     public boolean deleteTrigger(String id) {

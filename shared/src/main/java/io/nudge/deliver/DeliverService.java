@@ -77,12 +77,14 @@ public final class DeliverService {
     private final EmailSender email;
     private final SmsSender sms;
     private final PushFanOut push;
+    private final io.nudge.channel.WebhookSender webhook;
     private final String emailFrom;
     private final Clock clock;
 
     public DeliverService(MessageStore messages, UserStore users, UserService userService, TemplateCatalog templates,
             TriggerCatalog triggers, SuppressionStore suppressions, FrequencyCaps caps, RateLimits rates, GuardSettings settings,
-            StatsStore stats, UnsubscribeLinks unsubscribe, EmailSender email, SmsSender sms, PushSender push, String emailFrom, Clock clock) {
+            StatsStore stats, UnsubscribeLinks unsubscribe, EmailSender email, SmsSender sms, PushSender push,
+            io.nudge.channel.WebhookSender webhook, String emailFrom, Clock clock) {
         this.messages = messages;
         this.users = users;
         this.userService = userService;
@@ -97,6 +99,7 @@ public final class DeliverService {
         this.email = email;
         this.sms = sms;
         this.push = new PushFanOut(push, userService);
+        this.webhook = webhook;
         this.emailFrom = emailFrom;
         this.clock = clock;
     }
@@ -166,6 +169,9 @@ public final class DeliverService {
     }
 
     private DeliveryResult deliverReady(Message message) {
+        if (message.channel() == Channel.WEBHOOK) {
+            return deliverWebhook(message);
+        }
         Optional<UserProfile> user = users.find(message.userId());
         Optional<String> address = user.flatMap(u -> address(u, message.channel()));
         if (address.isEmpty()) {
@@ -211,28 +217,12 @@ public final class DeliverService {
             }
         }
 
-        Optional<CompiledTemplate> template;
-        try {
-            template = templates.find(message.templateId());
-        } catch (io.nudge.validation.InvalidInputException stale) {
-            // Saved before a rule it breaks existed (an include, say): permanent, so FAILED, never a retry loop.
-            giveBackCap(message, marketing);
-            return finish(message, MessageStatus.READY, MessageStatus.FAILED, new DeliveryResult.Failed("template_invalid: " + shorten(stale.getMessage())));
-        }
-        if (template.isEmpty()) {
-            giveBackCap(message, marketing);
-            return finish(message, MessageStatus.READY, MessageStatus.FAILED, new DeliveryResult.Failed("template_not_found: " + message.templateId()));
-        }
         Rendered rendered;
-        try {
-            rendered = MessageRendering.render(template.get(), message, user.get(), unsubscribe);
-        } catch (io.nudge.template.Liquid.LimitExceeded e) {
-            giveBackCap(message, marketing);
-            return finish(message, MessageStatus.READY, MessageStatus.FAILED, new DeliveryResult.Failed("render_limit: " + shorten(e.getMessage())));
-        } catch (io.nudge.template.Liquid.TemplateError e) {
-            // A Liquid error in the template itself; a defect while rendering is an internal error (deliver's catch).
-            giveBackCap(message, marketing);
-            return finish(message, MessageStatus.READY, MessageStatus.FAILED, new DeliveryResult.Failed("render_error: " + shorten(e.getMessage())));
+        switch (render(message, user.get(), marketing)) {
+            case Rendering.Stopped stopped -> {
+                return stopped.result();
+            }
+            case Rendering.Ready ready -> rendered = ready.rendered();
         }
         Optional<String> subject = rendered instanceof Rendered.Email e ? Optional.of(e.subject()) : Optional.empty();
         Optional<Integer> segments = rendered instanceof Rendered.Sms text ? Optional.of(SmsSegments.count(text.body()).segments()) : Optional.empty();
@@ -251,7 +241,111 @@ public final class DeliverService {
                     marketing ? Optional.of(unsubscribe.url(message.userId(), Channel.EMAIL)) : Optional.empty()));
             case Rendered.Sms s -> sms.send(new SmsMessage(message.id(), message.triggerId(), address.get(), s.body(), message.priority()));
             case Rendered.Push p -> push.send(message, user.get().pushTokens(), p);
+            case Rendered.Webhook w -> throw new IllegalStateException("a " + message.channel() + " message rendered as a webhook");
         };
+        return recordOutcome(message, marketing, address.get(), outcome);
+    }
+
+    /** The template in force and the message rendered with it, or the verdict that stopped it (FAILED, with why). */
+    private sealed interface Rendering {
+        record Ready(CompiledTemplate template, Rendered rendered) implements Rendering {}
+
+        record Stopped(DeliveryResult result) implements Rendering {}
+    }
+
+    private Rendering render(Message message, UserProfile user, boolean marketing) {
+        Optional<CompiledTemplate> template;
+        try {
+            template = templates.find(message.templateId());
+        } catch (io.nudge.validation.InvalidInputException stale) {
+            // Saved before a rule it breaks existed (an include, say): permanent, so FAILED, never a retry loop.
+            giveBackCap(message, marketing);
+            return new Rendering.Stopped(finish(message, MessageStatus.READY, MessageStatus.FAILED,
+                    new DeliveryResult.Failed("template_invalid: " + shorten(stale.getMessage()))));
+        }
+        if (template.isEmpty()) {
+            giveBackCap(message, marketing);
+            return new Rendering.Stopped(finish(message, MessageStatus.READY, MessageStatus.FAILED,
+                    new DeliveryResult.Failed("template_not_found: " + message.templateId())));
+        }
+        try {
+            return new Rendering.Ready(template.get(), MessageRendering.render(template.get(), message, user, unsubscribe));
+        } catch (io.nudge.template.Liquid.LimitExceeded e) {
+            giveBackCap(message, marketing);
+            return new Rendering.Stopped(finish(message, MessageStatus.READY, MessageStatus.FAILED,
+                    new DeliveryResult.Failed("render_limit: " + shorten(e.getMessage()))));
+        } catch (io.nudge.template.Liquid.TemplateError e) {
+            // A Liquid error in the template itself; a defect while rendering is an internal error (deliver's catch).
+            giveBackCap(message, marketing);
+            return new Rendering.Stopped(finish(message, MessageStatus.READY, MessageStatus.FAILED,
+                    new DeliveryResult.Failed("render_error: " + shorten(e.getMessage()))));
+        }
+    }
+
+    /**
+     * A webhook: no person receives it, so consent, the suppression list, quiet hours and frequency caps do not apply;
+     * the rate limit does, per destination host. It is rendered first (the host is in the URL), then claimed like any
+     * other message (READY → SENDING), so two deliveries never post it at once. Unlike an email, an attempt whose
+     * outcome is unknown (a timeout, a connection lost) is tried again: every attempt carries the message id as its
+     * {@code Idempotency-Key}, so the endpoint can tell a repeat. The message's {@code to} is the URL's host, never the
+     * URL (it may carry tokens).
+     */
+    private DeliveryResult deliverWebhook(Message message) {
+        UserProfile user = users.find(message.userId()).orElseGet(() -> UserProfile.bare(message.userId(), clock.instant()));
+        CompiledTemplate template;
+        Rendered.Webhook request;
+        switch (render(message, user, false)) {
+            case Rendering.Stopped stopped -> {
+                return stopped.result();
+            }
+            case Rendering.Ready ready when ready.rendered() instanceof Rendered.Webhook webhookRequest -> {
+                template = ready.template();
+                request = webhookRequest;
+            }
+            case Rendering.Ready ready -> {
+                return finish(message, MessageStatus.READY, MessageStatus.FAILED,
+                        new DeliveryResult.Failed("template_invalid: " + message.templateId() + " is not a webhook template"));
+            }
+        }
+        if (request.jsonBody() && !isJson(request.body())) {
+            return finish(message, MessageStatus.READY, MessageStatus.FAILED,
+                    new DeliveryResult.Failed("invalid_body: the rendered body is not JSON, as its Content-Type says"));
+        }
+        Optional<String> host = io.nudge.channel.webhook.WebhookDestinations.hostOf(request.url());
+        if (host.isEmpty()) {
+            return finish(message, MessageStatus.READY, MessageStatus.FAILED,
+                    new DeliveryResult.Failed("blocked_destination: the rendered URL is not an http(s) URL with a host"));
+        }
+        switch (rates.acquire(Channel.WEBHOOK, host, clock.instant())) {
+            case RateLimits.Decision.Allowed allowed -> { }
+            case RateLimits.Decision.PerSecondLimited perSecond -> {
+                return defer(message, MessageStatus.READY, RATE_LIMIT, clock.instant().plus(messages.slotWidth()));
+            }
+            case RateLimits.Decision.DailyLimited daily -> {
+                return defer(message, MessageStatus.READY, DAILY_LIMIT, daily.resetsAt());
+            }
+        }
+        if (!messages.claimForSend(message.id(), clock.instant(), host.get(), Optional.empty(), Optional.empty())) {
+            return new DeliveryResult.Skipped("not_ready");
+        }
+        Optional<String> secret = template.definition().parts() instanceof io.nudge.template.TemplateParts.Webhook parts
+                ? parts.secret() : Optional.empty();
+        SendOutcome outcome = webhook.send(new io.nudge.channel.WebhookRequest(message.id(), request.method(), request.url(),
+                request.headers(), request.body(), secret));
+        return recordOutcome(message, false, host.get(), outcome);
+    }
+
+    private static boolean isJson(String body) {
+        try {
+            Json.MAPPER.readTree(body);
+            return !body.isBlank();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    /** The provider's answer, recorded as a conditional write from SENDING. */
+    private DeliveryResult recordOutcome(Message message, boolean marketing, String address, SendOutcome outcome) {
         return switch (outcome) {
             case SendOutcome.Accepted a -> {
                 if (messages.transition(message.id(), MessageStatus.SENDING, MessageStatus.SENT, Optional.empty(),
@@ -262,15 +356,24 @@ public final class DeliverService {
             }
             case SendOutcome.Rejected r -> message.channel() == Channel.PUSH
                     ? finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("provider_rejected: " + shorten(r.reason())))
-                    : refused(message, address.get(), r);
+                    : refused(message, address, r);
             // For push, every device was disabled (and removed): the user has nowhere left to receive it.
             case SendOutcome.EndpointDisabled d -> message.channel() == Channel.PUSH
                     ? finish(message, MessageStatus.SENDING, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("invalid_address"))
                     : finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("endpoint_disabled: " + shorten(d.reason())));
             case SendOutcome.Unknown u -> finish(message, MessageStatus.SENDING, MessageStatus.UNKNOWN,
                     new DeliveryResult.Unknown("provider_outcome_unknown: " + shorten(u.reason())));
-            case SendOutcome.Throttled t -> notTaken(message, marketing, PROVIDER_THROTTLED, t.reason());
-            case SendOutcome.Unavailable u -> notTaken(message, marketing, PROVIDER_UNAVAILABLE, u.reason());
+            case SendOutcome.Posted p -> {
+                if (messages.transition(message.id(), MessageStatus.SENDING, MessageStatus.SENT, Optional.of(p.detail()),
+                        Optional.empty(), clock.instant())) {
+                    count(message, Counter.SENT.wire());
+                }
+                yield new DeliveryResult.Sent(p.detail());
+            }
+            case SendOutcome.Blocked b -> finish(message, MessageStatus.SENDING, MessageStatus.FAILED,
+                    new DeliveryResult.Failed("blocked_destination: " + shorten(b.reason())));
+            case SendOutcome.Throttled t -> notTaken(message, marketing, PROVIDER_THROTTLED, t.reason(), t.retryAfter());
+            case SendOutcome.Unavailable u -> notTaken(message, marketing, PROVIDER_UNAVAILABLE, u.reason(), Optional.empty());
         };
     }
 
@@ -281,6 +384,8 @@ public final class DeliverService {
             case SMS -> u.phone();
             // Every device of the user; the recipient recorded is their number, never a token.
             case PUSH -> u.pushTokens().isEmpty() ? Optional.<String>empty() : Optional.of(PushFanOut.recipient(u.pushTokens()));
+            // no person's address: the URL's host, known once the template is rendered
+            case WEBHOOK -> Optional.of("webhook");
         };
     }
 
@@ -325,14 +430,16 @@ public final class DeliverService {
      * The provider certainly did not take it (throttled after retries, unreachable): try again later, backing off.
      * Only the provider's refusals count toward giving up; our own limits' deferrals say nothing about the provider.
      */
-    private DeliveryResult notTaken(Message message, boolean marketing, String deferral, String reason) {
+    private DeliveryResult notTaken(Message message, boolean marketing, String deferral, String reason, Optional<Duration> retryAfter) {
         giveBackCap(message, marketing);
         long deferrals = message.history().stream()
                 .filter(h -> PROVIDER_THROTTLED.equals(h.reason()) || PROVIDER_UNAVAILABLE.equals(h.reason())).count();
         if (deferrals >= MAX_DEFERRALS) {
             return finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("provider_unavailable: " + shorten(reason)));
         }
-        Duration backoff = messages.slotWidth().multipliedBy(1L << Math.min(deferrals, 12));
+        Duration doubling = messages.slotWidth().multipliedBy(1L << Math.min(deferrals, 12));
+        // the provider's own Retry-After when it is later than our backoff (and within the hour)
+        Duration backoff = retryAfter.filter(after -> after.compareTo(doubling) > 0).orElse(doubling);
         return defer(message, MessageStatus.SENDING, deferral, clock.instant().plus(backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff));
     }
 
@@ -386,6 +493,7 @@ public final class DeliverService {
             return "no detail";
         }
         String oneLine = reason.replaceAll("\\s+", " ").strip();
-        return oneLine.length() > 300 ? oneLine.substring(0, 300) : oneLine;
+        // long enough for a webhook's answer: "HTTP 400 from <host>: " and its first 512 bytes
+        return oneLine.length() > 700 ? oneLine.substring(0, 700) : oneLine;
     }
 }

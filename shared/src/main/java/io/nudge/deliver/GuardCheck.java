@@ -83,6 +83,14 @@ public final class GuardCheck {
         boolean marketing = message.priority() == Priority.MARKETING;
         Optional<Pass> transactional = marketing ? Optional.empty() : Optional.of(new Pass(Optional.of("transactional")));
         Optional<String> address = DeliverService.address(user, message.channel());
+        if (message.channel() == Channel.WEBHOOK) {
+            // no person receives it: only the destination's rate limit applies, per host, when it is sent
+            Pass notApplicable = new Pass(Optional.of("webhooks reach no person: this guard does not apply"));
+            return List.of(new Checked(Guard.ADDRESS, new Pass(Optional.of("the URL's host, once rendered"))),
+                    new Checked(Guard.CONSENT, notApplicable), new Checked(Guard.SUPPRESSION, notApplicable),
+                    new Checked(Guard.QUIET_HOURS, notApplicable), new Checked(Guard.FREQUENCY_CAP, notApplicable),
+                    new Checked(Guard.RATE_LIMIT, new Pass(Optional.of("per destination host, checked when it is sent"))));
+        }
 
         Verdict addressed = address.isPresent() ? pass() : new Stop("invalid_address");
         Verdict consent = transactional.<Verdict>map(p -> p)

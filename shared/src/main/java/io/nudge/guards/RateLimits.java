@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -22,9 +23,13 @@ public final class RateLimits {
     /** Per-second and per-day limits of one channel. */
     public record Limit(int perSecond, int perDay) {}
 
-    /** Generous enough that a local burst is never deferred; set the real account limits on AWS (NUDGE_RATE_LIMITS). */
+    /**
+     * Generous enough that a local burst is never deferred; set the real account limits on AWS (NUDGE_RATE_LIMITS).
+     * The webhook limit applies to each destination host on its own: one slow receiver does not hold up the others.
+     */
     public static Map<Channel, Limit> defaults() {
-        return Map.of(Channel.EMAIL, new Limit(50, 200_000), Channel.SMS, new Limit(20, 20_000), Channel.PUSH, new Limit(200, 1_000_000));
+        return Map.of(Channel.EMAIL, new Limit(50, 200_000), Channel.SMS, new Limit(20, 20_000), Channel.PUSH, new Limit(200, 1_000_000),
+                Channel.WEBHOOK, new Limit(10, 100_000));
     }
 
     /** "email=14/50000,sms=1/1000": per second / per day. */
@@ -73,17 +78,24 @@ public final class RateLimits {
     }
 
     public Decision acquire(Channel channel, Instant now) {
+        return acquire(channel, Optional.empty(), now);
+    }
+
+    /** @param destination a webhook's host: its own counters, under the channel's limit */
+    public Decision acquire(Channel channel, Optional<String> destination, Instant now) {
         Limit limit = limits.get(channel);
         if (limit == null) {
             return new Decision.Allowed();
         }
+        String counter = channel.wire() + destination.map(host -> "@" + host).orElse("");
+        String named = channel.wire() + destination.map(host -> " to " + host).orElse("");
         java.time.LocalDate day = now.atZone(ZoneOffset.UTC).toLocalDate();
-        if (!take("rate#" + channel.wire() + "#day#" + day, limit.perDay(), blockOf(limit.perDay(), 1_000), now.getEpochSecond() + 2 * 86_400)) {
-            return new Decision.DailyLimited(channel.wire() + " daily limit " + limit.perDay(), day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+        if (!take("rate#" + counter + "#day#" + day, limit.perDay(), blockOf(limit.perDay(), 1_000), now.getEpochSecond() + 2 * 86_400)) {
+            return new Decision.DailyLimited(named + " daily limit " + limit.perDay(), day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
         }
-        if (!take("rate#" + channel.wire() + "#" + now.getEpochSecond(), limit.perSecond(), blockOf(limit.perSecond(), 10),
+        if (!take("rate#" + counter + "#" + now.getEpochSecond(), limit.perSecond(), blockOf(limit.perSecond(), 10),
                 now.getEpochSecond() + 3_600)) {
-            return new Decision.PerSecondLimited(channel.wire() + " rate " + limit.perSecond() + "/s");
+            return new Decision.PerSecondLimited(named + " rate " + limit.perSecond() + "/s");
         }
         return new Decision.Allowed();
     }

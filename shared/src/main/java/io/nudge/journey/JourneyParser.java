@@ -177,7 +177,7 @@ public final class JourneyParser {
 
     private static JourneyStep.Send send(ObjectNode step, String pointer, Function<String, Optional<Channel>> templateChannel) {
         Channel channel = Channel.fromWire(Fields.requireString(step, "channel", pointer))
-                .orElseThrow(() -> invalid(pointer + "/channel", pointer + "/channel must be one of email, sms, push"));
+                .orElseThrow(() -> invalid(pointer + "/channel", pointer + "/channel must be one of email, sms, push, webhook"));
         String template = io.nudge.validation.TemplateReference.of(step, pointer, channel, templateChannel, "the step");
         Priority priority = Fields.optionalString(step, "priority", pointer)
                 .map(p -> Priority.fromWire(p).orElseThrow(() -> invalid(pointer + "/priority",

@@ -136,7 +136,7 @@ public final class SegmentParser {
         Fields.rejectUnknown(object, Set.of("consent"), pointer);
         ObjectNode consent = Fields.requireObject(object.get("consent"), pointer + "/consent");
         Fields.rejectUnknown(consent, Set.of("channel", "status"), pointer + "/consent");
-        Channel channel = Channel.fromWire(Fields.requireString(consent, "channel", pointer + "/consent"))
+        Channel channel = Channel.fromWire(Fields.requireString(consent, "channel", pointer + "/consent")).filter(Channel::reachesAPerson)
                 .orElseThrow(() -> invalid(pointer + "/consent/channel", pointer + "/consent/channel must be one of email, sms, push"));
         ConsentStatus status = ConsentStatus.fromWire(Fields.requireString(consent, "status", pointer + "/consent"))
                 .orElseThrow(() -> invalid(pointer + "/consent/status", pointer + "/consent/status must be opted_in or opted_out"));

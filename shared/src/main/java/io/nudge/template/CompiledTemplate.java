@@ -23,6 +23,8 @@ public final class CompiledTemplate {
         record Sms(Template body) implements CompiledParts {}
 
         record Push(Template title, Template body, Map<String, Template> data) implements CompiledParts {}
+
+        record Webhook(String method, Template url, Map<String, Template> headers, Template body) implements CompiledParts {}
     }
 
     /** @param tryRender also render each part once without data, refusing one past a render limit (when saved) */
@@ -46,6 +48,12 @@ public final class CompiledTemplate {
                 push.data().forEach((key, value) -> data.put(key, parse.apply(value, pointer + "/data/" + key)));
                 yield new CompiledParts.Push(parse.apply(push.title(), pointer + "/title"),
                         parse.apply(push.body(), pointer + "/body"), Collections.unmodifiableMap(data));
+            }
+            case TemplateParts.Webhook webhook -> {
+                Map<String, Template> headers = new LinkedHashMap<>();
+                webhook.headers().forEach((name, value) -> headers.put(name, parse.apply(value, pointer + "/headers/" + name)));
+                yield new CompiledParts.Webhook(webhook.method(), parse.apply(webhook.url(), pointer + "/url"),
+                        Collections.unmodifiableMap(headers), parse.apply(webhook.body(), pointer + "/body"));
             }
         };
     }

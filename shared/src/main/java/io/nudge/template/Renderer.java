@@ -28,6 +28,13 @@ public final class Renderer {
                 // A notification title is one line on every device; a newline from a variable would be cut anyway.
                 yield new Rendered.Push(oneLine(part("title", push.title(), vars)), part("body", push.body(), vars).strip(), data);
             }
+            case CompiledTemplate.CompiledParts.Webhook webhook -> {
+                // A header value is one line: a newline from a variable would be a header of the variable's choosing.
+                Map<String, String> headers = new LinkedHashMap<>();
+                webhook.headers().forEach((name, value) -> headers.put(name, oneLine(part("headers", value, vars))));
+                yield new Rendered.Webhook(webhook.method(), oneLine(part("url", webhook.url(), vars)), headers,
+                        part("body", webhook.body(), vars));
+            }
         };
     }
 

@@ -52,7 +52,7 @@ public final class TriggerParser {
             throw invalid("/event", "/event must be an event name of 1-128 characters of A-Z, a-z, 0-9, _ . : -");
         }
         Channel channel = Channel.fromWire(Fields.requireString(doc, "channel", ""))
-                .orElseThrow(() -> invalid("/channel", "/channel must be one of email, sms, push"));
+                .orElseThrow(() -> invalid("/channel", "/channel must be one of email, sms, push, webhook"));
         String template = io.nudge.validation.TemplateReference.of(doc, "", channel, templateChannel, "the trigger");
         Priority priority = Fields.optionalString(doc, "priority", "")
                 .map(p -> Priority.fromWire(p).orElseThrow(() -> invalid("/priority", "/priority must be marketing or transactional")))

@@ -399,7 +399,7 @@ public final class UserService {
             for (Iterator<Map.Entry<String, JsonNode>> it = consentNode.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
                 String pointer = "/consent/" + entry.getKey();
-                Channel channel = Channel.fromWire(entry.getKey())
+                Channel channel = Channel.fromWire(entry.getKey()).filter(Channel::reachesAPerson)
                         .orElseThrow(() -> invalid(pointer, "consent channels are email, sms and push"));
                 JsonNode value = entry.getValue();
                 String status = value.isObject() ? Fields.requireString(value, "status", pointer) : value.isTextual() ? value.textValue() : null;

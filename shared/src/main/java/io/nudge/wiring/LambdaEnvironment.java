@@ -94,6 +94,7 @@ public final class LambdaEnvironment {
                 .unsubscribe(new UnsubscribeLinks(new UnsubscribeTokens(KeyRing.fromEnvironment(env)), () -> Env.require(env, UnsubscribeLinks.BASE_URL)))
                 .deadLetterRetention(io.nudge.config.DeadLetterRetention.fromEnvironment(env))
                 .guards(GuardSettings.fromEnvironment(env))
+                .webhookDestinations(io.nudge.channel.webhook.WebhookDestinations.fromEnvironment(env))
                 .build();
         services.definitions().cacheVersionFor(DEFINITIONS_VERSION_MAX_AGE);
         return services;
@@ -102,7 +103,9 @@ public final class LambdaEnvironment {
     public static DeliverService deliver(Services services, Map<String, String> env) {
         Env.require(env, UnsubscribeLinks.BASE_URL);
         SnsClient sns = AwsClients.sns(env);
-        return services.deliver(channelSettings(env).channels(AwsClients.sesV2(env), sns), GuardSettings.fromEnvironment(env));
+        return services.deliver(channelSettings(env).channels(AwsClients.sesV2(env), sns)
+                .withWebhook(new io.nudge.channel.webhook.HttpWebhookSender(services.webhookDestinations(), services.clock())),
+                GuardSettings.fromEnvironment(env));
     }
 
     /** deliver's SES/SNS settings; the local runner's {@code --channels aws} reads the same. */

@@ -59,9 +59,11 @@ public final class Services {
     private final ApiKeys apiKeys;
     private final io.nudge.journey.JourneyInstanceStore journeyInstances;
     private final GuardSettings guards;
+    private final io.nudge.channel.webhook.WebhookDestinations webhookDestinations;
 
     private Services(Builder b) {
         this.guards = b.guards;
+        this.webhookDestinations = b.webhookDestinations;
         this.unsubscribe = b.unsubscribe;
         this.dynamo = b.dynamo;
         this.tables = b.tables;
@@ -94,6 +96,7 @@ public final class Services {
         private UnsubscribeLinks unsubscribe;
         private Duration deadLetterRetention = io.nudge.config.DeadLetterRetention.DEFAULT;
         private GuardSettings guards = GuardSettings.defaults();
+        private io.nudge.channel.webhook.WebhookDestinations webhookDestinations = io.nudge.channel.webhook.WebhookDestinations.none();
 
         private Builder(DynamoDbClient dynamo, Tables tables) {
             this.dynamo = java.util.Objects.requireNonNull(dynamo, "dynamo");
@@ -126,6 +129,12 @@ public final class Services {
         /** The guards a trigger test asks (deliver is given its own); the defaults when not set. */
         public Builder guards(GuardSettings guards) {
             this.guards = java.util.Objects.requireNonNull(guards, "guards");
+            return this;
+        }
+
+        /** Where webhooks may go (templates are checked against it when saved); nothing allow-listed when not set. */
+        public Builder webhookDestinations(io.nudge.channel.webhook.WebhookDestinations destinations) {
+            this.webhookDestinations = java.util.Objects.requireNonNull(destinations, "webhookDestinations");
             return this;
         }
 
@@ -172,15 +181,24 @@ public final class Services {
         io.nudge.api.EventRoutes.install(api, eventIngest, events, clock);
         io.nudge.api.TrackRoutes.install(api, new io.nudge.ingest.TrackIngest(userService, eventIngest, clock));
         io.nudge.api.TimelineRoutes.install(api, new io.nudge.timeline.Timeline(events, messages, clock));
-        io.nudge.api.DefinitionRoutes.install(api, new DefinitionService(definitions, clock));
+        io.nudge.api.DefinitionRoutes.install(api, definitionService());
         io.nudge.api.JourneyRoutes.install(api, journeys(), journeyEngine(new io.nudge.journey.JourneyCatalog(definitions)));
         io.nudge.api.JourneyReportRoutes.install(api, journeys(), journeyStats(), stats, journeyInstances, messages);
-        io.nudge.api.TriggerTestRoutes.install(api, new DefinitionService(definitions, clock), users, triggerDryRun(), clock);
+        io.nudge.api.TriggerTestRoutes.install(api, definitionService(), users, triggerDryRun(), clock);
         io.nudge.api.StatsRoutes.install(api, stats, definitions, clock);
         io.nudge.api.MessageRoutes.install(api, messages, new io.nudge.messages.MessagePreview(users, definitions, unsubscribe));
         io.nudge.api.TemplatePreviewRoutes.install(api, new io.nudge.messages.TemplatePreview(definitions, unsubscribe), users, clock);
         io.nudge.api.SuppressionRoutes.install(api, suppressions, clock);
         return io.nudge.api.PrivacyRoutes.install(api, personalData(pushEndpoints));
+    }
+
+    /** Templates and triggers as the API saves them: a webhook template's URL checked against the allowed destinations. */
+    public DefinitionService definitionService() {
+        return new DefinitionService(definitions, webhookDestinations, clock);
+    }
+
+    public io.nudge.channel.webhook.WebhookDestinations webhookDestinations() {
+        return webhookDestinations;
     }
 
     /** A trigger asked about one event without writing anything: deliver's guards as {@link Builder#guards} has them. */
@@ -280,7 +298,7 @@ public final class Services {
         return new DeliverService(messages, users, new UserService(users, clock, channels.pushEndpoints()), new TemplateCatalog(definitions),
                 new TriggerCatalog(definitions), suppressions, new FrequencyCaps(dynamo, tables.state(), guards.caps()),
                 new RateLimits(dynamo, tables.state(), guards.rates()), guards, stats, unsubscribe,
-                channels.email(), channels.sms(), channels.push(), channels.emailFrom(), clock);
+                channels.email(), channels.sms(), channels.push(), channels.webhook(), channels.emailFrom(), clock);
     }
 
     /** Journey documents by version. */

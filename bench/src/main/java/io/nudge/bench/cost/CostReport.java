@@ -261,6 +261,7 @@ final class CostReport {
             case "evaluate.unknown" -> "evaluate, no trigger, new user";
             case "immediate.marketing" -> "immediate email, marketing";
             case "immediate.transactional" -> "immediate email, transactional";
+            case "immediate.webhook" -> "webhook message";
             case "delayed" -> "delayed email";
             case "journey" -> "journey instance (4 steps, 1 wait, 1 message)";
             default -> key;

@@ -177,8 +177,10 @@ public final class CostRun {
             this.timings = timings;
             this.ingest = new IngestApiHandler(services.api(ApiSettings.defaults()));
             this.evaluate = new EvaluateTriggersHandler(services);
+            // the providers answer at once (their price is not DynamoDB's); a webhook endpoint answers 200
             this.deliver = new DeliverHandler(services.deliver(Channels.withoutPush(email -> new SendOutcome.Accepted("ses-" + UUID.randomUUID()),
-                    sms -> new SendOutcome.Accepted("sns-" + UUID.randomUUID()), "Acme <hello@acme.example>"), guards),
+                    sms -> new SendOutcome.Accepted("sns-" + UUID.randomUUID()), "Acme <hello@acme.example>")
+                    .withWebhook(request -> new SendOutcome.Posted(200, "HTTP 200 from hooks.example.com")), guards),
                     services.streamBatch("deliver"));
             this.scheduler = new Scheduler() {
                 @Override
@@ -206,7 +208,7 @@ public final class CostRun {
                     .unsubscribe(new UnsubscribeLinks(new UnsubscribeTokens(UnsubscribeLinks.randomKeys()), () -> "https://nudge.example")).build();
             GuardSettings guards = new GuardSettings(QuietHours.defaults(), ZoneId.of("UTC"), FrequencyCaps.Limits.defaults(),
                     Map.of(Channel.EMAIL, new RateLimits.Limit(1_000_000, 1_000_000_000), Channel.SMS, new RateLimits.Limit(1_000_000, 1_000_000_000),
-                            Channel.PUSH, new RateLimits.Limit(1_000_000, 1_000_000_000)));
+                            Channel.PUSH, new RateLimits.Limit(1_000_000, 1_000_000_000), Channel.WEBHOOK, new RateLimits.Limit(1_000_000, 1_000_000_000)));
             services.apiKeys().register(KEY, "cost-bench", Scope.ADMIN);
             // as the functions are wired (LambdaEnvironment.services)
             services.definitions().cacheVersionFor(io.nudge.wiring.LambdaEnvironment.DEFINITIONS_VERSION_MAX_AGE);
@@ -219,6 +221,12 @@ public final class CostRun {
                      "conditions":[{"path":"event.properties.plan","op":"in","value":["pro","team"]}]}""");
             Fixture.call(services.api(ApiSettings.defaults()), KEY, "PUT", "/v1/triggers/t_transactional", """
                     {"event":"password_reset","channel":"email","template":"welcome","priority":"transactional"}""");
+            Fixture.call(services.api(ApiSettings.defaults()), KEY, "PUT", "/v1/templates/cart_alert", """
+                    {"channel":"webhook","url":"https://hooks.example.com/services/{{ user.attributes.first_name }}",
+                     "headers":{"Content-Type":"application/json"},
+                     "body":"{\\"text\\":{{ user.attributes.first_name | append: \\" signed up\\" | json }}}","secret":"cost-bench-secret"}""");
+            Fixture.call(services.api(ApiSettings.defaults()), KEY, "PUT", "/v1/triggers/t_webhook", """
+                    {"event":"cart_big","channel":"webhook","template":"cart_alert"}""");
             Fixture.call(services.api(ApiSettings.defaults()), KEY, "PUT", "/v1/triggers/t_delayed", """
                     {"event":"cart_abandoned","channel":"email","template":"welcome","delay":"PT1H","quietHours":"off"}""");
             // a journey of four steps: a branch, an hour's delay in a shared slot, a send, an exit
@@ -245,6 +253,7 @@ public final class CostRun {
             all.add(feedback("feedback.delivery", "an SES Delivery notification for a sent email (process-feedback)", sent, "Delivery"));
             all.add(feedback("feedback.bounce", "an SES permanent Bounce notification for a sent email (process-feedback)", sent, "Bounce"));
             all.add(immediate("immediate.transactional", "t_transactional", "password_reset", batches));
+            all.add(immediate("immediate.webhook", "t_webhook", "cart_big", batches));
             all.add(delayed(batches));
             all.add(journey(batches));
             return all;
@@ -383,8 +392,9 @@ public final class CostRun {
             }
             int messages = batches * BATCH;
             List<String> messageIds = new ArrayList<>();
-            Unit unit = measured(key, "a delivered immediate email (" + (trigger.contains("transactional") ? "transactional" : "marketing")
-                    + " trigger): evaluate-triggers + deliver", messages, () -> {
+            String what = key.equals("immediate.webhook") ? "a posted webhook message (marketing trigger, no guard of a person)"
+                    : "a delivered immediate email (" + (trigger.contains("transactional") ? "transactional" : "marketing") + " trigger)";
+            Unit unit = measured(key, what + ": evaluate-triggers + deliver", messages, () -> {
                 for (List<Map<String, AttributeValue>> items : inputs) {
                     meter.phase("evaluate");
                     failuresMustBeNone(timings.time("evaluate-triggers (match)", items.size(), () -> evaluate.handleRequest(Fixture.streamEvent(items), null)));
