@@ -145,6 +145,58 @@ class HandlerFuzzTest {
     }
 
     @Test
+    void deliver_posts_a_webhook_message_at_most_once_and_loses_none_whatever_the_records() throws Exception {
+        FuzzRun run = new FuzzRun("deliver-webhook", 300);
+        Mutator m = new Mutator(run.seed);
+        try (io.nudge.testing.WebhookReceiver receiver = new io.nudge.testing.WebhookReceiver(io.nudge.testing.WebhookReceiver.Answer.of(200, "ok"))) {
+            io.nudge.channel.webhook.WebhookDestinations local = io.nudge.channel.webhook.WebhookDestinations.allowing(List.of("127.0.0.1"));
+            new DefinitionService(services.definitions(), local, clock).putTemplate("hook", json("{'channel':'webhook','url':'"
+                    + receiver.url("/hook/{{ event.properties.plan }}") + "','headers':{'Content-Type':'application/json'},"
+                    + "'body':'{\\'user\\':{{ user.attributes.first_name | json }}}','secret':'fuzz-secret'}"));
+            // limits lifted: the fuzzer's hundreds of messages to one host would otherwise be deferred (not lost)
+            GuardSettings lifted = new GuardSettings(GuardSettings.defaults().quietHours(), GuardSettings.defaults().defaultZone(),
+                    GuardSettings.defaults().caps(), Map.of(io.nudge.model.Channel.WEBHOOK, new io.nudge.guards.RateLimits.Limit(100_000, 10_000_000)));
+            DeliverHandler handler = new DeliverHandler(services.deliver(Channels.withoutPush(senders, senders, "hello@example.com")
+                    .withWebhook(new io.nudge.channel.webhook.HttpWebhookSender(local, clock)), lifted), services.streamBatch("deliver"));
+            ObjectNode sample = (ObjectNode) Samples.json("ddb-messages-ready.json").get("Records").get(0).deepCopy();
+            ObjectNode sampleImage = (ObjectNode) sample.at("/dynamodb/NewImage");
+            sampleImage.set("channel", s("webhook"));
+            sampleImage.set("templateId", s("hook"));
+            UserService users = new UserService(services.users(), clock);
+            streamBatches(run, m, sample, (batch, good) -> {
+                for (JsonNode record : batch.get("Records")) {
+                    storeImage(services.tables().messages(), record.at("/dynamodb/NewImage"), "id");
+                }
+                StreamsEventResponse response = handler.handleRequest(STREAM_SERIALIZER.fromJson(Json.write(batch)), null);
+                List<String> lost = new ArrayList<>();
+                for (JsonNode record : batch.get("Records")) {
+                    String id = record.at("/dynamodb/NewImage/id/S").asText("");
+                    Optional<Message> message = Optional.empty();
+                    try {
+                        message = id.isEmpty() ? Optional.empty() : services.messages().find(id);
+                    } catch (RuntimeException unreadable) {
+                        // a bad item that cannot be read back: the dead-letter check covers it
+                    }
+                    long posts = receiver.all().stream().filter(r -> id.equals(r.header("Idempotency-Key"))).count();
+                    if (posts > 1) {
+                        lost.add("posted " + posts + " times: " + id);
+                    }
+                    if (good.contains(record) && (message.map(Message::status).orElse(null) != MessageStatus.SENT || posts != 1)) {
+                        lost.add(id + " " + message.map(Message::status).orElse(null) + " after " + posts + " posts");
+                    } else if (!good.contains(record) && message.map(msg -> msg.status() == MessageStatus.SENDING).orElse(false)) {
+                        lost.add("bad record left SENDING (the sweep would call it UNKNOWN): " + id);
+                    }
+                }
+                return new Outcome(response.getBatchItemFailures().size(), lost);
+            }, (i, image) -> {
+                image.set("id", s("goodhook" + i));
+                image.set("userId", s("wu-" + i));
+                users.upsert("wu-" + i, json("{'attributes':{'first_name':'Ada'}}"));
+            });
+        }
+    }
+
+    @Test
     void deliver_ends_a_render_past_the_limits_failed_with_the_reason() throws Exception {
         definitions.putTemplate("loops", json("{'channel':'email','subject':'Hi','text':"
                 + "'{% for i in (1..event.properties.n) %}{% for j in (1..event.properties.n) %}x{% endfor %}{% endfor %}'}"));

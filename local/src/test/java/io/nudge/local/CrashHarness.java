@@ -46,20 +46,24 @@ final class CrashHarness {
 
     record Settings(Path root, Path work, int kills, int users, long seed, Duration minUp, Duration maxUp) {}
 
+    /** The webhook messages: how many, how many the sweep called UNKNOWN, and the requests the endpoint received. */
+    record WebhookFigures(int messages, int unknown, int posts) {}
+
     /** What the journey's instances did: how they ended and which edge left the wait_for, and how the races went. */
     record JourneyFigures(String timeout, int entries, int instances, int completed, int exited, int received, int timedOut,
             int awaitedPosted, int postedBeforeWait, int timeoutWonRace, int postedAfterTimeout, int messages, int restartsToSettle,
             List<String> races) {}
 
     record Report(int kills, int eventsAccepted, int messagesChecked, Map<String, Integer> statuses, int outboxFiles,
-            int redrivenSeen, int lateCancels, JourneyFigures journeys, List<String> failures, Duration took) {
+            int redrivenSeen, int lateCancels, JourneyFigures journeys, WebhookFigures webhooks, List<String> failures, Duration took) {
         String markdown(Settings settings) {
             StringBuilder md = new StringBuilder();
             md.append("# Crash harness\n\n");
             md.append("`java -jar local/target/nudge-local.jar --data-dir <tmp> --sweep-grace PT10S` as a child process, killed with SIGKILL ")
                     .append("(`Process.destroyForcibly()`) after a random ").append(settings.minUp().toSeconds()).append("–")
                     .append(settings.maxUp().toSeconds()).append(" s of health and restarted on the same data folder, while a driver ")
-                    .append("posts a mixed workload: per user and round an immediate email, an email delayed 3 s, an email delayed 30 s ")
+                    .append("posts a mixed workload: per user and round an immediate email, a webhook (signed, to an endpoint in the harness), ")
+                    .append("an email delayed 3 s, an email delayed 30 s ")
                     .append("and an event that cancels it (cancelOn), plus one campaign run to all users; every round half the ")
                     .append("users enter a journey (send, a 1 s delay, a wait_for with a ").append(journeys.timeout())
                     .append(" timeout whose received and timeout edges both send, exit) and half of those post the awaited event ")
@@ -73,6 +77,8 @@ final class CrashHarness {
             md.append("| outbox files | ").append(outboxFiles).append(" |\n");
             md.append("| READY messages re-driven by the sweep | ").append(redrivenSeen).append(" |\n");
             md.append("| cancels evaluated after their message was due (sent once, allowed) | ").append(lateCancels).append(" |\n");
+            md.append("| webhook messages (posts the endpoint received) | ").append(webhooks.messages()).append(" (").append(webhooks.posts())
+                    .append("; UNKNOWN ").append(webhooks.unknown()).append(") |\n");
             md.append("| journey entries accepted | ").append(journeys.entries()).append(" |\n");
             md.append("| … instances | ").append(journeys.instances()).append(" (completed ").append(journeys.completed())
                     .append(", exited ").append(journeys.exited()).append(") |\n");
@@ -88,7 +94,9 @@ final class CrashHarness {
                     .append("expected message exists once, is SENT with exactly one SENT in its history and exactly one outbox write ")
                     .append("(file-system create events, since a resend would replace `<id>.eml`) whose Message-ID is the recorded ")
                     .append("provider id — or UNKNOWN (the sweep's verdict on a claim that reached the provider call before a kill) ")
-                    .append("with at most one write and no SENT; cancelled messages CANCELLED with no outbox write (a cancel the runner evaluated only ")
+                    .append("with at most one write and no SENT; a webhook message SENT with exactly one request to the endpoint (its ")
+                    .append("id as the Idempotency-Key, a valid signature, its event in the body), or UNKNOWN with at most one, never two; ")
+                    .append("cancelled messages CANCELLED with no outbox write (a cancel the runner evaluated only ")
                     .append("after its message was due may find it sent: then it must have been sent once, and the cancel must not claim ")
                     .append("to have cancelled it); no other messages. Journeys (instances read from the JourneyInstances table once the ")
                     .append("runner is stopped): every accepted entry has exactly one instance and it ended (completed or exited; an ")
@@ -121,7 +129,9 @@ final class CrashHarness {
     /** What an accepted event should lead to. */
     private record Expectation(String eventId, String userId, String trigger, Kind kind) {}
 
-    private enum Kind { SEND, CANCELLED, CANCELS, CAMPAIGN, JOURNEY, AWAITED }
+    private enum Kind { SEND, CANCELLED, CANCELS, CAMPAIGN, JOURNEY, AWAITED, WEBHOOK }
+
+    private static final String HOOK_SECRET = "crash-hook-secret";
 
     static final String JOURNEY = "crash_journey";
     private static final int AWAITED_PER_INSTANCE = 8;
@@ -133,6 +143,11 @@ final class CrashHarness {
     private final Random random;
     private final Map<String, Expectation> accepted = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> outboxWrites = new ConcurrentHashMap<>();
+    /** The webhook endpoint the runner posts to: this process, on loopback (allow-listed for the runner). */
+    private io.nudge.testing.WebhookReceiver hooks;
+    private final AtomicInteger hookMessages = new AtomicInteger();
+    private final AtomicInteger hookUnknown = new AtomicInteger();
+    private final AtomicInteger hookPosts = new AtomicInteger();
     private final AtomicBoolean watcherOverflow = new AtomicBoolean();
     private final AtomicInteger lateCancels = new AtomicInteger();
     private final String journeyTimeout;
@@ -157,7 +172,8 @@ final class CrashHarness {
     Report run() throws Exception {
         Instant began = Instant.now();
         Path data = Files.createDirectories(settings.work().resolve("data"));
-        Path config = writeConfig(Files.createDirectories(settings.work().resolve("config")), journeyTimeout);
+        hooks = new io.nudge.testing.WebhookReceiver(io.nudge.testing.WebhookReceiver.Answer.of(200, "ok"));
+        Path config = writeConfig(Files.createDirectories(settings.work().resolve("config")), journeyTimeout, hooks.url("/crash-hook"));
         Files.createDirectories(data.resolve("outbox"));
         Thread watcher = watchOutbox(data.resolve("outbox"));
         List<String> failures = new ArrayList<>();
@@ -196,7 +212,8 @@ final class CrashHarness {
             JourneyFigures journeys = checkJourneys(data, config, failures);
             try (var files = Files.list(data.resolve("outbox"))) {
                 int outboxFiles = (int) files.filter(p -> !p.getFileName().toString().startsWith(".")).count();
-                return new Report(kills, accepted.size(), checked, statuses, outboxFiles, redriven, lateCancels.get(), journeys, failures,
+                return new Report(kills, accepted.size(), checked, statuses, outboxFiles, redriven, lateCancels.get(), journeys,
+                        new WebhookFigures(hookMessages.get(), hookUnknown.get(), hookPosts.get()), failures,
                         Duration.between(began, Instant.now()));
             }
         } finally {
@@ -204,6 +221,7 @@ final class CrashHarness {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
             watcher.interrupt();
+            hooks.close();
         }
     }
 
@@ -219,6 +237,7 @@ final class CrashHarness {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(settings.work().resolve("runner.log").toFile()));
         builder.environment().put("NUDGE_API_KEY", KEY);
         builder.environment().remove("NUDGE_REPLAY");
+        builder.environment().put("NUDGE_WEBHOOK_ALLOW_HOSTS", "127.0.0.1");
         Files.writeString(settings.work().resolve("runner.log"), "=== start " + (++starts) + " at " + Instant.now() + "\n",
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         Process started = builder.start();
@@ -253,7 +272,7 @@ final class CrashHarness {
 
     // --- the workload
 
-    private static Path writeConfig(Path config, String journeyTimeout) throws IOException {
+    private static Path writeConfig(Path config, String journeyTimeout, String hookUrl) throws IOException {
         Files.createDirectories(config.resolve("templates"));
         Files.createDirectories(config.resolve("triggers"));
         Files.createDirectories(config.resolve("journeys"));
@@ -275,6 +294,12 @@ final class CrashHarness {
                 "{\"channel\":\"email\",\"subject\":\"Hello {{ event.name }}\",\"text\":\"Event {{ event.id }}\"}");
         Files.writeString(config.resolve("templates/crash_campaign.json"),
                 "{\"channel\":\"email\",\"subject\":\"News\",\"text\":\"The campaign\"}");
+        ObjectNode hook = Json.object();
+        hook.put("channel", "webhook").put("url", hookUrl).put("body", "{\"event\":{{ event.id | json }},\"user\":{{ user.userId | json }}}")
+                .put("secret", HOOK_SECRET).putObject("headers").put("Content-Type", "application/json");
+        Files.writeString(config.resolve("templates/crash_hook.json"), hook.toString());
+        Files.writeString(config.resolve("triggers/crash_hook.json"),
+                "{\"event\":\"crash_hook\",\"channel\":\"webhook\",\"template\":\"crash_hook\",\"priority\":\"transactional\"}");
         Files.writeString(config.resolve("triggers/crash_now.json"),
                 "{\"event\":\"crash_now\",\"channel\":\"email\",\"template\":\"crash_mail\",\"priority\":\"transactional\"}");
         Files.writeString(config.resolve("triggers/crash_later.json"),
@@ -312,6 +337,7 @@ final class CrashHarness {
                         batch.add(new Expectation("now-" + key, user, "crash_now", Kind.SEND));
                         batch.add(new Expectation("later-" + key, user, "crash_later", Kind.SEND));
                         batch.add(new Expectation("hold-" + key, user, "crash_hold", Kind.CANCELLED));
+                        batch.add(new Expectation("hook-" + key, user, "crash_hook", Kind.WEBHOOK));
                         cancels.add(new Expectation("release-" + key, user, "crash_hold", Kind.CANCELS));
                         if (u % 2 == 0) {
                             batch.add(new Expectation("journey-" + key, user, JOURNEY, Kind.JOURNEY));
@@ -374,6 +400,7 @@ final class CrashHarness {
                 case CANCELS -> "crash_release";
                 case JOURNEY -> "crash_journey";
                 case AWAITED -> "crash_done";
+                case WEBHOOK -> "crash_hook";
                 case CAMPAIGN -> throw new IllegalArgumentException();
             });
             event.putObject("properties").put("key", e.eventId().substring(e.eventId().indexOf('-') + 1));
@@ -542,6 +569,10 @@ final class CrashHarness {
             used.add(e.eventId());
             if (message == null) {
                 failures.add(e.eventId() + ": no message");
+                continue;
+            }
+            if (e.kind() == Kind.WEBHOOK) {
+                checkPostedOnce(e.eventId(), message, failures);
                 continue;
             }
             expectedFiles.add(message.path("id").asText() + ".eml");
@@ -747,6 +778,44 @@ final class CrashHarness {
                 }
             }
             default -> failures.add(what + ": " + status + " instead of SENT " + history(message));
+        }
+    }
+
+    /**
+     * A webhook message: SENT with one SENT entry and exactly one request to the endpoint, carrying its id as the
+     * Idempotency-Key and a signature of its body; or UNKNOWN (killed between the request and its answer being
+     * recorded: the sweep's verdict, never resent) with at most one request. Never two requests for one message.
+     */
+    private void checkPostedOnce(String what, JsonNode message, List<String> failures) {
+        String id = message.path("id").asText();
+        List<io.nudge.testing.WebhookReceiver.Received> posts = hooks.all().stream().filter(r -> id.equals(r.header("Idempotency-Key"))).toList();
+        String status = message.path("status").asText();
+        int sentEntries = count(message, "SENT");
+        hookMessages.incrementAndGet();
+        hookPosts.addAndGet(posts.size());
+        if (posts.size() > 1) {
+            failures.add(what + ": webhook posted " + posts.size() + " times " + history(message));
+        }
+        for (io.nudge.testing.WebhookReceiver.Received post : posts) {
+            long t = Long.parseLong(String.valueOf(post.header("Nudge-Signature")).replaceAll("^t=(\\d+),.*$", "$1"));
+            if (!io.nudge.channel.webhook.WebhookSignature.verify(HOOK_SECRET, post.header("Nudge-Signature"), post.body(), t, 300)
+                    || !post.body().contains(message.path("eventId").asText())) {
+                failures.add(what + ": a webhook post whose signature or body is not the message's: " + post.body());
+            }
+        }
+        switch (status) {
+            case "SENT" -> {
+                if (sentEntries != 1 || posts.size() != 1) {
+                    failures.add(what + ": webhook SENT with " + sentEntries + " SENT entries and " + posts.size() + " posts " + history(message));
+                }
+            }
+            case "UNKNOWN" -> {
+                hookUnknown.incrementAndGet();
+                if (sentEntries != 0) {
+                    failures.add(what + ": webhook UNKNOWN with " + sentEntries + " SENT entries " + history(message));
+                }
+            }
+            default -> failures.add(what + ": webhook " + status + " instead of SENT " + history(message));
         }
     }
 
