@@ -55,7 +55,8 @@ public sealed interface SendOutcome {
     }
 
     /**
-     * A webhook's endpoint answered 2xx: it took the message. {@code detail} ("HTTP 200 from hooks.example.com") goes
+     * A webhook's endpoint answered 2xx: it took the message. {@code detail} ("HTTP 200 from hooks.example.com: ok", with
+     * the first 512 bytes of the answer) goes
      * into the message's history; there is no provider id to correlate feedback with.
      */
     record Posted(int status, String detail) implements SendOutcome {

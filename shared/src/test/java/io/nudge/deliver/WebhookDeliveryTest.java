@@ -95,11 +95,11 @@ class WebhookDeliveryTest {
 
         DeliveryResult result = deliver.deliver(stored(id));
 
-        assertThat(result).isEqualTo(new DeliveryResult.Sent("HTTP 200 from 127.0.0.1"));
+        assertThat(result).isEqualTo(new DeliveryResult.Sent("HTTP 200 from 127.0.0.1: ok"));
         Message sent = stored(id);
         assertThat(sent.status()).isEqualTo(MessageStatus.SENT);
         assertThat(sent.to()).contains("127.0.0.1");
-        assertThat(sent.history()).extracting(HistoryEntry::reason).contains("HTTP 200 from 127.0.0.1");
+        assertThat(sent.history()).extracting(HistoryEntry::reason).contains("HTTP 200 from 127.0.0.1: ok");
         assertThat(io.nudge.messages.MessageJson.toJson(sent).toString()).doesNotContain("secret-token");
         WebhookReceiver.Received got = receiver.take(5);
         assertThat(Json.parse(got.body())).isEqualTo(json("{'text':'Ada left a cart of $420','cart':'c-42'}"));

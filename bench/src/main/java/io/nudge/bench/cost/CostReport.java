@@ -93,6 +93,17 @@ final class CostReport {
                 + "SENDING) and bySlot (only while SCHEDULED) are projected ALL, which costs nothing more since no write "
                 + "changes them in between; byProviderId is KEYS_ONLY.");
         md.table(List.of("function", "table", "call", "calls/msg", "RCU", "WCU", "where the units go", "why", "verdict"), unitLines(message));
+        CostRun.Unit webhook = units.get("immediate.webhook");
+        if (webhook != null) {
+            md.h2("Every unit of a webhook message, named (issue #18)");
+            md.p("Per message, averaged over " + webhook.units() + " messages posted in batches of 10 to an endpoint that answers "
+                    + "200 at once (the HTTP request costs no DynamoDB unit). No guard of a person runs (no consent, suppression, "
+                    + "quiet-hours or cap read or write); the rate limit's counters are per destination host: here the limit is "
+                    + "lifted, so a block of 100 tokens is one write per 100 messages; at the default `webhook=10/100000` a "
+                    + "block is 1 token, so a host's per-second counter is +1 WCU per message (State, `rate#webhook@<host>#<second>`, "
+                    + "expiring after an hour) and its daily counter +0.01.");
+            md.table(List.of("function", "table", "call", "calls/msg", "RCU", "WCU", "where the units go", "why", "verdict"), unitLines(webhook));
+        }
         CostRun.Unit journey = units.get("journey");
         if (journey != null) {
             md.h2("Every unit of a journey instance, named (issue #16)");

@@ -79,7 +79,7 @@ public final class HttpWebhookSender implements WebhookSender {
         String excerpt = excerpt(response.body());
         String withExcerpt = excerpt.isBlank() ? answer : answer + ": " + excerpt;
         if (status >= 200 && status < 300) {
-            return new SendOutcome.Posted(status, answer);
+            return new SendOutcome.Posted(status, withExcerpt);
         }
         if (status == 429) {
             return new SendOutcome.Throttled(withExcerpt, retryAfter(response.headers().firstValue("Retry-After"), clock.instant()));

@@ -28,7 +28,7 @@ class HttpWebhookSenderTest {
         try (WebhookReceiver receiver = new WebhookReceiver(Answer.of(202, "ok"))) {
             SendOutcome outcome = sender.send(request(receiver.url("/hooks/cart?token=t0k3n"), Optional.of("a-shared-secret")));
 
-            assertThat(outcome).isEqualTo(new SendOutcome.Posted(202, "HTTP 202 from 127.0.0.1"));
+            assertThat(outcome).isEqualTo(new SendOutcome.Posted(202, "HTTP 202 from 127.0.0.1: ok"));
             WebhookReceiver.Received got = receiver.take(5);
             assertThat(got.method()).isEqualTo("POST");
             assertThat(got.path()).isEqualTo("/hooks/cart?token=t0k3n");
