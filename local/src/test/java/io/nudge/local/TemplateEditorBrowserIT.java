@@ -64,6 +64,44 @@ class TemplateEditorBrowserIT extends BrowserCase {
     }
 
     @Test
+    void a_webhook_template_previews_its_request_refuses_a_forbidden_url_at_the_field_and_never_shows_its_secret() {
+        api.call("PUT", "/v1/users/ada", "{'attributes':{'first_name':'Ada','team':'growth'}}");
+        openSignedIn("/ui/templates");
+        type(browser.findElement(By.id("new-template-id")), "cart_alert");
+        new Select(browser.findElement(By.id("new-template-channel"))).selectByValue("webhook");
+        browser.findElement(By.xpath("//button[text()='New template']")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#content h1"), "Template cart_alert"));
+        assertThat(browser.findElement(By.cssSelector(".add-locale")).isDisplayed()).as("a webhook has no locales").isFalse();
+
+        type(browser.findElement(By.id("tpl-url")), "http://169.254.169.254/latest/meta-data/");
+        type(browser.findElement(By.id("tpl-headers")), "{\"Content-Type\": \"application/json\"}");
+        type(browser.findElement(By.id("tpl-body")), "{\"text\": {{ user.attributes.first_name | append: \" left a cart\" | json }}}");
+        type(browser.findElement(By.id("tpl-secret")), "a-shared-secret");
+        type(browser.findElement(By.id("preview-user")), "ada");
+        wait.until(ExpectedConditions.textToBe(By.id("webhook-body"), "{\"text\": \"Ada left a cart\"}"));
+        browser.findElement(By.id("template-save")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(fieldError("/url"), "not a destination Nudge may call"));
+        assertThat(api.request("GET", "/v1/templates/cart_alert", null).statusCode()).isEqualTo(404);
+
+        type(browser.findElement(By.id("tpl-url")), "https://hooks.example.com/{{ user.attributes.team }}");
+        wait.until(ExpectedConditions.textToBe(By.id("webhook-request"), "POST https://hooks.example.com/growth"));
+        browser.findElement(By.id("template-save")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("template-saved"), "Saved"));
+        ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0);");
+        screenshot("webhook-template");
+        com.fasterxml.jackson.databind.JsonNode stored = api.call("GET", "/v1/templates/cart_alert", null);
+        assertThat(stored.get("secretSet").asBoolean()).isTrue();
+        assertThat(stored.toString()).doesNotContain("a-shared-secret");
+
+        open("/ui/templates/cart_alert"); // signed in still (the key is in this tab's session storage)
+        shown("/ui/templates/cart_alert");
+        WebElement secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("tpl-secret")));
+        assertThat(secret.getDomProperty("value")).isEmpty();
+        assertThat(secret.getDomAttribute("placeholder")).isEqualTo("a secret is stored");
+        assertThat(browser.getPageSource()).doesNotContain("a-shared-secret");
+    }
+
+    @Test
     void a_new_sms_template_counts_its_segments_and_encoding_as_it_is_typed() {
         openSignedIn("/ui/templates");
         type(browser.findElement(By.id("new-template-id")), "code");
