@@ -38,8 +38,13 @@ public final class HttpWebhookSender implements WebhookSender {
     private final WebhookDestinations destinations;
     private final Clock clock;
 
+    /**
+     * HTTP/1.1: over plain http the JDK client would otherwise ask every receiver to upgrade to h2c
+     * ({@code Connection: Upgrade, HTTP2-Settings}), which some servers and proxies refuse.
+     */
     public HttpWebhookSender(WebhookDestinations destinations, Clock clock) {
-        this(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(TIMEOUT).build(), destinations, clock);
+        this(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(TIMEOUT).build(), destinations, clock);
     }
 
     HttpWebhookSender(HttpClient http, WebhookDestinations destinations, Clock clock) {

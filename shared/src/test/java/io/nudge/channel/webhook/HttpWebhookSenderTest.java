@@ -37,6 +37,7 @@ class HttpWebhookSenderTest {
             assertThat(got.header("X-Team")).isEqualTo("growth");
             assertThat(got.header("Idempotency-Key")).isEqualTo("msg-1");
             assertThat(got.header("User-Agent")).startsWith("Nudge/");
+            assertThat(got.header("Upgrade")).as("HTTP/1.1, no h2c upgrade asked of the receiver").isNull();
             assertThat(got.header("Nudge-Signature")).isEqualTo(WebhookSignature.header("a-shared-secret", clock.instant().getEpochSecond(), got.body()));
             assertThat(WebhookSignature.verify("a-shared-secret", got.header("Nudge-Signature"), got.body(),
                     clock.instant().getEpochSecond(), 300)).isTrue();
