@@ -39,6 +39,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -54,6 +55,8 @@ public final class DeliverService {
     static final int MAX_INTERNAL_ERRORS = 3;
     private static final io.nudge.log.Log LOG = io.nudge.log.Log.of(DeliverService.class);
     private static final Duration MAX_BACKOFF = Duration.ofHours(1);
+    /** A provider's own Retry-After is honoured beyond our backoff's hour, up to a day. */
+    private static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
     /** Deferral reasons: our own per-second and daily limits, and the provider's two ways of not taking a message. */
     static final String RATE_LIMIT = "rate_limit";
     static final String DAILY_LIMIT = "daily_limit";
@@ -224,6 +227,11 @@ public final class DeliverService {
             }
             case Rendering.Ready ready -> rendered = ready.rendered();
         }
+        if (rendered instanceof Rendered.Webhook) {
+            // its template was changed to a webhook one after the message was made: no provider call fits it
+            return finish(message, MessageStatus.READY, MessageStatus.FAILED,
+                    new DeliveryResult.Failed("template_invalid: " + message.templateId() + " is a webhook template now"));
+        }
         Optional<String> subject = rendered instanceof Rendered.Email e ? Optional.of(e.subject()) : Optional.empty();
         Optional<Integer> segments = rendered instanceof Rendered.Sms text ? Optional.of(SmsSegments.count(text.body()).segments()) : Optional.empty();
         if (!messages.claimForSend(message.id(), clock.instant(), address.get(), subject, segments)) {
@@ -241,7 +249,7 @@ public final class DeliverService {
                     marketing ? Optional.of(unsubscribe.url(message.userId(), Channel.EMAIL)) : Optional.empty()));
             case Rendered.Sms s -> sms.send(new SmsMessage(message.id(), message.triggerId(), address.get(), s.body(), message.priority()));
             case Rendered.Push p -> push.send(message, user.get().pushTokens(), p);
-            case Rendered.Webhook w -> throw new IllegalStateException("a " + message.channel() + " message rendered as a webhook");
+            case Rendered.Webhook w -> throw new IllegalStateException("a " + message.channel() + " message rendered as a webhook"); // refused above
         };
         return recordOutcome(message, marketing, address.get(), outcome);
     }
@@ -310,6 +318,12 @@ public final class DeliverService {
         if (request.jsonBody() && !isJson(request.body())) {
             return finish(message, MessageStatus.READY, MessageStatus.FAILED,
                     new DeliveryResult.Failed("invalid_body: the rendered body is not JSON, as its Content-Type says"));
+        }
+        Optional<String> badHeader = request.headers().entrySet().stream()
+                .filter(h -> !io.nudge.template.TemplateParser.isHeaderValue(h.getValue())).map(Map.Entry::getKey).findFirst();
+        if (badHeader.isPresent()) {
+            return finish(message, MessageStatus.READY, MessageStatus.FAILED, new DeliveryResult.Failed("invalid_header: /headers/"
+                    + badHeader.get() + " rendered a character an HTTP header cannot carry (a control character or one above U+00FF)"));
         }
         Optional<String> host = io.nudge.channel.webhook.WebhookDestinations.hostOf(request.url());
         if (host.isEmpty()) {
@@ -437,10 +451,12 @@ public final class DeliverService {
         if (deferrals >= MAX_DEFERRALS) {
             return finish(message, MessageStatus.SENDING, MessageStatus.FAILED, new DeliveryResult.Failed("provider_unavailable: " + shorten(reason)));
         }
-        Duration doubling = messages.slotWidth().multipliedBy(1L << Math.min(deferrals, 12));
-        // the provider's own Retry-After when it is later than our backoff (and within the hour)
-        Duration backoff = retryAfter.filter(after -> after.compareTo(doubling) > 0).orElse(doubling);
-        return defer(message, MessageStatus.SENDING, deferral, clock.instant().plus(backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff));
+        Duration raw = messages.slotWidth().multipliedBy(1L << Math.min(deferrals, 12));
+        Duration doubling = raw.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : raw;
+        // the provider's own Retry-After when it asks for longer than our backoff (up to a day)
+        Duration backoff = retryAfter.filter(after -> after.compareTo(doubling) > 0)
+                .map(after -> after.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : after).orElse(doubling);
+        return defer(message, MessageStatus.SENDING, deferral, clock.instant().plus(backoff));
     }
 
     private void giveBackCap(Message message, boolean marketing) {

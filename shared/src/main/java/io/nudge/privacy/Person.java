@@ -45,7 +45,8 @@ public record Person(String userId, Optional<UserProfile> profile, List<Message>
             p.email().ifPresent(personal::add);
             p.phone().ifPresent(personal::add);
         });
-        messages.forEach(m -> m.to().ifPresent(personal::add));
+        // a webhook's to is a host many users share: not personal, and matching it would touch other users' records
+        messages.stream().filter(m -> m.channel().reachesAPerson()).forEach(m -> m.to().ifPresent(personal::add));
         return personal;
     }
 }

@@ -149,6 +149,10 @@ public final class TemplateParser {
                 if (!header.getValue().isTextual()) {
                     throw invalid(field, field + " must be a string");
                 }
+                if (!header.getValue().textValue().contains("{{") && !header.getValue().textValue().contains("{%")
+                        && !isHeaderValue(header.getValue().textValue())) {
+                    throw invalid(field, field + " holds a character an HTTP header cannot carry (a control character or one above U+00FF)");
+                }
                 headers.put(header.getKey(), header.getValue().textValue());
             }
         }
@@ -158,6 +162,17 @@ public final class TemplateParser {
             throw invalid("/secret", "/secret must be 1-" + MAX_SECRET_LENGTH + " characters (leave it out to send unsigned)");
         }
         return new TemplateParts.Webhook(method, url, headers, body, secret);
+    }
+
+    /** What the JDK's HTTP client takes as a header value: tab, and characters from space to U+00FF but DEL. */
+    public static boolean isHeaderValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '\t' && (c < 0x20 || c == 0x7f || c > 0xff)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** At save: a URL without Liquid must be an allowed destination; a JSON body must parse rendered without data. */

@@ -138,6 +138,54 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void a_retry_after_longer_than_the_backoffs_hour_is_honoured() throws Exception {
+        start("/hook", new Answer(429, Map.of("Retry-After", "7200"), ""));
+        String id = message();
+
+        assertThat(deliver.deliver(stored(id))).isEqualTo(new DeliveryResult.Deferred("provider_throttled", clock.instant().plusSeconds(7200)));
+    }
+
+    @Test
+    void a_header_rendered_with_a_character_http_cannot_carry_fails_invalid_header_before_any_claim() throws Exception {
+        start("/hook", Answer.of(200, ""));
+        new UserService(services.users(), clock).upsert("ada", json("{'attributes':{'first_name':'Ada','team':'\u0141\u00f3d\u017a'}}"));
+        ObjectNode template = services.definitions().find(io.nudge.store.DefinitionStore.TEMPLATE, "cart_alert").orElseThrow().document().deepCopy();
+        template.remove("id");
+        ((ObjectNode) template.get("headers")).put("X-Team", "{{ user.attributes.team }}");
+        new DefinitionService(services.definitions(), WebhookDestinations.allowing(List.of("127.0.0.1")), clock).putTemplate("cart_alert", template);
+        deliver.refreshDefinitions();
+        String id = message();
+
+        DeliveryResult result = deliver.deliver(stored(id));
+
+        assertThat(result).isEqualTo(new DeliveryResult.Failed("invalid_header: /headers/X-Team rendered a character an HTTP header "
+                + "cannot carry (a control character or one above U+00FF)"));
+        assertThat(stored(id).history()).extracting(HistoryEntry::status).doesNotContain(MessageStatus.SENDING);
+        assertThat(receiver.all()).isEmpty();
+    }
+
+    @Test
+    void an_email_message_whose_template_became_a_webhook_one_fails_before_any_claim() throws Exception {
+        start("/hook", Answer.of(200, ""));
+        DefinitionService definitions = new DefinitionService(services.definitions(), clock);
+        definitions.putTemplate("mail_then_hook", json("{'channel':'email','subject':'Hi','text':'Hi'}"));
+        definitions.putTrigger("mail", json("{'event':'cart_abandoned','channel':'email','template':'mail_then_hook','quietHours':'off',"
+                + "'priority':'transactional'}"));
+        new UserService(services.users(), clock).upsert("ada", json("{'email':'ada@example.com'}"));
+        evaluate.refreshDefinitions();
+        message();
+        Message email = services.messages().forUser("ada", 10).stream().filter(m -> m.triggerId().equals("mail")).findFirst().orElseThrow();
+        ObjectNode hook = Json.object();
+        hook.put("channel", "webhook").put("url", "https://hooks.example.com/x");
+        definitions.putTemplate("mail_then_hook", hook);
+        deliver.refreshDefinitions();
+
+        assertThat(deliver.deliver(stored(email.id()))).isEqualTo(
+                new DeliveryResult.Failed("template_invalid: mail_then_hook is a webhook template now"));
+        assertThat(stored(email.id()).history()).extracting(HistoryEntry::status).doesNotContain(MessageStatus.SENDING);
+    }
+
+    @Test
     void a_body_that_renders_to_invalid_json_fails_invalid_body_and_nothing_is_posted() throws Exception {
         start("/hook", Answer.of(200, ""));
         ObjectNode broken = services.definitions().find(io.nudge.store.DefinitionStore.TEMPLATE, "cart_alert").orElseThrow().document().deepCopy();

@@ -111,6 +111,9 @@ class WebhookTemplateTest {
         ObjectNode signature = slack();
         signature.putObject("headers").put("Nudge-Signature", "t=1,v1=0");
         assertThat(refused(signature).field()).isEqualTo("/headers/Nudge-Signature");
+        ObjectNode control = slack();
+        control.putObject("headers").put("X-Team", "growth\u0001");
+        assertThat(refused(control).field()).isEqualTo("/headers/X-Team");
         ObjectNode delete = slack();
         delete.put("method", "DELETE");
         assertThat(refused(delete).field()).isEqualTo("/method");

@@ -34,23 +34,29 @@ public final class HttpWebhookSender implements WebhookSender {
     static final int EXCERPT_BYTES = 512;
     public static final String USER_AGENT = "Nudge/" + version();
 
+    /** Reads an answer's first bytes while the sender waits with a deadline (the client's timeout ends with the headers). */
+    private static final java.util.concurrent.ExecutorService EXCERPTS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
     private final HttpClient http;
     private final WebhookDestinations destinations;
     private final Clock clock;
+    private final Duration timeout;
 
     /**
      * HTTP/1.1: over plain http the JDK client would otherwise ask every receiver to upgrade to h2c
      * ({@code Connection: Upgrade, HTTP2-Settings}), which some servers and proxies refuse.
      */
     public HttpWebhookSender(WebhookDestinations destinations, Clock clock) {
-        this(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(TIMEOUT).build(), destinations, clock);
+        this(destinations, clock, TIMEOUT);
     }
 
-    HttpWebhookSender(HttpClient http, WebhookDestinations destinations, Clock clock) {
-        this.http = http;
+    /** @param timeout to connect, then for the answer's headers, then for its first bytes (tests shorten it) */
+    HttpWebhookSender(WebhookDestinations destinations, Clock clock, Duration timeout) {
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(timeout).build();
         this.destinations = destinations;
         this.clock = clock;
+        this.timeout = timeout;
     }
 
     @Override
@@ -65,11 +71,18 @@ public final class HttpWebhookSender implements WebhookSender {
             }
             case WebhookDestinations.Verdict.Allowed allowed -> host = allowed.host();
         }
+        HttpRequest built;
+        try {
+            built = request(request);
+        } catch (IllegalArgumentException e) {
+            // deliver checks the header values first; what the client still refuses can never be sent
+            return new SendOutcome.Rejected(SendOutcome.Rejection.OTHER, "the request could not be made: " + e.getMessage());
+        }
         HttpResponse<InputStream> response;
         try {
-            response = http.send(request(request), HttpResponse.BodyHandlers.ofInputStream());
+            response = http.send(built, HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpTimeoutException e) {
-            return new SendOutcome.Unavailable(host + " did not answer within " + TIMEOUT.toSeconds() + " s");
+            return new SendOutcome.Unavailable(host + " did not answer within " + timeout.toSeconds() + " s");
         } catch (ConnectException e) {
             return new SendOutcome.Unavailable("could not connect to " + host + ": " + e.getClass().getSimpleName());
         } catch (IOException e) {
@@ -81,7 +94,7 @@ public final class HttpWebhookSender implements WebhookSender {
         }
         int status = response.statusCode();
         String answer = "HTTP " + status + " from " + host;
-        String excerpt = excerpt(response.body());
+        String excerpt = excerpt(response.body(), timeout);
         String withExcerpt = excerpt.isBlank() ? answer : answer + ": " + excerpt;
         if (status >= 200 && status < 300) {
             return new SendOutcome.Posted(status, withExcerpt);
@@ -100,7 +113,7 @@ public final class HttpWebhookSender implements WebhookSender {
     }
 
     private HttpRequest request(WebhookRequest request) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(java.net.URI.create(request.url().strip())).timeout(TIMEOUT)
+        HttpRequest.Builder builder = HttpRequest.newBuilder(java.net.URI.create(request.url().strip())).timeout(timeout)
                 .method(request.method(), HttpRequest.BodyPublishers.ofString(request.body(), StandardCharsets.UTF_8));
         request.headers().forEach(builder::header);
         builder.header("Idempotency-Key", request.messageId());
@@ -110,13 +123,32 @@ public final class HttpWebhookSender implements WebhookSender {
         return builder.build();
     }
 
-    /** The first {@value #EXCERPT_BYTES} bytes of the answer, as text; the rest is not read. */
-    private static String excerpt(InputStream body) {
-        try (body) {
+    /**
+     * The first {@value #EXCERPT_BYTES} bytes of the answer, as text; the rest is not read. Within {@code within}: an
+     * endpoint that sends its status and then stalls must not hold the delivery (the status decides; the stream is
+     * closed, which ends the read).
+     */
+    private static String excerpt(InputStream body, Duration within) {
+        java.util.concurrent.Future<String> read = EXCERPTS.submit(() -> {
             byte[] first = body.readNBytes(EXCERPT_BYTES);
             return new String(first, StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
-        } catch (IOException e) {
+        });
+        try {
+            return read.get(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            read.cancel(true);
+            return "(the answer's body did not come within " + within.toSeconds() + " s)";
+        } catch (java.util.concurrent.ExecutionException e) {
             return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        } finally {
+            try {
+                body.close();
+            } catch (IOException e) {
+                // closing an answer we stopped reading: nothing to do
+            }
         }
     }
 

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  */
 public final class WebhookDestinations {
     public static final String ALLOW_HOSTS_ENV = "NUDGE_WEBHOOK_ALLOW_HOSTS";
-    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    /** Digits and dots: a dotted quad, or a form such as 127.1 or 2130706433 that the JDK also reads as an address. */
+    private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9]+(\\.[0-9]+){0,3}");
 
     /** Name resolution, injected so tests can make a public-looking name resolve to a private address. */
     @FunctionalInterface
@@ -97,7 +98,9 @@ public final class WebhookDestinations {
         }
         List<InetAddress> addresses;
         try {
-            addresses = resolver.resolve(allowedUrl.host());
+            // exactly the name the HTTP client will look up (case and a trailing dot kept): the JVM's lookup cache is
+            // keyed by that string, so the connection then finds the addresses checked here
+            addresses = resolver.resolve(stripBrackets(allowedUrl.url().getHost()));
         } catch (UnknownHostException e) {
             return new Verdict.Unresolved(allowedUrl.host() + " did not resolve");
         }
@@ -142,6 +145,10 @@ public final class WebhookDestinations {
         } catch (java.net.URISyntaxException e) {
             return Optional.empty();
         }
+    }
+
+    private static String stripBrackets(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     /** The host as the allow-list and a message's {@code to} see it: lower case, an IPv6 literal without brackets. */

@@ -96,6 +96,37 @@ class HttpWebhookSenderTest {
     }
 
     @Test
+    void an_endpoint_that_sends_its_status_and_then_stalls_does_not_hold_the_delivery() throws Exception {
+        try (java.net.ServerSocket stalling = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = stalling.accept()) {
+                    s.getInputStream().read(new byte[4096]);
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nabc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    new java.util.concurrent.CountDownLatch(1).await(10, java.util.concurrent.TimeUnit.SECONDS); // the body never comes
+                } catch (java.io.IOException | InterruptedException closed) {
+                    // the sender closed it
+                }
+            });
+            HttpWebhookSender quick = new HttpWebhookSender(WebhookDestinations.allowing(List.of("127.0.0.1")), clock, Duration.ofMillis(500));
+            long started = System.nanoTime();
+
+            SendOutcome outcome = quick.send(request("http://127.0.0.1:" + stalling.getLocalPort() + "/h", Optional.empty()));
+
+            assertThat(outcome).isInstanceOf(SendOutcome.Posted.class);
+            assertThat(((SendOutcome.Posted) outcome).detail()).startsWith("HTTP 200 from 127.0.0.1: (the answer's body did not come within");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void a_header_value_the_client_refuses_is_rejected_not_thrown() {
+        WebhookRequest bad = new WebhookRequest("msg-2", "POST", "http://127.0.0.1:9/h", Map.of("X-Name", "\u0001"), "{}", Optional.empty());
+
+        assertThat(sender.send(bad)).isInstanceOf(SendOutcome.Rejected.class);
+    }
+
+    @Test
     void retry_after_is_seconds_or_an_http_date() {
         java.time.Instant now = java.time.Instant.parse("2026-12-07T23:00:00Z");
         assertThat(HttpWebhookSender.retryAfter(Optional.of("120"), now)).contains(Duration.ofSeconds(120));

@@ -39,6 +39,9 @@ class WebhookDestinationsTest {
         assertThat(none.refusalAtSave("ftp://hooks.example.com/x")).isPresent();
         assertThat(none.refusalAtSave("https:///no-host")).isPresent();
         assertThat(none.refusalAtSave("https://hooks.example.com/services/T000/B000")).as("a public name: checked when sent").isEmpty();
+        // forms InetAddress reads as 127.0.0.1 (java.net.URI, and so the HTTP client, sees no host in them)
+        assertThat(none.refusalAtSave("https://2130706433/hook")).isPresent();
+        assertThat(none.refusalAtSave("https://127.1/hook")).isPresent();
     }
 
     @Test
@@ -66,6 +69,20 @@ class WebhookDestinationsTest {
         assertThat(resolving.check("https://nowhere.example.com/a")).isInstanceOf(WebhookDestinations.Verdict.Unresolved.class);
         assertThat(resolving.check("http://hooks.example.com/a")).isInstanceOf(WebhookDestinations.Verdict.Blocked.class);
         assertThat(resolving.check("not a url")).isInstanceOf(WebhookDestinations.Verdict.Blocked.class);
+    }
+
+    @Test
+    void the_name_checked_is_the_name_the_client_will_look_up_case_and_trailing_dot_kept() {
+        List<String> looked = new java.util.ArrayList<>();
+        WebhookDestinations resolving = none.resolvingWith(host -> {
+            looked.add(host);
+            return List.of(InetAddress.getByName("93.184.216.34"));
+        });
+
+        resolving.check("https://Rebind.Example.com./hook");
+
+        // the JVM caches a lookup under the exact string: checking another spelling would let the connection resolve anew
+        assertThat(looked).containsExactly("Rebind.Example.com.");
     }
 
     @Test
