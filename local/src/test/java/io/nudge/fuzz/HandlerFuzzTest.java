@@ -115,20 +115,12 @@ class HandlerFuzzTest {
         ObjectNode sample = (ObjectNode) Samples.json("ddb-messages-ready.json").get("Records").get(0);
         UserService users = new UserService(services.users(), clock);
         streamBatches(run, m, sample, (batch, good) -> {
-            for (JsonNode record : batch.get("Records")) {
-                storeImage(services.tables().messages(), record.at("/dynamodb/NewImage"), "id");
-            }
-            StreamsEventResponse response = handler.handleRequest(STREAM_SERIALIZER.fromJson(Json.write(batch)), null);
+            StreamsEventResponse response = storeAndDeliver(handler, batch);
             List<String> lost = new ArrayList<>();
             for (JsonNode record : batch.get("Records")) {
                 String id = record.at("/dynamodb/NewImage/id/S").asText("");
                 boolean isGood = good.contains(record);
-                Optional<Message> message = Optional.empty();
-                try {
-                    message = id.isEmpty() ? Optional.empty() : services.messages().find(id);
-                } catch (RuntimeException unreadable) {
-                    // a bad item that cannot be read back: the dead-letter check covers it
-                }
+                Optional<Message> message = readBack(id);
                 // SCHEDULED: the provider rate limit (14 emails a second by default) deferred it; it is not lost
                 if (isGood && !Set.of(MessageStatus.SENT, MessageStatus.SCHEDULED).contains(message.map(Message::status).orElse(null))) {
                     lost.add(id + " " + message.map(Message::status).orElse(null));
@@ -164,19 +156,11 @@ class HandlerFuzzTest {
             sampleImage.set("templateId", s("hook"));
             UserService users = new UserService(services.users(), clock);
             streamBatches(run, m, sample, (batch, good) -> {
-                for (JsonNode record : batch.get("Records")) {
-                    storeImage(services.tables().messages(), record.at("/dynamodb/NewImage"), "id");
-                }
-                StreamsEventResponse response = handler.handleRequest(STREAM_SERIALIZER.fromJson(Json.write(batch)), null);
+                StreamsEventResponse response = storeAndDeliver(handler, batch);
                 List<String> lost = new ArrayList<>();
                 for (JsonNode record : batch.get("Records")) {
                     String id = record.at("/dynamodb/NewImage/id/S").asText("");
-                    Optional<Message> message = Optional.empty();
-                    try {
-                        message = id.isEmpty() ? Optional.empty() : services.messages().find(id);
-                    } catch (RuntimeException unreadable) {
-                        // a bad item that cannot be read back: the dead-letter check covers it
-                    }
+                    Optional<Message> message = readBack(id);
                     long posts = receiver.all().stream().filter(r -> id.equals(r.header("Idempotency-Key"))).count();
                     if (posts > 1) {
                         lost.add("posted " + posts + " times: " + id);
@@ -193,6 +177,23 @@ class HandlerFuzzTest {
                 image.set("userId", s("wu-" + i));
                 users.upsert("wu-" + i, json("{'attributes':{'first_name':'Ada'}}"));
             });
+        }
+    }
+
+    /** The batch's images stored as the table holds them (deliver reads the message back), then handed to deliver. */
+    private StreamsEventResponse storeAndDeliver(DeliverHandler handler, ObjectNode batch) throws Exception {
+        for (JsonNode record : batch.get("Records")) {
+            storeImage(services.tables().messages(), record.at("/dynamodb/NewImage"), "id");
+        }
+        return handler.handleRequest(STREAM_SERIALIZER.fromJson(Json.write(batch)), null);
+    }
+
+    /** The message as stored now; empty for no id, or a bad item that cannot be read back (the dead-letter check covers it). */
+    private Optional<Message> readBack(String id) {
+        try {
+            return id.isEmpty() ? Optional.empty() : services.messages().find(id);
+        } catch (RuntimeException unreadable) {
+            return Optional.empty();
         }
     }
 
