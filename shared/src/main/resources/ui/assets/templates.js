@@ -142,6 +142,8 @@ class Editor {
       : `Not saved yet: a new ${this.channel} template. Edits preview as you type; Save stores it.`;
     this.deleteButton.hidden = !this.saved;
     this.localeRow.hidden = NO_LOCALES.includes(this.channel);
+    const localeField = this.previewLocale.closest('[data-pointer]');
+    if (localeField) localeField.hidden = NO_LOCALES.includes(this.channel);
   }
 
   /** (Re)builds the parts' fields from a document: the default parts, then one group per locale. */
@@ -414,7 +416,7 @@ function rendered(answer) {
       h('p', { class: 'sms-count', id: 'sms-segments' },
         `${s.segments} ${s.segments === 1 ? 'segment' : 'segments'} · ${s.encoding} · ${s.characters} characters`)];
   }
-  if (answer.channel === 'webhook') return [variant, webhookRequest(answer)];
+  if (answer.channel === 'webhook') return webhookRequest(answer); // one shape for every user: no locale variants
   if (answer.channel === 'push') {
     return [variant, h('dl', { class: 'facts' }, h('dt', {}, 'Title'), h('dd', { id: 'preview-title' }, answer.title),
       h('dt', {}, 'Body'), h('dd', { id: 'preview-body' }, answer.body)),

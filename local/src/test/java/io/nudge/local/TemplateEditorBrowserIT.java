@@ -72,6 +72,7 @@ class TemplateEditorBrowserIT extends BrowserCase {
         browser.findElement(By.xpath("//button[text()='New template']")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#content h1"), "Template cart_alert"));
         assertThat(browser.findElement(By.cssSelector(".add-locale")).isDisplayed()).as("a webhook has no locales").isFalse();
+        assertThat(browser.findElement(By.id("preview-locale")).isDisplayed()).isFalse();
 
         type(browser.findElement(By.id("tpl-url")), "http://169.254.169.254/latest/meta-data/");
         type(browser.findElement(By.id("tpl-headers")), "{\"Content-Type\": \"application/json\"}");
