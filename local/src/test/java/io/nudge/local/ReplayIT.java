@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nudge.json.Json;
 import io.nudge.testing.Samples;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -47,9 +48,11 @@ class ReplayIT {
         Outcome single = scenario(once, false);
         Outcome replayed = scenario(twice, true);
 
-        assertThat(single.messages()).hasSize(9);
+        assertThat(single.messages()).hasSize(10);
         assertThat(single.messages().values()).containsExactlyInAnyOrder("BOUNCED [READY, SENDING, SENT, BOUNCED]",
                 "SENT [SCHEDULED, READY, SENDING, SENT]", "SENT [READY, SENDING, SENT]", "SENT [READY, SENDING, SENT]",
+                "SENT [READY, SENDING, SENT]",
+                // cy's webhook
                 "SENT [READY, SENDING, SENT]",
                 // the journey's: hello and thanks for jo, hello and nudge for kim
                 "SENT [READY, SENDING, SENT]", "SENT [READY, SENDING, SENT]", "SENT [READY, SENDING, SENT]", "SENT [READY, SENDING, SENT]");
@@ -62,14 +65,18 @@ class ReplayIT {
         assertThat(replayed.suppressions()).isEqualTo(single.suppressions());
         assertThat(single.outboxWrites()).hasSize(9).allSatisfy((file, writes) -> assertThat(writes).isEqualTo(1));
         assertThat(replayed.outboxWrites()).isEqualTo(single.outboxWrites());
+        assertThat(single.webhookPosts()).isEqualTo(List.of("cy"));
+        assertThat(replayed.webhookPosts()).as("a replayed READY record posts nothing twice").isEqualTo(single.webhookPosts());
     }
 
     /** What the scenario leaves: message id → "STATUS [history statuses]", stats, suppressions, outbox writes per file. */
     record Outcome(Map<String, String> messages, Map<String, JsonNode> stats, JsonNode suppressions, Map<String, Integer> outboxWrites,
-            Map<String, List<String>> journeys) {}
+            Map<String, List<String>> journeys, List<String> webhookPosts) {}
 
     private Outcome scenario(Path data, boolean replay) throws Exception {
-        LocalOptions options = ItClient.options(data).apiKey(KEY).replay(replay).build();
+        io.nudge.testing.WebhookReceiver hooks = new io.nudge.testing.WebhookReceiver(io.nudge.testing.WebhookReceiver.Answer.of(200, "ok"));
+        LocalOptions options = ItClient.options(data).apiKey(KEY).replay(replay)
+                .webhooks(io.nudge.channel.webhook.WebhookDestinations.allowing(List.of("127.0.0.1"))).build();
         Path outbox = Files.createDirectories(data.resolve("outbox"));
         Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
         Thread watcher = watch(outbox, writes);
@@ -79,6 +86,9 @@ class ReplayIT {
             api.call("PUT", "/v1/templates/news", "{'channel':'email','subject':'News','text':'The news'}");
             api.call("PUT", "/v1/triggers/now", "{'event':'r_now','channel':'email','template':'mail','priority':'transactional'}");
             api.call("PUT", "/v1/triggers/later", "{'event':'r_later','channel':'email','template':'mail','priority':'transactional','delay':'PT15S'}");
+            api.callRaw("PUT", "/v1/templates/hook", Json.object().put("channel", "webhook").put("url", hooks.url("/hook"))
+                    .put("body", "{{ user.userId }}").toString());
+            api.call("PUT", "/v1/triggers/hook", "{'event':'r_hook','channel':'webhook','template':'hook'}");
             api.call("PUT", "/v1/segments/all", "{'all':[{'path':'user.attributes.replay','op':'eq','value':true}]}");
             api.call("PUT", "/v1/campaigns/camp", "{'segment':'all','channel':'email','priority':'transactional',"
                     + "'variants':[{'id':'A','template':'news','weight':100}],'holdout':0,'enabled':true}");
@@ -99,7 +109,8 @@ class ReplayIT {
                 api.call("PUT", "/v1/users/" + user, "{'email':'" + user + "@replay.test'}");
             }
             api.call("POST", "/v1/events", "{'events':[{'id':'e-now','userId':'ada','name':'r_now'},{'id':'e-later','userId':'bob','name':'r_later'},"
-                    + "{'id':'e-flow-jo','userId':'jo','name':'r_flow'},{'id':'e-flow-kim','userId':'kim','name':'r_flow'}]}");
+                    + "{'id':'e-flow-jo','userId':'jo','name':'r_flow'},{'id':'e-flow-kim','userId':'kim','name':'r_flow'},"
+                    + "{'id':'e-hook','userId':'cy','name':'r_hook'}]}");
             // jo answers once the journey waits for it (its stream records replayed or not)
             ItClient.eventually("jo waiting at done", () -> runner.services().journeyInstances().forUser("jo", 5).stream()
                     .filter(i -> i.step().equals("done") && i.waitingFor().isPresent()).findFirst().map(i -> true));
@@ -113,7 +124,7 @@ class ReplayIT {
             until(api, "ada", m -> m.path("status").asText().equals("BOUNCED"));
             api.call("POST", "/v1/campaigns/camp/run", "{'runId':'r-1'}");
             until(api, "bob", m -> m.path("status").asText().equals("SENT"), 2);
-            until(api, "cy", m -> m.path("status").asText().equals("SENT"));
+            until(api, "cy", m -> m.path("status").asText().equals("SENT"), 2); // the campaign's email and the webhook
             until(api, "ada", m -> m.path("status").asText().equals("SENT"));
             for (String user : JOURNEY_USERS) {
                 until(api, user, m -> m.path("status").asText().equals("SENT"), 2);
@@ -152,9 +163,11 @@ class ReplayIT {
                 journeys.put(user, instances);
             }
             // file names are message ids: the same in both runs
-            return new Outcome(messages, stats, withoutTimes(suppressions), outboxWrites, journeys);
+            return new Outcome(messages, stats, withoutTimes(suppressions), outboxWrites, journeys,
+                    hooks.all().stream().map(io.nudge.testing.WebhookReceiver.Received::body).toList());
         } finally {
             watcher.interrupt();
+            hooks.close();
         }
     }
 
