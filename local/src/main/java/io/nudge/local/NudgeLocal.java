@@ -74,6 +74,10 @@ public final class NudgeLocal {
                         + (options.replay() ? ", REPLAY: every delivery twice" : ""));
         System.out.println("nudge: outbox " + runner.outbox());
         runner.faults().ifPresent(f -> System.out.println("nudge: provider faults injected: " + f.faults()));
+        if (!options.webhooks().allowed().isEmpty()) {
+            System.out.println("nudge: webhooks may also reach " + String.join(", ", options.webhooks().allowed())
+                    + " (plain http and private addresses; " + io.nudge.channel.webhook.WebhookDestinations.ALLOW_HOSTS_ENV + ")");
+        }
         runner.dynamoEndpoint()
                 .ifPresent(endpoint -> System.out.println("nudge: dynamodb " + endpoint + "  (DynamoDB Local, for tools such as bench/)"));
         runner.generatedKey().ifPresentOrElse(

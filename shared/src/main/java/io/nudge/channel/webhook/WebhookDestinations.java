@@ -72,6 +72,11 @@ public final class WebhookDestinations {
         return new WebhookDestinations(allowed, other);
     }
 
+    /** The allow-listed hosts, sorted (what the local runner prints when some are set). */
+    public java.util.SortedSet<String> allowed() {
+        return new java.util.TreeSet<>(allowed);
+    }
+
     public boolean allowListed(String host) {
         return allowed.contains(normalise(host));
     }
