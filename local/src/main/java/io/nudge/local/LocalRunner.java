@@ -144,7 +144,7 @@ public final class LocalRunner implements AutoCloseable {
         Optional<FaultInjector> faults = options.providerFaults().map(FaultInjector::new);
         if (faults.isPresent()) {
             channels = new Channels(faults.get().email(channels.email()), faults.get().sms(channels.sms()),
-                    faults.get().push(channels.push()), channels.pushEndpoints(), channels.emailFrom(), channels.webhook());
+                    faults.get().push(channels.push()), channels.pushEndpoints(), channels.emailFrom(), faults.get().webhook(channels.webhook()));
             LOG.info("provider faults injected", "faults", options.providerFaults().get().toString());
         }
 

@@ -149,6 +149,67 @@ class ProviderFaultsIT extends LocalRunnerCase {
                 statuses(messages), injector.summary(), retried.size());
     }
 
+    /**
+     * Webhooks under the same faults: a timeout after the request was written is retried too (the endpoint got it, and
+     * gets it again with the same Idempotency-Key), so a webhook ends SENT or FAILED, never UNKNOWN; the endpoint receives
+     * one request per timeout and one for the attempt that went through.
+     */
+    @Test
+    void webhooks_are_retried_after_every_fault_but_a_refusal_each_attempt_with_the_same_idempotency_key() throws Exception {
+        ProviderFaults faults = ProviderFaults.parse(SPEC).orElseThrow();
+        try (io.nudge.testing.WebhookReceiver receiver = new io.nudge.testing.WebhookReceiver(io.nudge.testing.WebhookReceiver.Answer.of(200, "ok"))) {
+            startRunner(ItClient.options(data).providerFaults(Optional.of(faults))
+                    .webhooks(io.nudge.channel.webhook.WebhookDestinations.allowing(List.of("127.0.0.1"))).build());
+            api.callRaw("PUT", "/v1/templates/hook", io.nudge.json.Json.object().put("channel", "webhook").put("url", receiver.url("/hook"))
+                    .put("body", "{{ event.id }}").toString());
+            api.call("PUT", "/v1/triggers/hook", "{'event':'hook','channel':'webhook','template':'hook'}");
+            StringBuilder events = new StringBuilder("{'events':[");
+            for (int i = 0; i < USERS; i++) {
+                events.append(i == 0 ? "" : ",").append("{'id':'hook-").append(i).append("','userId':'w").append(i).append("','name':'hook'}");
+            }
+            api.call("POST", "/v1/events", events.append("]}").toString());
+            Map<String, JsonNode> messages = new HashMap<>();
+            ItClient.eventually(() -> "all webhooks final; now " + statuses(messages), Duration.ofSeconds(ItTime.DEADLINE_SECONDS + 30), () -> {
+                messages.clear();
+                for (int i = 0; i < USERS; i++) {
+                    for (JsonNode m : api.messages("w" + i)) {
+                        messages.put(m.get("id").asText(), m);
+                    }
+                }
+                return messages.size() == USERS && messages.values().stream().allMatch(m -> FINAL.contains(m.get("status").asText()))
+                        ? Optional.of(messages) : Optional.empty();
+            });
+
+            int timeouts = 0;
+            for (JsonNode m : messages.values()) {
+                String id = m.get("id").asText();
+                String key = FaultInjector.key("webhook", id);
+                int attempt = 0;
+                int expectedPosts = 0;
+                List<String> expectedDeferrals = new ArrayList<>();
+                Fault fault;
+                while ((fault = faults.faultOf(key, attempt++)) != Fault.NONE && fault != Fault.PERMANENT) {
+                    expectedDeferrals.add(fault == Fault.THROTTLE ? "provider_throttled" : "provider_unavailable");
+                    expectedPosts += fault == Fault.TIMEOUT ? 1 : 0;
+                    timeouts += fault == Fault.TIMEOUT ? 1 : 0;
+                }
+                expectedPosts += fault == Fault.NONE ? 1 : 0;
+                assertThat(m.get("status").asText()).as(id).isEqualTo(fault == Fault.NONE ? "SENT" : "FAILED");
+                List<String> deferrals = new ArrayList<>();
+                m.get("history").forEach(h -> {
+                    if (h.get("status").asText().equals("SCHEDULED")) {
+                        deferrals.add(h.path("reason").asText());
+                    }
+                });
+                assertThat(deferrals).as("deferrals of %s", id).isEqualTo(expectedDeferrals);
+                List<String> posts = receiver.all().stream().filter(r -> id.equals(r.header("Idempotency-Key")))
+                        .map(io.nudge.testing.WebhookReceiver.Received::body).toList();
+                assertThat(posts).as("posts of %s", id).hasSize(expectedPosts).allMatch(body -> body.equals(m.get("eventId").asText()));
+            }
+            assertThat(timeouts).as("the seed times some out after the request was written").isPositive();
+        }
+    }
+
     private static Map<String, Long> statuses(Map<String, JsonNode> messages) {
         Map<String, Long> counts = new java.util.TreeMap<>();
         messages.values().forEach(m -> counts.merge(m.get("status").asText(), 1L, Long::sum));

@@ -4,6 +4,7 @@ import io.nudge.channel.EmailSender;
 import io.nudge.channel.PushSender;
 import io.nudge.channel.SendOutcome;
 import io.nudge.channel.SmsSender;
+import io.nudge.channel.WebhookSender;
 import io.nudge.channel.faults.ProviderFaults.Fault;
 import java.util.EnumMap;
 import java.util.Map;
@@ -51,6 +52,15 @@ public final class FaultInjector {
         return push -> attempt(key("push", push.messageId()) + ":" + Integer.toHexString(push.target().hashCode()), () -> sender.send(push));
     }
 
+    /**
+     * A webhook: a timeout after the request was written is retried (every attempt carries the same Idempotency-Key,
+     * so the endpoint can tell a repeat), where an email's is UNKNOWN.
+     */
+    public WebhookSender webhook(WebhookSender sender) {
+        Objects.requireNonNull(sender, "sender");
+        return request -> attempt(key("webhook", request.messageId()), () -> sender.send(request), true);
+    }
+
     /** The key of a message's email or SMS attempts: what {@link ProviderFaults#faultOf} is given. */
     public static String key(String channel, String messageId) {
         return channel + ":" + messageId;
@@ -63,7 +73,10 @@ public final class FaultInjector {
         return counts;
     }
 
-    /** How many times each key's message was handed to the real sender (the provider took it): never more than 1. */
+    /**
+     * How many times each key's message was handed to the real sender (the provider took it): never more than 1 for
+     * email, SMS and push; for a webhook, once per timeout injected after the request was written, plus the one that went through.
+     */
     public Map<String, Integer> handedOver() {
         Map<String, Integer> counts = new ConcurrentHashMap<>();
         handedOver.forEach((key, n) -> counts.put(key, n.get()));
@@ -81,6 +94,10 @@ public final class FaultInjector {
     }
 
     private SendOutcome attempt(String key, Supplier<SendOutcome> send) {
+        return attempt(key, send, false);
+    }
+
+    private SendOutcome attempt(String key, Supplier<SendOutcome> send, boolean retriedAfterTimeout) {
         int attempt = attempts.computeIfAbsent(key, k -> new AtomicInteger()).getAndIncrement();
         Fault fault = faults.faultOf(key, attempt);
         injected.get(fault).incrementAndGet();
@@ -91,7 +108,10 @@ public final class FaultInjector {
             case TIMEOUT -> {
                 // The worst timeout: the provider took the message, and its answer never came.
                 handOver(key, send);
-                yield new SendOutcome.Unknown("the provider did not answer in time (injected fault: read timed out after the "
+                yield retriedAfterTimeout
+                        ? new SendOutcome.Unavailable("the endpoint did not answer in time (injected fault: read timed out after the "
+                                + "request was written); tried again with the same Idempotency-Key")
+                        : new SendOutcome.Unknown("the provider did not answer in time (injected fault: read timed out after the "
                         + "request was written); it may have taken the message");
             }
             case NONE -> handOver(key, send);
@@ -100,7 +120,7 @@ public final class FaultInjector {
 
     private SendOutcome handOver(String key, Supplier<SendOutcome> send) {
         SendOutcome outcome = send.get();
-        if (outcome instanceof SendOutcome.Accepted) {
+        if (outcome instanceof SendOutcome.Accepted || outcome instanceof SendOutcome.Posted) {
             handedOver.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         }
         return outcome;
