@@ -85,7 +85,7 @@ final class CrashHarness {
             md.append("| … left the wait_for received / timeout | ").append(journeys.received()).append(" / ").append(journeys.timedOut()).append(" |\n");
             md.append("| … awaited events posted | ").append(journeys.awaitedPosted()).append(" (of those for timed-out instances: ")
                     .append(journeys.postedBeforeWait()).append(" before the wait, ").append(journeys.postedAfterTimeout())
-                    .append(" answered after the timeout decided, ").append(journeys.timeoutWonRace()).append(" during the wait but the timeout won) |\n");
+                    .append(" answered after the deadline, ").append(journeys.timeoutWonRace()).append(" during the wait but the timeout won) |\n");
             md.append("| … journey messages | ").append(journeys.messages()).append(" |\n");
             md.append("| … restarts until every instance ended | ").append(journeys.restartsToSettle()).append(" |\n");
             md.append("| failures | ").append(failures.size()).append(" |\n");
@@ -105,9 +105,9 @@ final class CrashHarness {
                     .append("from instance and step, sent once like any other, and the messages agree with the path; only an instance ")
                     .append("whose awaited event was posted is received, and an awaited event whose evaluation says it woke an ")
                     .append("instance finds that instance received. An awaited event received (its stored `receivedAt`) after its ")
-                    .append("instance began to wait and answered 2xx before the timeout decided must win, however far the evaluation ")
+                    .append("instance began to wait and answered 2xx before the wait's deadline must win, however far the evaluation ")
                     .append("lags behind (the timeout looks for it in the Events table): one the timeout won fails the run, kill or no kill. ")
-                    .append("One received before the wait began, or answered only after the timeout decided, may go either way.\n\n");
+                    .append("One received before the wait began, or answered only after the deadline, may go either way.\n\n");
             if (!journeys.races().isEmpty()) {
                 md.append("## Awaited events that came during the wait but lost to the timeout\n\n");
                 journeys.races().forEach(r -> md.append("- ").append(r).append('\n'));
@@ -718,15 +718,21 @@ final class CrashHarness {
                     failures.add(what + ": timed out, but " + woke + "'s evaluation says it woke this instance");
                 }
                 JourneyInstance.PathEntry wait = done.get();
+                // the deadline is at least this (the instance parks a moment after entering the step): what was answered
+                // before it came in time; what came between it and the timeout's decision may go either way
+                Instant waitDeadline = wait.enteredAt().plus(Duration.parse(journeyTimeout));
                 for (int n = 0; n < posted.size(); n++) {
                     Instant answered = posted.get(n);
                     Instant receivedAt = awaitedReceivedAt.get(postedIds.get(n));
+                    if (receivedAt == null) {
+                        continue; // not readable back: already a failure of its own
+                    }
                     if (receivedAt.isBefore(wait.enteredAt())) {
                         before++;
-                    } else if (!answered.isBefore(wait.leftAt().orElseThrow())) {
-                        after++; // stored while the timeout decided, or after: either edge is right
+                    } else if (!answered.isBefore(waitDeadline)) {
+                        after++; // stored at the deadline or later: either edge is right
                     } else {
-                        // stored before the timeout decided, during the wait: the timeout must have found it, kill or no kill
+                        // stored during the wait, before its deadline: the timeout must have found it, kill or no kill
                         raced++;
                         races.add(what + " waited " + wait.enteredAt() + " – " + wait.leftAt().orElseThrow() + "; " + postedIds.get(n)
                                 + " received at " + receivedAt + ", answered 2xx at " + answered + ", its evaluation: "
@@ -737,7 +743,7 @@ final class CrashHarness {
         }
         byEntry.keySet().forEach(id -> failures.add("journey: an instance for " + id + ", never accepted as an entry"));
         if (raced > 0) {
-            failures.add("journey: " + raced + " awaited events were stored during a wait before its timeout decided, yet the timeout won");
+            failures.add("journey: " + raced + " awaited events were stored during a wait before its deadline, yet the timeout won");
         }
         return new JourneyFigures(journeyTimeout, entries.size(), all.size(), completed, exited, received, timedOut,
                 awaitedAcceptedAt.size(), before, raced, after, messages, restarts, races);

@@ -397,13 +397,17 @@ public final class JourneyEngine {
      * {@link #LATE_ARRIVALS_READ} of them (bench/results/cost.md).
      */
     private Optional<Event> arrivedDuringWait(JourneyInstance instance, JourneyStep.WaitFor wait, Instant now) {
-        String entryId = instance.entry().path("id").asText();
+        // neither the entry event nor the event that answered an earlier wait (its receivedAt may be this wait's start)
+        Set<String> taken = new java.util.HashSet<>(List.of(instance.entry().path("id").asText()));
+        instance.woke().map(woke -> woke.path("id").asText()).ifPresent(taken::add);
+        // up to the deadline, not to now: advance-journeys may run late, and an event after the deadline came too late
+        Instant deadline = instance.dueAt().filter(due -> due.isBefore(now)).orElse(now);
         Optional<Event> first = Optional.empty();
         Optional<io.nudge.store.TimeKey> after = Optional.empty();
         for (int read = 0; read < LATE_ARRIVALS_READ; read += LATE_ARRIVALS_PAGE) {
-            List<io.nudge.store.TimeKey> page = events.receivedBetween(instance.userId(), instance.current().enteredAt(), now, after,
+            List<io.nudge.store.TimeKey> page = events.receivedBetween(instance.userId(), instance.current().enteredAt(), deadline, after,
                     LATE_ARRIVALS_PAGE);
-            List<String> ids = page.stream().map(io.nudge.store.TimeKey::id).filter(id -> !id.equals(entryId)).toList();
+            List<String> ids = page.stream().map(io.nudge.store.TimeKey::id).filter(id -> !taken.contains(id)).toList();
             Optional<Event> oldestHere = ids.isEmpty() ? Optional.empty() : events.findAll(ids, now).values().stream()
                     .map(io.nudge.store.EventStore.Stored::event)
                     .filter(event -> event.name().equals(wait.event()) && sameProperties(wait.match(), instance.entry(), event))

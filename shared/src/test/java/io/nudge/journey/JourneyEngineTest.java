@@ -259,6 +259,21 @@ class JourneyEngineTest {
     }
 
     @Test
+    void an_awaited_event_that_came_after_the_deadline_does_not_answer_a_timeout_run_late() {
+        post("t1", "trial_started", "{'plan':'pro'}");
+        JourneyInstance waiting = only();
+        clock.advance(Duration.ofDays(2).plusSeconds(60));
+        assertThat(new JourneyWake(services.journeyInstances()).wakeNow(waiting)).isTrue(); // DUE; advance-journeys runs later
+        clock.advance(Duration.ofMinutes(10));
+        services.events().putIfAbsent(new io.nudge.model.Event("p-late", "ada", "project_created",
+                (com.fasterxml.jackson.databind.node.ObjectNode) json("{}"), clock.instant(), clock.instant()));
+
+        harness.drain();
+
+        assertThat(only().path().get(1).left()).as("stored ten minutes after the deadline: too late").contains("timeout");
+    }
+
+    @Test
     void a_journey_entered_once_refuses_the_second_entry() {
         journeys.put("onboarding", onboarding(new Reentry.Once()));
         post("t1", "trial_started", "{'plan':'pro'}");
