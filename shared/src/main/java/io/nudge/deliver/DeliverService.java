@@ -315,7 +315,7 @@ public final class DeliverService {
                         new DeliveryResult.Failed("template_invalid: " + message.templateId() + " is not a webhook template"));
             }
         }
-        if (request.jsonBody() && !isJson(request.body())) {
+        if (!request.bodyKeepsItsPromise()) {
             return finish(message, MessageStatus.READY, MessageStatus.FAILED,
                     new DeliveryResult.Failed("invalid_body: the rendered body is not JSON, as its Content-Type says"));
         }
@@ -347,15 +347,6 @@ public final class DeliverService {
         SendOutcome outcome = webhook.send(new io.nudge.channel.WebhookRequest(message.id(), request.method(), request.url(),
                 request.headers(), request.body(), secret));
         return recordOutcome(message, false, host.get(), outcome);
-    }
-
-    private static boolean isJson(String body) {
-        try {
-            Json.MAPPER.readTree(body);
-            return !body.isBlank();
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return false;
-        }
     }
 
     /** The provider's answer, recorded as a conditional write from SENDING. */
@@ -398,8 +389,8 @@ public final class DeliverService {
             case SMS -> u.phone();
             // Every device of the user; the recipient recorded is their number, never a token.
             case PUSH -> u.pushTokens().isEmpty() ? Optional.<String>empty() : Optional.of(PushFanOut.recipient(u.pushTokens()));
-            // no person's address: the URL's host, known once the template is rendered
-            case WEBHOOK -> Optional.of("webhook");
+            // no person's address: the URL's host is the message's to, known once rendered (deliverWebhook)
+            case WEBHOOK -> Optional.<String>empty();
         };
     }
 

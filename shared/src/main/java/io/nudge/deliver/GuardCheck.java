@@ -82,7 +82,6 @@ public final class GuardCheck {
         Instant now = clock.instant();
         boolean marketing = message.priority() == Priority.MARKETING;
         Optional<Pass> transactional = marketing ? Optional.empty() : Optional.of(new Pass(Optional.of("transactional")));
-        Optional<String> address = DeliverService.address(user, message.channel());
         if (message.channel() == Channel.WEBHOOK) {
             // no person receives it: only the destination's rate limit applies, per host, when it is sent
             Pass notApplicable = new Pass(Optional.of("webhooks reach no person: this guard does not apply"));
@@ -91,6 +90,7 @@ public final class GuardCheck {
                     new Checked(Guard.QUIET_HOURS, notApplicable), new Checked(Guard.FREQUENCY_CAP, notApplicable),
                     new Checked(Guard.RATE_LIMIT, new Pass(Optional.of("per destination host, checked when it is sent"))));
         }
+        Optional<String> address = DeliverService.address(user, message.channel());
 
         Verdict addressed = address.isPresent() ? pass() : new Stop("invalid_address");
         Verdict consent = transactional.<Verdict>map(p -> p)

@@ -15,6 +15,19 @@ public sealed interface Rendered {
             headers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
         }
 
+        /** Whether the body is what its Content-Type promises: anything, unless that says JSON and the body does not parse. */
+        public boolean bodyKeepsItsPromise() {
+            if (!jsonBody()) {
+                return true;
+            }
+            try {
+                io.nudge.json.Json.MAPPER.readTree(body);
+                return !body.isBlank();
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return false;
+            }
+        }
+
         /** Whether its Content-Type says JSON ({@code application/json}, {@code …+json}): then the body must parse. */
         public boolean jsonBody() {
             return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("Content-Type"))

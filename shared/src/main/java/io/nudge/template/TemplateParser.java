@@ -184,13 +184,9 @@ public final class TemplateParser {
             });
         }
         Rendered.Webhook empty = (Rendered.Webhook) Renderer.render(template, null, Json.object());
-        if (empty.jsonBody()) {
-            try {
-                Json.MAPPER.readTree(empty.body().isBlank() ? "x" : empty.body());
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new InvalidInputException("invalid_body", "/body", "/body must be JSON once rendered (its Content-Type says so), "
-                        + "and it is not even without data: place values with the json filter, {{ user.attributes.first_name | json }}");
-            }
+        if (!empty.bodyKeepsItsPromise()) {
+            throw new InvalidInputException("invalid_body", "/body", "/body must be JSON once rendered (its Content-Type says so), "
+                    + "and it is not even without data: place values with the json filter, {{ user.attributes.first_name | json }}");
         }
     }
 
