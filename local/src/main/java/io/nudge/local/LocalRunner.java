@@ -163,6 +163,9 @@ public final class LocalRunner implements AutoCloseable {
         scheduleSends.set(new ScheduleSendsHandler(services.slots(scheduler), services.streamBatch("schedule-sends"),
                 services.deadLetters(), options.clock()));
         JourneyCatalog journeys = new JourneyCatalog(services.definitions());
+        // The stream out: subscriptions get real HTTP requests, to the destinations NUDGE_WEBHOOK_ALLOW_HOSTS opens
+        io.nudge.outbound.EmitService emit = services.emit(io.nudge.outbound.EventPoster.over(
+                new io.nudge.channel.webhook.HttpWebhookSender(options.webhooks(), options.clock())), java.util.Optional.empty());
         List<StreamPoller> pollers = List.of(
                 new StreamPoller("evaluate-triggers", tables.events(), dynamo, dynamoServer.streams(tables.events()), checkpoints, writes,
                         r -> r.eventName() == OperationType.INSERT, new EvaluateTriggersHandler(services), options.replay()),
@@ -174,12 +177,15 @@ public final class LocalRunner implements AutoCloseable {
                 new StreamPoller("advance-journeys", tables.journeys(), dynamo, dynamoServer.streams(tables.journeys()), checkpoints, writes,
                         r -> hasAttribute(r, "phase", Set.of("RUN", "DUE", "RECEIVED", "WAIT")),
                         new AdvanceJourneysHandler(services.journeyStream(journeys, scheduler), journeys::refresh,
-                                services.streamBatch("advance-journeys")), options.replay()));
+                                services.streamBatch("advance-journeys")), options.replay()),
+                new StreamPoller("emit-events", tables.outbound(), dynamo, dynamoServer.streams(tables.outbound()), checkpoints, writes,
+                        r -> r.eventName() == OperationType.INSERT,
+                        new io.nudge.functions.emit.EmitEventsHandler(emit, services.streamBatch("emit-events")), options.replay()));
         List<Thread> threads = new ArrayList<>();
         for (StreamPoller poller : pollers) {
             threads.add(Thread.ofPlatform().daemon().name("poller-" + poller.hashCode()).start(poller));
         }
-        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("sweep").unstarted(r));
+        ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> Thread.ofPlatform().daemon().name("timers").unstarted(r));
         // Locally slots are a second wide: a slot 10 s overdue is certainly stranded.
         // Every 5 s here: at most 25 per shard and run (20 reads/s), so a deliver backlog is not made worse by it.
         var sweep = services.sweep(SweepSettings.of(options.sweepGrace()).slotGrace(Duration.ofSeconds(10)).perShard(SWEEP_PER_SHARD));
@@ -190,6 +196,14 @@ public final class LocalRunner implements AutoCloseable {
                 LOG.error("sweep failed", e);
             }
         }, 5, 5, TimeUnit.SECONDS);
+        // The retry run of webhook events: every minute on AWS, every second here.
+        timers.scheduleWithFixedDelay(() -> {
+            try {
+                emit.inBatch(emit::retryDue);
+            } catch (RuntimeException e) {
+                LOG.error("webhook retries failed", e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
 
         scheduler.start();
         campaigns.resumePending();

@@ -43,7 +43,9 @@ final class TemplateFixture {
             "RunCampaignFunction", "java.util.Map<java.lang.String, java.lang.Object>",
             "ScheduleSendsFunction", REQUEST_STREAM_HANDLER,
             "ProcessFeedbackFunction", REQUEST_STREAM_HANDLER,
-            "AdvanceJourneysFunction", EVENTS + "DynamodbEvent");
+            "AdvanceJourneysFunction", EVENTS + "DynamodbEvent",
+            "EmitEventsFunction", EVENTS + "DynamodbEvent",
+            "RetryEmitsFunction", EVENTS + "ScheduledEvent");
 
     /**
      * Functions whose module is still being written: while their jar is absent, the jar and handler checks for them

@@ -90,6 +90,15 @@ public final class AwsClients {
                 .build();
     }
 
+    /** PutEvents of the stream out's optional bus (emit-events only: the SDK is in its jar alone). */
+    public static software.amazon.awssdk.services.eventbridge.EventBridgeClient eventBridge(Map<String, String> env) {
+        return software.amazon.awssdk.services.eventbridge.EventBridgeClient.builder()
+                .region(region(env))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .httpClientBuilder(httpClient())
+                .build();
+    }
+
     public static SchedulerClient scheduler() {
         return scheduler(System.getenv());
     }

@@ -82,12 +82,13 @@ public final class DeliverService {
     private final PushFanOut push;
     private final io.nudge.channel.WebhookSender webhook;
     private final String emailFrom;
+    private final io.nudge.outbound.Outbound outbound;
     private final Clock clock;
 
     public DeliverService(MessageStore messages, UserStore users, UserService userService, TemplateCatalog templates,
             TriggerCatalog triggers, SuppressionStore suppressions, FrequencyCaps caps, RateLimits rates, GuardSettings settings,
             StatsStore stats, UnsubscribeLinks unsubscribe, EmailSender email, SmsSender sms, PushSender push,
-            io.nudge.channel.WebhookSender webhook, String emailFrom, Clock clock) {
+            io.nudge.channel.WebhookSender webhook, String emailFrom, io.nudge.outbound.Outbound outbound, Clock clock) {
         this.messages = messages;
         this.users = users;
         this.userService = userService;
@@ -104,12 +105,16 @@ public final class DeliverService {
         this.push = new PushFanOut(push, userService);
         this.webhook = webhook;
         this.emailFrom = emailFrom;
+        this.outbound = outbound;
         this.clock = clock;
     }
 
-    /** Runs one stream batch's work: its stats increments are written added up when it ends (StatsBuffer). */
+    /**
+     * Runs one stream batch's work: its stats increments are written added up when it ends (StatsBuffer), and its
+     * stream-out records together (a failure to write those fails the batch: the retry writes them again).
+     */
     public <T> T inBatch(java.util.function.Supplier<T> work) {
-        return stats.inBatch(work);
+        return stats.inBatch(() -> outbound.inBatch(work));
     }
 
     /** Call once per batch: picks up changed templates and triggers. */
@@ -237,9 +242,12 @@ public final class DeliverService {
         if (!messages.claimForSend(message.id(), clock.instant(), address.get(), subject, segments)) {
             // Cancelled or deferred meanwhile: give the reservation back. Another delivery of the same message that
             // claimed it shares the reservation (keyed by message id): keep it then. (A rare extra read.)
-            if (marketing && messages.find(message.id()).map(m -> !CLAIMED.contains(m.status())).orElse(true)) {
+            Optional<Message> current = messages.find(message.id());
+            if (marketing && current.map(m -> !CLAIMED.contains(m.status())).orElse(true)) {
                 giveBackCap(message, marketing);
             }
+            // A retry of a delivery that recorded its outcome and then died: its stream-out record, again.
+            current.ifPresent(this::emitRecorded);
             return new DeliveryResult.Skipped("not_ready");
         }
         SendOutcome outcome = switch (rendered) {
@@ -340,6 +348,7 @@ public final class DeliverService {
             }
         }
         if (!messages.claimForSend(message.id(), clock.instant(), host.get(), Optional.empty(), Optional.empty())) {
+            messages.find(message.id()).ifPresent(this::emitRecorded);
             return new DeliveryResult.Skipped("not_ready");
         }
         Optional<String> secret = template.definition().parts() instanceof io.nudge.template.TemplateParts.Webhook parts
@@ -353,10 +362,7 @@ public final class DeliverService {
     private DeliveryResult recordOutcome(Message message, boolean marketing, String address, SendOutcome outcome) {
         return switch (outcome) {
             case SendOutcome.Accepted a -> {
-                if (messages.transition(message.id(), MessageStatus.SENDING, MessageStatus.SENT, Optional.empty(),
-                        Optional.of(a.providerMessageId()), clock.instant())) {
-                    count(message, Counter.SENT.wire());
-                }
+                recordSent(message, Optional.empty(), Optional.of(a.providerMessageId()), address);
                 yield new DeliveryResult.Sent(a.providerMessageId());
             }
             case SendOutcome.Rejected r -> message.channel() == Channel.PUSH
@@ -369,10 +375,7 @@ public final class DeliverService {
             case SendOutcome.Unknown u -> finish(message, MessageStatus.SENDING, MessageStatus.UNKNOWN,
                     new DeliveryResult.Unknown("provider_outcome_unknown: " + shorten(u.reason())));
             case SendOutcome.Posted p -> {
-                if (messages.transition(message.id(), MessageStatus.SENDING, MessageStatus.SENT, Optional.of(p.detail()),
-                        Optional.empty(), clock.instant())) {
-                    count(message, Counter.SENT.wire());
-                }
+                recordSent(message, Optional.of(p.detail()), Optional.empty(), address);
                 yield new DeliveryResult.Sent(p.detail());
             }
             case SendOutcome.Blocked b -> finish(message, MessageStatus.SENDING, MessageStatus.FAILED,
@@ -380,6 +383,23 @@ public final class DeliverService {
             case SendOutcome.Throttled t -> notTaken(message, marketing, PROVIDER_THROTTLED, t.reason(), t.retryAfter());
             case SendOutcome.Unavailable u -> notTaken(message, marketing, PROVIDER_UNAVAILABLE, u.reason(), Optional.empty());
         };
+    }
+
+    private void recordSent(Message message, Optional<String> reason, Optional<String> providerMessageId, String address) {
+        Instant now = clock.instant();
+        if (messages.transition(message.id(), MessageStatus.SENDING, MessageStatus.SENT, reason, providerMessageId, now)) {
+            count(message, Counter.SENT.wire());
+            outbound.emit(io.nudge.outbound.MessageEvents.statusChanged(message, MessageStatus.SENT, reason, providerMessageId,
+                    Optional.of(address), now));
+        } else {
+            messages.find(message.id()).ifPresent(this::emitRecorded);
+        }
+    }
+
+    /** The stream-out events of the outcomes deliver records that {@code current}'s history holds (put again: a no-op when written). */
+    private void emitRecorded(Message current) {
+        outbound.emitAll(io.nudge.outbound.MessageEvents.fromHistory(current,
+                java.util.EnumSet.of(MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.SUPPRESSED)));
     }
 
     /** Where a message of {@code channel} goes for {@code u}, if anywhere. */
@@ -474,12 +494,17 @@ public final class DeliverService {
             case DeliveryResult.Unknown u -> u.reason();
             default -> null;
         };
-        if (messages.transition(message.id(), from, status, Optional.ofNullable(reason), Optional.empty(), clock.instant())) {
+        Instant now = clock.instant();
+        if (messages.transition(message.id(), from, status, Optional.ofNullable(reason), Optional.empty(), now)) {
             count(message, switch (result) {
                 case DeliveryResult.Suppressed sup -> Counter.suppressed(sup.reason());
                 case DeliveryResult.Unknown u -> Counter.UNKNOWN.wire();
                 default -> Counter.FAILED.wire();
             });
+            outbound.emit(io.nudge.outbound.MessageEvents.statusChanged(message, status, Optional.ofNullable(reason), Optional.empty(),
+                    message.to(), now));
+        } else if (io.nudge.outbound.MessageEvents.typeOf(status).isPresent()) {
+            messages.find(message.id()).filter(m -> m.status() == status).ifPresent(this::emitRecorded);
         }
         return result;
     }

@@ -61,6 +61,7 @@ public final class EvaluateService {
     private final Clock clock;
     private volatile io.nudge.segments.SegmentMembership segments = io.nudge.segments.SegmentMembership.NONE;
     private volatile JourneyHook journeys = JourneyHook.NONE;
+    private volatile io.nudge.outbound.Outbound outbound = io.nudge.outbound.Outbound.none();
 
     public EvaluateService(TriggerCatalog triggers, UserStore users, MessageStore messages, EventStore events,
             ReentryStore reentry, Markers markers, StatsStore stats, Clock clock) {
@@ -89,6 +90,12 @@ public final class EvaluateService {
     /** Journeys entered, woken or ended by events. */
     public EvaluateService withJourneys(JourneyHook journeys) {
         this.journeys = journeys;
+        return this;
+    }
+
+    /** Where a message's conversion is recorded for the stream out. */
+    public EvaluateService withOutbound(io.nudge.outbound.Outbound outbound) {
+        this.outbound = outbound;
         return this;
     }
 
@@ -183,6 +190,10 @@ public final class EvaluateService {
         // A replayed event finds its own marker: it is still the message's conversion, counted the first time.
         boolean counted = first || markers.find(key, now).map(m -> m.containsKey("eventId") && event.id().equals(m.get("eventId").s()))
                 .orElse(false);
+        if (counted) {
+            // on a replay too: the same id, so a record a crash kept from being written is written now
+            outbound.emit(io.nudge.outbound.MessageEvents.converted(lastTouch, event.name(), event.id(), event.timestamp()));
+        }
         return Optional.of(new Evaluation.Converted(lastTouch.triggerId(), lastTouch.id(), counted));
     }
 

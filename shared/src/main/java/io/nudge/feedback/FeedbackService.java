@@ -15,6 +15,9 @@ import io.nudge.model.ConsentStatus;
 import io.nudge.model.Message;
 import io.nudge.model.MessageStatus;
 import io.nudge.model.Times;
+import io.nudge.outbound.MessageEvents;
+import io.nudge.outbound.Outbound;
+import io.nudge.outbound.OutboundType;
 import io.nudge.stats.Counter;
 import io.nudge.stats.StatsStore;
 import io.nudge.stats.StatsSubjects;
@@ -69,10 +72,11 @@ public final class FeedbackService {
     private final Engagement engagement;
     private final SoftBounces softBounces;
     private final PhoneOptIn phoneOptIn;
+    private final Outbound outbound;
     private final Clock clock;
 
     public FeedbackService(MessageStore messages, UserStore users, UserService userService, SuppressionStore suppressions,
-            StatsStore stats, FeedbackLedger ledger, Markers markers, SoftBounces softBounces, PhoneOptIn phoneOptIn, Clock clock) {
+            StatsStore stats, FeedbackLedger ledger, Markers markers, SoftBounces softBounces, PhoneOptIn phoneOptIn, Outbound outbound, Clock clock) {
         this.messages = messages;
         this.users = users;
         this.userService = userService;
@@ -83,6 +87,7 @@ public final class FeedbackService {
         this.engagement = new Engagement(markers);
         this.softBounces = softBounces;
         this.phoneOptIn = phoneOptIn;
+        this.outbound = outbound;
         this.clock = clock;
     }
 
@@ -178,12 +183,15 @@ public final class FeedbackService {
             case EmailEvent.RenderingFailed f -> transition(message, Set.of(MessageStatus.SENT), MessageStatus.FAILED,
                     "rendering_failure: " + f.errorMessage(), Counter.FAILED, now, effects);
             case EmailEvent.Opened o -> {
+                outbound.emit(MessageEvents.engaged(message, OutboundType.MESSAGE_OPENED, key, Optional.empty(), o.at().orElse(now)));
                 if (engagement.firstOpen(message.id(), now, ENGAGEMENT_RETENTION)) {
                     count(message, Counter.OPENED, now, effects);
                     note(message, "opened", now, effects);
                 }
             }
             case EmailEvent.Clicked c -> {
+                outbound.emit(MessageEvents.engaged(message, OutboundType.MESSAGE_CLICKED, key,
+                        c.link().isEmpty() ? Optional.empty() : Optional.of(c.link()), c.at().orElse(now)));
                 note(message, c.link().isEmpty() ? "clicked" : "clicked: " + c.link(), now, effects);
                 if (engagement.firstClick(message.id(), now, ENGAGEMENT_RETENTION)) {
                     count(message, Counter.CLICKED, now, effects);
@@ -383,7 +391,10 @@ public final class FeedbackService {
         if (messages.transitionFrom(message.id(), from, to, Optional.of(reason), now)) {
             effects.add("status:" + to.name());
             count(message, counter, now, effects);
+            outbound.emit(MessageEvents.statusChanged(message, to, Optional.of(reason), Optional.empty(), message.to(), now));
         } else {
+            // Applied before by this same notification (its ledger claim was given back after a failure): the record again.
+            messages.find(message.id()).ifPresent(current -> outbound.emitAll(MessageEvents.fromHistory(current, Set.of(to))));
             // Late feedback the status table does not allow (a Delivery after a Complaint): no change.
             effects.add("no_change:" + to.name());
         }
@@ -414,6 +425,7 @@ public final class FeedbackService {
         }
         Optional<ConsentStatus> before = Optional.ofNullable(user.get().consent().get(channel)).map(Consent::status);
         if (before.isPresent() && before.get() == status) {
+            userService.consentUnchanged(user.get(), channel);
             return false;
         }
         userService.setConsent(userId, channel, status, source);

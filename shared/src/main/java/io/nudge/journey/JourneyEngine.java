@@ -58,11 +58,12 @@ public final class JourneyEngine {
     private final io.nudge.store.Markers markers;
     private final JourneyCounters counters;
     private final io.nudge.stats.StatsStore stats;
+    private final io.nudge.outbound.Outbound outbound;
     private final Clock clock;
 
     public JourneyEngine(JourneyLookup journeys, JourneyInstanceStore instances, io.nudge.store.EventStore events, MessageStore messages,
             UserService users, ReentryStore reentry, io.nudge.store.Markers markers, JourneyCounters counters, io.nudge.stats.StatsStore stats,
-            Clock clock) {
+            io.nudge.outbound.Outbound outbound, Clock clock) {
         this.journeys = journeys;
         this.instances = instances;
         this.events = events;
@@ -72,6 +73,7 @@ public final class JourneyEngine {
         this.markers = markers;
         this.counters = counters;
         this.stats = stats;
+        this.outbound = outbound;
         this.clock = clock;
     }
 
@@ -210,8 +212,11 @@ public final class JourneyEngine {
             lastTouch(instance).ifPresent(step -> {
                 String messageId = instance.sends().get(step);
                 messages.noteCurrent(messageId, "converted: " + event.name() + " (event " + event.id() + ")", now);
-                messages.find(messageId).ifPresent(m -> stats.increment(io.nudge.stats.Subject.journeyStep(instance.journeyId(), step),
-                        m.channel(), now, io.nudge.stats.Counter.CONVERTED));
+                messages.find(messageId).ifPresent(m -> {
+                    stats.increment(io.nudge.stats.Subject.journeyStep(instance.journeyId(), step), m.channel(), now,
+                            io.nudge.stats.Counter.CONVERTED);
+                    outbound.emit(io.nudge.outbound.MessageEvents.converted(m, event.name(), event.id(), event.timestamp()));
+                });
             });
         }
         return first;
@@ -255,12 +260,17 @@ public final class JourneyEngine {
         boolean created = instances.create(instance);
         if (created) {
             counters.entered(journey.id(), journey.start(), now);
+            outbound.emit(io.nudge.outbound.JourneyEvents.entered(instance));
         }
         if (!created && journey.reentry() instanceof Reentry.Once) {
             JourneyInstance existing = instances.find(instanceId).orElse(instance);
             if (!existing.entry().path("id").asText().equals(event.id())) {
                 return new Outcome.NotEntered(journey.id(), "re-entry rule once: the user entered before (instance " + instanceId + ")");
             }
+        }
+        if (!created) {
+            // this same entry, replayed: its record again (a no-op once written)
+            outbound.emit(io.nudge.outbound.JourneyEvents.entered(instances.find(instanceId).orElse(instance)));
         }
         return new Outcome.Entered(journey.id(), instanceId, created);
     }
@@ -278,6 +288,9 @@ public final class JourneyEngine {
             return 0;
         }
         JourneyInstance instance = read.get();
+        if (!instance.active()) {
+            outbound.emit(io.nudge.outbound.JourneyEvents.exited(instance)); // a retry after the ending write: its record again
+        }
         int moves = 0;
         while (instance.active() && instance.phase() != JourneyInstance.Phase.WAIT) {
             if (++moves > MAX_MOVES) {
@@ -311,6 +324,7 @@ public final class JourneyEngine {
         counters.moved(before.journeyId(), before.step(), how.get(), movedOn ? Optional.of(after.step()) : Optional.empty(), now);
         if (!after.active()) {
             counters.ended(after.journeyId(), after.step(), after.status(), after.endReason().orElse("end"), now);
+            outbound.emit(io.nudge.outbound.JourneyEvents.exited(after));
         }
     }
 
@@ -487,11 +501,15 @@ public final class JourneyEngine {
                 }
                 String kind = reason.contains(":") ? reason.substring(0, reason.indexOf(':')) : reason;
                 counters.ended(instance.journeyId(), instance.step(), status, kind, now);
+                outbound.emit(io.nudge.outbound.JourneyEvents.exited(ended));
                 final JourneyInstance converted = instance;
                 conversion.ifPresent(event -> convert(converted, event));
                 return new Outcome.Ended(instance.journeyId(), instance.id(), reason);
             }
             instance = instances.find(instance.id()).orElse(instance);
+        }
+        if (!instance.active()) {
+            outbound.emit(io.nudge.outbound.JourneyEvents.exited(instance)); // ended before: its record again (a no-op once written)
         }
         return new Outcome.Ended(read.journeyId(), read.id(), instance.endReason().orElse(reason));
     }

@@ -63,7 +63,14 @@ public final class TableDefinitions {
 
     /** Tables whose items expire through the TTL attribute {@code expiresAt}. */
     public static final java.util.function.Function<Tables, List<String>> TTL_TABLES =
-            tables -> List.of(tables.events(), tables.deadLetters(), tables.slots(), tables.state(), tables.journeys());
+            tables -> List.of(tables.events(), tables.deadLetters(), tables.slots(), tables.state(), tables.journeys(), tables.outbound(),
+                    tables.webhookDeliveries());
+
+    /**
+     * Webhook deliveries waiting for a retry, by shard and due time ({@code dueShard} and {@code dueAt} are set on a
+     * queued item only): what the retry run finds due. All attributes: it delivers from what it reads.
+     */
+    public static final String WEBHOOK_DELIVERIES_DUE = "due";
 
     private TableDefinitions() {}
 
@@ -127,6 +134,17 @@ public final class TableDefinitions {
                         gsiKeysOnly(JOURNEYS_BY_USER, "userId", "enteredAt"),
                         gsiKeysOnly(JOURNEYS_BY_SLOT, "slotKey", "id"))
                 .streamSpecification(stream(StreamViewType.NEW_IMAGE)).build());
+        // The stream out: keyed by user so that its stream hands one user's events over in the order they were written.
+        all.add(CreateTableRequest.builder().tableName(tables.outbound())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(hash("userId"), range("id"))
+                .attributeDefinitions(attr("userId"), attr("id"))
+                .streamSpecification(stream(StreamViewType.NEW_IMAGE)).build());
+        all.add(CreateTableRequest.builder().tableName(tables.webhookDeliveries())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(hash("pk"), range("sk"))
+                .attributeDefinitions(attr("pk"), attr("sk"), attr("dueShard"), attr("dueAt"))
+                .globalSecondaryIndexes(gsi(WEBHOOK_DELIVERIES_DUE, "dueShard", "dueAt")).build());
         return all;
     }
 

@@ -60,6 +60,7 @@ public final class UserService {
     private final UserStore store;
     private final Clock clock;
     private final PushEndpoints pushEndpoints;
+    private final io.nudge.outbound.Outbound outbound;
 
     /** Without push: a profile update naming push tokens is refused as {@code push_not_configured}. */
     public UserService(UserStore store, Clock clock) {
@@ -67,9 +68,15 @@ public final class UserService {
     }
 
     public UserService(UserStore store, Clock clock, PushEndpoints pushEndpoints) {
+        this(store, clock, pushEndpoints, io.nudge.outbound.Outbound.none());
+    }
+
+    /** {@code outbound} records each consent change as {@code user.subscribed} or {@code user.unsubscribed}. */
+    public UserService(UserStore store, Clock clock, PushEndpoints pushEndpoints, io.nudge.outbound.Outbound outbound) {
         this.store = store;
         this.clock = clock;
         this.pushEndpoints = Objects.requireNonNull(pushEndpoints, "pushEndpoints");
+        this.outbound = Objects.requireNonNull(outbound, "outbound");
     }
 
     public Optional<UserProfile> find(String userId) {
@@ -194,6 +201,9 @@ public final class UserService {
             }
             if (store.putIfRevision(next)) {
                 forget(userId, current.pushTokens(), next.pushTokens());
+                UserProfile written = next;
+                changes.stream().flatMap(c -> c.update.consent().keySet().stream()).distinct()
+                        .forEach(channel -> consentEvent(written, channel, now));
                 Upserted upserted = new Upserted(new UserProfile(next.userId(), next.email(), next.phone(),
                         next.timezone(), next.locale(), next.attributes(), next.consent(), next.pushTokens(),
                         next.createdAt(), next.updatedAt(), next.revision() + 1));
@@ -233,10 +243,39 @@ public final class UserService {
             UserProfile current = store.find(userId).orElseGet(() -> UserProfile.bare(userId, now));
             UserProfile next = update.applyTo(current, now, current.pushTokens());
             if (store.putIfRevision(next)) {
+                consentEvent(next, channel, now);
                 return next;
             }
         }
         throw new IllegalStateException("user profile kept changing under " + ATTEMPTS + " concurrent updates");
+    }
+
+    /**
+     * The stream-out event of the user's consent on {@code channel} as stored: {@code user.subscribed} or
+     * {@code user.unsubscribed}, its id derived from the consent's own time. Recorded when the consent changed now, or
+     * changed within the last hour (a retry of a request whose record may not have been written: the same id again).
+     */
+    private void consentEvent(UserProfile stored, Channel channel, Instant now) {
+        Consent consent = stored.consent().get(channel);
+        if (consent == null || consent.at().isBefore(now.minus(CONSENT_EVENT_REPAIR))) {
+            return;
+        }
+        io.nudge.outbound.OutboundType type = consent.status() == ConsentStatus.OPTED_OUT
+                ? io.nudge.outbound.OutboundType.USER_UNSUBSCRIBED : io.nudge.outbound.OutboundType.USER_SUBSCRIBED;
+        com.fasterxml.jackson.databind.node.ObjectNode data = io.nudge.json.Json.object();
+        data.put("status", consent.status().wire());
+        data.put("source", consent.source());
+        outbound.emit(new io.nudge.outbound.OutboundEvent(
+                io.nudge.ids.Ids.derive("outbound", type.wire(), stored.userId(), channel.wire(), consent.at().toString()), type,
+                consent.at(), stored.userId(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(channel), data, Optional.empty()));
+    }
+
+    private static final java.time.Duration CONSENT_EVENT_REPAIR = java.time.Duration.ofHours(1);
+
+    /** A consent found already as asked (a retried notification): its stream-out record again, if it changed lately. */
+    public void consentUnchanged(UserProfile stored, Channel channel) {
+        consentEvent(stored, channel, clock.instant());
     }
 
     /**

@@ -33,11 +33,16 @@ public final class LambdaEnvironment {
     public static final String SCHEDULE_DLQ_ARN = "NUDGE_SCHEDULE_DLQ_ARN";
     public static final String SCHEDULE_TARGET_ARN = "NUDGE_SCHEDULE_TARGET_ARN";
     /**
+     * The EventBridge bus emit-events also puts every event on (empty: none). Every function reads it: with a bus,
+     * each change is recorded for the stream out whether or not a webhook subscription wants it.
+     */
+    public static final String EVENT_BUS = "NUDGE_EVENT_BUS";
+    /**
      * Read by every function: the tables, the slot width (evaluate and deliver schedule, schedule-sends releases), the
      * unsubscribe keys, and how long dead letters are kept (every function may write one).
      */
     public static final List<String> COMMON_ENVIRONMENT = concat(Tables.ENVIRONMENT,
-            List.of(io.nudge.config.SlotWidth.ENV, KeyRing.VARIABLE, io.nudge.config.DeadLetterRetention.ENV));
+            List.of(io.nudge.config.SlotWidth.ENV, KeyRing.VARIABLE, io.nudge.config.DeadLetterRetention.ENV, EVENT_BUS));
     /** NUDGE_PUSH_APP_ARN_FCM, _APNS, _APNS_SANDBOX: the SNS platform applications; each is optional (push off). */
     // Spelled out rather than asked of SnsPushEndpoints: this class is loaded by functions without the SNS SDK.
     public static final List<String> PUSH_ENVIRONMENT = Arrays.stream(PushPlatform.values())
@@ -48,6 +53,9 @@ public final class LambdaEnvironment {
     public static final List<String> DELIVER_ENVIRONMENT = concat(concat(concat(COMMON_ENVIRONMENT,
             List.of(EMAIL_FROM, SES_CONFIGURATION_SET, SMS_SENDER_ID, SMS_ORIGINATION_NUMBER, UnsubscribeLinks.BASE_URL)),
             GuardSettings.ENVIRONMENT), PUSH_ENVIRONMENT);
+    /** emit-events posts to the subscriptions' URLs, under the webhook channel's destination rules. */
+    public static final List<String> EMIT_EVENTS_ENVIRONMENT = concat(COMMON_ENVIRONMENT,
+            List.of(io.nudge.channel.webhook.WebhookDestinations.ALLOW_HOSTS_ENV));
     public static final List<String> SCHEDULE_SENDS_ENVIRONMENT = concat(COMMON_ENVIRONMENT,
             List.of(SCHEDULE_GROUP, SCHEDULER_ROLE_ARN, SCHEDULE_DLQ_ARN, SCHEDULE_TARGET_ARN));
 
@@ -95,9 +103,15 @@ public final class LambdaEnvironment {
                 .deadLetterRetention(io.nudge.config.DeadLetterRetention.fromEnvironment(env))
                 .guards(GuardSettings.fromEnvironment(env))
                 .webhookDestinations(io.nudge.channel.webhook.WebhookDestinations.fromEnvironment(env))
+                .eventBus(eventBus(env).isPresent())
                 .build();
         services.definitions().cacheVersionFor(DEFINITIONS_VERSION_MAX_AGE);
         return services;
+    }
+
+    /** {@value #EVENT_BUS}, when set. */
+    public static java.util.Optional<String> eventBus(Map<String, String> env) {
+        return java.util.Optional.ofNullable(env.get(EVENT_BUS)).map(String::strip).filter(name -> !name.isEmpty());
     }
 
     public static DeliverService deliver(Services services, Map<String, String> env) {

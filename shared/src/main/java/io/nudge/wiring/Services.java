@@ -60,8 +60,12 @@ public final class Services {
     private final io.nudge.journey.JourneyInstanceStore journeyInstances;
     private final GuardSettings guards;
     private final io.nudge.channel.webhook.WebhookDestinations webhookDestinations;
+    private final io.nudge.outbound.OutboundStore outboundStore;
+    private final io.nudge.outbound.SubscriptionStore subscriptions;
+    private final boolean eventBus;
 
     private Services(Builder b) {
+        this.eventBus = b.eventBus;
         this.guards = b.guards;
         this.webhookDestinations = b.webhookDestinations;
         this.unsubscribe = b.unsubscribe;
@@ -77,6 +81,8 @@ public final class Services {
         this.stats = new StatsStore(dynamo, tables.stats());
         this.apiKeys = new ApiKeys(new ApiKeyStore(dynamo, tables.apiKeys()), clock);
         this.journeyInstances = new io.nudge.journey.JourneyInstanceStore(dynamo, tables.journeys(), b.slotWidth);
+        this.outboundStore = new io.nudge.outbound.OutboundStore(dynamo, tables.outbound());
+        this.subscriptions = new io.nudge.outbound.SubscriptionStore(definitions);
     }
 
     /**
@@ -97,6 +103,7 @@ public final class Services {
         private Duration deadLetterRetention = io.nudge.config.DeadLetterRetention.DEFAULT;
         private GuardSettings guards = GuardSettings.defaults();
         private io.nudge.channel.webhook.WebhookDestinations webhookDestinations = io.nudge.channel.webhook.WebhookDestinations.none();
+        private boolean eventBus;
 
         private Builder(DynamoDbClient dynamo, Tables tables) {
             this.dynamo = java.util.Objects.requireNonNull(dynamo, "dynamo");
@@ -138,6 +145,12 @@ public final class Services {
             return this;
         }
 
+        /** Whether the deployment names an EventBridge bus: then every event is recorded for the stream out, listened to or not. */
+        public Builder eventBus(boolean configured) {
+            this.eventBus = configured;
+            return this;
+        }
+
         /** Fails naming the setting that is missing or out of range. */
         public Services build() {
             if (clock == null) {
@@ -170,7 +183,7 @@ public final class Services {
 
     /** One line per route class; the order is the order of a 405's {@code allow} header. */
     private NudgeApi coreApi(PushEndpoints pushEndpoints) {
-        UserService userService = new UserService(users, clock, pushEndpoints);
+        UserService userService = new UserService(users, clock, pushEndpoints, outbound());
         NudgeApi api = new NudgeApi(apiKeys, clock);
         io.nudge.api.HealthRoutes.install(api);
         io.nudge.api.OpenApiRoutes.install(api);
@@ -189,6 +202,7 @@ public final class Services {
         io.nudge.api.MessageRoutes.install(api, messages, new io.nudge.messages.MessagePreview(users, definitions, unsubscribe));
         io.nudge.api.TemplatePreviewRoutes.install(api, new io.nudge.messages.TemplatePreview(definitions, unsubscribe), users, clock);
         io.nudge.api.SuppressionRoutes.install(api, suppressions, clock);
+        io.nudge.api.WebhookRoutes.install(api, subscriptions, deliveryLog(), webhookDestinations, clock);
         return io.nudge.api.PrivacyRoutes.install(api, personalData(pushEndpoints));
     }
 
@@ -223,7 +237,9 @@ public final class Services {
                 new FrequencyCaps(dynamo, tables.state(), FrequencyCaps.Limits.defaults()),
                 new io.nudge.feedback.SoftBounces(dynamo, tables.state()),
                 new ReentryStore(dynamo, tables.state(), definitions),
-                new io.nudge.journey.JourneyInstanceRecords(journeyInstances)), clock);
+                new io.nudge.journey.JourneyInstanceRecords(journeyInstances),
+                outboundStore,
+                deliveryQueue()), clock);
     }
 
     public io.nudge.campaigns.CampaignService campaigns(Scheduler scheduler, io.nudge.campaigns.CampaignRunner runner) {
@@ -239,6 +255,7 @@ public final class Services {
     public EvaluateService evaluate() {
         return new EvaluateService(new TriggerCatalog(definitions), users, messages, events,
                 new ReentryStore(dynamo, tables.state()), markers(), stats, clock)
+                .withOutbound(outbound())
                 .withSegments(new io.nudge.segments.SegmentMembership(activity(), new io.nudge.segments.SegmentCatalog(definitions),
                         new io.nudge.campaigns.GoalConversions(definitions, dynamo, tables.state(), stats, clock), clock))
                 .withJourneys(journeyEngine(new io.nudge.journey.JourneyCatalog(definitions)).hook());
@@ -246,9 +263,41 @@ public final class Services {
 
     /** process-feedback's service; {@code phoneOptIn} is SNS OptInPhoneNumber on AWS. */
     public io.nudge.feedback.FeedbackService feedback(io.nudge.feedback.PhoneOptIn phoneOptIn) {
-        return new io.nudge.feedback.FeedbackService(messages, users, new UserService(users, clock), suppressions, stats,
+        io.nudge.outbound.Outbound outbound = outbound();
+        return new io.nudge.feedback.FeedbackService(messages, users,
+                new UserService(users, clock, io.nudge.channel.PushEndpoints.notConfigured(), outbound), suppressions, stats,
                 new io.nudge.feedback.FeedbackLedger(dynamo, tables.state()), markers(),
-                new io.nudge.feedback.SoftBounces(dynamo, tables.state()), phoneOptIn, clock);
+                new io.nudge.feedback.SoftBounces(dynamo, tables.state()), phoneOptIn, outbound, clock);
+    }
+
+    /**
+     * How a function records its stream-out events (a new one per service: deliver's holds a batch's records back).
+     * Nothing is written for a type no enabled subscription wants, unless the deployment has an event bus.
+     */
+    public io.nudge.outbound.Outbound outbound() {
+        return io.nudge.outbound.Outbound.over(outboundStore, subscriptions, eventBus, clock);
+    }
+
+    public io.nudge.outbound.SubscriptionStore subscriptions() {
+        return subscriptions;
+    }
+
+    public io.nudge.outbound.OutboundStore outboundStore() {
+        return outboundStore;
+    }
+
+    public io.nudge.outbound.DeliveryQueue deliveryQueue() {
+        return new io.nudge.outbound.DeliveryQueue(dynamo, tables.webhookDeliveries(),
+                () -> subscriptions.listNow().stream().map(io.nudge.outbound.Subscription::id).toList());
+    }
+
+    public io.nudge.outbound.DeliveryLog deliveryLog() {
+        return new io.nudge.outbound.DeliveryLog(dynamo, tables.webhookDeliveries());
+    }
+
+    /** emit-events' service: webhooks through {@code poster}, and the bus when there is one. */
+    public io.nudge.outbound.EmitService emit(io.nudge.outbound.EventPoster poster, java.util.Optional<io.nudge.outbound.EventBus> bus) {
+        return new io.nudge.outbound.EmitService(subscriptions, deliveryQueue(), deliveryLog(), poster, bus, deadLetters, clock);
     }
 
     /** Once-only records (first open, first click, a message's conversion) in the State table. */
@@ -276,7 +325,7 @@ public final class Services {
     /** The journey engine over {@code journeys} (the definitions it runs). */
     public io.nudge.journey.JourneyEngine journeyEngine(io.nudge.journey.JourneyLookup journeys) {
         return new io.nudge.journey.JourneyEngine(journeys, journeyInstances, events, messages, new UserService(users, clock),
-                new ReentryStore(dynamo, tables.state()), markers(), journeyStats(), stats, clock);
+                new ReentryStore(dynamo, tables.state()), markers(), journeyStats(), stats, outbound(), clock);
     }
 
     /** advance-journeys' service. */
@@ -298,7 +347,7 @@ public final class Services {
         return new DeliverService(messages, users, new UserService(users, clock, channels.pushEndpoints()), new TemplateCatalog(definitions),
                 new TriggerCatalog(definitions), suppressions, new FrequencyCaps(dynamo, tables.state(), guards.caps()),
                 new RateLimits(dynamo, tables.state(), guards.rates()), guards, stats, unsubscribe,
-                channels.email(), channels.sms(), channels.push(), channels.webhook(), channels.emailFrom(), clock);
+                channels.email(), channels.sms(), channels.push(), channels.webhook(), channels.emailFrom(), outbound(), clock);
     }
 
     /** Journey documents by version. */

@@ -61,6 +61,20 @@ public final class HttpWebhookSender implements WebhookSender {
 
     @Override
     public SendOutcome send(WebhookRequest request) {
+        return attempt(request).outcome();
+    }
+
+    /** One attempt as the event stream's delivery log keeps it: the outcome, the HTTP status if one came, how long it took. */
+    public record Attempt(SendOutcome outcome, java.util.OptionalInt statusCode, Duration latency) {}
+
+    public Attempt attempt(WebhookRequest request) {
+        long started = System.nanoTime();
+        java.util.OptionalInt[] status = {java.util.OptionalInt.empty()};
+        SendOutcome outcome = post(request, status);
+        return new Attempt(outcome, status[0], Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private SendOutcome post(WebhookRequest request, java.util.OptionalInt[] statusSeen) {
         String host;
         switch (destinations.check(request.url())) {
             case WebhookDestinations.Verdict.Blocked blocked -> {
@@ -93,6 +107,7 @@ public final class HttpWebhookSender implements WebhookSender {
             return new SendOutcome.Unavailable("the request to " + host + " was interrupted");
         }
         int status = response.statusCode();
+        statusSeen[0] = java.util.OptionalInt.of(status);
         String answer = "HTTP " + status + " from " + host;
         String excerpt = excerpt(response.body(), timeout);
         String withExcerpt = excerpt.isBlank() ? answer : answer + ": " + excerpt;
@@ -118,8 +133,9 @@ public final class HttpWebhookSender implements WebhookSender {
         request.headers().forEach(builder::header);
         builder.header("Idempotency-Key", request.messageId());
         builder.header("User-Agent", USER_AGENT);
-        request.secret().ifPresent(secret -> builder.header(WebhookSignature.HEADER,
-                WebhookSignature.header(secret, clock.instant().getEpochSecond(), request.body())));
+        if (!request.secrets().isEmpty()) {
+            builder.header(WebhookSignature.HEADER, WebhookSignature.header(request.secrets(), clock.instant().getEpochSecond(), request.body()));
+        }
         return builder.build();
     }
 

@@ -212,7 +212,7 @@ class ProcessFeedbackHandlerTest {
         // DynamoDB failing (here: a Messages table that is not there)
         Tables t = services.tables();
         Services broken = Services.builder(TestDynamo.client(), new Tables(t.users(), t.events(), "no-such-table", t.definitions(), t.apiKeys(),
-                t.deadLetters(), t.slots(), t.state(), t.suppressions(), t.stats(), t.journeys())).clock(clock).build();
+                t.deadLetters(), t.slots(), t.state(), t.suppressions(), t.stats(), t.journeys(), t.outbound(), t.webhookDeliveries())).clock(clock).build();
         handler = handlerOver(broken);
         assertThatThrownBy(() -> invoke(event("sns-ses-bounce-permanent.json"))).isInstanceOf(RuntimeException.class);
 
