@@ -89,6 +89,12 @@ class ApiFuzzTest {
             new RouteSpec("GET", "/v1/stats/overview", null),
             new RouteSpec("GET", "/v1/messages", null),
             new RouteSpec("GET", "/v1/messages/{messageId}", null),
+            new RouteSpec("GET", "/v1/webhooks", null),
+            new RouteSpec("PUT", "/v1/webhooks/{id}", "webhook"),
+            new RouteSpec("GET", "/v1/webhooks/{id}", null),
+            new RouteSpec("DELETE", "/v1/webhooks/{id}", null),
+            new RouteSpec("POST", "/v1/webhooks/{id}/rotate-secret", null),
+            new RouteSpec("GET", "/v1/webhooks/{id}/deliveries", null),
             new RouteSpec("GET", "/v1/suppressions", null),
             new RouteSpec("PUT", "/v1/suppressions/{channel}/{address}", "suppression"),
             new RouteSpec("GET", "/v1/suppressions/{channel}/{address}", null),
@@ -144,6 +150,8 @@ class ApiFuzzTest {
                         + "'events':[{'id':'t-1','userId':'u-1','name':'signed_up'},{'userId':'u-2','name':'app_opened','user':{'locale':'de'}}]}"),
                 json("{'users':[{'userId':'u-3','email':'not-an-email'}],'events':[{'userId':'u-3','name':'signed_up'}]}")));
         seeds.put("suppression", List.of(json("{'reason':'manual'}")));
+        seeds.put("webhook", List.of(json("{'url':'https://hooks.example.com/nudge','events':['message.sent','user.unsubscribed']}"),
+                json("{'url':'https://hooks.example.com/n','events':['message.bounced'],'enabled':false,'includeAddresses':true}")));
         seeds.put("preview", List.of(json("{'userId':'u1','locale':'de','event':{'name':'signed_up','properties':{'plan':'pro'}}}"),
                 json("{'user':{'locale':'en','attributes':{'first_name':'Ada'}},'template':{'channel':'sms','body':'Hi {{ user.attributes.first_name }}'}}")));
         seeds.put("triggerTest", List.of(json("{'userId':'u-1','event':{'properties':{'plan':'pro'}}}"),

@@ -37,6 +37,9 @@ class FeedbackContractTest {
                 "Allow dynamodb:DeleteItem StateTable",
                 "Allow dynamodb:UpdateItem StatsTable",
                 "Allow dynamodb:PutItem DeadLettersTable",
+                // the stream out: which types subscriptions want, and the events of feedback and consent changes
+                "Allow dynamodb:GetItem DefinitionsTable", "Allow dynamodb:Query DefinitionsTable",
+                "Allow dynamodb:PutItem OutboundTable",
                 "Allow " + OPT_IN_ACTION + " *");
     }
 

@@ -166,7 +166,11 @@ class LeastPrivilegeContractTest {
                 "Allow dynamodb:Query JourneyInstancesTable/index/" + TableDefinitions.JOURNEYS_BY_USER,
                 "Allow dynamodb:Query JourneyInstancesTable/index/" + TableDefinitions.JOURNEYS_ACTIVE_BY_JOURNEY,
                 "Allow dynamodb:GetItem JourneyInstancesTable", "Allow dynamodb:PutItem JourneyInstancesTable",
-                "Allow dynamodb:DeleteItem JourneyInstancesTable", "Allow dynamodb:UpdateItem StatsTable");
+                "Allow dynamodb:DeleteItem JourneyInstancesTable", "Allow dynamodb:UpdateItem StatsTable",
+                // the stream out: consent changes recorded; a user's events and queued webhook events erased and exported;
+                // a subscription's delivery log read
+                "Allow dynamodb:PutItem OutboundTable", "Allow dynamodb:Query OutboundTable", "Allow dynamodb:DeleteItem OutboundTable",
+                "Allow dynamodb:Query WebhookDeliveriesTable", "Allow dynamodb:DeleteItem WebhookDeliveriesTable");
     }
 
     @Test
@@ -188,7 +192,9 @@ class LeastPrivilegeContractTest {
                 "Allow dynamodb:UpdateItem StatsTable",
                 // journeys: entries, a waited-for event, exits (conditional puts); the user's active instances
                 "Allow dynamodb:GetItem JourneyInstancesTable", "Allow dynamodb:PutItem JourneyInstancesTable",
-                "Allow dynamodb:Query JourneyInstancesTable/index/" + TableDefinitions.JOURNEYS_ACTIVE_BY_USER);
+                "Allow dynamodb:Query JourneyInstancesTable/index/" + TableDefinitions.JOURNEYS_ACTIVE_BY_USER,
+                // the stream out: conversions and journey entries and exits
+                "Allow dynamodb:PutItem OutboundTable");
     }
 
     @Test
@@ -204,7 +210,9 @@ class LeastPrivilegeContractTest {
                 "Allow dynamodb:GetItem SlotsTable", "Allow dynamodb:PutItem SlotsTable", "Allow dynamodb:UpdateItem SlotsTable",
                 "Allow dynamodb:PutItem DeadLettersTable",
                 // the journey's counters: one ADD per edge taken and per end
-                "Allow dynamodb:UpdateItem StatsTable");
+                "Allow dynamodb:UpdateItem StatsTable",
+                // the stream out: journey exits
+                "Allow dynamodb:PutItem OutboundTable");
     }
 
     @Test
@@ -218,7 +226,9 @@ class LeastPrivilegeContractTest {
                 // frequency caps (versioned item per user) and shared rate counters
                 "Allow dynamodb:GetItem StateTable", "Allow dynamodb:PutItem StateTable", "Allow dynamodb:UpdateItem StateTable",
                 "Allow dynamodb:GetItem SuppressionsTable", "Allow dynamodb:PutItem SuppressionsTable",
-                "Allow dynamodb:UpdateItem StatsTable");
+                "Allow dynamodb:UpdateItem StatsTable",
+                // the stream out: sent, failed, suppressed
+                "Allow dynamodb:PutItem OutboundTable");
     }
 
     @Test

@@ -231,6 +231,15 @@ final class SamTemplate {
     private static List<Statement> statementsOf(String owner, JsonNode document) {
         List<Statement> found = new ArrayList<>();
         for (JsonNode statement : asList(document.path("Statement"))) {
+            // a statement granted on a condition ({"Fn::If": [condition, statement, AWS::NoValue]}) is checked as granted
+            if (statement.has("Fn::If")) {
+                for (JsonNode branch : statement.get("Fn::If")) {
+                    if (branch.isObject() && branch.has("Effect")) {
+                        found.add(new Statement(owner, branch));
+                    }
+                }
+                continue;
+            }
             found.add(new Statement(owner, statement));
         }
         return found;

@@ -49,7 +49,7 @@ class StreamMappingsContractTest {
             }
         }
         softly.assertAll();
-        assertThat(mappings).as("DynamoDB stream mappings").isEqualTo(4);
+        assertThat(mappings).as("DynamoDB stream mappings").isEqualTo(5);
     }
 
     @Test

@@ -74,7 +74,7 @@ public final class DeliveryLog {
 
     private Map<String, AttributeValue> item(Attempt attempt) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put("pk", s("log#" + attempt.subscriptionId()));
+        item.put("pk", s(logKey(attempt.subscriptionId())));
         item.put("sk", s(DeliveryQueue.padded(attempt.at()) + "#" + attempt.eventId() + "#" + attempt.attempt()));
         item.put("eventId", s(attempt.eventId()));
         item.put("type", s(attempt.type().wire()));
@@ -91,8 +91,8 @@ public final class DeliveryLog {
     /** Newest first; {@code cursor} is the previous page's. */
     public Page page(String subscriptionId, Optional<String> cursor, int limit, Instant now) {
         QueryRequest.Builder query = QueryRequest.builder().tableName(table).scanIndexForward(false).limit(limit)
-                .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s("log#" + subscriptionId)));
-        cursor.ifPresent(c -> query.exclusiveStartKey(Map.of("pk", s("log#" + subscriptionId), "sk", s(decode(c)))));
+                .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(logKey(subscriptionId))));
+        cursor.ifPresent(c -> query.exclusiveStartKey(Map.of("pk", s(logKey(subscriptionId)), "sk", s(decode(c)))));
         QueryResponse page = dynamo.query(query.build());
         List<ObjectNode> deliveries = new ArrayList<>();
         for (Map<String, AttributeValue> item : page.items()) {
@@ -119,6 +119,10 @@ public final class DeliveryLog {
         Optional<String> next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
                 ? Optional.of(encode(page.lastEvaluatedKey().get("sk").s())) : Optional.empty();
         return new Page(deliveries, next);
+    }
+
+    private static String logKey(String subscriptionId) {
+        return String.join("#", "log", subscriptionId);
     }
 
     private static String encode(String sk) {

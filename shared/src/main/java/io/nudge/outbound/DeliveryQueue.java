@@ -50,7 +50,7 @@ public final class DeliveryQueue implements PersonalRecords {
     }
 
     static String pk(String subscriptionId, String userId) {
-        return "queue#" + subscriptionId + "#" + userId;
+        return String.join("#", "queue", subscriptionId, userId);
     }
 
     /** The first waiting event of this subscription and user, if any (a consistent read). */
@@ -115,7 +115,7 @@ public final class DeliveryQueue implements PersonalRecords {
     public List<Queued> due(int shard, Instant now, int limit) {
         QueryResponse page = dynamo.query(QueryRequest.builder().tableName(table).indexName(TableDefinitions.WEBHOOK_DELIVERIES_DUE)
                 .keyConditionExpression("dueShard = :s AND dueAt <= :now")
-                .expressionAttributeValues(Map.of(":s", s("due#" + shard), ":now", s(padded(now)))).limit(limit).build());
+                .expressionAttributeValues(Map.of(":s", s(String.join("#", "due", String.valueOf(shard))), ":now", s(padded(now)))).limit(limit).build());
         return page.items().stream().map(DeliveryQueue::fromItem).toList();
     }
 
@@ -124,7 +124,7 @@ public final class DeliveryQueue implements PersonalRecords {
     }
 
     static String shard(String pk) {
-        return "due#" + Math.floorMod(Ids.sha256Hex(pk).hashCode(), SHARDS);
+        return String.join("#", "due", String.valueOf(Math.floorMod(Ids.sha256Hex(pk).hashCode(), SHARDS)));
     }
 
     /** Epoch milliseconds, 13 digits: sorts as text in time order. */
