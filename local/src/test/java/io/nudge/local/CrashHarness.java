@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,7 +56,8 @@ final class CrashHarness {
             List<String> races) {}
 
     record Report(int kills, int eventsAccepted, int messagesChecked, Map<String, Integer> statuses, int outboxFiles,
-            int redrivenSeen, int lateCancels, JourneyFigures journeys, WebhookFigures webhooks, List<String> failures, Duration took) {
+            int redrivenSeen, int lateCancels, JourneyFigures journeys, WebhookFigures webhooks, StreamOutFigures streamOut,
+            List<String> failures, Duration took) {
         String markdown(Settings settings) {
             StringBuilder md = new StringBuilder();
             md.append("# Crash harness\n\n");
@@ -79,6 +81,8 @@ final class CrashHarness {
             md.append("| cancels evaluated after their message was due (sent once, allowed) | ").append(lateCancels).append(" |\n");
             md.append("| webhook messages (posts the endpoint received) | ").append(webhooks.messages()).append(" (").append(webhooks.posts())
                     .append("; UNKNOWN ").append(webhooks.unknown()).append(") |\n");
+            md.append("| stream out: SENT messages, their message.sent events received (posts) | ").append(streamOut.sentMessages())
+                    .append(", ").append(streamOut.distinctEvents()).append(" (").append(streamOut.posts()).append(") |\n");
             md.append("| journey entries accepted | ").append(journeys.entries()).append(" |\n");
             md.append("| … instances | ").append(journeys.instances()).append(" (completed ").append(journeys.completed())
                     .append(", exited ").append(journeys.exited()).append(") |\n");
@@ -145,6 +149,10 @@ final class CrashHarness {
     private final Map<String, AtomicInteger> outboxWrites = new ConcurrentHashMap<>();
     /** The webhook endpoint the runner posts to: this process, on loopback (allow-listed for the runner). */
     private io.nudge.testing.WebhookReceiver hooks;
+    private volatile String streamOutSecret;
+    /** The stream out: messages SENT (each must have its message.sent), posts received, distinct event ids among them. */
+    record StreamOutFigures(int sentMessages, int posts, int distinctEvents) {}
+    private volatile StreamOutFigures streamOut = new StreamOutFigures(0, 0, 0);
     private final AtomicInteger hookMessages = new AtomicInteger();
     private final AtomicInteger hookUnknown = new AtomicInteger();
     private final AtomicInteger hookPosts = new AtomicInteger();
@@ -213,7 +221,7 @@ final class CrashHarness {
             try (var files = Files.list(data.resolve("outbox"))) {
                 int outboxFiles = (int) files.filter(p -> !p.getFileName().toString().startsWith(".")).count();
                 return new Report(kills, accepted.size(), checked, statuses, outboxFiles, redriven, lateCancels.get(), journeys,
-                        new WebhookFigures(hookMessages.get(), hookUnknown.get(), hookPosts.get()), failures,
+                        new WebhookFigures(hookMessages.get(), hookUnknown.get(), hookPosts.get()), streamOut, failures,
                         Duration.between(began, Instant.now()));
             }
         } finally {
@@ -311,6 +319,14 @@ final class CrashHarness {
     }
 
     private void setUp() throws Exception {
+        // the stream out: a subscription to message.sent on this process's endpoint
+        HttpResponse<String> subscribed = send("PUT", "/v1/webhooks/crash-out",
+                "{\"url\":\"" + hooks.url("/crash-events") + "\",\"events\":[\"message.sent\"]}");
+        if (subscribed.statusCode() == 201) {
+            streamOutSecret = Json.parse(subscribed.body()).path("secret").asText();
+        } else if (subscribed.statusCode() != 200) {
+            throw new IllegalStateException("could not subscribe: " + subscribed.statusCode() + " " + subscribed.body());
+        }
         for (int i = 0; i < settings.users(); i++) {
             retrying("PUT", "/v1/users/u" + i, "{\"email\":\"u" + i + "@crash.test\",\"attributes\":{\"crash\":true}}");
         }
@@ -611,6 +627,44 @@ final class CrashHarness {
         }
         outboxWrites.keySet().stream().filter(name -> !expectedFiles.contains(name))
                 .forEach(name -> failures.add("outbox: unexpected file " + name));
+        checkStreamOut(failures);
+    }
+
+    /**
+     * The stream out across the kills: every message that was SENT has its {@code message.sent} event at the
+     * subscription's endpoint (duplicates allowed, with the same id), signed with the subscription's secret.
+     */
+    private void checkStreamOut(List<String> failures) throws Exception {
+        Map<String, String> sentIds = new LinkedHashMap<>();
+        for (JsonNode message : allMessages()) {
+            if (count(message, "SENT") > 0) {
+                sentIds.put(message.path("id").asText(), io.nudge.ids.Ids.derive("outbound", "message.sent", message.path("id").asText()));
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Set<String> missing;
+        List<io.nudge.testing.WebhookReceiver.Received> posts;
+        do {
+            posts = hooks.all().stream().filter(r -> r.path().equals("/crash-events")).toList();
+            Set<String> got = posts.stream().map(r -> r.header("Idempotency-Key")).collect(java.util.stream.Collectors.toSet());
+            missing = new java.util.TreeSet<>(sentIds.keySet());
+            missing.removeIf(id -> got.contains(sentIds.get(id)));
+            if (!missing.isEmpty()) {
+                Thread.sleep(500);
+            }
+        } while (!missing.isEmpty() && System.nanoTime() < deadline);
+        Set<String> distinct = new java.util.HashSet<>();
+        for (io.nudge.testing.WebhookReceiver.Received post : posts) {
+            JsonNode event = Json.parse(post.body());
+            distinct.add(event.path("id").asText());
+            if (!event.path("id").asText().equals(post.header("Idempotency-Key"))
+                    || (streamOutSecret != null && !io.nudge.channel.webhook.WebhookSignature.verify(streamOutSecret,
+                    post.header("Nudge-Signature"), post.body(), Long.parseLong(post.header("Nudge-Signature").split(",")[0].substring(2)), 300))) {
+                failures.add("stream out: an event whose id or signature is not its own: " + post.body());
+            }
+        }
+        streamOut = new StreamOutFigures(sentIds.size(), posts.size(), distinct.size());
+        missing.forEach(id -> failures.add("stream out: message " + id + " was SENT but its message.sent event never came"));
     }
 
     /**
