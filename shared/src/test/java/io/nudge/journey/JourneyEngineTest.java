@@ -126,6 +126,32 @@ class JourneyEngineTest {
     }
 
     @Test
+    void the_entry_and_the_end_are_recorded_for_the_stream_out_once_each_and_a_replay_adds_nothing() {
+        services.subscriptions().put(new io.nudge.outbound.Subscription("warehouse", "https://hooks.example.com/nudge",
+                java.util.EnumSet.of(io.nudge.outbound.OutboundType.JOURNEY_ENTERED, io.nudge.outbound.OutboundType.JOURNEY_EXITED),
+                true, false, "whsec_test", Optional.empty(), Optional.empty(), clock.instant(), clock.instant()));
+        post("t1", "trial_started", "{'plan':'pro'}");
+        post("t1", "trial_started", "{'plan':'pro'}");
+        clock.advance(Duration.ofHours(5));
+        post("p1", "project_created", "{}");
+
+        JourneyInstance instance = only();
+        Map<io.nudge.outbound.OutboundType, io.nudge.outbound.OutboundEvent> recorded = services.outboundStore().of("ada").stream()
+                .collect(java.util.stream.Collectors.toMap(io.nudge.outbound.OutboundEvent::type, e -> e));
+        assertThat(recorded).hasSize(2);
+        io.nudge.outbound.OutboundEvent entered = recorded.get(io.nudge.outbound.OutboundType.JOURNEY_ENTERED);
+        assertThat(entered.journeyId()).contains("onboarding");
+        assertThat(entered.occurredAt()).isEqualTo(instance.enteredAt());
+        assertThat(entered.data().get("instanceId").asText()).isEqualTo(instance.id());
+        assertThat(entered.data().get("eventId").asText()).isEqualTo("t1");
+        assertThat(entered.data().get("step").asText()).isEqualTo("welcome");
+        io.nudge.outbound.OutboundEvent exited = recorded.get(io.nudge.outbound.OutboundType.JOURNEY_EXITED);
+        assertThat(exited.data().get("status").asText()).isEqualTo("completed");
+        assertThat(exited.data().get("step").asText()).isEqualTo("end");
+        assertThat(exited.occurredAt()).isEqualTo(instance.endedAt().orElseThrow());
+    }
+
+    @Test
     void a_user_who_does_not_match_the_entry_conditions_does_not_enter() {
         List<JourneyEngine.Outcome> outcomes = post("t1", "trial_started", "{'plan':'free'}");
 
