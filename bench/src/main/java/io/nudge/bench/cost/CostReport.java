@@ -93,6 +93,28 @@ final class CostReport {
                 + "SENDING) and bySlot (only while SCHEDULED) are projected ALL, which costs nothing more since no write "
                 + "changes them in between; byProviderId is KEYS_ONLY.");
         md.table(List.of("function", "table", "call", "calls/msg", "RCU", "WCU", "where the units go", "why", "verdict"), unitLines(message));
+        CostRun.Unit emitted = units.get("emitted.sent");
+        CostRun.Unit transactional = units.get("immediate.transactional");
+        if (emitted != null && transactional != null) {
+            md.h2("An emitted event's units (issue #19)");
+            md.p("A delivered transactional email with one webhook subscription to `message.sent`, averaged over " + emitted.units()
+                    + " messages: what it costs beyond the same email without a subscription (`immediate.transactional` above) is "
+                    + "the stream out's price per event. deliver writes one outbound record (a conditional put, in the batch's end); "
+                    + "emit-events reads the user's queue head (a consistent Query: DynamoDB Local reports 0 RCU when it finds "
+                    + "nothing; on AWS budget up to 1 RCU, a strongly consistent read's minimum) and writes the attempt's log line "
+                    + "(BatchWriteItem, 1 WCU). Without a subscription wanting the type (and without a bus) nothing is "
+                    + "written: every other unit here shows no Outbound call. A failed attempt adds the queue item (1 WCU), its "
+                    + "reschedule per retry (1 WCU) and its removal (1 WCU), plus a log line per attempt.");
+            md.table(List.of("", "read units", "write units", "DynamoDB calls"), List.of(
+                    List.of("email + message.sent to 1 subscription", Markdown.num(emitted.read()), Markdown.num(emitted.write()),
+                            Markdown.num(emitted.callsPerUnit())),
+                    List.of("the same email, no subscription", Markdown.num(transactional.read()), Markdown.num(transactional.write()),
+                            Markdown.num(transactional.callsPerUnit())),
+                    List.of("**the emitted event**", "**" + Markdown.num(emitted.read() - transactional.read()) + "**",
+                            "**" + Markdown.num(emitted.write() - transactional.write()) + "**",
+                            Markdown.num(emitted.callsPerUnit() - transactional.callsPerUnit()))));
+            md.table(List.of("function", "table", "call", "calls/msg", "RCU", "WCU", "where the units go", "why", "verdict"), unitLines(emitted));
+        }
         CostRun.Unit webhook = units.get("immediate.webhook");
         if (webhook != null) {
             md.h2("Every unit of a webhook message, named (issue #18)");
@@ -273,6 +295,7 @@ final class CostReport {
             case "immediate.marketing" -> "immediate email, marketing";
             case "immediate.transactional" -> "immediate email, transactional";
             case "immediate.webhook" -> "webhook message";
+            case "emitted.sent" -> "email + message.sent to 1 subscription";
             case "delayed" -> "delayed email";
             case "journey" -> "journey instance (4 steps, 1 wait, 1 message)";
             default -> key;
@@ -315,6 +338,18 @@ final class CostReport {
 
     /** Why a call is made, and whether it could go. */
     static String[] justify(String phase, String table, String operation, String what) {
+        if (table.equals("Outbound")) {
+            return new String[] {"the stream out's record of the event (deliver: message.sent), conditional on its derived id: a retry "
+                + "that finds the send applied writes it again and changes nothing", "needed, only when a subscription (or the bus) wants the type"};
+        }
+        if (table.equals("WebhookDeliveries") && operation.equals("Query")) {
+            return new String[] {"the user's queue head for the subscription: a later event waits behind a failed one (order per user)",
+                "needed for order; per event and subscription (up to 1 RCU on AWS when empty)"};
+        }
+        if (table.equals("WebhookDeliveries")) {
+            return new String[] {"the attempt's log line (GET /v1/webhooks/{id}/deliveries), 25 to a BatchWriteItem",
+                "needed for the deliveries page; per attempt"};
+        }
         if (table.equals("Definitions")) {
             return operation.equals("Query")
                     ? new String[] {"the definitions themselves, read again only when the version changed", "needed; per change, not per message"}

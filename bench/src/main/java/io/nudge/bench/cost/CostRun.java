@@ -256,6 +256,8 @@ public final class CostRun {
             all.add(immediate("immediate.webhook", "t_webhook", "cart_big", batches));
             all.add(delayed(batches));
             all.add(journey(batches));
+            // last: with a subscription on, every later unit would write outbound records too
+            all.add(emitted(batches));
             return all;
         }
 
@@ -413,6 +415,61 @@ public final class CostRun {
             });
             requireStatus(messageIds, MessageStatus.SENT, key);
             lastSent = List.copyOf(messageIds);
+            return unit;
+        }
+
+        /**
+         * A transactional email with one webhook subscription to message.sent (issue #19): the same evaluate and deliver
+         * as {@code immediate.transactional} plus deliver's put of the outbound record, then emit-events over the Outbound
+         * stream's images (the queue head read, the POST to an endpoint that answers at once, the attempt's log line).
+         * The subscription is deleted afterwards.
+         */
+        Unit emitted(int batches) {
+            meter.enabled(false);
+            Fixture.call(services.api(ApiSettings.defaults()), KEY, "PUT", "/v1/webhooks/w_cost", """
+                    {"url":"https://hooks.example.com/nudge-events","events":["message.sent"]}""");
+            io.nudge.outbound.EmitService emit = services.emit((subscription, event, now) -> new io.nudge.channel.webhook.HttpWebhookSender.Attempt(
+                    new SendOutcome.Posted(200, "HTTP 200 from hooks.example.com"), java.util.OptionalInt.of(200), Duration.ofMillis(20)),
+                    java.util.Optional.empty());
+            io.nudge.functions.emit.EmitEventsHandler emitEvents = new io.nudge.functions.emit.EmitEventsHandler(emit,
+                    services.streamBatch("emit-events"));
+            List<List<Map<String, AttributeValue>>> inputs = new ArrayList<>();
+            for (int b = 0; b < batches; b++) {
+                inputs.add(storedEvents("password_reset", users(BATCH, true), Instant.now()));
+            }
+            List<String> messageIds = new ArrayList<>();
+            Unit unit = measured("emitted.sent", "a delivered transactional email with one webhook subscription to message.sent: "
+                    + "evaluate-triggers + deliver + emit-events", batches * BATCH, () -> {
+                for (List<Map<String, AttributeValue>> items : inputs) {
+                    meter.phase("evaluate");
+                    failuresMustBeNone(evaluate.handleRequest(Fixture.streamEvent(items), null));
+                    meter.enabled(false);
+                    List<Map<String, AttributeValue>> ready = new ArrayList<>();
+                    for (Map<String, AttributeValue> item : items) {
+                        String id = Ids.derive("message", "t_transactional", item.get("eventId").s());
+                        messageIds.add(id);
+                        ready.add(services.messages().toItem(services.messages().find(id).orElseThrow()));
+                    }
+                    meter.enabled(true);
+                    meter.phase("deliver");
+                    failuresMustBeNone(deliver.handleRequest(Fixture.streamEvent(ready), null));
+                    meter.enabled(false);
+                    List<Map<String, AttributeValue>> outbound = new ArrayList<>();
+                    for (Map<String, AttributeValue> item : items) {
+                        dynamo.query(b -> b.tableName(services.tables().outbound()).keyConditionExpression("userId = :u")
+                                .expressionAttributeValues(Map.of(":u", item.get("userId")))).items().forEach(outbound::add);
+                    }
+                    if (outbound.size() != items.size()) {
+                        throw new IllegalStateException("emitted.sent: " + outbound.size() + " outbound records for " + items.size() + " messages");
+                    }
+                    meter.enabled(true);
+                    meter.phase("emit-events");
+                    failuresMustBeNone(timings.time("emit-events (message.sent, 1 subscription)", outbound.size(),
+                            () -> emitEvents.handleRequest(Fixture.streamEvent(outbound), null)));
+                }
+            });
+            requireStatus(messageIds, MessageStatus.SENT, "emitted.sent");
+            Fixture.call(services.api(ApiSettings.defaults()), KEY, "DELETE", "/v1/webhooks/w_cost", null);
             return unit;
         }
 

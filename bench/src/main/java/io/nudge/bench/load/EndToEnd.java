@@ -218,7 +218,7 @@ public final class EndToEnd {
         List<List<String>> rows = new ArrayList<>();
         for (StoreRun run : report.runs()) {
             for (Welcome.Result w : run.welcome()) {
-                List<String> row = new ArrayList<>(List.of(run.build().name(), run.store().label, "`" + w.variant().path + "`"));
+                List<String> row = new ArrayList<>(List.of(run.build().name(), run.store().label, "`" + w.variant().label() + "`"));
                 switch (w.outcome()) {
                     case Welcome.Delivered d -> row.addAll(List.of("**" + Markdown.num(d.perSecond()) + "**", d.emails() + " of " + d.expected(),
                             Integer.toString(d.lost()), Integer.toString(d.twice()), Integer.toString(d.rejected()), Markdown.fixed(d.seconds(), 1),
@@ -234,7 +234,7 @@ public final class EndToEnd {
             List<List<String>> side = new ArrayList<>();
             for (Store store : Store.values()) {
                 for (Welcome.Variant variant : Welcome.Variant.values()) {
-                    List<String> row = new ArrayList<>(List.of(store.label, "`" + variant.path + "`"));
+                    List<String> row = new ArrayList<>(List.of(store.label, "`" + variant.label() + "`"));
                     for (Build build : report.builds()) {
                         row.add(report.runs().stream().filter(r -> r.build() == build && r.store() == store).findFirst()
                                 .map(r -> rateCell(r, variant)).orElse("—"));
@@ -247,6 +247,30 @@ public final class EndToEnd {
             md.h2("Before / after (same run)");
             md.table(header, side);
         }
+        md.h2("With one subscription to the stream out (issue #19)");
+        md.p("The `/v1/events` variant again on a fresh runner, with one webhook subscription to `message.sent` on a loopback "
+                + "receiver in the benchmark's process that answers 200 at once (`NUDGE_WEBHOOK_ALLOW_HOSTS=127.0.0.1`): every "
+                + "delivered email also writes its outbound record (deliver) and goes through emit-events to the receiver. "
+                + "Emails/s is measured as above; events/s from the first request to the last `message.sent` received (by its "
+                + "derived id); missing: a SENT message whose event never came; again: deliveries of an id beyond the first.");
+        List<List<String>> streamOut = new ArrayList<>();
+        for (StoreRun run : report.runs()) {
+            Optional<Welcome.Delivered> none = delivered(run, Welcome.Variant.EVENTS);
+            Optional<Welcome.Delivered> one = delivered(run, Welcome.Variant.SUBSCRIBED);
+            if (one.isEmpty() || one.get().streamOut().isEmpty()) {
+                streamOut.add(List.of(run.build().name(), run.store().label, none.map(d -> Markdown.num(d.perSecond())).orElse("—"),
+                        rateCell(run, Welcome.Variant.SUBSCRIBED), "—", "—", "—", "—"));
+                continue;
+            }
+            Welcome.StreamOut out = one.get().streamOut().get();
+            streamOut.add(List.of(run.build().name(), run.store().label, none.map(d -> Markdown.num(d.perSecond())).orElse("—"),
+                    "**" + Markdown.num(one.get().perSecond()) + "**",
+                    none.map(d -> Markdown.fixed(one.get().perSecond() / d.perSecond(), 2)).orElse("—"),
+                    out.received() + " of " + out.expected() + " (" + Markdown.num(out.perSecond()) + "/s)",
+                    Integer.toString(out.missing()), Integer.toString(out.duplicates())));
+        }
+        md.table(List.of("build", "store", "emails/s, no subscription", "emails/s, 1 subscription", "ratio", "message.sent received",
+                "missing", "again"), streamOut);
         md.h2("POST → SENT latency");
         md.p("Open loop: single-event `POST /v1/events` at a fixed rate (event k leaves at start + k/rate, whatever happened to "
                 + "the others) on a fresh welcome runner after its warm-up, events spread over " + OpenLoop.USERS + " users. Idle: single events, "
@@ -279,7 +303,7 @@ public final class EndToEnd {
                         + "upsert's " + Markdown.fixed(c.perUserUpsert(), 2) + ".").orElse("Run `bench/run cost` first for the ratios."));
         List<List<String>> ratios = new ArrayList<>();
         for (StoreRun run : report.runs()) {
-            for (Welcome.Variant variant : Welcome.Variant.values()) {
+            for (Welcome.Variant variant : List.of(Welcome.Variant.EVENTS, Welcome.Variant.TRACK)) {
                 double r = ratio(report, run, variant);
                 ratios.add(List.of(run.build().name(), run.store().label, "`" + variant.path + "`", rateCell(run, variant),
                         Markdown.num(report.raw().get(run.store())), Double.isNaN(r) ? "—" : "**" + Markdown.fixed(r, 2) + "**"));
@@ -316,7 +340,7 @@ public final class EndToEnd {
             String who = run.build().name() + ", " + run.store().label + ", ";
             for (Welcome.Result w : run.welcome()) {
                 if (w.outcome() instanceof Welcome.Delivered d) {
-                    d.lostWhere().forEach(l -> lost.add(who + "welcome `" + w.variant().path + "`: " + l));
+                    d.lostWhere().forEach(l -> lost.add(who + "welcome `" + w.variant().label() + "`: " + l));
                 }
             }
             run.open().lostWhere().forEach(l -> lost.add(who + "open loop or idle: " + l));

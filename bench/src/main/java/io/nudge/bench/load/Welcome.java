@@ -27,7 +27,9 @@ final class Welcome {
     /** How the users reach the runner. */
     enum Variant {
         EVENTS("users by PUT /v1/users before the clock, then POST /v1/events", "/v1/events"),
-        TRACK("POST /v1/track: 100 users and their 100 events per request", "/v1/track");
+        TRACK("POST /v1/track: 100 users and their 100 events per request", "/v1/track"),
+        /** As EVENTS, with one webhook subscription to message.sent on a receiver in the benchmark's process (issue #19). */
+        SUBSCRIBED("as /v1/events, with one webhook subscription to message.sent (a receiver in this process)", "/v1/events");
 
         final String description;
         final String path;
@@ -36,13 +38,24 @@ final class Welcome {
             this.description = description;
             this.path = path;
         }
+
+        String label() {
+            return this == SUBSCRIBED ? path + " + 1 subscription" : path;
+        }
+    }
+
+    /** The stream out of the SUBSCRIBED variant: message.sent events received (distinct ids), missing, the last one's time. */
+    record StreamOut(int expected, int received, int missing, int duplicates, double seconds) {
+        double perSecond() {
+            return received / seconds;
+        }
     }
 
     sealed interface Outcome permits Delivered, RouteMissing {}
 
     /** @param rejected events the API did not accept (or requests that failed, counted per event) */
-    record Delivered(int expected, int emails, double seconds, int lost, int twice, int rejected, int warmUpMissing, List<String> lostWhere)
-            implements Outcome {
+    record Delivered(int expected, int emails, double seconds, int lost, int twice, int rejected, int warmUpMissing, List<String> lostWhere,
+            Optional<StreamOut> streamOut) implements Outcome {
         double perSecond() {
             return emails / seconds;
         }
@@ -61,9 +74,14 @@ final class Welcome {
         Path jfr = Files.createTempDirectory("nudge-e2e-jfr-").resolve("runner.jfr");
         List<String> jvmArgs = profile ? List.of("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true") : List.of();
         Outcome outcome;
-        try (WelcomeRunner runner = WelcomeRunner.start(root, jar, inMemory, jvmArgs, data)) {
+        try (WelcomeRunner runner = WelcomeRunner.start(root, jar, inMemory, jvmArgs, data);
+                EventReceiver receiver = variant == Variant.SUBSCRIBED ? EventReceiver.start() : null) {
             Optional<RouteMissing> missing = routeMissing(runner, variant);
-            outcome = missing.isPresent() ? missing.get() : measure(runner, variant, users, warmUp, quiet, inMemory ? "in memory" : "persisted");
+            if (missing.isEmpty() && receiver != null) {
+                runner.api().call("PUT", "/v1/webhooks/e2e", "{\"url\":\"" + receiver.url() + "\",\"events\":[\"message.sent\"]}");
+            }
+            outcome = missing.isPresent() ? missing.get()
+                    : measure(runner, variant, users, warmUp, quiet, inMemory ? "in memory" : "persisted", Optional.ofNullable(receiver));
         }
         Optional<JfrSummary.Summary> summary = profile && Files.isRegularFile(jfr)
                 ? Optional.of(JfrSummary.components(jfr, EndToEnd::component, EndToEnd::threadGroup))
@@ -74,22 +92,25 @@ final class Welcome {
     }
 
     private static Optional<RouteMissing> routeMissing(WelcomeRunner runner, Variant variant) {
-        if (variant != Variant.TRACK) {
+        if (variant == Variant.EVENTS) {
             return Optional.empty();
         }
-        EndToEnd.Answer probe = runner.api().send("POST", "/v1/track", "{\"users\":[],\"events\":[]}");
+        EndToEnd.Answer probe = variant == Variant.TRACK ? runner.api().send("POST", "/v1/track", "{\"users\":[],\"events\":[]}")
+                : runner.api().send("GET", "/v1/webhooks", null);
         if (probe.status() != 404 && probe.status() != 405) {
             return Optional.empty();
         }
-        System.out.printf("e2e: this runner has no POST /v1/track (%d): route missing%n", probe.status());
+        System.out.printf("e2e: this runner has no %s (%d): route missing%n", variant == Variant.TRACK ? "POST /v1/track" : "/v1/webhooks",
+                probe.status());
         return Optional.of(new RouteMissing(probe.status()));
     }
 
-    private static Delivered measure(WelcomeRunner runner, Variant variant, int users, int warmUp, Duration quiet, String store) throws Exception {
+    private static Delivered measure(WelcomeRunner runner, Variant variant, int users, int warmUp, Duration quiet, String store,
+            Optional<EventReceiver> receiver) throws Exception {
         int warmMissing = warmUp(runner, variant, warmUp, quiet);
         String run = Long.toString(System.nanoTime(), 36);
         List<String> ids = IntStream.range(0, users).mapToObj(i -> "w-" + run + "-u" + i).toList();
-        if (variant == Variant.EVENTS) {
+        if (variant != Variant.TRACK) {
             runner.createUsers(ids, CONNECTIONS);
         }
         List<String> expected = ids.stream().map(u -> WelcomeRunner.messageId(run + "-" + u)).toList();
@@ -103,14 +124,26 @@ final class Welcome {
         WelcomeRunner.Check check = runner.check(expected, sent);
         System.out.printf("e2e: %s, %s: %d of %d emails in %.1f s (%.0f/s), lost %d, twice %d, not accepted %d%n",
                 store, variant, emails, users, seconds, emails / seconds, check.lost(), check.twice(), rejected);
-        return new Delivered(users, emails, seconds, check.lost(), check.twice(), rejected, warmMissing, check.lostWhere());
+        Optional<StreamOut> streamOut = Optional.empty();
+        if (receiver.isPresent()) {
+            // each SENT message's message.sent, by its derived id; the clock from the first request to the last event received
+            List<String> events = expected.stream().map(id -> io.nudge.ids.Ids.derive("outbound", "message.sent", id)).toList();
+            int received = receiver.get().await(events, quiet);
+            long lastEvent = events.stream().map(receiver.get()::firstSeen).filter(t -> t != null).mapToLong(Long::longValue).max()
+                    .orElse(first.get());
+            streamOut = Optional.of(new StreamOut(events.size(), received, events.size() - received, receiver.get().duplicates(events),
+                    (lastEvent - first.get()) / 1e9));
+            System.out.printf("e2e: %s, stream out: %d of %d message.sent events in %.1f s (%.0f/s)%n", store, received, events.size(),
+                    streamOut.get().seconds(), streamOut.get().perSecond());
+        }
+        return new Delivered(users, emails, seconds, check.lost(), check.twice(), rejected, warmMissing, check.lostWhere(), streamOut);
     }
 
     /** The same shape of work first, on its own users; waits for their emails. @return warm-up emails that never came */
     static int warmUp(WelcomeRunner runner, Variant variant, int events, Duration quiet) throws Exception {
         String run = "warm" + Long.toString(System.nanoTime(), 36);
         List<String> ids = IntStream.range(0, events).mapToObj(i -> run + "-u" + i).toList();
-        if (variant == Variant.EVENTS) {
+        if (variant != Variant.TRACK) {
             runner.createUsers(ids, CONNECTIONS);
         }
         post(runner, variant, ids, run, new AtomicLong(Long.MAX_VALUE));

@@ -57,7 +57,9 @@ final class WelcomeRunner implements AutoCloseable {
             Files.createDirectories(config.resolve(file).getParent());
             Files.copy(root.resolve("examples").resolve(file), config.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
-        LocalProcess runner = LocalProcess.start(jar, data, KEY, Map.of(), jvmArgs, config, inMemory, List.of());
+        // the stream-out variant's receiver is on loopback in the benchmark's process
+        LocalProcess runner = LocalProcess.start(jar, data, KEY, Map.of("NUDGE_WEBHOOK_ALLOW_HOSTS", "127.0.0.1"), jvmArgs, config, inMemory,
+                List.of());
         try {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
             return new WelcomeRunner(runner, OutboxWatcher.start(runner.outbox()), new EndToEnd.Api(http, runner.base(), KEY,
