@@ -180,6 +180,41 @@ class HandlerFuzzTest {
         }
     }
 
+    // --- emit-events: Outbound stream batches
+
+    @Test
+    void emit_events_posts_every_good_event_and_dead_letters_the_bad_ones() throws Exception {
+        FuzzRun run = new FuzzRun("emit-events", 400);
+        Mutator m = new Mutator(run.seed);
+        try (io.nudge.testing.WebhookReceiver receiver = new io.nudge.testing.WebhookReceiver(io.nudge.testing.WebhookReceiver.Answer.of(200, "ok"))) {
+            services.subscriptions().put(new io.nudge.outbound.Subscription("fuzz", receiver.url("/events"),
+                    java.util.EnumSet.allOf(io.nudge.outbound.OutboundType.class), true, false, "fuzz-secret", Optional.empty(),
+                    Optional.empty(), clock.instant(), clock.instant()));
+            io.nudge.outbound.EmitService emit = services.emit(io.nudge.outbound.EventPoster.over(new io.nudge.channel.webhook.HttpWebhookSender(
+                    io.nudge.channel.webhook.WebhookDestinations.allowing(List.of("127.0.0.1")), clock)), Optional.empty());
+            io.nudge.functions.emit.EmitEventsHandler handler = new io.nudge.functions.emit.EmitEventsHandler(emit, services.streamBatch("emit-events"));
+            ObjectNode sample = (ObjectNode) Samples.json("ddb-outbound-insert-message-sent.json").get("Records").get(0).deepCopy();
+            ObjectNode sampleEvent = (ObjectNode) Json.parse(sample.at("/dynamodb/NewImage/event/S").asText());
+            streamBatches(run, m, sample, (batch, good) -> {
+                StreamsEventResponse response = handler.handleRequest(STREAM_SERIALIZER.fromJson(Json.write(batch)), null);
+                List<String> lost = new ArrayList<>();
+                for (ObjectNode record : good) {
+                    String id = record.at("/dynamodb/NewImage/id/S").asText();
+                    if (receiver.all().stream().noneMatch(r -> id.equals(r.header("Idempotency-Key")))) {
+                        lost.add(id);
+                    }
+                }
+                return new Outcome(response.getBatchItemFailures().size(), lost);
+            }, (i, image) -> {
+                String id = io.nudge.ids.Ids.derive("fuzz", i);
+                ObjectNode event = sampleEvent.deepCopy().put("id", id).put("userId", "eu-" + i);
+                image.set("id", s(id));
+                image.set("userId", s("eu-" + i));
+                image.set("event", s(Json.write(event)));
+            });
+        }
+    }
+
     /** The batch's images stored as the table holds them (deliver reads the message back), then handed to deliver. */
     private StreamsEventResponse storeAndDeliver(DeliverHandler handler, ObjectNode batch) throws Exception {
         for (JsonNode record : batch.get("Records")) {

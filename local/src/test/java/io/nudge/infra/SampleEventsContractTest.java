@@ -117,9 +117,11 @@ class SampleEventsContractTest {
     private static void checkStreamEvent(String name, DynamodbEvent event) {
         assertThat(event.getRecords()).isNotEmpty();
         Map<String, String> hashKeys = new LinkedHashMap<>();
+        Map<String, List<String>> allKeys = new LinkedHashMap<>();
         for (CreateTableRequest table : TableDefinitions.all(Tables.withPrefix(""))) {
             table.keySchema().stream().filter(k -> k.keyTypeAsString().equals("HASH"))
                     .forEach(k -> hashKeys.put(table.tableName(), k.attributeName()));
+            allKeys.put(table.tableName(), table.keySchema().stream().map(k -> k.attributeName()).toList());
         }
         for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
             assertThat(record.getEventSource()).isEqualTo("aws:dynamodb");
@@ -135,8 +137,11 @@ class SampleEventsContractTest {
                     .findFirst().orElseThrow(() -> new AssertionError(name + ": eventSourceARN names no known table: " + record.getEventSourceARN()));
             assertThat(record.getEventSourceARN()).matches("arn:aws:dynamodb:[a-z0-9-]+:\\d{12}:table/[^/]+/stream/.+");
             String key = hashKeys.get(table);
-            assertThat(record.getDynamodb().getKeys()).as("%s Keys (the %s table's hash key)", name, table).containsOnlyKeys(key);
-            assertThat(record.getDynamodb().getNewImage().get(key).getS()).isEqualTo(record.getDynamodb().getKeys().get(key).getS());
+            assertThat(record.getDynamodb().getKeys()).as("%s Keys (the %s table's key)", name, table)
+                    .containsOnlyKeys(allKeys.get(table).toArray(String[]::new));
+            for (String part : allKeys.get(table)) {
+                assertThat(record.getDynamodb().getNewImage().get(part).getS()).isEqualTo(record.getDynamodb().getKeys().get(part).getS());
+            }
         }
     }
 
@@ -204,6 +209,16 @@ class SampleEventsContractTest {
         checks.put("ddb-events-insert-bad-record.json", f -> {
             Map<String, AttributeValue> image = onlyNewImage(f, "INSERT");
             assertThat(image).containsKey("eventId").doesNotContainKeys("name", "userId");
+        });
+        checks.put("ddb-outbound-insert-message-sent.json", f -> {
+            Map<String, AttributeValue> image = onlyNewImage(f, "INSERT");
+            io.nudge.outbound.OutboundEvent event = io.nudge.outbound.OutboundStore.fromItem(
+                    io.nudge.lambda.StreamImages.toSdk(image));
+            assertThat(event.type()).isEqualTo(io.nudge.outbound.OutboundType.MESSAGE_SENT);
+            assertThat(event.userId()).isEqualTo("u-1").isEqualTo(image.get("userId").getS());
+            assertThat(event.id()).isEqualTo(image.get("id").getS()).matches("[a-z2-7]{26}");
+            assertThat(event.address()).contains("ada@example.com");
+            assertThat(image.get("expiresAt").getN()).containsOnlyDigits();
         });
         checks.put("ddb-messages-ready.json", f -> {
             Map<String, AttributeValue> image = onlyNewImage(f, "INSERT");
