@@ -11,6 +11,7 @@ import { campaigns, campaign } from './campaigns.js';
 import { journeys, journey } from './journeys.js';
 import { outbox } from './outbox.js';
 import { suppressions, keys } from './admin.js';
+import { webhooks, webhook } from './webhooks.js';
 
 const root = document.getElementById('app');
 
@@ -86,13 +87,14 @@ async function page(path, params) {
     if (section === 'outbox') return outbox();
     if (section === 'suppressions') return suppressions(params, navigate);
     if (section === 'keys') return keys(navigate);
+    if (section === 'webhooks') return webhooks(navigate);
     if (section === 'triggers') return triggers(navigate);
     if (section === 'templates') return templates(navigate);
     if (section === 'campaigns') return campaigns(navigate);
     if (section === 'journeys') return journeys(navigate);
   }
   if (parts.length === 2) {
-    const pages = { users: user, messages: message, triggers: trigger, templates: template, campaigns: campaign, journeys: journey };
+    const pages = { users: user, messages: message, triggers: trigger, templates: template, campaigns: campaign, journeys: journey, webhooks: webhook };
     if (pages[section]) return pages[section](id, navigate, params);
   }
   return views.placeholder('No such page', 'The console has no page at this address.');

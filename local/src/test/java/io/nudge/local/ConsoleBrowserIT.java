@@ -212,7 +212,7 @@ class ConsoleBrowserIT extends BrowserCase {
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("header nav")));
             for (String path : List.of("/ui/", "/ui/messages?triggerId=welcome", "/ui/messages/" + sent.get("id").asText(),
                     "/ui/users/ada", "/ui/users", "/ui/triggers", "/ui/triggers/welcome", "/ui/templates", "/ui/templates/welcome",
-                    "/ui/campaigns", "/ui/campaigns/weekly", "/ui/triggers/draft", "/ui/outbox")) {
+                    "/ui/campaigns", "/ui/campaigns/weekly", "/ui/triggers/draft", "/ui/outbox", "/ui/webhooks")) {
                 open(path);
                 wait.withMessage(path + " shows its page").until(d -> d.findElements(By.cssSelector("#content .loading")).isEmpty()
                         && !d.findElements(By.cssSelector("#content h1")).isEmpty());
@@ -265,6 +265,44 @@ class ConsoleBrowserIT extends BrowserCase {
     }
 
     /** A profile with an email and its signed_up event; the welcome message once SENT. */
+    @Test
+    void a_webhook_subscription_shows_its_secret_once_and_its_delivery_attempts() {
+        defineWelcome();
+        open("/ui/webhooks");
+        signIn(ItClient.KEY);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("webhook-id"))).sendKeys("warehouse");
+        // a name nothing answers for here: the attempt fails, and the page says why
+        browser.findElement(By.id("webhook-url")).sendKeys("https://hooks.invalid/nudge");
+        browser.findElement(By.id("webhook-type-user.unsubscribed")).click();
+        browser.findElement(By.xpath("//button[text()='Save subscription']")).click();
+        WebElement secret = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("webhook-secret-value")));
+        String value = secret.getDomProperty("value");
+        assertThat(value).startsWith("whsec_");
+        JsonNode stored = api.call("GET", "/v1/webhooks/warehouse", null);
+        assertThat(stored.get("events").toString()).contains("message.sent").contains("user.unsubscribed");
+        assertThat(stored.has("secret")).isFalse();
+        screenshot("webhooks");
+
+        sendWelcome("ada", "ada@example.com");
+        browser.findElement(By.xpath("//table[@id='webhooks-table']//a[text()='warehouse']")).click();
+        WebElement attempt = wait.withMessage("the failed attempt is listed").until(d -> {
+            List<WebElement> rows = d.findElements(By.xpath("//table[@id='deliveries-table']//tr[td[text()='message.sent']]"));
+            if (rows.isEmpty()) {
+                d.navigate().refresh();
+                return null;
+            }
+            return rows.get(0);
+        });
+        assertThat(attempt.getText()).contains("failed").contains("1");
+        screenshot("webhook-deliveries");
+
+        open("/ui/webhooks");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.xpath("//tr[@data-webhook-id='warehouse']")));
+        assertThat(browser.findElements(By.id("webhook-secret-value"))).as("the secret is shown once").isEmpty();
+        assertThat(browser.getPageSource()).doesNotContain(value);
+        assertNoContentSecurityRefusals();
+    }
+
     private JsonNode sendWelcome(String userId, String email) {
         api.call("PUT", "/v1/users/" + userId, "{'email':'" + email + "','timezone':'" + ItTime.zoneAt(13) + "','attributes':{'first_name':'Ada'}}");
         api.call("POST", "/v1/events", "{'id':'signup-" + userId + "','userId':'" + userId + "','name':'signed_up','properties':{'plan':'pro'}}");
