@@ -43,7 +43,7 @@ public final class MessageEvents {
         return typeOf(status).map(type -> {
             ObjectNode data = Json.object();
             data.put("status", status.name());
-            reason.ifPresent(r -> data.put("reason", r));
+            reason.ifPresent(r -> data.put("reason", Addresses.scrub(r, to)));
             providerMessageId.ifPresent(p -> data.put("providerMessageId", p));
             data.put("templateId", message.templateId());
             data.put("priority", message.priority().name().toLowerCase(java.util.Locale.ROOT));
@@ -73,7 +73,7 @@ public final class MessageEvents {
     /** One open or click notification; {@code cause} is what tells it from the others (the feedback ledger's key). */
     public static OutboundEvent engaged(Message message, OutboundType type, String cause, Optional<String> link, Instant at) {
         ObjectNode data = Json.object();
-        link.ifPresent(l -> data.put("url", l));
+        link.ifPresent(l -> data.put("url", Addresses.scrub(l, message.to())));
         return build(message, type, Ids.derive("outbound", type.wire(), message.id(), cause), at, data, Optional.empty());
     }
 

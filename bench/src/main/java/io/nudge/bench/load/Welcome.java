@@ -44,8 +44,26 @@ final class Welcome {
         }
     }
 
+    /**
+     * From an email's file in the outbox (deliver's send, within milliseconds of the SENT write) to its message.sent at
+     * the receiver, in ms: during the burst, and for single events sent one at a time afterwards.
+     */
+    record Lag(int count, double p50, double p99, double max) {
+        static Lag of(List<Double> millis) {
+            if (millis.isEmpty()) {
+                return new Lag(0, Double.NaN, Double.NaN, Double.NaN);
+            }
+            List<Double> sorted = millis.stream().sorted().toList();
+            return new Lag(sorted.size(), at(sorted, 0.50), at(sorted, 0.99), sorted.get(sorted.size() - 1));
+        }
+
+        private static double at(List<Double> sorted, double q) {
+            return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
+        }
+    }
+
     /** The stream out of the SUBSCRIBED variant: message.sent events received (distinct ids), missing, the last one's time. */
-    record StreamOut(int expected, int received, int missing, int duplicates, double seconds) {
+    record StreamOut(int expected, int received, int missing, int duplicates, double seconds, Lag burst, Lag idle) {
         double perSecond() {
             return received / seconds;
         }
@@ -132,11 +150,40 @@ final class Welcome {
             long lastEvent = events.stream().map(receiver.get()::firstSeen).filter(t -> t != null).mapToLong(Long::longValue).max()
                     .orElse(first.get());
             streamOut = Optional.of(new StreamOut(events.size(), received, events.size() - received, receiver.get().duplicates(events),
-                    (lastEvent - first.get()) / 1e9));
+                    (lastEvent - first.get()) / 1e9, lag(runner, receiver.get(), expected), idleLag(runner, receiver.get(), 10, quiet)));
             System.out.printf("e2e: %s, stream out: %d of %d message.sent events in %.1f s (%.0f/s)%n", store, received, events.size(),
                     streamOut.get().seconds(), streamOut.get().perSecond());
         }
         return new Delivered(users, emails, seconds, check.lost(), check.twice(), rejected, warmMissing, check.lostWhere(), streamOut);
+    }
+
+    private static Lag lag(WelcomeRunner runner, EventReceiver receiver, List<String> messageIds) {
+        List<Double> millis = new ArrayList<>();
+        for (String id : messageIds) {
+            Long email = runner.watcher().firstSeen().get(id);
+            Long event = receiver.firstSeen(io.nudge.ids.Ids.derive("outbound", "message.sent", id));
+            if (email != null && event != null) {
+                millis.add((event - email) / 1e6);
+            }
+        }
+        return Lag.of(millis);
+    }
+
+    /** Single events, one at a time (each after the previous one's event came, then 1 s): the idle lag. */
+    private static Lag idleLag(WelcomeRunner runner, EventReceiver receiver, int singles, Duration quiet) throws Exception {
+        String run = "idle" + Long.toString(System.nanoTime(), 36);
+        List<String> ids = IntStream.range(0, singles).mapToObj(i -> run + "-u" + i).toList();
+        runner.createUsers(ids, 1);
+        List<String> messages = new ArrayList<>();
+        for (String user : ids) {
+            Thread.sleep(1_000);
+            runner.api().call("POST", "/v1/events", WelcomeRunner.batch(List.of(user), run, false));
+            String message = WelcomeRunner.messageId(run + "-" + user);
+            messages.add(message);
+            runner.awaitEmails(List.of(message), quiet);
+            receiver.await(List.of(io.nudge.ids.Ids.derive("outbound", "message.sent", message)), quiet);
+        }
+        return lag(runner, receiver, messages);
     }
 
     /** The same shape of work first, on its own users; waits for their emails. @return warm-up emails that never came */
