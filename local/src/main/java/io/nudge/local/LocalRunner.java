@@ -199,7 +199,7 @@ public final class LocalRunner implements AutoCloseable {
         // The retry run of webhook events: every minute on AWS, every second here.
         timers.scheduleWithFixedDelay(() -> {
             try {
-                emit.inBatch(emit::retryDue);
+                emit.inBatch(() -> emit.retryDue(java.time.Duration.ofSeconds(10)));
             } catch (RuntimeException e) {
                 LOG.error("webhook retries failed", e);
             }

@@ -78,12 +78,20 @@ public final class WebhookRoutes {
         boolean includeAddresses = Fields.optionalBoolean(body, "includeAddresses", "").orElse(false);
         Instant now = clock.instant();
         Optional<Subscription> existing = subscriptions.find(id);
-        Subscription saved = existing
-                .map(old -> new Subscription(id, url.strip(), events, enabled, includeAddresses, old.secret(), old.previousSecret(),
-                        old.previousSecretExpiresAt(), old.createdAt(), now))
-                .orElseGet(() -> new Subscription(id, url.strip(), events, enabled, includeAddresses, newSecret(), Optional.empty(),
-                        Optional.empty(), now, now));
-        boolean created = subscriptions.put(saved) && existing.isEmpty();
+        boolean created = false;
+        if (existing.isEmpty()) {
+            Subscription fresh = new Subscription(id, url.strip(), events, enabled, includeAddresses, newSecret(), Optional.empty(),
+                    Optional.empty(), now, now);
+            // conditional: of two PUTs creating it at once, one creates it (and shows its secret), the other replaces it
+            created = subscriptions.create(fresh);
+            existing = created ? Optional.of(fresh) : subscriptions.find(id);
+        }
+        Subscription old = existing.orElseThrow(() -> new IllegalStateException("webhook subscription " + id + " vanished while saved"));
+        Subscription saved = created ? old : new Subscription(id, url.strip(), events, enabled, includeAddresses, old.secret(),
+                old.previousSecret(), old.previousSecretExpiresAt(), old.createdAt(), now);
+        if (!created) {
+            subscriptions.put(saved);
+        }
         ObjectNode json = saved.toPublicJson();
         if (created) {
             json.put("secret", saved.secret()); // shown this once

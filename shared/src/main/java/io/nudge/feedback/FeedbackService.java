@@ -394,7 +394,9 @@ public final class FeedbackService {
             outbound.emit(MessageEvents.statusChanged(message, to, Optional.of(reason), Optional.empty(), message.to(), now));
         } else {
             // Applied before by this same notification (its ledger claim was given back after a failure): the record again.
-            messages.find(message.id()).ifPresent(current -> outbound.emitAll(MessageEvents.fromHistory(current, Set.of(to))));
+            if (MessageEvents.typeOf(to).map(outbound::wantsAny).orElse(false)) {
+                messages.find(message.id()).ifPresent(current -> outbound.emitAll(MessageEvents.fromHistory(current, Set.of(to))));
+            }
             // Late feedback the status table does not allow (a Delivery after a Complaint): no change.
             effects.add("no_change:" + to.name());
         }

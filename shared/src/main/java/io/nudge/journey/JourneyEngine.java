@@ -204,9 +204,15 @@ public final class JourneyEngine {
                 .flatMap(JourneyDefinition::conversion).orElseThrow();
         Instant now = clock.instant();
         Instant windowEnd = instance.enteredAt().plus(goal.within()).plus(java.time.Duration.ofDays(1));
-        boolean first = markers.putIfAbsent("journey-conversion#" + instance.id(),
-                Map.of("eventId", io.nudge.store.AttributeValues.s(event.id())),
+        String key = "journey-conversion#" + instance.id();
+        boolean first = markers.putIfAbsent(key, Map.of("eventId", io.nudge.store.AttributeValues.s(event.id())),
                 windowEnd.isAfter(now) ? windowEnd : now.plus(java.time.Duration.ofDays(1)), now);
+        if (!first && outbound.wantsAny(io.nudge.outbound.OutboundType.MESSAGE_CONVERTED)
+                && markers.find(key, now).map(m -> m.containsKey("eventId") && event.id().equals(m.get("eventId").s())).orElse(false)) {
+            // this same conversion, retried: its stream-out record again (a no-op once written)
+            lastTouch(instance).map(step -> instance.sends().get(step)).flatMap(messages::find)
+                    .ifPresent(m -> outbound.emit(io.nudge.outbound.MessageEvents.converted(m, event.name(), event.id(), event.timestamp())));
+        }
         if (first) {
             counters.converted(instance.journeyId(), instance.arms(), now);
             lastTouch(instance).ifPresent(step -> {
@@ -268,7 +274,7 @@ public final class JourneyEngine {
                 return new Outcome.NotEntered(journey.id(), "re-entry rule once: the user entered before (instance " + instanceId + ")");
             }
         }
-        if (!created) {
+        if (!created && outbound.wantsAny(io.nudge.outbound.OutboundType.JOURNEY_ENTERED)) {
             // this same entry, replayed: its record again (a no-op once written)
             outbound.emit(io.nudge.outbound.JourneyEvents.entered(instances.find(instanceId).orElse(instance)));
         }
@@ -496,12 +502,13 @@ public final class JourneyEngine {
             JourneyInstance ended = instance.next(status, instance.step(), JourneyInstance.Phase.DONE, instance.woke(), Optional.empty(),
                     Optional.empty(), path, instance.sends(), instance.arms(), Optional.of(now), Optional.of(reason));
             if (instances.write(ended)) {
+                // first: a failure in what follows is retried from an ended instance, which nothing ends again
+                outbound.emit(io.nudge.outbound.JourneyEvents.exited(ended));
                 for (String messageId : instance.sends().values()) {
                     messages.cancel(messageId, "cancelled_by: journey " + reason, now);
                 }
                 String kind = reason.contains(":") ? reason.substring(0, reason.indexOf(':')) : reason;
                 counters.ended(instance.journeyId(), instance.step(), status, kind, now);
-                outbound.emit(io.nudge.outbound.JourneyEvents.exited(ended));
                 final JourneyInstance converted = instance;
                 conversion.ifPresent(event -> convert(converted, event));
                 return new Outcome.Ended(instance.journeyId(), instance.id(), reason);

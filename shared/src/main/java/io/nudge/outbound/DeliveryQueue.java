@@ -27,12 +27,21 @@ import static io.nudge.store.AttributeValues.s;
  * Events a subscription has not taken yet, one queue per subscription and user (WebhookDeliveries table,
  * {@code pk} = {@code queue#<subscription>#<user>}, {@code sk} = enqueue time and event id): a user's later events
  * wait behind an earlier one that failed, so a receiver gets them in order once it answers again. Each item carries
- * its event whole, and its due time in the {@code due} index (sharded), which the retry run reads.
+ * its event whole, and a due time in the {@code due} index (sharded), which the retry run reads. Only the head's due
+ * time decides when a queue is taken; an item behind it carries a backstop ({@link #BACKSTOP} after the head's), so
+ * an item is never left without one, whatever crash or race removed the head before it.
  */
 public final class DeliveryQueue implements PersonalRecords {
     static final int SHARDS = 4;
     /** A queued item is gone after this even if nothing took it (the retry gives up after a day; this is the backstop). */
     static final Duration EXPIRY = Duration.ofDays(3);
+    /** How long after the head's due time an item behind it comes due by itself: the retry run meets it by then anyway. */
+    static final Duration BACKSTOP = Duration.ofMinutes(5);
+    /**
+     * Orders items enqueued in the same millisecond by this process (a user's events of one batch, one after the
+     * other): the sort key is the time, then this counter, then the event id; never the id's hash alone.
+     */
+    private static final java.util.concurrent.atomic.AtomicLong ENQUEUED = new java.util.concurrent.atomic.AtomicLong();
 
     /** One waiting event of one subscription and user. */
     public record Queued(String pk, String sk, String subscriptionId, OutboundEvent event, int attempts, Instant firstAt,
@@ -71,7 +80,7 @@ public final class DeliveryQueue implements PersonalRecords {
         String pk = pk(subscriptionId, event.userId());
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("pk", s(pk));
-        item.put("sk", s(padded(now) + "#" + event.id()));
+        item.put("sk", s(padded(now) + String.format("%06d", ENQUEUED.incrementAndGet() % 1_000_000) + "#" + event.id()));
         item.put("subscriptionId", s(subscriptionId));
         item.put("event", s(Json.write(event.toJson(false))));
         event.address().ifPresent(a -> item.put("address", s(a)));
@@ -84,24 +93,29 @@ public final class DeliveryQueue implements PersonalRecords {
         dynamo.putItem(b -> b.tableName(table).item(item));
     }
 
-    /** After a failed attempt: counted, due again at {@code dueAt}. False when the item is gone (taken meanwhile). */
-    public boolean reschedule(Queued queued, int attempts, Instant dueAt, String error) {
+    /**
+     * After a failed attempt: counted, due again at {@code dueAt}, kept {@link #EXPIRY} from now. False when the item is
+     * gone (taken meanwhile).
+     */
+    public boolean reschedule(Queued queued, int attempts, Instant dueAt, String error, Instant now) {
         try {
             dynamo.updateItem(b -> b.tableName(table).key(key(queued))
-                    .updateExpression("SET attempts = :a, dueAt = :d, lastError = :e")
+                    .updateExpression("SET attempts = :a, dueAt = :d, lastError = :e, expiresAt = :x")
                     .conditionExpression("attribute_exists(pk)")
-                    .expressionAttributeValues(Map.of(":a", n(attempts), ":d", s(padded(dueAt)), ":e", s(error))));
+                    .expressionAttributeValues(Map.of(":a", n(attempts), ":d", s(padded(dueAt)), ":e", s(error),
+                            ":x", n(now.plus(EXPIRY).getEpochSecond()))));
             return true;
         } catch (ConditionalCheckFailedException gone) {
             return false;
         }
     }
 
-    /** Waits until {@code dueAt}: an item behind one that is not due yet. */
-    public void delay(Queued queued, Instant dueAt) {
+    /** Not due before {@code dueAt} (an item behind a head that waits), kept {@link #EXPIRY} from now. */
+    public void delay(Queued queued, Instant dueAt, Instant now) {
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(key(queued)).updateExpression("SET dueAt = :d")
-                    .conditionExpression("attribute_exists(pk)").expressionAttributeValues(Map.of(":d", s(padded(dueAt)))));
+            dynamo.updateItem(b -> b.tableName(table).key(key(queued)).updateExpression("SET dueAt = :d, expiresAt = :x")
+                    .conditionExpression("attribute_exists(pk)")
+                    .expressionAttributeValues(Map.of(":d", s(padded(dueAt)), ":x", n(now.plus(EXPIRY).getEpochSecond()))));
         } catch (ConditionalCheckFailedException gone) {
             // taken meanwhile
         }

@@ -31,9 +31,12 @@ public final class EmitService {
     public static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
     public static final Duration MAX_BACKOFF = Duration.ofHours(1);
     public static final Duration GIVE_UP_AFTER = Duration.ofHours(24);
-    /** Queues read per item of the due index in one retry run, and items taken from one queue per run. */
+    /** Due items read per shard in one retry run; a queue read a page at a time, at most a few pages per run. */
     static final int DUE_PER_SHARD = 100;
     static final int PER_QUEUE = 25;
+    static final int MAX_PAGES = 8;
+    /** How long a retry run takes new queues: Lambda's run has 120 s, a POST at most 30 s. */
+    public static final Duration RUN_BUDGET = Duration.ofSeconds(80);
     public static final String DEAD_LETTER_SOURCE = "emit-events";
 
     private final SubscriptionStore subscriptions;
@@ -82,30 +85,32 @@ public final class EmitService {
         Instant now = clock.instant();
         Optional<DeliveryQueue.Queued> waiting = queue.head(subscription.id(), event.userId());
         if (waiting.isPresent()) {
-            // behind the user's earlier event: taken when it is (due with the head, so the retry run finds it)
-            Instant due = waiting.get().dueAt().isAfter(now) ? waiting.get().dueAt() : now;
-            queue.enqueue(subscription.id(), event, 0, now, due, Optional.empty());
+            // behind the user's earlier event: taken right after it; due by itself only as a backstop
+            Instant headDue = waiting.get().dueAt().isAfter(now) ? waiting.get().dueAt() : now;
+            queue.enqueue(subscription.id(), event, 0, now, headDue.plus(DeliveryQueue.BACKSTOP), Optional.empty());
             return;
         }
         if (unreachable.contains(subscription.id())) {
-            queue.enqueue(subscription.id(), event, 0, now, now.plus(FIRST_BACKOFF), Optional.of("not tried: the endpoint did not answer earlier in this batch"));
+            queue.enqueue(subscription.id(), event, 0, now, now.plus(FIRST_BACKOFF),
+                    Optional.of("not tried: the endpoint failed earlier in this batch"));
             return;
         }
         HttpWebhookSender.Attempt attempt = poster.post(subscription, event, now);
         record(subscription.id(), event, now, 1, attempt);
         if (!delivered(attempt)) {
-            if (attempt.outcome() instanceof SendOutcome.Unavailable) {
-                unreachable.add(subscription.id());
-            }
+            // whatever the failure, the batch's later events for this endpoint wait for the retry run instead of it
+            unreachable.add(subscription.id());
             queue.enqueue(subscription.id(), event, 1, now, now.plus(backoff(1, attempt)), Optional.of(error(attempt)));
         }
     }
 
     /**
-     * The retry run (every minute on AWS, every second locally): queues with a due item, each from its head, in order,
-     * until an attempt fails or the queue is empty. How many events it delivered.
+     * The retry run (every minute on AWS, every second locally): the queues with a due item, each from its head, in
+     * order, until an attempt fails or the queue is empty; subscriptions taken in turn, one that did not answer skipped
+     * for the rest of the run; no new queue after {@code budget}. How many events it delivered.
      */
-    public int retryDue() {
+    public int retryDue(Duration budget) {
+        long deadline = System.nanoTime() + budget.toNanos();
         Instant now = clock.instant();
         Map<String, List<DeliveryQueue.Queued>> byQueue = new LinkedHashMap<>();
         for (int shard = 0; shard < DeliveryQueue.SHARDS; shard++) {
@@ -113,64 +118,95 @@ public final class EmitService {
                 byQueue.computeIfAbsent(due.pk(), k -> new ArrayList<>()).add(due);
             }
         }
+        Set<String> failed = new java.util.HashSet<>();
         int delivered = 0;
-        for (String pk : byQueue.keySet()) {
-            delivered += drain(pk, now);
-        }
-        return delivered;
-    }
-
-    private int drain(String pk, Instant now) {
-        List<DeliveryQueue.Queued> items = queue.items(pk, PER_QUEUE);
-        int delivered = 0;
-        for (int i = 0; i < items.size(); i++) {
-            DeliveryQueue.Queued item = items.get(i);
-            Optional<Subscription> subscription = subscriptions.cached(item.subscriptionId());
-            if (subscription.isEmpty() || !subscription.get().enabled()) {
-                queue.remove(item);
-                attempts.add(new DeliveryLog.Attempt(item.subscriptionId(), item.event().id(), item.event().type(), now, item.attempts(),
-                        DeliveryLog.Outcome.DROPPED, java.util.OptionalInt.empty(), Optional.empty(),
-                        Optional.of(subscription.isEmpty() ? "the subscription was deleted" : "the subscription is disabled")));
-                continue;
-            }
-            if (item.dueAt().isAfter(now)) {
-                holdBehind(items.subList(i + 1, items.size()), item.dueAt());
+        for (String pk : inTurns(byQueue)) {
+            if (System.nanoTime() > deadline) {
                 break;
             }
-            int attempt = item.attempts() + 1;
-            HttpWebhookSender.Attempt result = poster.post(subscription.get(), item.event(), now);
-            if (delivered(result)) {
-                record(item.subscriptionId(), item.event(), now, attempt, result);
-                queue.remove(item);
-                delivered++;
-                continue;
+            String subscription = byQueue.get(pk).get(0).subscriptionId();
+            if (!failed.contains(subscription)) {
+                delivered += drain(pk, byQueue.get(pk), now, failed);
             }
-            if (!now.isBefore(item.firstAt().plus(GIVE_UP_AFTER))) {
-                giveUp(item, attempt, result, now);
-                continue;
-            }
-            record(item.subscriptionId(), item.event(), now, attempt, result);
-            Instant next = now.plus(backoff(attempt, result));
-            queue.reschedule(item, attempt, next, error(result));
-            holdBehind(items.subList(i + 1, items.size()), next);
-            break;
         }
         return delivered;
     }
 
-    /** Items behind one that waits until {@code until}: due no earlier, so the run does not read their queue for nothing. */
-    private void holdBehind(List<DeliveryQueue.Queued> behind, Instant until) {
-        for (DeliveryQueue.Queued later : behind) {
-            if (later.dueAt().isBefore(until)) {
-                queue.delay(later, until);
+    /** The queues ordered so that subscriptions take turns: one dead endpoint does not hold the others back. */
+    private static List<String> inTurns(Map<String, List<DeliveryQueue.Queued>> byQueue) {
+        Map<String, java.util.ArrayDeque<String>> bySubscription = new LinkedHashMap<>();
+        byQueue.forEach((pk, items) -> bySubscription.computeIfAbsent(items.get(0).subscriptionId(), k -> new java.util.ArrayDeque<>()).add(pk));
+        List<String> order = new ArrayList<>();
+        while (!bySubscription.isEmpty()) {
+            for (java.util.Iterator<java.util.ArrayDeque<String>> it = bySubscription.values().iterator(); it.hasNext(); ) {
+                java.util.ArrayDeque<String> next = it.next();
+                order.add(next.poll());
+                if (next.isEmpty()) {
+                    it.remove();
+                }
             }
         }
+        return order;
+    }
+
+    /**
+     * One queue from its head: only the head's due time counts; the items behind it follow it at once. A head that is
+     * not due (the index showed an item behind it) pushes {@code seenDue} back to just after it, out of the index's way.
+     */
+    private int drain(String pk, List<DeliveryQueue.Queued> seenDue, Instant now, Set<String> failed) {
+        int delivered = 0;
+        for (int page = 0; page < MAX_PAGES; page++) {
+            List<DeliveryQueue.Queued> items = queue.items(pk, PER_QUEUE);
+            if (items.isEmpty()) {
+                return delivered;
+            }
+            DeliveryQueue.Queued head = items.get(0);
+            if (page == 0 && head.dueAt().isAfter(now)) {
+                Instant after = head.dueAt().plus(DeliveryQueue.BACKSTOP);
+                seenDue.stream().filter(q -> !q.sk().equals(head.sk()) && q.dueAt().isBefore(after)).forEach(q -> queue.delay(q, after, now));
+                return delivered;
+            }
+            for (DeliveryQueue.Queued item : items) {
+                Optional<Subscription> subscription = subscriptions.cached(item.subscriptionId());
+                if (subscription.isEmpty() || !subscription.get().enabled()) {
+                    queue.remove(item);
+                    attempts.add(new DeliveryLog.Attempt(item.subscriptionId(), item.event().id(), item.event().type(), now, item.attempts(),
+                            DeliveryLog.Outcome.DROPPED, java.util.OptionalInt.empty(), Optional.empty(),
+                            Optional.of(subscription.isEmpty() ? "the subscription was deleted" : "the subscription is disabled")));
+                    continue;
+                }
+                int attempt = item.attempts() + 1;
+                HttpWebhookSender.Attempt result = poster.post(subscription.get(), item.event(), now);
+                if (delivered(result)) {
+                    record(item.subscriptionId(), item.event(), now, attempt, result);
+                    queue.remove(item);
+                    delivered++;
+                    continue;
+                }
+                if (!now.isBefore(item.firstAt().plus(GIVE_UP_AFTER))) {
+                    giveUp(item, attempt, result, now);
+                    continue;
+                }
+                record(item.subscriptionId(), item.event(), now, attempt, result);
+                queue.reschedule(item, attempt, now.plus(backoff(attempt, result)), error(result), now);
+                if (result.outcome() instanceof SendOutcome.Unavailable) {
+                    failed.add(item.subscriptionId());
+                }
+                return delivered;
+            }
+            if (items.size() < PER_QUEUE) {
+                return delivered;
+            }
+        }
+        return delivered; // the rest is due by its backstop
     }
 
     private void giveUp(DeliveryQueue.Queued item, int attempt, HttpWebhookSender.Attempt result, Instant now) {
         String reason = "webhook subscription " + item.subscriptionId() + ": not delivered after " + attempt + " attempts over "
                 + GIVE_UP_AFTER.toHours() + " h: " + error(result);
-        deadLetters.put(DEAD_LETTER_SOURCE, item.event().id(), reason, Json.write(item.event().toJson(false)), now);
+        // one per subscription that gave up on it: the payload names the subscription
+        deadLetters.put(DEAD_LETTER_SOURCE, item.event().id(), reason,
+                Json.write(item.event().toJson(false).put("subscriptionId", item.subscriptionId())), now);
         queue.remove(item);
         attempts.add(new DeliveryLog.Attempt(item.subscriptionId(), item.event().id(), item.event().type(), now, attempt,
                 DeliveryLog.Outcome.DEAD_LETTERED, result.statusCode(), Optional.of(result.latency()), Optional.of(error(result))));
@@ -199,7 +235,12 @@ public final class EmitService {
         return base;
     }
 
+    /** What went wrong, without an address the endpoint's answer may quote. */
     private static String error(HttpWebhookSender.Attempt attempt) {
+        return io.nudge.feedback.Redact.words(reason(attempt));
+    }
+
+    private static String reason(HttpWebhookSender.Attempt attempt) {
         return switch (attempt.outcome()) {
             case SendOutcome.Posted p -> "";
             case SendOutcome.Unavailable u -> u.reason();

@@ -43,7 +43,7 @@ public final class MessageEvents {
         return typeOf(status).map(type -> {
             ObjectNode data = Json.object();
             data.put("status", status.name());
-            reason.ifPresent(r -> data.put("reason", Addresses.scrub(r, to)));
+            reason.ifPresent(r -> data.put("reason", scrub(r, to)));
             providerMessageId.ifPresent(p -> data.put("providerMessageId", p));
             data.put("templateId", message.templateId());
             data.put("priority", message.priority().name().toLowerCase(java.util.Locale.ROOT));
@@ -73,7 +73,7 @@ public final class MessageEvents {
     /** One open or click notification; {@code cause} is what tells it from the others (the feedback ledger's key). */
     public static OutboundEvent engaged(Message message, OutboundType type, String cause, Optional<String> link, Instant at) {
         ObjectNode data = Json.object();
-        link.ifPresent(l -> data.put("url", Addresses.scrub(l, message.to())));
+        link.ifPresent(l -> data.put("url", io.nudge.feedback.Redact.link(l)));
         return build(message, type, Ids.derive("outbound", type.wire(), message.id(), cause), at, data, Optional.empty());
     }
 
@@ -84,6 +84,15 @@ public final class MessageEvents {
         data.put("eventId", eventId);
         return build(message, OutboundType.MESSAGE_CONVERTED, Ids.derive("outbound", OutboundType.MESSAGE_CONVERTED.wire(), message.id()),
                 at, data, Optional.empty());
+    }
+
+    /**
+     * A reason without the address it may quote: an SMTP diagnostic or a carrier's words (already redacted when parsed),
+     * or a webhook endpoint's answer, which nobody redacted.
+     */
+    static String scrub(String reason, Optional<String> to) {
+        String text = to.filter(a -> !a.isBlank()).map(a -> reason.replace(a, "<address>")).orElse(reason);
+        return io.nudge.feedback.Redact.words(text);
     }
 
     private static Optional<String> personal(Channel channel, Optional<String> to) {

@@ -1,28 +1,29 @@
 package io.nudge.outbound;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 
 /**
- * How a function that causes a change records its stream-out event: one conditional put to the Outbound table, only
- * when something listens for the type (an enabled subscription wanting it, or the EventBridge bus). Inside
- * {@link #inBatch} (deliver's stream batches) the puts wait for the batch's end and are written together; a failure
- * to write them fails the batch, whose retry finds its changes applied and writes their records again.
+ * How a function that causes a change records its stream-out event: one conditional put to the Outbound table, right
+ * after the change, only when something listens for the type (an enabled subscription wanting it, or the EventBridge
+ * bus). Written at once, not at a batch's end: a user's later change (an SES delivery) must not be recorded first.
  *
- * <p>A failure is never swallowed here: the caller's retry is what repairs a record lost between a change and its put.
+ * <p>A failed put throws {@link NotRecorded}: the caller's retry re-applies the change, finds it applied and writes the
+ * record again; that is what repairs a record lost between a change and its put.
  */
 public final class Outbound {
+    /** The record could not be written; transient: the record that caused the change is retried. */
+    public static final class NotRecorded extends RuntimeException {
+        NotRecorded(OutboundEvent event, RuntimeException cause) {
+            super("outbound record " + event.id() + " (" + event.type().wire() + ") not written: " + cause.getClass().getSimpleName(), cause);
+        }
+    }
+
     private final OutboundStore store;
     private final Predicate<OutboundType> wanted;
     private final Clock clock;
-    private final AtomicInteger open = new AtomicInteger();
-    private final List<OutboundEvent> pending = java.util.Collections.synchronizedList(new ArrayList<>());
 
     public Outbound(OutboundStore store, Predicate<OutboundType> wanted, Clock clock) {
         this.store = store;
@@ -40,15 +41,25 @@ public final class Outbound {
         return new Outbound(null, type -> false, Clock.systemUTC());
     }
 
+    /** Whether any of {@code types} is recorded: the question before a read only a repair needs. */
+    public boolean wantsAny(OutboundType... types) {
+        for (OutboundType type : types) {
+            if (wanted.test(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public void emit(OutboundEvent event) {
         if (!wanted.test(event.type())) {
             return;
         }
-        if (open.get() > 0) {
-            pending.add(event);
-            return;
+        try {
+            store.putIfAbsent(event, clock.instant());
+        } catch (RuntimeException e) {
+            throw new NotRecorded(event, e);
         }
-        store.putIfAbsent(event, clock.instant());
     }
 
     public void emit(Optional<OutboundEvent> event) {
@@ -57,27 +68,5 @@ public final class Outbound {
 
     public void emitAll(Collection<OutboundEvent> events) {
         events.forEach(this::emit);
-    }
-
-    /** Runs one batch's work with the puts held back, then writes them; throws when they could not be written. */
-    public <T> T inBatch(Supplier<T> work) {
-        open.incrementAndGet();
-        try {
-            return work.get();
-        } finally {
-            open.decrementAndGet();
-            flush();
-        }
-    }
-
-    private void flush() {
-        List<OutboundEvent> batch;
-        synchronized (pending) {
-            batch = List.copyOf(pending);
-            pending.clear();
-        }
-        for (OutboundEvent event : batch) {
-            store.putIfAbsent(event, clock.instant());
-        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
  */
 public final class SubscriptionStore {
     public static final String KIND = "webhook";
+    private static final io.nudge.log.Log LOG = io.nudge.log.Log.of(SubscriptionStore.class);
 
     private final DefinitionStore definitions;
     private volatile Cached cached = new Cached(-1, List.of());
@@ -34,9 +35,25 @@ public final class SubscriptionStore {
         return definitions.delete(KIND, id);
     }
 
-    /** Every subscription, read now (the API). */
+    /**
+     * Every subscription, read now (the API). One that does not parse is left out and logged: it must not stop every
+     * function that records an event, nor emit-events.
+     */
     public List<Subscription> listNow() {
-        return definitions.list(KIND).stream().map(s -> Subscription.fromStored(s.id(), s.document())).toList();
+        List<Subscription> all = new java.util.ArrayList<>();
+        for (DefinitionStore.Stored stored : definitions.list(KIND)) {
+            try {
+                all.add(Subscription.fromStored(stored.id(), stored.document()));
+            } catch (io.nudge.lambda.BadRecord unreadable) {
+                LOG.error("webhook subscription skipped: it does not parse", unreadable, "subscriptionId", stored.id());
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    /** Creates it unless one with its id exists; false when one did (a concurrent PUT created it first). */
+    public boolean create(Subscription subscription) {
+        return definitions.putIfAbsent(KIND, subscription.id(), subscription.toStoredJson(), subscription.updatedAt());
     }
 
     /** Every subscription as of the definitions version (cached between versions). */

@@ -55,6 +55,22 @@ public final class DefinitionStore {
         return old == null || old.isEmpty();
     }
 
+    /** @return true when written, false when a definition with this id exists */
+    public boolean putIfAbsent(String kind, String id, ObjectNode document, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("kind", s(kind));
+        item.put("id", s(id));
+        item.put("doc", s(Json.write(document)));
+        item.put("updatedAt", s(Times.format(now)));
+        try {
+            dynamo.putItem(PutItemRequest.builder().tableName(table).item(item).conditionExpression("attribute_not_exists(id)").build());
+        } catch (ConditionalCheckFailedException exists) {
+            return false;
+        }
+        bumpVersion();
+        return true;
+    }
+
     public Optional<Stored> find(String kind, String id) {
         Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(table)
                 .key(key(kind, id)).consistentRead(true).build()).item();

@@ -344,10 +344,12 @@ public final class Services {
 
     /** Deliver over {@code channels}; their push endpoints are deleted when the provider reports a device disabled. */
     public DeliverService deliver(Channels channels, GuardSettings guards) {
-        return new DeliverService(messages, users, new UserService(users, clock, channels.pushEndpoints()), new TemplateCatalog(definitions),
+        io.nudge.outbound.Outbound outbound = outbound();
+        // the carrier's opt-out is a consent change: user.unsubscribed, recorded through the same outbound
+        return new DeliverService(messages, users, new UserService(users, clock, channels.pushEndpoints(), outbound), new TemplateCatalog(definitions),
                 new TriggerCatalog(definitions), suppressions, new FrequencyCaps(dynamo, tables.state(), guards.caps()),
                 new RateLimits(dynamo, tables.state(), guards.rates()), guards, stats, unsubscribe,
-                channels.email(), channels.sms(), channels.push(), channels.webhook(), channels.emailFrom(), outbound(), clock);
+                channels.email(), channels.sms(), channels.push(), channels.webhook(), channels.emailFrom(), outbound, clock);
     }
 
     /** Journey documents by version. */

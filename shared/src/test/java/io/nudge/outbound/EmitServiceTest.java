@@ -103,7 +103,7 @@ class EmitServiceTest {
             assertThat(line.get("eventId").asText()).isEqualTo(sent.id());
             assertThat(line.get("attempt").asInt()).isEqualTo(1);
         });
-        assertThat(emit.retryDue()).isZero();
+        assertThat(emit.retryDue(Duration.ofSeconds(30))).isZero();
     }
 
     @Test
@@ -119,9 +119,9 @@ class EmitServiceTest {
         assertThat(receivedIds()).containsExactly(first.id(), other.id());
 
         clock.advance(Duration.ofSeconds(4));
-        assertThat(emit.inBatch(emit::retryDue)).as("not due yet").isZero();
+        assertThat(emit.inBatch(() -> emit.retryDue(Duration.ofSeconds(30)))).as("not due yet").isZero();
         clock.advance(Duration.ofSeconds(1));
-        assertThat(emit.inBatch(emit::retryDue)).isEqualTo(2);
+        assertThat(emit.inBatch(() -> emit.retryDue(Duration.ofSeconds(30)))).isEqualTo(2);
 
         assertThat(receivedIds()).containsExactly(first.id(), other.id(), second.id());
         assertThat(receiver.all()).hasSize(4);
@@ -145,7 +145,7 @@ class EmitServiceTest {
         Instant end = clock.instant().plus(Duration.ofHours(24));
         while (clock.instant().isBefore(end)) {
             clock.advance(Duration.ofMinutes(30));
-            emit.inBatch(emit::retryDue);
+            emit.inBatch(() -> emit.retryDue(Duration.ofSeconds(30)));
         }
         attempts = (int) receiver.all().stream().filter(r -> first.id().equals(r.header("Idempotency-Key"))).count();
         // 5 s, 10 s, … doubling to an hour: about 28 attempts in a day at half-hour runs; far fewer than one a run
@@ -163,13 +163,44 @@ class EmitServiceTest {
     }
 
     @Test
+    void a_long_queue_behind_a_failing_head_does_not_keep_other_users_waiting() throws Exception {
+        Subscription subscription = start(Answer.of(200, "ok"));
+        // ada's endpoint calls fail, everyone else's go through
+        EmitService picky = services.emit((s, e, now) -> new HttpWebhookSender.Attempt(e.userId().equals("ada")
+                ? new SendOutcome.Unavailable("down for ada") : new SendOutcome.Posted(200, "HTTP 200"), OptionalInt.empty(), Duration.ZERO),
+                Optional.empty());
+        DeliveryQueue queue = services.deliveryQueue();
+        OutboundEvent head = event("ada", OutboundType.MESSAGE_SENT);
+        queue.enqueue(subscription.id(), head, 1, clock.instant(), clock.instant().plus(Duration.ofSeconds(5)), Optional.of("down"));
+        for (int i = 0; i < 150; i++) {
+            queue.enqueue(subscription.id(), event("ada", OutboundType.MESSAGE_SENT), 0, clock.instant(),
+                    clock.instant().plus(Duration.ofSeconds(5)).plus(DeliveryQueue.BACKSTOP), Optional.empty());
+        }
+        clock.advance(Duration.ofMinutes(10));
+        OutboundEvent bo = event("bo", OutboundType.MESSAGE_SENT);
+        queue.enqueue(subscription.id(), bo, 1, clock.instant(), clock.instant().plus(Duration.ofSeconds(5)), Optional.of("down"));
+        clock.advance(Duration.ofMinutes(1));
+
+        int runs = 0;
+        while (queue.head(subscription.id(), "bo").isPresent() && runs < 5) {
+            picky.inBatch(() -> picky.retryDue(Duration.ofSeconds(30)));
+            clock.advance(Duration.ofSeconds(1));
+            runs++;
+        }
+
+        assertThat(queue.head(subscription.id(), "bo")).as("bo's event delivered").isEmpty();
+        assertThat(runs).as("runs it took").isLessThanOrEqualTo(3);
+        assertThat(queue.head(subscription.id(), "ada")).map(q -> q.event().id()).as("ada's queue still waits on its head").contains(head.id());
+    }
+
+    @Test
     void a_deleted_subscriptions_queue_is_dropped_and_logged() throws Exception {
         start(Answer.of(503, "down"));
         emitInBatch(event("ada", OutboundType.MESSAGE_SENT));
         services.subscriptions().delete("warehouse");
         clock.advance(Duration.ofSeconds(5));
 
-        assertThat(emit.inBatch(emit::retryDue)).isZero();
+        assertThat(emit.inBatch(() -> emit.retryDue(Duration.ofSeconds(30)))).isZero();
 
         assertThat(receiver.all()).hasSize(1);
         assertThat(services.deliveryQueue().head("warehouse", "ada")).isEmpty();

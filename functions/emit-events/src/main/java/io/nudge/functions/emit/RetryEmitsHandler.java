@@ -26,7 +26,7 @@ public final class RetryEmitsHandler implements RequestHandler<ScheduledEvent, S
 
     @Override
     public String handleRequest(ScheduledEvent event, Context context) {
-        int delivered = emit.inBatch(emit::retryDue);
+        int delivered = emit.inBatch(() -> emit.retryDue(EmitService.RUN_BUDGET));
         LOG.info("webhook retries done", "delivered", delivered);
         return "delivered=" + delivered;
     }
