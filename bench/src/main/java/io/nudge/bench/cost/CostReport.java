@@ -99,7 +99,7 @@ final class CostReport {
             md.h2("An emitted event's units (issue #19)");
             md.p("A delivered transactional email with one webhook subscription to `message.sent`, averaged over " + emitted.units()
                     + " messages: what it costs beyond the same email without a subscription (`immediate.transactional` above) is "
-                    + "the stream out's price per event. deliver writes one outbound record (a conditional put, in the batch's end); "
+                    + "the stream out's price per event. deliver writes one outbound record (a conditional put, right after the SENT write); "
                     + "emit-events reads the user's queue head (a consistent Query: DynamoDB Local reports 0 RCU when it finds "
                     + "nothing; on AWS budget up to 1 RCU, a strongly consistent read's minimum) and writes the attempt's log line "
                     + "(BatchWriteItem, 1 WCU). Without a subscription wanting the type (and without a bus) nothing is "
