@@ -67,11 +67,26 @@ class ReplayIT {
         assertThat(replayed.outboxWrites()).isEqualTo(single.outboxWrites());
         assertThat(single.webhookPosts()).isEqualTo(List.of("cy"));
         assertThat(replayed.webhookPosts()).as("a replayed READY record posts nothing twice").isEqualTo(single.webhookPosts());
+        // the stream out: every Outbound record handed over twice too; the same events, by id (duplicates allowed)
+        assertThat(single.streamOut()).filteredOn(e -> e.startsWith("message.sent ")).as("every message was sent once").hasSize(10);
+        assertThat(single.streamOut()).filteredOn(e -> e.startsWith("message.bounced ")).hasSize(1);
+        assertThat(single.streamOut()).filteredOn(e -> e.startsWith("journey.entered ")).hasSize(2);
+        assertThat(single.streamOut()).filteredOn(e -> e.startsWith("journey.exited ")).hasSize(2);
+        assertThat(replayed.streamOut()).isEqualTo(single.streamOut());
     }
 
-    /** What the scenario leaves: message id → "STATUS [history statuses]", stats, suppressions, outbox writes per file. */
+    /** Distinct events of {@code type} the receiver got at /events. */
+    private static long posted(io.nudge.testing.WebhookReceiver hooks, String type) {
+        return hooks.all().stream().filter(r -> r.path().equals("/events") && type.equals(r.header("Nudge-Event-Type")))
+                .map(r -> r.header("Idempotency-Key")).distinct().count();
+    }
+
+    /**
+     * What the scenario leaves: message id → "STATUS [history statuses]", stats, suppressions, outbox writes per file,
+     * the webhook channel's posts, and the stream out's events as "type id".
+     */
     record Outcome(Map<String, String> messages, Map<String, JsonNode> stats, JsonNode suppressions, Map<String, Integer> outboxWrites,
-            Map<String, List<String>> journeys, List<String> webhookPosts) {}
+            Map<String, List<String>> journeys, List<String> webhookPosts, java.util.SortedSet<String> streamOut) {}
 
     private Outcome scenario(Path data, boolean replay) throws Exception {
         io.nudge.testing.WebhookReceiver hooks = new io.nudge.testing.WebhookReceiver(io.nudge.testing.WebhookReceiver.Answer.of(200, "ok"));
@@ -89,6 +104,8 @@ class ReplayIT {
             api.callRaw("PUT", "/v1/templates/hook", Json.object().put("channel", "webhook").put("url", hooks.url("/hook"))
                     .put("body", "{{ user.userId }}").toString());
             api.call("PUT", "/v1/triggers/hook", "{'event':'r_hook','channel':'webhook','template':'hook'}");
+            api.call("PUT", "/v1/webhooks/out", "{'url':'" + hooks.url("/events") + "','events':['message.sent','message.bounced',"
+                    + "'journey.entered','journey.exited']}");
             api.call("PUT", "/v1/segments/all", "{'all':[{'path':'user.attributes.replay','op':'eq','value':true}]}");
             api.call("PUT", "/v1/campaigns/camp", "{'segment':'all','channel':'email','priority':'transactional',"
                     + "'variants':[{'id':'A','template':'news','weight':100}],'holdout':0,'enabled':true}");
@@ -132,6 +149,9 @@ class ReplayIT {
                         .filter(i -> !i.active()).findFirst().map(i -> true));
             }
             Thread.sleep(1_500); // anything a replay would still do lands now
+            // the stream out's last events (journey exits) are posted within a second of the change
+            ItClient.eventually("the stream out's events posted", () -> posted(hooks, "journey.exited") >= 2 && posted(hooks, "message.sent") >= 10
+                    ? Optional.of(true) : Optional.empty());
 
             Map<String, String> messages = new TreeMap<>();
             for (String user : java.util.stream.Stream.concat(USERS.stream(), JOURNEY_USERS.stream()).toList()) {
@@ -163,8 +183,13 @@ class ReplayIT {
                 journeys.put(user, instances);
             }
             // file names are message ids: the same in both runs
+            // an event's type and id: ids are derived from what caused them, the same in both runs
+            java.util.SortedSet<String> streamOut = new java.util.TreeSet<>();
+            hooks.all().stream().filter(r -> r.path().equals("/events"))
+                    .forEach(r -> streamOut.add(r.header("Nudge-Event-Type") + " " + r.header("Idempotency-Key")));
             return new Outcome(messages, stats, withoutTimes(suppressions), outboxWrites, journeys,
-                    hooks.all().stream().map(io.nudge.testing.WebhookReceiver.Received::body).toList());
+                    hooks.all().stream().filter(r -> r.path().equals("/hook")).map(io.nudge.testing.WebhookReceiver.Received::body).toList(),
+                    streamOut);
         } finally {
             watcher.interrupt();
             hooks.close();
