@@ -37,6 +37,8 @@ public final class EmitService {
     static final int MAX_PAGES = 8;
     /** How long a retry run takes new queues: Lambda's run has 120 s, a POST at most 30 s. */
     public static final Duration RUN_BUDGET = Duration.ofSeconds(80);
+    /** What a stream invocation keeps in hand for one more POST (connect, headers, body: up to 30 s) and the log. */
+    public static final Duration POST_RESERVE = Duration.ofSeconds(35);
     public static final String DEAD_LETTER_SOURCE = "emit-events";
 
     private final SubscriptionStore subscriptions;
@@ -49,6 +51,8 @@ public final class EmitService {
     /** Within one batch: subscriptions whose endpoint did not answer, so the batch's later events queue without waiting for it. */
     private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
     private final List<DeliveryLog.Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
+    /** When this stream invocation stops posting (System.nanoTime), if it has a time limit. */
+    private volatile Optional<Long> deadline = Optional.empty();
 
     public EmitService(SubscriptionStore subscriptions, DeliveryQueue queue, DeliveryLog log, EventPoster poster, Optional<EventBus> bus,
             DeadLetterStore deadLetters, Clock clock) {
@@ -63,10 +67,21 @@ public final class EmitService {
 
     /** One stream batch (or one retry run): the attempt log written when it ends. */
     public <T> T inBatch(Supplier<T> work) {
+        return inBatch(Optional.empty(), work);
+    }
+
+    /**
+     * As above, with the time the invocation has left (Lambda's): when less than {@link #POST_RESERVE} remains, the
+     * batch's later events are queued for the retry run instead of posted, so a slow endpoint cannot time the batch out
+     * (a timed-out batch is retried whole, and after its retries given up).
+     */
+    public <T> T inBatch(Optional<Duration> remaining, Supplier<T> work) {
         unreachable.clear();
+        deadline = remaining.map(r -> System.nanoTime() + r.minus(POST_RESERVE).toNanos());
         try {
             return work.get();
         } finally {
+            deadline = Optional.empty();
             flushLog();
         }
     }
@@ -93,6 +108,11 @@ public final class EmitService {
         if (unreachable.contains(subscription.id())) {
             queue.enqueue(subscription.id(), event, 0, now, now.plus(FIRST_BACKOFF),
                     Optional.of("not tried: the endpoint failed earlier in this batch"));
+            return;
+        }
+        Optional<Long> until = deadline;
+        if (until.isPresent() && System.nanoTime() > until.get()) {
+            queue.enqueue(subscription.id(), event, 0, now, now, Optional.of("not tried: the invocation was running out of time"));
             return;
         }
         HttpWebhookSender.Attempt attempt = poster.post(subscription, event, now);

@@ -194,6 +194,21 @@ class EmitServiceTest {
     }
 
     @Test
+    void an_invocation_running_out_of_time_queues_instead_of_posting_and_the_retry_run_posts_at_once() throws Exception {
+        start(Answer.of(200, "ok"));
+        OutboundEvent sent = event("ada", OutboundType.MESSAGE_SENT);
+
+        emit.inBatch(Optional.of(Duration.ofSeconds(20)), () -> {
+            emit.emit(sent);
+            return null;
+        });
+
+        assertThat(receiver.all()).as("not posted with 20 s left").isEmpty();
+        assertThat(emit.inBatch(() -> emit.retryDue(Duration.ofSeconds(30)))).isEqualTo(1);
+        assertThat(receiver.all()).singleElement().satisfies(r -> assertThat(r.header("Idempotency-Key")).isEqualTo(sent.id()));
+    }
+
+    @Test
     void a_deleted_subscriptions_queue_is_dropped_and_logged() throws Exception {
         start(Answer.of(503, "down"));
         emitInBatch(event("ada", OutboundType.MESSAGE_SENT));

@@ -48,7 +48,9 @@ public final class EmitEventsHandler implements RequestHandler<DynamodbEvent, St
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         // one user's events in stream order; users side by side
-        return emit.inBatch(() -> batch.process(event, () -> { }, image -> image.containsKey("userId") ? image.get("userId").s() : "",
+        Optional<java.time.Duration> remaining = context == null ? Optional.empty()
+                : Optional.of(java.time.Duration.ofMillis(context.getRemainingTimeInMillis()));
+        return emit.inBatch(remaining, () -> batch.process(event, () -> { }, image -> image.containsKey("userId") ? image.get("userId").s() : "",
                 image -> emit.emit(OutboundStore.fromItem(image))));
     }
 }
