@@ -89,6 +89,10 @@ class ApiFuzzTest {
             new RouteSpec("GET", "/v1/stats/overview", null),
             new RouteSpec("GET", "/v1/messages", null),
             new RouteSpec("GET", "/v1/messages/{messageId}", null),
+            new RouteSpec("GET", "/v1/topics", null),
+            new RouteSpec("PUT", "/v1/topics/{id}", "topic"),
+            new RouteSpec("GET", "/v1/topics/{id}", null),
+            new RouteSpec("DELETE", "/v1/topics/{id}", null),
             new RouteSpec("GET", "/v1/webhooks", null),
             new RouteSpec("PUT", "/v1/webhooks/{id}", "webhook"),
             new RouteSpec("GET", "/v1/webhooks/{id}", null),
@@ -150,6 +154,8 @@ class ApiFuzzTest {
                         + "'events':[{'id':'t-1','userId':'u-1','name':'signed_up'},{'userId':'u-2','name':'app_opened','user':{'locale':'de'}}]}"),
                 json("{'users':[{'userId':'u-3','email':'not-an-email'}],'events':[{'userId':'u-3','name':'signed_up'}]}")));
         seeds.put("suppression", List.of(json("{'reason':'manual'}")));
+        seeds.put("topic", List.of(json("{'name':'Product updates','description':'Monthly','default':'subscribed','channels':['email','push']}"),
+                json("{'name':'Tips','default':'unsubscribed','channels':['sms']}")));
         seeds.put("webhook", List.of(json("{'url':'https://hooks.example.com/nudge','events':['message.sent','user.unsubscribed']}"),
                 json("{'url':'https://hooks.example.com/n','events':['message.bounced'],'enabled':false,'includeAddresses':true}")));
         seeds.put("preview", List.of(json("{'userId':'u1','locale':'de','event':{'name':'signed_up','properties':{'plan':'pro'}}}"),

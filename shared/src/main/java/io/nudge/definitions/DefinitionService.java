@@ -60,6 +60,7 @@ public final class DefinitionService {
     /** A trigger checked as {@link #putTrigger} checks it (its template and segments must exist), not stored. */
     public TriggerDefinition validateTrigger(String id, JsonNode body) {
         TriggerDefinition trigger = TriggerParser.parse(id, body, this::templateChannel);
+        trigger.topic().ifPresent(topic -> requireTopic(topic, trigger.channel(), "/topic"));
         for (int i = 0; i < trigger.conditions().size(); i++) {
             var c = trigger.conditions().get(i);
             if (c.path().equals(TriggerParser.SEGMENT_PATH) && store.find("segment", c.segments().get(1)).isEmpty()) {
@@ -67,6 +68,18 @@ public final class DefinitionService {
             }
         }
         return trigger;
+    }
+
+    /** @throws InvalidInputException {@code unknown_topic} at {@code pointer} when no such topic covers {@code channel} */
+    public void requireTopic(String topicId, io.nudge.model.Channel channel, String pointer) {
+        Optional<io.nudge.topics.TopicDefinition> topic = new io.nudge.topics.TopicService(store, clock).find(topicId);
+        if (topic.isEmpty()) {
+            throw new InvalidInputException("unknown_topic", pointer, "no topic with id " + topicId);
+        }
+        if (!topic.get().covers(channel)) {
+            throw new InvalidInputException("unknown_topic", pointer, "topic " + topicId + " is not about " + channel.wire()
+                    + " (its channels: " + topic.get().channels().stream().map(io.nudge.model.Channel::wire).sorted().toList() + ")");
+        }
     }
 
     public Optional<ObjectNode> get(String kind, String id) {

@@ -62,6 +62,8 @@ public final class DeliverService {
     static final String DAILY_LIMIT = "daily_limit";
     static final String PROVIDER_THROTTLED = "provider_throttled";
     static final String PROVIDER_UNAVAILABLE = "provider_unavailable";
+    /** A marketing message of a topic the user does not hear about on its channel (their choice, or the topic's default). */
+    public static final String TOPIC_UNSUBSCRIBED = "topic_unsubscribed";
     /** Statuses a message has once some delivery claimed it for sending. */
     private static final java.util.Set<MessageStatus> CLAIMED = java.util.EnumSet.of(MessageStatus.SENDING, MessageStatus.SENT,
             MessageStatus.DELIVERED, MessageStatus.BOUNCED, MessageStatus.COMPLAINED, MessageStatus.UNKNOWN);
@@ -71,6 +73,7 @@ public final class DeliverService {
     private final UserService userService;
     private final TemplateCatalog templates;
     private final TriggerCatalog triggers;
+    private final io.nudge.topics.TopicCatalog topics;
     private final SuppressionStore suppressions;
     private final FrequencyCaps caps;
     private final RateLimits rates;
@@ -86,7 +89,7 @@ public final class DeliverService {
     private final Clock clock;
 
     public DeliverService(MessageStore messages, UserStore users, UserService userService, TemplateCatalog templates,
-            TriggerCatalog triggers, SuppressionStore suppressions, FrequencyCaps caps, RateLimits rates, GuardSettings settings,
+            TriggerCatalog triggers, io.nudge.topics.TopicCatalog topics, SuppressionStore suppressions, FrequencyCaps caps, RateLimits rates, GuardSettings settings,
             StatsStore stats, UnsubscribeLinks unsubscribe, EmailSender email, SmsSender sms, PushSender push,
             io.nudge.channel.WebhookSender webhook, String emailFrom, io.nudge.outbound.Outbound outbound, Clock clock) {
         this.messages = messages;
@@ -94,6 +97,7 @@ public final class DeliverService {
         this.userService = userService;
         this.templates = templates;
         this.triggers = triggers;
+        this.topics = topics;
         this.suppressions = suppressions;
         this.caps = caps;
         this.rates = rates;
@@ -193,6 +197,11 @@ public final class DeliverService {
         // 1. consent
         if (marketing && !consented(user.get(), message.channel())) {
             return finish(message, MessageStatus.READY, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed("no_consent"));
+        }
+        // 1b. topic: a marketing message of a topic only to someone who hears about it on this channel
+        Optional<String> topic = marketing ? io.nudge.topics.TopicCatalog.of(message) : Optional.empty();
+        if (topic.isPresent() && !topics.subscribed(user.get(), topic.get(), message.channel())) {
+            return finish(message, MessageStatus.READY, MessageStatus.SUPPRESSED, new DeliveryResult.Suppressed(TOPIC_UNSUBSCRIBED));
         }
         // 2. suppression list: every message, transactional included
         // (not push: the list holds addresses, and a dead device is removed from the user instead)

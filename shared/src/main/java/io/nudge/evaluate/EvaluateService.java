@@ -312,6 +312,7 @@ public final class EvaluateService {
         boolean scheduled = due.isAfter(now.plus(slotWidth));
         ObjectNode messageContext = Json.object();
         messageContext.set("event", context.get("event"));
+        trigger.topic().ifPresent(topic -> messageContext.put("topic", topic));
         MessageStatus status = scheduled ? MessageStatus.SCHEDULED : MessageStatus.READY;
         String reason = !scheduled ? "trigger_matched" : trigger.sendAt().isPresent() ? "send_at" : "delay";
         return new Message(messageId, event.userId(), trigger.id(), event.id(), trigger.channel(),

@@ -73,7 +73,7 @@ public final class TemplatePreview {
         CompiledTemplate compiled = template.get();
         Channel channel = compiled.definition().channel();
         UserProfile asRendered = new UserProfile(user.userId(), user.email(), user.phone(), user.timezone(),
-                locale.or(user::locale), user.attributes(), user.consent(), user.pushTokens(), user.createdAt(),
+                locale.or(user::locale), user.attributes(), user.consent(), user.subscriptions(), user.pushTokens(), user.createdAt(),
                 user.updatedAt(), user.revision());
         Optional<String> variant = compiled.definition().variantFor(asRendered.locale().orElse(null));
         try {

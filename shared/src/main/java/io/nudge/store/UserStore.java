@@ -129,6 +129,16 @@ public final class UserStore {
         user.consent().forEach((channel, c) -> consent.put(channel.wire(), AttributeValue.fromM(Map.of(
                 "status", s(c.status().wire()), "source", s(c.source()), "at", s(Times.format(c.at()))))));
         item.put("consent", AttributeValue.fromM(consent));
+        if (!user.subscriptions().isEmpty()) {
+            Map<String, AttributeValue> topics = new HashMap<>();
+            user.subscriptions().forEach((topic, byChannel) -> {
+                Map<String, AttributeValue> channels = new HashMap<>();
+                byChannel.forEach((channel, t) -> channels.put(channel.wire(), AttributeValue.fromM(Map.of(
+                        "status", s(t.status().wire()), "source", s(t.source()), "at", s(Times.format(t.at()))))));
+                topics.put(topic, AttributeValue.fromM(channels));
+            });
+            item.put("subscriptions", AttributeValue.fromM(topics));
+        }
         if (!user.pushTokens().isEmpty()) {
             item.put("pushTokens", AttributeValue.fromL(user.pushTokens().stream().map(t -> AttributeValue.fromM(Map.of(
                     "platform", s(t.platform().wire()), "token", s(t.token()), "target", s(t.target())))).toList()));
@@ -165,9 +175,32 @@ public final class UserStore {
         }
         ObjectNode attributes = AttributeValues.objectOrEmpty(item.get("attributes"));
         return new UserProfile(item.get("userId").s(), string(item, "email"), string(item, "phone"),
-                string(item, "timezone"), string(item, "locale"), attributes, consent, pushTokens(item.get("pushTokens")),
+                string(item, "timezone"), string(item, "locale"), attributes, consent, subscriptions(item.get("subscriptions")),
+                pushTokens(item.get("pushTokens")),
                 Times.parse(item.get("createdAt").s()), Times.parse(item.get("updatedAt").s()),
                 Long.parseLong(item.get("revision").n()));
+    }
+
+    /** {topic: {channel: {status, source, at}}}; an entry that does not parse is a bad record. */
+    private static Map<String, Map<Channel, io.nudge.model.TopicSubscription>> subscriptions(AttributeValue value) {
+        Map<String, Map<Channel, io.nudge.model.TopicSubscription>> topics = new java.util.TreeMap<>();
+        if (value == null || !value.hasM()) {
+            return topics;
+        }
+        value.m().forEach((topic, channels) -> {
+            Map<Channel, io.nudge.model.TopicSubscription> byChannel = new EnumMap<>(Channel.class);
+            if (channels.hasM()) {
+                channels.m().forEach((name, entry) -> Channel.fromWire(name).ifPresent(channel -> {
+                    Map<String, AttributeValue> t = entry.m();
+                    byChannel.put(channel, new io.nudge.model.TopicSubscription(
+                            io.nudge.topics.TopicStatus.fromWire(t.get("status").s()).orElseThrow(
+                                    () -> new io.nudge.lambda.BadRecord("a topic subscription's status is not subscribed or unsubscribed")),
+                            t.get("source").s(), Times.parse(t.get("at").s())));
+                }));
+            }
+            topics.put(topic, byChannel);
+        });
+        return topics;
     }
 
     private static List<PushToken> pushTokens(AttributeValue value) {

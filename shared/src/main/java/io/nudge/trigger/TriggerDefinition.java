@@ -26,7 +26,8 @@ public record TriggerDefinition(
         Optional<SendAt> sendAt,
         QuietHoursSetting quietHours,
         Optional<Integer> frequencyCap,
-        Optional<ConversionGoal> conversion) {
+        Optional<ConversionGoal> conversion,
+        Optional<String> topic) {
     public TriggerDefinition {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(event, "event");
@@ -41,6 +42,15 @@ public record TriggerDefinition(
         Objects.requireNonNull(quietHours, "quietHours");
         Objects.requireNonNull(frequencyCap, "frequencyCap");
         Objects.requireNonNull(conversion, "conversion");
+        Objects.requireNonNull(topic, "topic");
+    }
+
+    /** Without a topic (triggers from before topics, tests). */
+    public TriggerDefinition(String id, String event, List<Condition> conditions, Channel channel, String template, Priority priority,
+            boolean enabled, Duration delay, List<CancelRule> cancelOn, Reentry reentry, Optional<SendAt> sendAt, QuietHoursSetting quietHours,
+            Optional<Integer> frequencyCap, Optional<ConversionGoal> conversion) {
+        this(id, event, conditions, channel, template, priority, enabled, delay, cancelOn, reentry, sendAt, quietHours, frequencyCap,
+                conversion, Optional.empty());
     }
 
     /** Sent at once: no delay and no send-time rule. */

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 /** Reads a trigger document, checking every field and naming the first bad one. */
 public final class TriggerParser {
     private static final Set<String> FIELDS = Set.of("event", "conditions", "channel", "template", "priority", "enabled",
-            "delay", "cancelOn", "reentry", "sendAt", "quietHours", "frequencyCap", "conversion");
+            "delay", "cancelOn", "reentry", "sendAt", "quietHours", "frequencyCap", "conversion", "topic");
     private static final Set<String> CONDITION_FIELDS = Set.of("path", "op", "value");
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Set<String> EVENT_FIELDS = Set.of("id", "name", "userId", "timestamp");
@@ -63,9 +63,28 @@ public final class TriggerParser {
         QuietHoursSetting quietHours = Fields.optionalString(doc, "quietHours", "").map(q -> quietHours(q, "/quietHours"))
                 .orElse(new QuietHoursSetting.Default());
         Optional<Integer> frequencyCap = frequencyCap(doc.get("frequencyCap"), "/frequencyCap", "this trigger");
+        Optional<String> topic = topic(doc, "", channel);
         return new TriggerDefinition(id, event, conditions(doc.get("conditions")), channel, template, priority, enabled,
                 delay, cancelOn(doc.get("cancelOn"), "/cancelOn"), reentry, sendAt(doc.get("sendAt"), "/sendAt"), quietHours, frequencyCap,
-                conversion(doc.get("conversion")));
+                conversion(doc.get("conversion")), topic);
+    }
+
+    /**
+     * The topic a message belongs to (its id; whether it exists and covers the channel is the saving service's
+     * question). A webhook reaches no person, so it has none.
+     */
+    public static Optional<String> topic(ObjectNode doc, String at, Channel channel) {
+        Optional<String> topic = Fields.optionalString(doc, "topic", at);
+        if (topic.isEmpty()) {
+            return topic;
+        }
+        if (!Ids.isAdminId(topic.get())) {
+            throw invalid(at + "/topic", at + "/topic must be a topic id: 1-64 characters of A-Z, a-z, 0-9, _ and -");
+        }
+        if (!channel.reachesAPerson()) {
+            throw invalid(at + "/topic", at + "/topic: a webhook message reaches no person, so it has no topic");
+        }
+        return topic;
     }
 
     /** A per-user cap on messages of this trigger (or journey step) per 24 h, 1 to 1000; empty when left out. */
@@ -338,6 +357,7 @@ public final class TriggerParser {
             case QuietHoursSetting.Default d -> { }
         }
         trigger.frequencyCap().ifPresent(c -> doc.put("frequencyCap", c));
+        trigger.topic().ifPresent(t -> doc.put("topic", t));
         trigger.conversion().ifPresent(c -> {
             ObjectNode conversion = doc.putObject("conversion");
             conversion.put("event", c.event());

@@ -25,6 +25,12 @@ public final class UserJson {
             entry.put("source", c.source());
             entry.put("at", Times.format(c.at()));
         });
+        ObjectNode subscriptions = json.putObject("subscriptions");
+        user.subscriptions().forEach((topic, byChannel) -> {
+            ObjectNode channels = subscriptions.putObject(topic);
+            byChannel.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e -> channels.putObject(e.getKey().wire())
+                    .put("status", e.getValue().status().wire()).put("source", e.getValue().source()).put("at", Times.format(e.getValue().at())));
+        });
         // Only enough of each token to tell devices apart: the API never hands a sendable token back.
         ArrayNode tokens = json.putObject("push").putArray("tokens");
         user.pushTokens().forEach(t -> tokens.addObject()

@@ -14,6 +14,7 @@ import io.nudge.log.Log;
 import io.nudge.model.Channel;
 import io.nudge.model.Consent;
 import io.nudge.model.ConsentStatus;
+import io.nudge.model.TopicSubscription;
 import io.nudge.model.PushToken;
 import io.nudge.model.UserProfile;
 import io.nudge.store.UserStore;
@@ -47,7 +48,8 @@ import java.util.regex.Pattern;
  */
 public final class UserService {
     private static final Log LOG = Log.of(UserService.class);
-    private static final Set<String> FIELDS = Set.of("email", "phone", "timezone", "locale", "attributes", "consent", "push");
+    private static final Set<String> FIELDS = Set.of("email", "phone", "timezone", "locale", "attributes", "consent", "push",
+            "subscriptions");
     private static final Set<String> PUSH_FIELDS = Set.of("tokens");
     private static final Set<String> TOKEN_FIELDS = Set.of("platform", "token");
     private static final int MAX_TOKEN_LENGTH = 4096;
@@ -204,9 +206,11 @@ public final class UserService {
                 UserProfile written = next;
                 changes.stream().flatMap(c -> c.update.consent().keySet().stream()).distinct()
                         .forEach(channel -> consentEvent(written, channel, now));
+                changes.forEach(c -> c.update.subscriptions().forEach((topic, byChannel) ->
+                        byChannel.keySet().forEach(channel -> topicEvent(written, topic, channel, now))));
                 Upserted upserted = new Upserted(new UserProfile(next.userId(), next.email(), next.phone(),
-                        next.timezone(), next.locale(), next.attributes(), next.consent(), next.pushTokens(),
-                        next.createdAt(), next.updatedAt(), next.revision() + 1));
+                        next.timezone(), next.locale(), next.attributes(), next.consent(), next.subscriptions(),
+                        next.pushTokens(), next.createdAt(), next.updatedAt(), next.revision() + 1));
                 return errors.stream().<Outcome>map(e -> e == null ? upserted : new Rejected(e)).toList();
             }
         }
@@ -237,7 +241,7 @@ public final class UserService {
     /** Records a consent change from outside the API (unsubscribe link, carrier opt-out, inbound STOP) with its source. */
     public UserProfile setConsent(String userId, Channel channel, ConsentStatus status, String source) {
         Update update = new Update(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Map.of(channel, status), Map.of(channel, source), Optional.empty());
+                Map.of(channel, status), Map.of(channel, source), Map.of(), Optional.empty());
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Instant now = clock.instant();
             UserProfile current = store.find(userId).orElseGet(() -> UserProfile.bare(userId, now));
@@ -272,6 +276,29 @@ public final class UserService {
     }
 
     private static final java.time.Duration CONSENT_EVENT_REPAIR = java.time.Duration.ofHours(1);
+    /** Topics one profile may hold choices on. */
+    static final int MAX_TOPICS = 100;
+
+    /**
+     * {@code user.subscribed} / {@code user.unsubscribed} with {@code data.topic} for a topic choice as stored: its id
+     * derived from the choice's own time, so a repeat within the hour writes the same record again.
+     */
+    private void topicEvent(UserProfile stored, String topic, Channel channel, Instant now) {
+        Optional<TopicSubscription> choice = stored.subscription(topic, channel);
+        if (choice.isEmpty() || choice.get().at().isBefore(now.minus(CONSENT_EVENT_REPAIR))) {
+            return;
+        }
+        io.nudge.outbound.OutboundType type = choice.get().status() == io.nudge.topics.TopicStatus.UNSUBSCRIBED
+                ? io.nudge.outbound.OutboundType.USER_UNSUBSCRIBED : io.nudge.outbound.OutboundType.USER_SUBSCRIBED;
+        com.fasterxml.jackson.databind.node.ObjectNode data = io.nudge.json.Json.object();
+        data.put("topic", topic);
+        data.put("status", choice.get().status().wire());
+        data.put("source", choice.get().source());
+        outbound.emit(new io.nudge.outbound.OutboundEvent(
+                io.nudge.ids.Ids.derive("outbound", type.wire(), stored.userId(), "topic", topic, channel.wire(), choice.get().at().toString()),
+                type, choice.get().at(), stored.userId(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(channel), data, Optional.empty()));
+    }
 
     /** A consent found already as asked (a retried notification): its stream-out record again, if it changed lately. */
     public void consentUnchanged(UserProfile stored, Channel channel) {
@@ -293,7 +320,7 @@ public final class UserService {
             UserProfile user = current.get();
             List<PushToken> kept = user.pushTokens().stream().filter(t -> !t.target().equals(target)).toList();
             UserProfile next = new UserProfile(user.userId(), user.email(), user.phone(), user.timezone(), user.locale(),
-                    user.attributes(), user.consent(), kept, user.createdAt(), clock.instant(), user.revision());
+                    user.attributes(), user.consent(), user.subscriptions(), kept, user.createdAt(), clock.instant(), user.revision());
             if (store.putIfRevision(next)) {
                 break;
             }
@@ -379,6 +406,7 @@ public final class UserService {
             Optional<ObjectNode> attributes,
             Map<Channel, ConsentStatus> consent,
             Map<Channel, String> consentSource,
+            Map<String, Map<Channel, io.nudge.topics.TopicStatus>> subscriptions,
             Optional<List<RequestedToken>> pushTokens) {
 
         UserProfile applyTo(UserProfile user, Instant now, List<PushToken> tokens) {
@@ -402,8 +430,22 @@ public final class UserService {
                 }
             });
             return new UserProfile(user.userId(), email.orElse(user.email()), phone.orElse(user.phone()),
-                    timezone.orElse(user.timezone()), locale.orElse(user.locale()), attrs, consents, tokens,
+                    timezone.orElse(user.timezone()), locale.orElse(user.locale()), attrs, consents, topics(user, now), tokens,
                     user.createdAt(), now, user.revision());
+        }
+
+        /** The person's topic choices with this update's applied; an unchanged choice keeps its source and time. */
+        private Map<String, Map<Channel, TopicSubscription>> topics(UserProfile user, Instant now) {
+            Map<String, Map<Channel, TopicSubscription>> all = new java.util.TreeMap<>();
+            user.subscriptions().forEach((topic, byChannel) -> all.put(topic, new EnumMap<>(byChannel)));
+            subscriptions.forEach((topic, byChannel) -> byChannel.forEach((channel, status) -> {
+                Map<Channel, TopicSubscription> mine = all.computeIfAbsent(topic, t -> new EnumMap<>(Channel.class));
+                TopicSubscription old = mine.get(channel);
+                if (old == null || old.status() != status) {
+                    mine.put(channel, new TopicSubscription(status, "api", now));
+                }
+            }));
+            return all;
         }
     }
 
@@ -451,7 +493,37 @@ public final class UserService {
                 sources.put(channel, source);
             }
         }
-        return new Update(email, phone, timezone, locale, attributes, consent, sources, pushTokens(doc));
+        return new Update(email, phone, timezone, locale, attributes, consent, sources, subscriptions(doc.get("subscriptions")),
+                pushTokens(doc));
+    }
+
+    /** {"<topic>": {"email": "subscribed", "sms": "unsubscribed"}}: the person's choices, each named by its pointer when wrong. */
+    private static Map<String, Map<Channel, io.nudge.topics.TopicStatus>> subscriptions(JsonNode node) {
+        Map<String, Map<Channel, io.nudge.topics.TopicStatus>> topics = new java.util.TreeMap<>();
+        if (node == null || node.isNull()) {
+            return topics;
+        }
+        Fields.requireObject(node, "/subscriptions");
+        if (node.size() > MAX_TOPICS) {
+            throw invalid("/subscriptions", "/subscriptions may name at most " + MAX_TOPICS + " topics");
+        }
+        for (Map.Entry<String, JsonNode> topic : node.properties()) {
+            String pointer = "/subscriptions/" + topic.getKey();
+            if (!io.nudge.ids.Ids.isAdminId(topic.getKey())) {
+                throw invalid(pointer, pointer + ": topic ids are 1-64 characters of A-Z, a-z, 0-9, _ and -");
+            }
+            Fields.requireObject(topic.getValue(), pointer);
+            Map<Channel, io.nudge.topics.TopicStatus> byChannel = new EnumMap<>(Channel.class);
+            for (Map.Entry<String, JsonNode> entry : topic.getValue().properties()) {
+                String at = pointer + "/" + entry.getKey();
+                Channel channel = Channel.fromWire(entry.getKey()).filter(Channel::reachesAPerson)
+                        .orElseThrow(() -> invalid(at, "topic channels are email, sms and push"));
+                byChannel.put(channel, io.nudge.topics.TopicStatus.fromWire(entry.getValue().isTextual() ? entry.getValue().asText() : "")
+                        .orElseThrow(() -> invalid(at, at + " must be subscribed or unsubscribed")));
+            }
+            topics.put(topic.getKey(), byChannel);
+        }
+        return topics;
     }
 
     /** {@code "push": {"tokens": [...]}} replaces the list; {@code "push": null} removes every device. */

@@ -203,6 +203,7 @@ public final class Services {
         io.nudge.api.TemplatePreviewRoutes.install(api, new io.nudge.messages.TemplatePreview(definitions, unsubscribe), users, clock);
         io.nudge.api.SuppressionRoutes.install(api, suppressions, clock);
         io.nudge.api.WebhookRoutes.install(api, subscriptions, deliveryLog(), webhookDestinations, clock);
+        io.nudge.api.TopicRoutes.install(api, topics());
         return io.nudge.api.PrivacyRoutes.install(api, personalData(pushEndpoints));
     }
 
@@ -278,6 +279,11 @@ public final class Services {
         return io.nudge.outbound.Outbound.over(outboundStore, subscriptions, eventBus, clock);
     }
 
+    /** Topics people choose to hear about (Definitions, kind topic). */
+    public io.nudge.topics.TopicService topics() {
+        return new io.nudge.topics.TopicService(definitions, clock);
+    }
+
     public io.nudge.outbound.SubscriptionStore subscriptions() {
         return subscriptions;
     }
@@ -347,7 +353,8 @@ public final class Services {
         io.nudge.outbound.Outbound outbound = outbound();
         // the carrier's opt-out is a consent change: user.unsubscribed, recorded through the same outbound
         return new DeliverService(messages, users, new UserService(users, clock, channels.pushEndpoints(), outbound), new TemplateCatalog(definitions),
-                new TriggerCatalog(definitions), suppressions, new FrequencyCaps(dynamo, tables.state(), guards.caps()),
+                new TriggerCatalog(definitions), new io.nudge.topics.TopicCatalog(definitions), suppressions,
+                new FrequencyCaps(dynamo, tables.state(), guards.caps()),
                 new RateLimits(dynamo, tables.state(), guards.rates()), guards, stats, unsubscribe,
                 channels.email(), channels.sms(), channels.push(), channels.webhook(), channels.emailFrom(), outbound, clock);
     }

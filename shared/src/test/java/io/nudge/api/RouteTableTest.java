@@ -55,7 +55,7 @@ class RouteTableTest {
                 "HealthRoutes", "OpenApiRoutes", "UnsubscribeRoutes", "KeyRoutes", "UserRoutes", "EventRoutes", "TrackRoutes", "TimelineRoutes", "DefinitionRoutes", "JourneyRoutes",
                 "JourneyReportRoutes",
                 "TriggerTestRoutes",
-                "StatsRoutes", "MessageRoutes", "TemplatePreviewRoutes", "SuppressionRoutes", "WebhookRoutes", "PrivacyRoutes", "CampaignRoutes", "ConsoleRoutes");
+                "StatsRoutes", "MessageRoutes", "TemplatePreviewRoutes", "SuppressionRoutes", "WebhookRoutes", "TopicRoutes", "PrivacyRoutes", "CampaignRoutes", "ConsoleRoutes");
     }
 
     @Test

@@ -259,7 +259,7 @@ final class ConsoleSeed {
                 .put("country", List.of("DE", "US", "FR", "GB").get(random.nextInt(4)));
         return new UserProfile(id, Optional.of(id + "@example.com"), phone,
                 Optional.of(random.nextBoolean() ? "Europe/Berlin" : "America/New_York"), Optional.of(random.nextBoolean() ? "de" : "en"),
-                attributes, consent, List.of(), created, created, 1);
+                attributes, consent, java.util.Map.of(), List.of(), created, created, 1);
     }
 
     private static Message message(int i, Source source, UserProfile user, Instant created, Instant now, String run, Random random) {

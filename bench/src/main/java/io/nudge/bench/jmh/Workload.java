@@ -163,7 +163,7 @@ public final class Workload {
                 ? Map.of(Channel.EMAIL, new Consent(ConsentStatus.OPTED_OUT, "api", NOW))
                 : Map.of(Channel.EMAIL, new Consent(ConsentStatus.OPTED_IN, "api", NOW));
         return new UserProfile(userId, Optional.of(userId + "@example.com"), Optional.of("+4915112345678"),
-                Optional.of("Europe/Berlin"), Optional.of(pick(random, LOCALES)), attributes, consent, List.of(), NOW, NOW, 3);
+                Optional.of("Europe/Berlin"), Optional.of(pick(random, LOCALES)), attributes, consent, java.util.Map.of(), List.of(), NOW, NOW, 3);
     }
 
     public static List<UserProfile> users(int n, long seed) {
