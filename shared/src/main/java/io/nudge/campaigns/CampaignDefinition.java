@@ -15,12 +15,13 @@ import java.util.Optional;
  */
 public record CampaignDefinition(String id, String segment, Channel channel, List<Variant> variants, int holdoutPercent,
         Optional<Schedule> schedule, Optional<LocalTime> sendAtLocalTime, Priority priority, Optional<Goal> goal, boolean enabled,
-        Optional<String> description) {
+        Optional<String> description, Optional<String> topic) {
     public static final String HOLDOUT = "holdout";
 
     public CampaignDefinition {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(segment, "segment");
+        Objects.requireNonNull(topic, "topic");
         variants = List.copyOf(variants);
         if (variants.isEmpty()) {
             throw new IllegalArgumentException("variants must not be empty");

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 /** Reads a campaign document, checking every field and naming the first bad one. */
 public final class CampaignParser {
     private static final Set<String> FIELDS = Set.of("id", "segment", "channel", "variants", "holdout", "schedule", "sendAt",
-            "priority", "goal", "enabled", "description");
+            "priority", "goal", "enabled", "description", "topic");
     private static final Pattern VARIANT_ID = Pattern.compile("[A-Za-z0-9_-]{1,16}");
     private static final Pattern LOCAL_TIME = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]");
     private static final int MAX_VARIANTS = 10;
@@ -71,7 +71,8 @@ public final class CampaignParser {
         Optional<CampaignDefinition.Goal> goal = goal(doc.get("goal"));
         boolean enabled = Fields.optionalBoolean(doc, "enabled", "").orElse(true);
         Optional<String> description = Fields.optionalString(doc, "description", "").filter(d -> !d.isBlank());
-        return new CampaignDefinition(id, segment, channel, variants, holdout, schedule, sendAt, priority, goal, enabled, description);
+        Optional<String> topic = io.nudge.trigger.TriggerParser.topic(doc, "", channel);
+        return new CampaignDefinition(id, segment, channel, variants, holdout, schedule, sendAt, priority, goal, enabled, description, topic);
     }
 
     /** Reads a stored (already validated) campaign. */
@@ -181,6 +182,7 @@ public final class CampaignParser {
         c.goal().ifPresent(g -> doc.putObject("goal").put("event", g.event()).put("within", g.window().toString()));
         doc.put("enabled", c.enabled());
         c.description().ifPresent(d -> doc.put("description", d));
+        c.topic().ifPresent(t -> doc.put("topic", t));
         return doc;
     }
 }

@@ -278,6 +278,7 @@ public final class CampaignRunService {
         String reason = scheduled ? "send_at" : "campaign";
         ObjectNode context = Json.object();
         context.putObject("campaign").put("id", campaign.id()).put("runId", request.runId()).put("arm", arm);
+        campaign.topic().ifPresent(topic -> context.put("topic", topic));
         Message message = new Message(messageId(campaign.id(), request.runId(), user.userId()), user.userId(), campaign.id(),
                 request.runId(), campaign.channel(), campaign.priority(), template, status,
                 scheduled ? Optional.of(reason) : Optional.empty(), context, Optional.empty(), Optional.empty(), Optional.empty(),

@@ -45,6 +45,7 @@ public final class CampaignService {
     public Saved put(String id, JsonNode body) {
         CampaignDefinition campaign = CampaignParser.parse(id, body, this::templateChannel,
                 segment -> store.find(SegmentService.KIND, segment).isPresent());
+        campaign.topic().ifPresent(topic -> new io.nudge.definitions.DefinitionService(store, clock).requireTopic(topic, campaign.channel(), "/topic"));
         ObjectNode doc = CampaignParser.toJson(campaign);
         boolean created = store.put(KIND, id, doc, clock.instant());
         Optional<ScheduleRequest> schedule = scheduleFor(campaign);

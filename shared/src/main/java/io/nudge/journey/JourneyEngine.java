@@ -530,6 +530,7 @@ public final class JourneyEngine {
         source.put("version", journey.version());
         source.put("step", instance.step());
         source.put("instanceId", instance.id());
+        send.topic().ifPresent(topic -> context.put("topic", topic));
         return new Message(messageId, instance.userId(), journey.id(), instance.entry().path("id").asText(), send.channel(),
                 send.priority(), send.template(), MessageStatus.READY, Optional.empty(), context, Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), now, List.of(new HistoryEntry(MessageStatus.READY, "journey_step", now)));

@@ -52,7 +52,7 @@ public final class JourneyParser {
     /** What a condition can ask of an earlier send step. */
     public static final Set<String> STEP_FIELDS = Set.of("sent", "delivered", "opened", "clicked", "bounced", "status");
     private static final Map<String, Set<String>> STEP_TYPE_FIELDS = Map.of(
-            "send", Set.of("type", "channel", "template", "priority", "quietHours", "frequencyCap", "next"),
+            "send", Set.of("type", "channel", "template", "priority", "quietHours", "frequencyCap", "topic", "next"),
             "delay", Set.of("type", "duration", "sendAt", "next"),
             "wait_for", Set.of("type", "event", "match", "timeout", "next", "timeoutNext"),
             "branch", Set.of("type", "branches", "default"),
@@ -186,7 +186,8 @@ public final class JourneyParser {
         QuietHoursSetting quietHours = Fields.optionalString(step, "quietHours", pointer)
                 .map(q -> TriggerParser.quietHours(q, pointer + "/quietHours")).orElse(new QuietHoursSetting.Default());
         return new JourneyStep.Send(channel, template, priority, quietHours,
-                TriggerParser.frequencyCap(step.get("frequencyCap"), pointer + "/frequencyCap", "this step"), next(step, "next", pointer));
+                TriggerParser.frequencyCap(step.get("frequencyCap"), pointer + "/frequencyCap", "this step"),
+                TriggerParser.topic(step, pointer, channel), next(step, "next", pointer));
     }
 
     private static JourneyStep.Branch branch(ObjectNode step, String pointer) {
@@ -365,6 +366,7 @@ public final class JourneyParser {
                     case QuietHoursSetting.Default d -> { }
                 }
                 s.frequencyCap().ifPresent(c -> json.put("frequencyCap", c));
+                s.topic().ifPresent(t -> json.put("topic", t));
                 s.next().ifPresent(n -> json.put("next", n));
             }
             case JourneyStep.Delay d -> {

@@ -39,7 +39,14 @@ public final class JourneyService {
     public record Saved(ObjectNode document, int version, boolean created, boolean changed) {}
 
     public Saved put(String id, JsonNode body) {
-        ObjectNode doc = JourneyParser.toJson(JourneyParser.parse(id, body, this::templateChannel));
+        JourneyDefinition parsed = JourneyParser.parse(id, body, this::templateChannel);
+        parsed.steps().forEach((stepId, step) -> {
+            if (step instanceof JourneyStep.Send send && send.topic().isPresent()) {
+                new io.nudge.definitions.DefinitionService(store, clock).requireTopic(send.topic().get(), send.channel(),
+                        "/steps/" + stepId + "/topic");
+            }
+        });
+        ObjectNode doc = JourneyParser.toJson(parsed);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Optional<DefinitionStore.Version> latest = store.latestVersion(KIND, id);
             boolean current = latest.isPresent() && latest.get().deletedAt().isEmpty();

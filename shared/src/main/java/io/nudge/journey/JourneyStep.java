@@ -21,8 +21,15 @@ public sealed interface JourneyStep {
     List<String> successors();
 
     record Send(Channel channel, String template, Priority priority, QuietHoursSetting quietHours,
-            Optional<Integer> frequencyCap, Optional<String> next) implements JourneyStep {
+            Optional<Integer> frequencyCap, Optional<String> topic, Optional<String> next) implements JourneyStep {
+        /** Without a topic. */
+        public Send(Channel channel, String template, Priority priority, QuietHoursSetting quietHours, Optional<Integer> frequencyCap,
+                Optional<String> next) {
+            this(channel, template, priority, quietHours, frequencyCap, Optional.empty(), next);
+        }
+
         public Send {
+            Objects.requireNonNull(topic, "topic");
             Objects.requireNonNull(channel, "channel");
             Objects.requireNonNull(template, "template");
             Objects.requireNonNull(priority, "priority");

@@ -49,7 +49,7 @@ class TopicsTest {
     @BeforeEach
     void setUp() {
         services = Services.builder(TestDynamo.client(), TestDynamo.freshTables()).clock(clock).build();
-        api = services.api(ApiSettings.defaults());
+        api = services.api(ApiSettings.defaults().withCampaigns(new io.nudge.testing.RecordingScheduler(), request -> { }));
         admin = services.apiKeys().create("admin", Scope.ADMIN).secret();
         call("PUT", "/v1/templates/news", "{'channel':'email','subject':'News','text':'The news'}");
     }
@@ -124,6 +124,26 @@ class TopicsTest {
         ApiResponse webhook = call("PUT", "/v1/triggers/t", "{'event':'e','channel':'webhook','template':'hook','topic':'tips'}");
         assertThat(webhook.status()).isEqualTo(400);
         assertThat(body(webhook).at("/error/field").asText()).isEqualTo("/topic");
+    }
+
+    @Test
+    void campaigns_and_journey_send_steps_name_topics_that_exist_and_keep_them_from_being_deleted() throws Exception {
+        call("PUT", "/v1/segments/all", "{'all':[{'path':'user.attributes.plan','op':'eq','value':'pro'}]}");
+        ApiResponse unknownCampaign = call("PUT", "/v1/campaigns/spring", "{'segment':'all','channel':'email','topic':'nope',"
+                + "'variants':[{'id':'A','template':'news','weight':100}]}");
+        assertThat(body(unknownCampaign).at("/error/field").asText()).isEqualTo("/topic");
+        String journey = "{'name':'Flow','entry':{'event':'start'},'start':'hello','steps':{"
+                + "'hello':{'type':'send','channel':'email','template':'news','topic':'%s','next':'end'},'end':{'type':'exit'}}}";
+        ApiResponse unknownStep = call("PUT", "/v1/journeys/flow", journey.formatted("nope"));
+        assertThat(body(unknownStep).at("/error/field").asText()).isEqualTo("/steps/hello/topic");
+
+        call("PUT", "/v1/topics/digest", "{'name':'Weekly digest','default':'subscribed','channels':['email']}");
+        assertThat(call("PUT", "/v1/campaigns/spring", "{'segment':'all','channel':'email','topic':'digest',"
+                + "'variants':[{'id':'A','template':'news','weight':100}]}").status()).isEqualTo(201);
+        assertThat(call("PUT", "/v1/journeys/flow", journey.formatted("digest")).status()).isEqualTo(201);
+        assertThat(body(call("GET", "/v1/journeys/flow", null)).at("/steps/hello/topic").asText()).isEqualTo("digest");
+        assertThat(body(call("DELETE", "/v1/topics/digest", null)).at("/error/message").asText())
+                .contains("campaign spring").contains("journey flow");
     }
 
     @Test
