@@ -40,6 +40,8 @@ public final class NudgeApi {
             "GET /openapi.json",        // the API's description: names routes and shapes, holds no data
             "GET /v1/unsubscribe",      // the link in an email: the signed token is the authority; changes nothing
             "POST /v1/unsubscribe",     // RFC 8058 one-click (sent by the mailbox provider) and the page's button
+            "GET /v1/preferences",      // the preference page: the signed token is the authority; changes nothing
+            "POST /v1/preferences",     // its form: the token names the one person it changes; a foreign Origin is refused
             "GET /ui",                  // the console's page and static files: it asks for a key and calls the API with it
             "GET /ui/{path+}");
 

@@ -11,8 +11,16 @@ final class UnsubscribePage {
      * the query the button posts back, already URL-encoded.
      */
     static ApiResponse render(int status, String title, String text, String formQuery) {
+        return render(status, title, text, formQuery, null);
+    }
+
+    /** {@code preferences}: the person's preference page (its path and signed query), linked below; null for none. */
+    static ApiResponse render(int status, String title, String text, String formQuery, String preferences) {
         String form = formQuery == null ? "" : "<form method=\"post\" action=\"/v1/unsubscribe?" + formQuery + "\">"
                 + "<button type=\"submit\">Unsubscribe</button></form>";
+        if (preferences != null) {
+            form += "<p><a href=\"" + preferences.replace("&", "&amp;").replace("\"", "&quot;") + "\">Choose what you hear about</a></p>";
+        }
         String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
                 + "<title>" + title + "</title></head><body style=\"font-family:sans-serif;max-width:32em;margin:4em auto\">"
                 + "<h1>" + title + "</h1><p>" + text + "</p>" + form + "</body></html>";

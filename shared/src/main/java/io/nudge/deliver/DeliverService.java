@@ -265,7 +265,8 @@ public final class DeliverService {
             case Rendered.Email e -> email.send(new EmailMessage(message.id(), message.triggerId(), emailFrom,
                     address.get(), e.subject(), e.html(), e.text(), message.priority(),
                     // RFC 8058 one-click unsubscribe on marketing mail; a receipt has nothing to unsubscribe from
-                    marketing ? Optional.of(unsubscribe.url(message.userId(), Channel.EMAIL)) : Optional.empty()));
+                    marketing ? Optional.of(unsubscribe.url(message.userId(), Channel.EMAIL, io.nudge.topics.TopicCatalog.of(message)))
+                            : Optional.empty()));
             case Rendered.Sms s -> sms.send(new SmsMessage(message.id(), message.triggerId(), address.get(), s.body(), message.priority()));
             case Rendered.Push p -> push.send(message, user.get().pushTokens(), p);
             case Rendered.Webhook w -> throw new IllegalStateException("a " + message.channel() + " message rendered as a webhook"); // refused above

@@ -22,7 +22,10 @@ public final class MessageRendering {
     public static Rendered render(CompiledTemplate template, Message message, UserProfile user, UnsubscribeLinks unsubscribe) {
         ObjectNode vars = DeliverService.variables(message, user);
         if (message.channel() == Channel.EMAIL) {
-            vars.put("unsubscribe_url", unsubscribe.url(message.userId(), Channel.EMAIL));
+            vars.put("unsubscribe_url", unsubscribe.url(message.userId(), Channel.EMAIL, io.nudge.topics.TopicCatalog.of(message)));
+        }
+        if (message.channel() == Channel.EMAIL || message.channel() == Channel.SMS) {
+            vars.put("preferences_url", unsubscribe.preferencesUrl(message.userId(), message.channel()));
         }
         return Renderer.render(template, user.locale().orElse(null), vars);
     }

@@ -21,10 +21,25 @@ public record UnsubscribeLinks(UnsubscribeTokens tokens, Supplier<String> baseUr
         Objects.requireNonNull(baseUrl, "baseUrl");
     }
 
+    public static final String PREFERENCES_PATH = "/v1/preferences";
+
     public String url(String userId, Channel channel) {
+        return url(userId, channel, java.util.Optional.empty());
+    }
+
+    /** The one-click link of a message: about its topic only when it has one (RFC 8058 POST unsubscribes from that). */
+    public String url(String userId, Channel channel, java.util.Optional<String> topic) {
+        return base() + PATH + "?token=" + URLEncoder.encode(tokens.issue(userId, channel, topic), StandardCharsets.UTF_8);
+    }
+
+    /** The person's preference page: their topics on their channels, signed for them alone. */
+    public String preferencesUrl(String userId, Channel channel) {
+        return base() + PREFERENCES_PATH + "?token=" + URLEncoder.encode(tokens.issue(userId, channel), StandardCharsets.UTF_8);
+    }
+
+    private String base() {
         String base = baseUrl.get();
-        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + PATH + "?token="
-                + URLEncoder.encode(tokens.issue(userId, channel), StandardCharsets.UTF_8);
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
     /** A fresh random key that lives as long as the process: tests, and local runs that did not configure one. */

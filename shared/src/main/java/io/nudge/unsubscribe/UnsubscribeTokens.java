@@ -18,7 +18,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Signed, self-contained unsubscribe tokens: {@code v1.<keyId>.<payload>.<signature>}, all URL-safe, so a link
  * needs no lookup table and cannot be forged or edited to unsubscribe someone else.
  *
- * <p>The payload is base64url (no padding) of {@code userId NUL channel}; the signature is HMAC-SHA256 over the
+ * <p>The payload is base64url (no padding) of {@code userId NUL channel}, or {@code userId NUL channel NUL topic} for a
+ * link about one topic; the signature is HMAC-SHA256 over the
  * text {@code v1.<keyId>.<payload>} with the named key, base64url without padding. Signing the text as sent (not the
  * decoded bytes) means there is exactly one valid spelling of each token. Tokens do not expire: an unsubscribe link
  * in an old email must keep working (CAN-SPAM asks for 30 days at least); rotating the key ring is how old links end.
@@ -43,7 +44,16 @@ public final class UnsubscribeTokens {
      *     (a lone surrogate) or is longer than 512 bytes in UTF-8
      */
     public String issue(String userId, Channel channel) {
+        return issue(userId, channel, Optional.empty());
+    }
+
+    /** A token for one topic on the channel (a topic's one-click unsubscribe), or the whole channel. */
+    public String issue(String userId, Channel channel, Optional<String> topic) {
         Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(topic, "topic");
+        if (topic.map(t -> !io.nudge.ids.Ids.isAdminId(t)).orElse(false)) {
+            throw new IllegalArgumentException("not a topic id");
+        }
         Objects.requireNonNull(channel, "channel");
         if (userId.isEmpty()) {
             throw new IllegalArgumentException("userId is empty");
@@ -55,7 +65,8 @@ public final class UnsubscribeTokens {
         if (userBytes.length > MAX_USER_ID_BYTES) {
             throw new IllegalArgumentException("userId is longer than " + MAX_USER_ID_BYTES + " bytes");
         }
-        String payload = ENCODER.encodeToString((userId + SEPARATOR + channel.wire()).getBytes(StandardCharsets.UTF_8));
+        String payload = ENCODER.encodeToString((userId + SEPARATOR + channel.wire() + topic.map(t -> SEPARATOR + t).orElse(""))
+                .getBytes(StandardCharsets.UTF_8));
         String signed = VERSION + "." + keys.currentKeyId() + "." + payload;
         return signed + "." + sign(keys.key(keys.currentKeyId()), signed);
     }
@@ -92,12 +103,15 @@ public final class UnsubscribeTokens {
         } catch (IllegalArgumentException | CharacterCodingException e) {
             return Optional.empty();
         }
-        int separator = text.indexOf(SEPARATOR);
-        if (separator <= 0 || text.indexOf(SEPARATOR, separator + 1) >= 0) {
+        String[] parts = text.split(String.valueOf(SEPARATOR), -1);
+        if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty()) {
             return Optional.empty();
         }
-        String userId = text.substring(0, separator);
-        return Channel.fromWire(text.substring(separator + 1)).map(channel -> new Subscription(userId, channel));
+        Optional<String> topic = parts.length == 3 ? Optional.of(parts[2]) : Optional.empty();
+        if (topic.map(t -> !io.nudge.ids.Ids.isAdminId(t)).orElse(false)) {
+            return Optional.empty();
+        }
+        return Channel.fromWire(parts[1]).map(channel -> new Subscription(parts[0], channel, topic));
     }
 
     private static String sign(byte[] key, String text) {

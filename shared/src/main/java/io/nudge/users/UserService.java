@@ -241,7 +241,7 @@ public final class UserService {
     /** Records a consent change from outside the API (unsubscribe link, carrier opt-out, inbound STOP) with its source. */
     public UserProfile setConsent(String userId, Channel channel, ConsentStatus status, String source) {
         Update update = new Update(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Map.of(channel, status), Map.of(channel, source), Map.of(), Optional.empty());
+                Map.of(channel, status), Map.of(channel, source), Map.of(), "api", Optional.empty());
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Instant now = clock.instant();
             UserProfile current = store.find(userId).orElseGet(() -> UserProfile.bare(userId, now));
@@ -249,6 +249,28 @@ public final class UserService {
             if (store.putIfRevision(next)) {
                 consentEvent(next, channel, now);
                 return next;
+            }
+        }
+        throw new IllegalStateException("user profile kept changing under " + ATTEMPTS + " concurrent updates");
+    }
+
+    /**
+     * Records a person's topic choices from outside the API (the preference page, a topic's one-click unsubscribe) with
+     * their source; each change is a stream-out event. Empty when there is no such user (erased: nothing comes back).
+     */
+    public Optional<UserProfile> setTopics(String userId, Map<String, Map<Channel, io.nudge.topics.TopicStatus>> choices, String source) {
+        Update update = new Update(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Map.of(), Map.of(), choices, source, Optional.empty());
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Instant now = clock.instant();
+            Optional<UserProfile> current = store.find(userId);
+            if (current.isEmpty()) {
+                return Optional.empty();
+            }
+            UserProfile next = update.applyTo(current.get(), now, current.get().pushTokens());
+            if (store.putIfRevision(next)) {
+                choices.forEach((topic, byChannel) -> byChannel.keySet().forEach(channel -> topicEvent(next, topic, channel, now)));
+                return Optional.of(next);
             }
         }
         throw new IllegalStateException("user profile kept changing under " + ATTEMPTS + " concurrent updates");
@@ -407,6 +429,7 @@ public final class UserService {
             Map<Channel, ConsentStatus> consent,
             Map<Channel, String> consentSource,
             Map<String, Map<Channel, io.nudge.topics.TopicStatus>> subscriptions,
+            String subscriptionSource,
             Optional<List<RequestedToken>> pushTokens) {
 
         UserProfile applyTo(UserProfile user, Instant now, List<PushToken> tokens) {
@@ -442,7 +465,7 @@ public final class UserService {
                 Map<Channel, TopicSubscription> mine = all.computeIfAbsent(topic, t -> new EnumMap<>(Channel.class));
                 TopicSubscription old = mine.get(channel);
                 if (old == null || old.status() != status) {
-                    mine.put(channel, new TopicSubscription(status, "api", now));
+                    mine.put(channel, new TopicSubscription(status, subscriptionSource, now));
                 }
             }));
             return all;
@@ -493,7 +516,7 @@ public final class UserService {
                 sources.put(channel, source);
             }
         }
-        return new Update(email, phone, timezone, locale, attributes, consent, sources, subscriptions(doc.get("subscriptions")),
+        return new Update(email, phone, timezone, locale, attributes, consent, sources, subscriptions(doc.get("subscriptions")), "api",
                 pushTokens(doc));
     }
 

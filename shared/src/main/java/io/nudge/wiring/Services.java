@@ -187,7 +187,8 @@ public final class Services {
         NudgeApi api = new NudgeApi(apiKeys, clock);
         io.nudge.api.HealthRoutes.install(api);
         io.nudge.api.OpenApiRoutes.install(api);
-        io.nudge.api.UnsubscribeRoutes.install(api, userService, unsubscribe.tokens());
+        io.nudge.api.UnsubscribeRoutes.install(api, userService, unsubscribe.tokens(), topics());
+        io.nudge.api.PreferenceRoutes.install(api, userService, topics(), unsubscribe.tokens(), unsubscribe.baseUrl());
         io.nudge.api.KeyRoutes.install(api, apiKeys);
         io.nudge.api.UserRoutes.install(api, userService, messages);
         EventIngest eventIngest = new EventIngest(events, clock);
