@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class AuthWalkTest {
     /** The routes that answer without a key, spelled out here on purpose: adding one must be a visible decision. */
-    static final Set<String> PUBLIC = Set.of("GET /health", "GET /openapi.json", "GET /v1/unsubscribe", "POST /v1/unsubscribe",
+    static final Set<String> PUBLIC = Set.of("GET /health", "GET /openapi.json", "GET /v1/unsubscribe", "POST /v1/unsubscribe", "GET /v1/preferences", "POST /v1/preferences",
             "GET /ui", "GET /ui/{path+}");
 
     /** Bodies that would do something if a handler ran: a refused call that still had an effect would show. */

@@ -52,7 +52,7 @@ class RouteTableTest {
         }
         assertThat(clashes).isEmpty();
         assertThat(installed.stream().map(i -> i.owner().getSimpleName()).distinct()).containsExactly(
-                "HealthRoutes", "OpenApiRoutes", "UnsubscribeRoutes", "KeyRoutes", "UserRoutes", "EventRoutes", "TrackRoutes", "TimelineRoutes", "DefinitionRoutes", "JourneyRoutes",
+                "HealthRoutes", "OpenApiRoutes", "UnsubscribeRoutes", "PreferenceRoutes", "KeyRoutes", "UserRoutes", "EventRoutes", "TrackRoutes", "TimelineRoutes", "DefinitionRoutes", "JourneyRoutes",
                 "JourneyReportRoutes",
                 "TriggerTestRoutes",
                 "StatsRoutes", "MessageRoutes", "TemplatePreviewRoutes", "SuppressionRoutes", "WebhookRoutes", "TopicRoutes", "PrivacyRoutes", "CampaignRoutes", "ConsoleRoutes");

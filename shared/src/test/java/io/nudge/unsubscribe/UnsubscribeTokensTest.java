@@ -151,10 +151,19 @@ class UnsubscribeTokensTest {
     void correctly_signed_nonsense_payloads_are_refused_without_throwing() throws Exception {
         for (String payload : new String[] {
                 "*not base64*", b64("no separator"), b64("\u0000email"), b64("user\u0000fax"),
-                b64("user\u0000email\u0000sms"), Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] {(byte) 0xff, 0, 'e'})}) {
+                b64("user\u0000email\u0000not a topic"), b64("user\u0000email\u0000t\u0000x"), Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[] {(byte) 0xff, 0, 'e'})}) {
             String signed = "v1.k2." + payload;
             assertThat(tokens.verify(signed + "." + hmac(K2, signed))).as(payload).isEmpty();
         }
+    }
+
+    @Test
+    void a_topic_token_names_its_topic_and_a_channel_token_none() {
+        assertThat(tokens.verify(tokens.issue("ada", Channel.EMAIL, java.util.Optional.of("digest"))))
+                .contains(new Subscription("ada", Channel.EMAIL, java.util.Optional.of("digest")));
+        assertThat(tokens.verify(tokens.issue("ada", Channel.EMAIL))).contains(new Subscription("ada", Channel.EMAIL));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tokens.issue("ada", Channel.EMAIL, java.util.Optional.of("bad topic")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     static String b64(String text) {
