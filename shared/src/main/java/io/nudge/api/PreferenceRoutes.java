@@ -32,8 +32,8 @@ import java.util.function.Supplier;
  * the authority and names the one person the page is about. GET lists the topics of the person's channels with their
  * state; POST saves the form (a checkbox {@code <topicId>.<channel>} per topic and channel: checked subscribed, absent
  * unsubscribed) or unsubscribes from all marketing email. Plain HTML, no script; the person's locale picks the texts.
- * A POST whose {@code Origin} is present and not the public base URL's is refused: the form cannot be posted from
- * another site (mailbox providers' one-click requests carry no Origin, and go to /v1/unsubscribe anyway).
+ * A POST whose {@code Origin} is present and not the public base URL's ({@code null} included) is refused: the form
+ * cannot be posted from another site (mailbox providers' one-click requests carry no Origin, and go to /v1/unsubscribe).
  */
 public final class PreferenceRoutes {
     public static final String PATH = "/v1/preferences";
@@ -177,7 +177,13 @@ public final class PreferenceRoutes {
                 + "<style>body{font-family:system-ui,sans-serif;max-width:34em;margin:2em auto;padding:0 1em;line-height:1.5}"
                 + "fieldset{border:1px solid #ccd;border-radius:6px;margin:1em 0}button{font:inherit;padding:.4em 1em}</style>"
                 + "</head><body><main><h1>" + escape(title) + "</h1>" + body + "</main></body></html>";
-        return ConsoleRoutes.secured(new ApiResponse(status, Map.of("content-type", "text/html; charset=utf-8", "cache-control", "no-store"), page));
+        ApiResponse secured = ConsoleRoutes.secured(new ApiResponse(status, Map.of("content-type", "text/html; charset=utf-8",
+                "cache-control", "no-store"), page));
+        // The console's headers, but same-origin referrers: under no-referrer a browser posts this page's own form with
+        // "Origin: null", which the cross-site check must refuse (a hostile page can send that too).
+        Map<String, String> headers = new HashMap<>(secured.headers());
+        headers.put("referrer-policy", "same-origin");
+        return new ApiResponse(secured.status(), headers, secured.body(), secured.base64Encoded());
     }
 
     /** The texts of the person's language: German or English (the default). */
