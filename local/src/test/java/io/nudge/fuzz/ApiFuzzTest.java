@@ -93,6 +93,7 @@ class ApiFuzzTest {
             new RouteSpec("PUT", "/v1/topics/{id}", "topic"),
             new RouteSpec("GET", "/v1/topics/{id}", null),
             new RouteSpec("DELETE", "/v1/topics/{id}", null),
+            new RouteSpec("GET", "/v1/stats/topics/{id}", null),
             new RouteSpec("GET", "/v1/webhooks", null),
             new RouteSpec("PUT", "/v1/webhooks/{id}", "webhook"),
             new RouteSpec("GET", "/v1/webhooks/{id}", null),

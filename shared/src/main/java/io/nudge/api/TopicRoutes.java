@@ -15,9 +15,22 @@ import static io.nudge.api.RouteSupport.saved;
 public final class TopicRoutes {
     private TopicRoutes() {}
 
-    public static NudgeApi install(NudgeApi api, TopicService topics) {
+    public static NudgeApi install(NudgeApi api, TopicService topics, io.nudge.topics.TopicStats stats, java.time.Clock clock) {
         String one = "/v1/topics/{id}";
         return api.addRoutes(TopicRoutes.class, List.of(
+                Route.of("GET", "/v1/stats/topics/{id}", Scope.ADMIN, (r, p) -> {
+                    String id = adminId(p.get("id"));
+                    if (topics.find(id).isEmpty()) {
+                        return RouteSupport.notFound("no such topic");
+                    }
+                    RouteSupport.Days days = RouteSupport.days(r);
+                    java.time.LocalDate to = days.to() != null ? days.to() : clock.instant().atZone(java.time.ZoneOffset.UTC).toLocalDate();
+                    java.time.LocalDate from = days.from() != null ? days.from() : to.minusDays(29);
+                    if (java.time.temporal.ChronoUnit.DAYS.between(from, to) > 366) {
+                        throw io.nudge.validation.InvalidInputException.invalid("from", "from and to may be at most 366 days apart");
+                    }
+                    return ApiResponse.json(200, stats.report(id, from, to));
+                }),
                 Route.of("GET", "/v1/topics", Scope.ADMIN, (r, p) -> RouteSupport.list("topics", topics.list())),
                 Route.of("PUT", one, Scope.ADMIN, (r, p) -> {
                     TopicService.Saved result = topics.put(adminId(p.get("id")), body(r));

@@ -520,6 +520,10 @@ public final class DeliverService {
 
     private void count(Message message, String counter) {
         stats.increment(io.nudge.stats.StatsSubjects.of(message), message.channel(), clock.instant(), counter);
+        if (counter.equals(Counter.SENT.wire())) {
+            io.nudge.topics.TopicCatalog.of(message).ifPresent(topic -> stats.increment(io.nudge.stats.Subject.topic(topic), message.channel(),
+                    clock.instant(), io.nudge.topics.TopicStats.SENT));
+        }
     }
 
     private DeliveryResult finish(Message message, MessageStatus from, MessageStatus status, DeliveryResult result) {

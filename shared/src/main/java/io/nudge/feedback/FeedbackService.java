@@ -404,6 +404,10 @@ public final class FeedbackService {
 
     private void count(Message message, Counter counter, Instant now, List<String> effects) {
         stats.increment(StatsSubjects.of(message), message.channel(), now, counter);
+        if (counter == Counter.COMPLAINED) {
+            io.nudge.topics.TopicCatalog.of(message).ifPresent(topic -> stats.increment(io.nudge.stats.Subject.topic(topic), message.channel(),
+                    now, io.nudge.topics.TopicStats.COMPLAINED));
+        }
         effects.add("counted:" + counter.wire());
     }
 

@@ -2,9 +2,9 @@ package io.nudge.stats;
 
 import java.util.Objects;
 
-/** What counters belong to: a trigger, a campaign arm or a journey's send step. */
+/** What counters belong to: a trigger, a campaign arm, a journey's send step or a topic. */
 public record Subject(Kind kind, String id) {
-    public enum Kind { TRIGGER, CAMPAIGN, JOURNEY }
+    public enum Kind { TRIGGER, CAMPAIGN, JOURNEY, TOPIC }
 
     public Subject {
         Objects.requireNonNull(kind, "kind");
@@ -23,6 +23,11 @@ public record Subject(Kind kind, String id) {
     /** A journey send step's message counters: "<journey id>#<step id>". */
     public static Subject journeyStep(String journeyId, String stepId) {
         return new Subject(Kind.JOURNEY, journeyId + "#" + stepId);
+    }
+
+    /** A topic's counters: people's choices (by source), and its messages sent and complained about. */
+    public static Subject topic(String topicId) {
+        return new Subject(Kind.TOPIC, topicId);
     }
 
     String key() {

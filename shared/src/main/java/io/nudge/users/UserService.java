@@ -63,6 +63,7 @@ public final class UserService {
     private final Clock clock;
     private final PushEndpoints pushEndpoints;
     private final io.nudge.outbound.Outbound outbound;
+    private final io.nudge.topics.TopicStats topicStats;
 
     /** Without push: a profile update naming push tokens is refused as {@code push_not_configured}. */
     public UserService(UserStore store, Clock clock) {
@@ -75,10 +76,17 @@ public final class UserService {
 
     /** {@code outbound} records each consent change as {@code user.subscribed} or {@code user.unsubscribed}. */
     public UserService(UserStore store, Clock clock, PushEndpoints pushEndpoints, io.nudge.outbound.Outbound outbound) {
+        this(store, clock, pushEndpoints, outbound, io.nudge.topics.TopicStats.none());
+    }
+
+    /** {@code topicStats} counts each change of a topic choice (the topic's numbers). */
+    public UserService(UserStore store, Clock clock, PushEndpoints pushEndpoints, io.nudge.outbound.Outbound outbound,
+            io.nudge.topics.TopicStats topicStats) {
         this.store = store;
         this.clock = clock;
         this.pushEndpoints = Objects.requireNonNull(pushEndpoints, "pushEndpoints");
         this.outbound = Objects.requireNonNull(outbound, "outbound");
+        this.topicStats = Objects.requireNonNull(topicStats, "topicStats");
     }
 
     public Optional<UserProfile> find(String userId) {
@@ -206,8 +214,9 @@ public final class UserService {
                 UserProfile written = next;
                 changes.stream().flatMap(c -> c.update.consent().keySet().stream()).distinct()
                         .forEach(channel -> consentEvent(written, channel, now));
+                UserProfile before = current;
                 changes.forEach(c -> c.update.subscriptions().forEach((topic, byChannel) ->
-                        byChannel.keySet().forEach(channel -> topicEvent(written, topic, channel, now))));
+                        byChannel.keySet().forEach(channel -> topicChanged(before, written, topic, channel, now))));
                 Upserted upserted = new Upserted(new UserProfile(next.userId(), next.email(), next.phone(),
                         next.timezone(), next.locale(), next.attributes(), next.consent(), next.subscriptions(),
                         next.pushTokens(), next.createdAt(), next.updatedAt(), next.revision() + 1));
@@ -269,7 +278,8 @@ public final class UserService {
             }
             UserProfile next = update.applyTo(current.get(), now, current.get().pushTokens());
             if (store.putIfRevision(next)) {
-                choices.forEach((topic, byChannel) -> byChannel.keySet().forEach(channel -> topicEvent(next, topic, channel, now)));
+                UserProfile before = current.get();
+                choices.forEach((topic, byChannel) -> byChannel.keySet().forEach(channel -> topicChanged(before, next, topic, channel, now)));
                 return Optional.of(next);
             }
         }
@@ -300,6 +310,16 @@ public final class UserService {
     private static final java.time.Duration CONSENT_EVENT_REPAIR = java.time.Duration.ofHours(1);
     /** Topics one profile may hold choices on. */
     static final int MAX_TOPICS = 100;
+
+    /** A topic choice as written: its stream-out event (again within the hour), and the topic's counters when it changed. */
+    private void topicChanged(UserProfile before, UserProfile after, String topic, Channel channel, Instant now) {
+        Optional<TopicSubscription> was = before.subscription(topic, channel);
+        Optional<TopicSubscription> is = after.subscription(topic, channel);
+        if (is.isPresent() && !is.equals(was)) {
+            topicStats.choiceChanged(topic, channel, was.map(TopicSubscription::status), is.get().status(), is.get().source(), is.get().at());
+        }
+        topicEvent(after, topic, channel, now);
+    }
 
     /**
      * {@code user.subscribed} / {@code user.unsubscribed} with {@code data.topic} for a topic choice as stored: its id

@@ -183,7 +183,7 @@ public final class Services {
 
     /** One line per route class; the order is the order of a 405's {@code allow} header. */
     private NudgeApi coreApi(PushEndpoints pushEndpoints) {
-        UserService userService = new UserService(users, clock, pushEndpoints, outbound());
+        UserService userService = new UserService(users, clock, pushEndpoints, outbound(), io.nudge.topics.TopicStats.over(stats));
         NudgeApi api = new NudgeApi(apiKeys, clock);
         io.nudge.api.HealthRoutes.install(api);
         io.nudge.api.OpenApiRoutes.install(api);
@@ -204,7 +204,7 @@ public final class Services {
         io.nudge.api.TemplatePreviewRoutes.install(api, new io.nudge.messages.TemplatePreview(definitions, unsubscribe), users, clock);
         io.nudge.api.SuppressionRoutes.install(api, suppressions, clock);
         io.nudge.api.WebhookRoutes.install(api, subscriptions, deliveryLog(), webhookDestinations, clock);
-        io.nudge.api.TopicRoutes.install(api, topics());
+        io.nudge.api.TopicRoutes.install(api, topics(), io.nudge.topics.TopicStats.over(stats), clock);
         return io.nudge.api.PrivacyRoutes.install(api, personalData(pushEndpoints));
     }
 

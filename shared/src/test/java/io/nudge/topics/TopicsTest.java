@@ -168,6 +168,18 @@ class TopicsTest {
                 .map(m -> services.messages().find(m.id()).orElseThrow())
                 .filter(m -> m.reason().map(DeliverService.TOPIC_UNSUBSCRIBED::equals).orElse(false)).findFirst().orElseThrow();
         assertThat(suppressed.context().get("topic").asText()).isIn("digest", "offers");
+
+        // the topic's numbers: choices counted as they change (never by scanning users), its messages sent
+        JsonNode digest = body(call("GET", "/v1/stats/topics/digest", null));
+        assertThat(digest.at("/explicit/email")).isEqualTo(json("{'subscribed':0,'unsubscribed':1}"));
+        assertThat(digest.at("/bySource/unsubscribed/api").asLong()).isEqualTo(1);
+        assertThat(digest.at("/messages/sent").asLong()).as("the one sent before ada unsubscribed").isEqualTo(1);
+        assertThat(digest.at("/days/0/day").asText()).isEqualTo("2026-12-08");
+        assertThat(digest.get("note").asText()).contains("default");
+        JsonNode offers = body(call("GET", "/v1/stats/topics/offers", null));
+        assertThat(offers.at("/explicit/email")).isEqualTo(json("{'subscribed':1,'unsubscribed':0}"));
+        assertThat(call("GET", "/v1/stats/topics/nope", null).status()).isEqualTo(404);
+        assertThat(body(call("GET", "/v1/stats/topics/offers?from=x", null)).at("/error/field").asText()).isNotEmpty();
     }
 
     @Test
