@@ -12,6 +12,7 @@ import { journeys, journey } from './journeys.js';
 import { outbox } from './outbox.js';
 import { suppressions, keys } from './admin.js';
 import { webhooks, webhook } from './webhooks.js';
+import { topics } from './topics.js';
 
 const root = document.getElementById('app');
 
@@ -88,6 +89,7 @@ async function page(path, params) {
     if (section === 'suppressions') return suppressions(params, navigate);
     if (section === 'keys') return keys(navigate);
     if (section === 'webhooks') return webhooks(navigate);
+    if (section === 'topics') return topics();
     if (section === 'triggers') return triggers(navigate);
     if (section === 'templates') return templates(navigate);
     if (section === 'campaigns') return campaigns(navigate);

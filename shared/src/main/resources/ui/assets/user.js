@@ -26,6 +26,8 @@ export async function user(userId, navigate) {
   ]);
   const attributes = Object.entries(profile.attributes || {});
   const consent = Object.entries(profile.consent || {});
+  const topicChoices = Object.entries(profile.subscriptions || {})
+    .flatMap(([topic, byChannel]) => Object.entries(byChannel).map(([channel, c]) => [topic, channel, c]));
   const about = h('div', { class: 'about' },
     h('dl', { class: 'facts' },
       ['email', 'phone', 'timezone', 'locale', 'createdAt', 'updatedAt']
@@ -37,6 +39,10 @@ export async function user(userId, navigate) {
     h('h2', {}, 'Consent'),
     consent.length === 0 ? h('p', { class: 'muted' }, 'None recorded.')
       : h('ul', { id: 'consent' }, consent.map(([channel, c]) => h('li', {}, h('strong', {}, channel), `: ${c.status}, from ${c.source}, ${time(c.at)}`))),
+    h('h2', {}, 'Topics'),
+    topicChoices.length === 0 ? h('p', { class: 'muted' }, 'No choices: the topics\' defaults apply.')
+      : h('ul', { id: 'topic-choices' }, topicChoices.map(([topic, channel, c]) => h('li', {}, h('strong', {}, topic), ` on ${channel}: `,
+        `${c.status}, from ${c.source}, ${time(c.at)}`))),
     h('h2', {}, 'Suppressions'),
     suppressions.length === 0 ? h('p', { class: 'muted' }, 'No email address or phone number on the profile.')
       : h('ul', { id: 'suppressions' }, suppressions.map((s) => h('li', {}, `${s.channel} ${s.address}: `,

@@ -46,7 +46,7 @@ export function shell(path, local, onSignOut, content) {
       h('a', { class: 'brand', href: '/ui/' }, 'Nudge'),
       h('nav', { 'aria-label': 'Console' }, link('/ui/', 'Overview'), link('/ui/messages', 'Messages'), link('/ui/users', 'Users'),
         link('/ui/triggers', 'Triggers'), link('/ui/templates', 'Templates'), link('/ui/campaigns', 'Campaigns'), link('/ui/journeys', 'Journeys'),
-        link('/ui/webhooks', 'Webhooks'), link('/ui/suppressions', 'Suppressions'), link('/ui/keys', 'Keys'), local ? link('/ui/outbox', 'Outbox') : null),
+        link('/ui/topics', 'Topics'), link('/ui/webhooks', 'Webhooks'), link('/ui/suppressions', 'Suppressions'), link('/ui/keys', 'Keys'), local ? link('/ui/outbox', 'Outbox') : null),
       h('button', { type: 'button', class: 'sign-out', onClick: onSignOut }, 'Sign out')),
     h('main', { id: 'content', tabindex: '-1' }, content),
   ];

@@ -212,7 +212,7 @@ class ConsoleBrowserIT extends BrowserCase {
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("header nav")));
             for (String path : List.of("/ui/", "/ui/messages?triggerId=welcome", "/ui/messages/" + sent.get("id").asText(),
                     "/ui/users/ada", "/ui/users", "/ui/triggers", "/ui/triggers/welcome", "/ui/templates", "/ui/templates/welcome",
-                    "/ui/campaigns", "/ui/campaigns/weekly", "/ui/triggers/draft", "/ui/outbox", "/ui/webhooks")) {
+                    "/ui/campaigns", "/ui/campaigns/weekly", "/ui/triggers/draft", "/ui/outbox", "/ui/webhooks", "/ui/topics")) {
                 open(path);
                 wait.withMessage(path + " shows its page").until(d -> d.findElements(By.cssSelector("#content .loading")).isEmpty()
                         && !d.findElements(By.cssSelector("#content h1")).isEmpty());
@@ -265,6 +265,22 @@ class ConsoleBrowserIT extends BrowserCase {
     }
 
     /** A profile with an email and its signed_up event; the welcome message once SENT. */
+    @Test
+    void the_topics_page_shows_each_topic_with_its_numbers_and_a_users_page_their_choices() {
+        api.call("PUT", "/v1/topics/digest", "{'name':'Weekly digest','default':'subscribed','channels':['email']}");
+        api.call("PUT", "/v1/users/ada", "{'email':'ada@example.com','subscriptions':{'digest':{'email':'unsubscribed'}}}");
+        open("/ui/topics");
+        signIn(ItClient.KEY);
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.xpath("//table[@id='topics-table']//tr[th[text()='Weekly digest']]")));
+        assertThat(row.getText()).contains("digest").contains("subscribed").contains("email: 0 subscribed, 1 unsubscribed");
+        screenshot("topics");
+        open("/ui/users/ada");
+        WebElement choices = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("topic-choices")));
+        assertThat(choices.getText()).contains("digest on email: unsubscribed, from api");
+        assertNoContentSecurityRefusals();
+    }
+
     @Test
     void a_webhook_subscription_shows_its_secret_once_and_its_delivery_attempts() {
         defineWelcome();

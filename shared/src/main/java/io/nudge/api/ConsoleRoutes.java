@@ -27,7 +27,7 @@ public final class ConsoleRoutes {
     /** The files under {@code ui/assets/}; a missing one fails at startup. */
     static final List<String> ASSETS = List.of("app.js", "api.js", "dom.js", "views.js", "format.js", "chart.js",
             "overview.js", "messages.js", "user.js", "definitions.js", "forms.js", "triggers.js", "templates.js",
-            "campaigns.js", "journeys.js", "outbox.js", "admin.js", "webhooks.js", "style.css");
+            "campaigns.js", "journeys.js", "outbox.js", "admin.js", "webhooks.js", "topics.js", "style.css");
     static final String PREFIX = "/ui";
     /** Compressing below this costs more than it saves. */
     static final int GZIP_MIN_BYTES = 1024;
