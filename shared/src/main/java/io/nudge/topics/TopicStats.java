@@ -24,21 +24,29 @@ public final class TopicStats {
     public static final String COMPLAINED = "complained";
 
     private final Optional<StatsStore> stats;
+    private final Optional<TopicChoiceLog> log;
 
-    private TopicStats(Optional<StatsStore> stats) {
+    private TopicStats(Optional<StatsStore> stats, Optional<TopicChoiceLog> log) {
         this.stats = stats;
+        this.log = log;
     }
 
-    public static TopicStats over(StatsStore stats) {
-        return new TopicStats(Optional.of(stats));
+    /** The counters, and each change in the person's choice log. */
+    public static TopicStats over(StatsStore stats, TopicChoiceLog log) {
+        return new TopicStats(Optional.of(stats), Optional.of(log));
     }
 
     public static TopicStats none() {
-        return new TopicStats(Optional.empty());
+        return new TopicStats(Optional.empty(), Optional.empty());
     }
 
-    /** A person's choice on {@code topic} and {@code channel} went from {@code before} (none: the default) to {@code after}. */
-    public void choiceChanged(String topic, Channel channel, Optional<TopicStatus> before, TopicStatus after, String source, Instant at) {
+    /**
+     * {@code userId}'s choice on {@code topic} and {@code channel} was written as {@code after} (from {@code before};
+     * none: the default): logged, and counted when the status changed.
+     */
+    public void choiceChanged(String userId, String topic, Channel channel, Optional<TopicStatus> before, TopicStatus after, String source,
+            Instant at) {
+        log.ifPresent(l -> l.append(userId, topic, channel, after, source, at));
         if (stats.isEmpty() || before.map(b -> b == after).orElse(false)) {
             return;
         }

@@ -316,7 +316,8 @@ public final class UserService {
         Optional<TopicSubscription> was = before.subscription(topic, channel);
         Optional<TopicSubscription> is = after.subscription(topic, channel);
         if (is.isPresent() && !is.equals(was)) {
-            topicStats.choiceChanged(topic, channel, was.map(TopicSubscription::status), is.get().status(), is.get().source(), is.get().at());
+            topicStats.choiceChanged(after.userId(), topic, channel, was.map(TopicSubscription::status), is.get().status(), is.get().source(),
+                    is.get().at());
         }
         topicEvent(after, topic, channel, now);
     }

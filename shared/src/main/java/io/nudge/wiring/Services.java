@@ -183,7 +183,7 @@ public final class Services {
 
     /** One line per route class; the order is the order of a 405's {@code allow} header. */
     private NudgeApi coreApi(PushEndpoints pushEndpoints) {
-        UserService userService = new UserService(users, clock, pushEndpoints, outbound(), io.nudge.topics.TopicStats.over(stats));
+        UserService userService = new UserService(users, clock, pushEndpoints, outbound(), topicStats());
         NudgeApi api = new NudgeApi(apiKeys, clock);
         io.nudge.api.HealthRoutes.install(api);
         io.nudge.api.OpenApiRoutes.install(api);
@@ -204,7 +204,7 @@ public final class Services {
         io.nudge.api.TemplatePreviewRoutes.install(api, new io.nudge.messages.TemplatePreview(definitions, unsubscribe), users, clock);
         io.nudge.api.SuppressionRoutes.install(api, suppressions, clock);
         io.nudge.api.WebhookRoutes.install(api, subscriptions, deliveryLog(), webhookDestinations, clock);
-        io.nudge.api.TopicRoutes.install(api, topics(), io.nudge.topics.TopicStats.over(stats), clock);
+        io.nudge.api.TopicRoutes.install(api, topics(), topicStats(), clock);
         return io.nudge.api.PrivacyRoutes.install(api, personalData(pushEndpoints));
     }
 
@@ -241,7 +241,8 @@ public final class Services {
                 new ReentryStore(dynamo, tables.state(), definitions),
                 new io.nudge.journey.JourneyInstanceRecords(journeyInstances),
                 outboundStore,
-                deliveryQueue()), clock);
+                deliveryQueue(),
+                new io.nudge.topics.TopicChoiceLog(dynamo, tables.state())), clock);
     }
 
     public io.nudge.campaigns.CampaignService campaigns(Scheduler scheduler, io.nudge.campaigns.CampaignRunner runner) {
@@ -278,6 +279,11 @@ public final class Services {
      */
     public io.nudge.outbound.Outbound outbound() {
         return io.nudge.outbound.Outbound.over(outboundStore, subscriptions, eventBus, clock);
+    }
+
+    /** A topic's counters and each person's log of topic choices. */
+    public io.nudge.topics.TopicStats topicStats() {
+        return io.nudge.topics.TopicStats.over(stats, new io.nudge.topics.TopicChoiceLog(dynamo, tables.state()));
     }
 
     /** Topics people choose to hear about (Definitions, kind topic). */

@@ -85,6 +85,9 @@ class StateRecordsTest {
         UserService users = new UserService(services.users(), clock);
         users.upsert(ADA, json("{'email':'" + Samples.EMAIL + "','phone':'" + Samples.PHONE + "','attributes':{'plan':'pro'},"
                 + "'consent':{'email':'opted_in','sms':'opted_in'}}"));
+        // a topic choice: the person's choice log
+        new UserService(services.users(), clock, PushEndpoints.notConfigured(), io.nudge.outbound.Outbound.none(), services.topicStats())
+                .upsert(ADA, json("{'subscriptions':{'digest':{'email':'unsubscribed'}}}"));
         // others in the campaign, so that some arm is the holdout whatever Ada's is
         for (int i = 0; i < 10; i++) {
             users.upsert("u" + i, json("{'email':'u" + i + "@example.com','attributes':{'plan':'pro'}}"));
@@ -225,7 +228,7 @@ class StateRecordsTest {
 
         PersonalData.Erasure erasure = personalData.erase(ADA);
 
-        assertThat(erasure.records()).containsExactly("activity", "frequencyCap", "softBounces", "reentry", "journeys");
+        assertThat(erasure.records()).containsExactly("activity", "frequencyCap", "softBounces", "reentry", "journeys", "topicChoices");
         List<Map<String, AttributeValue>> left = state();
         assertThat(left).filteredOn(item -> !kept.contains(prefix(item)) && names(item, ADA)).as("records naming her").isEmpty();
         assertThat(left).filteredOn(item -> !kept.contains(prefix(item))

@@ -179,6 +179,10 @@ class TopicsTest {
         JsonNode offers = body(call("GET", "/v1/stats/topics/offers", null));
         assertThat(offers.at("/explicit/email")).isEqualTo(json("{'subscribed':1,'unsubscribed':0}"));
         assertThat(call("GET", "/v1/stats/topics/nope", null).status()).isEqualTo(404);
+        // every change in the export, with its source, oldest first
+        JsonNode export = body(call("GET", "/v1/users/ada/export", null));
+        assertThat(export.at("/records/topicChoices")).extracting(c -> c.get("topic").asText() + " " + c.get("status").asText() + " "
+                + c.get("source").asText()).containsExactly("digest unsubscribed api", "offers subscribed api");
         assertThat(body(call("GET", "/v1/stats/topics/offers?from=x", null)).at("/error/field").asText()).isNotEmpty();
     }
 
