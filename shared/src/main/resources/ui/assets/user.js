@@ -180,6 +180,12 @@ function entry(e) {
       (e.evaluation || []).length === 0 ? h('p', { class: 'muted' }, 'No trigger listens to this event.')
         : h('ul', { class: 'evaluation' }, e.evaluation.map(decision)));
   }
+  if (e.type === 'topic_choice') {
+    const c = e.choice || {};
+    return h('li', { class: 'entry entry-choice' },
+      h('p', { class: 'when' }, h('time', { datetime: e.at }, time(e.at))),
+      h('p', {}, h('strong', {}, 'Topic '), h('code', {}, c.topic), ` on ${c.channel}: ${c.status}`, h('span', { class: 'muted' }, ` · from ${c.source}`)));
+  }
   const m = e.message || {};
   return h('li', { class: 'entry entry-message', 'data-message-id': m.id },
     h('p', { class: 'when' }, h('time', { datetime: e.at }, time(e.at))),

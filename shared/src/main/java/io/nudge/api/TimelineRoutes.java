@@ -51,6 +51,12 @@ public final class TimelineRoutes {
                     e.put("at", Times.format(entry.at()));
                     e.set("message", MessageJson.toJson(message.message()));
                 }
+                case Timeline.ChoiceEntry choice -> {
+                    e.put("type", "topic_choice");
+                    e.put("at", Times.format(entry.at()));
+                    e.putObject("choice").put("topic", choice.change().topic()).put("channel", choice.change().channel().wire())
+                            .put("status", choice.change().status().wire()).put("source", choice.change().source());
+                }
             }
         }
         page.next().ifPresent(next -> json.put("next", next));

@@ -26,11 +26,18 @@ public final class Timeline {
 
     private final EventStore events;
     private final MessageStore messages;
+    private final Optional<io.nudge.topics.TopicChoiceLog> choices;
     private final Clock clock;
 
     public Timeline(EventStore events, MessageStore messages, Clock clock) {
+        this(events, messages, Optional.empty(), clock);
+    }
+
+    /** With a third stream: the person's topic choices (their log, by time). */
+    public Timeline(EventStore events, MessageStore messages, Optional<io.nudge.topics.TopicChoiceLog> choices, Clock clock) {
         this.events = Objects.requireNonNull(events, "events");
         this.messages = Objects.requireNonNull(messages, "messages");
+        this.choices = Objects.requireNonNull(choices, "choices");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -53,6 +60,14 @@ public final class Timeline {
         }
     }
 
+    /** A change of the person's choice on a topic and channel. */
+    public record ChoiceEntry(io.nudge.topics.TopicChoiceLog.Change change) implements Entry {
+        @Override
+        public Instant at() {
+            return change.at();
+        }
+    }
+
     /** {@code next} is empty at the end of the timeline. */
     public record Page(String userId, List<Entry> entries, Optional<String> next) {
         public Page {
@@ -71,19 +86,29 @@ public final class Timeline {
         TimelineCursor from = cursor.map(c -> TimelineCursor.decode(c, userId)).orElse(TimelineCursor.start(userId));
         List<TimeKey> eventKeys = events.newestForUser(userId, from.events(), limit + 1);
         List<TimeKey> messageKeys = messages.newestForUser(userId, from.messages(), limit + 1);
+        List<io.nudge.topics.TopicChoiceLog.Change> choiceList = choices.map(log -> log.newestFor(userId, from.choices(), limit + 1))
+                .orElse(List.of());
 
-        // Which stream each entry of the page comes from, in order (true: events).
-        List<Boolean> order = new ArrayList<>(limit);
+        // Which stream each entry of the page comes from, in order (0: events, 1: messages, 2: topic choices).
+        List<Integer> order = new ArrayList<>(limit);
         int e = 0;
         int m = 0;
-        while (order.size() < limit && (e < eventKeys.size() || m < messageKeys.size())) {
-            boolean event = m == messageKeys.size()
-                    || e < eventKeys.size() && Times.parse(eventKeys.get(e).at()).isAfter(Times.parse(messageKeys.get(m).at()));
-            order.add(event);
-            if (event) {
+        int c = 0;
+        while (order.size() < limit && (e < eventKeys.size() || m < messageKeys.size() || c < choiceList.size())) {
+            Instant eventAt = e < eventKeys.size() ? Times.parse(eventKeys.get(e).at()) : null;
+            Instant messageAt = m < messageKeys.size() ? Times.parse(messageKeys.get(m).at()) : null;
+            Instant choiceAt = c < choiceList.size() ? choiceList.get(c).at() : null;
+            // newest first; at the same instant a message before an event (as before), a choice after both
+            boolean event = eventAt != null && (messageAt == null || eventAt.isAfter(messageAt)) && (choiceAt == null || !choiceAt.isAfter(eventAt));
+            boolean message = !event && messageAt != null && (choiceAt == null || !choiceAt.isAfter(messageAt));
+            int stream = event ? 0 : message ? 1 : 2;
+            order.add(stream);
+            if (stream == 0) {
                 e++;
-            } else {
+            } else if (stream == 1) {
                 m++;
+            } else {
+                c++;
             }
         }
         List<TimeKey> takenEvents = eventKeys.subList(0, e);
@@ -97,8 +122,11 @@ public final class Timeline {
         List<Entry> entries = new ArrayList<>(order.size());
         int ei = 0;
         int mi = 0;
-        for (boolean event : order) {
-            if (event) {
+        int ci = 0;
+        for (int stream : order) {
+            if (stream == 2) {
+                entries.add(new ChoiceEntry(choiceList.get(ci++)));
+            } else if (stream == 0) {
                 EventStore.Stored stored = storedEvents.get(takenEvents.get(ei++).id());
                 if (stored != null) {
                     entries.add(new EventEntry(stored));
@@ -110,10 +138,11 @@ public final class Timeline {
                 }
             }
         }
-        boolean more = e < eventKeys.size() || m < messageKeys.size();
+        boolean more = e < eventKeys.size() || m < messageKeys.size() || c < choiceList.size();
         Optional<String> next = more ? Optional.of(new TimelineCursor(userId,
                 e == 0 ? from.events() : Optional.of(eventKeys.get(e - 1)),
-                m == 0 ? from.messages() : Optional.of(messageKeys.get(m - 1))).encode()) : Optional.empty();
+                m == 0 ? from.messages() : Optional.of(messageKeys.get(m - 1)),
+                c == 0 ? from.choices() : Optional.of(choiceList.get(c - 1).key())).encode()) : Optional.empty();
         return new Page(userId, entries, next);
     }
 }

@@ -19,18 +19,23 @@ import java.util.Set;
  * and checked field by field before it reaches DynamoDB. Not signed: it only ever positions within the one user's
  * timeline the admin asked for, so a forged one can show no more than the route would anyway.
  */
-record TimelineCursor(String userId, Optional<TimeKey> events, Optional<TimeKey> messages) {
+record TimelineCursor(String userId, Optional<TimeKey> events, Optional<TimeKey> messages, Optional<TimeKey> choices) {
     private static final int MAX_LENGTH = 2048;
-    private static final Set<String> FIELDS = Set.of("u", "e", "m");
+    private static final Set<String> FIELDS = Set.of("u", "e", "m", "c");
 
     TimelineCursor {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(messages, "messages");
+        Objects.requireNonNull(choices, "choices");
+    }
+
+    TimelineCursor(String userId, Optional<TimeKey> events, Optional<TimeKey> messages) {
+        this(userId, events, messages, Optional.empty());
     }
 
     static TimelineCursor start(String userId) {
-        return new TimelineCursor(userId, Optional.empty(), Optional.empty());
+        return new TimelineCursor(userId, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     String encode() {
@@ -38,6 +43,7 @@ record TimelineCursor(String userId, Optional<TimeKey> events, Optional<TimeKey>
         json.put("u", userId);
         events.ifPresent(key -> json.putArray("e").add(key.at()).add(key.id()));
         messages.ifPresent(key -> json.putArray("m").add(key.at()).add(key.id()));
+        choices.ifPresent(key -> json.putArray("c").add(key.at()).add(key.id()));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -59,7 +65,7 @@ record TimelineCursor(String userId, Optional<TimeKey> events, Optional<TimeKey>
         if (user == null || !user.isTextual() || !user.textValue().equals(userId)) {
             throw InvalidInputException.invalid("cursor", "cursor belongs to another user's timeline");
         }
-        return new TimelineCursor(userId, key(json.get("e")), key(json.get("m")));
+        return new TimelineCursor(userId, key(json.get("e")), key(json.get("m")), key(json.get("c")));
     }
 
     private static Set<String> names(JsonNode object) {

@@ -58,6 +58,25 @@ public final class TopicChoiceLog implements PersonalRecords {
         }
     }
 
+    /** One change; its {@link #key} orders the timeline's third stream (its id: topic, channel, status). */
+    public record Change(String topic, Channel channel, TopicStatus status, String source, Instant at) {
+        public io.nudge.store.TimeKey key() {
+            return new io.nudge.store.TimeKey(Times.format(at), topic + "." + channel.wire() + "." + status.wire());
+        }
+    }
+
+    /** The person's changes newest first, those after {@code after} (a timeline cursor's position), at most {@code limit}. */
+    public List<Change> newestFor(String userId, Optional<io.nudge.store.TimeKey> after, int limit) {
+        java.util.Comparator<Change> newestFirst = java.util.Comparator.comparing((Change c) -> c.key().at())
+                .thenComparing(c -> c.key().id()).reversed();
+        return changes(userId).stream()
+                .map(c -> new Change(c.get("topic").s(), Channel.fromWire(c.get("channel").s()).orElse(Channel.EMAIL),
+                        TopicStatus.fromWire(c.get("status").s()).orElse(TopicStatus.UNSUBSCRIBED), c.get("source").s(), Times.parse(c.get("at").s())))
+                .sorted(newestFirst)
+                .filter(c -> after.map(a -> (c.key().at() + "|" + c.key().id()).compareTo(a.at() + "|" + a.id()) < 0).orElse(true))
+                .limit(limit).toList();
+    }
+
     public List<Map<String, AttributeValue>> changes(String userId) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(key(userId)).consistentRead(true)).item();
         return item == null || !item.containsKey("changes") ? List.of() : item.get("changes").l().stream().map(AttributeValue::m).toList();

@@ -194,7 +194,8 @@ public final class Services {
         EventIngest eventIngest = new EventIngest(events, clock);
         io.nudge.api.EventRoutes.install(api, eventIngest, events, clock);
         io.nudge.api.TrackRoutes.install(api, new io.nudge.ingest.TrackIngest(userService, eventIngest, clock));
-        io.nudge.api.TimelineRoutes.install(api, new io.nudge.timeline.Timeline(events, messages, clock));
+        io.nudge.api.TimelineRoutes.install(api, new io.nudge.timeline.Timeline(events, messages,
+                java.util.Optional.of(new io.nudge.topics.TopicChoiceLog(dynamo, tables.state())), clock));
         io.nudge.api.DefinitionRoutes.install(api, definitionService());
         io.nudge.api.JourneyRoutes.install(api, journeys(), journeyEngine(new io.nudge.journey.JourneyCatalog(definitions)));
         io.nudge.api.JourneyReportRoutes.install(api, journeys(), journeyStats(), stats, journeyInstances, messages);

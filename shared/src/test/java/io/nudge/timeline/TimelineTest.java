@@ -51,6 +51,7 @@ class TimelineTest {
         return switch (entry) {
             case Timeline.EventEntry e -> e.stored().event().id();
             case Timeline.MessageEntry m -> m.message().id();
+            case Timeline.ChoiceEntry c -> c.change().key().id();
         };
     }
 

@@ -183,6 +183,22 @@ class TopicsTest {
         JsonNode export = body(call("GET", "/v1/users/ada/export", null));
         assertThat(export.at("/records/topicChoices")).extracting(c -> c.get("topic").asText() + " " + c.get("status").asText() + " "
                 + c.get("source").asText()).containsExactly("digest unsubscribed api", "offers subscribed api");
+        JsonNode all = body(api.handle(new ApiRequest("GET", "/v1/users/ada/timeline", Map.of("authorization", "Bearer " + admin),
+                Map.of("limit", "200"), Optional.empty())));
+        assertThat(all.get("entries")).filteredOn(e -> e.get("type").asText().equals("topic_choice")).hasSize(2)
+                .allSatisfy(e -> assertThat(e.at("/choice/source").asText()).isEqualTo("api"));
+        // paged one entry at a time, the cursor carries the third stream: every entry once
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            Map<String, String> query = new java.util.HashMap<>(Map.of("limit", "1"));
+            cursor.ifPresent(c -> query.put("cursor", c));
+            JsonNode page = body(api.handle(new ApiRequest("GET", "/v1/users/ada/timeline", Map.of("authorization", "Bearer " + admin),
+                    query, Optional.empty())));
+            page.get("entries").forEach(e -> seen.add(e.toString()));
+            cursor = page.has("next") ? Optional.of(page.get("next").asText()) : Optional.empty();
+        } while (cursor.isPresent() && seen.size() < 100);
+        assertThat(seen).hasSize(all.get("entries").size()).doesNotHaveDuplicates();
         assertThat(body(call("GET", "/v1/stats/topics/offers?from=x", null)).at("/error/field").asText()).isNotEmpty();
     }
 
