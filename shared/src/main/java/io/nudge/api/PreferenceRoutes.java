@@ -198,13 +198,29 @@ public final class PreferenceRoutes {
         return at <= 0 ? "***" : email.charAt(0) + "***" + email.substring(at);
     }
 
-    /** A POST from this page: no Origin (a browser that sends none), or the public base URL's. */
+    /**
+     * A POST from this page: no Origin (a client that sends none), or the public base URL's origin, or (where the
+     * function does not know that URL: ingest-api on AWS, whose own URL would make a template cycle) the origin of the
+     * host the request was sent to.
+     */
     private boolean sameOrigin(ApiRequest request) {
         String origin = request.headers().get("origin");
         if (origin == null || origin.isBlank()) {
             return true;
         }
-        return origin.strip().equalsIgnoreCase(originOf(baseUrl.get()));
+        Set<String> allowed = new HashSet<>();
+        try {
+            allowed.add(originOf(baseUrl.get()));
+        } catch (RuntimeException notConfigured) {
+            // only deliver must know NUDGE_PUBLIC_BASE_URL; the host the browser posted to is this page's origin
+        }
+        String host = request.headers().get("host");
+        if (host != null && !host.isBlank()) {
+            String scheme = request.headers().getOrDefault("x-forwarded-proto", "https").strip();
+            allowed.add(originOf(scheme + "://" + host.strip()));
+        }
+        allowed.remove("");
+        return allowed.stream().anyMatch(o -> o.equalsIgnoreCase(origin.strip()));
     }
 
     static String originOf(String url) {

@@ -203,6 +203,27 @@ class TopicsTest {
     }
 
     @Test
+    void without_a_public_base_url_the_preference_form_is_accepted_from_the_host_it_was_posted_to_only() throws Exception {
+        // as ingest-api on AWS: NUDGE_PUBLIC_BASE_URL is deliver's alone
+        io.nudge.unsubscribe.UnsubscribeTokens tokens = new io.nudge.unsubscribe.UnsubscribeTokens(io.nudge.unsubscribe.UnsubscribeLinks.randomKeys());
+        Services aws = Services.builder(TestDynamo.client(), services.tables()).clock(clock)
+                .unsubscribe(new io.nudge.unsubscribe.UnsubscribeLinks(tokens, () -> {
+                    throw new IllegalStateException("NUDGE_PUBLIC_BASE_URL is not set");
+                })).build();
+        NudgeApi awsApi = aws.api(ApiSettings.defaults());
+        call("PUT", "/v1/users/cy", "{'email':'cy@example.com'}");
+        String path = "/v1/preferences";
+        Map<String, String> query = Map.of("token", tokens.issue("cy", io.nudge.model.Channel.EMAIL));
+        java.util.function.Function<String, ApiResponse> postFrom = origin -> awsApi.handle(new ApiRequest("POST", path,
+                Map.of("origin", origin, "host", "abc123.execute-api.eu-west-1.amazonaws.com", "content-type", "application/x-www-form-urlencoded"),
+                query, Optional.of("form=preferences".getBytes(StandardCharsets.UTF_8))));
+
+        assertThat(postFrom.apply("https://abc123.execute-api.eu-west-1.amazonaws.com").status()).isEqualTo(200);
+        assertThat(postFrom.apply("https://evil.example").status()).isEqualTo(403);
+        assertThat(postFrom.apply("null").status()).isEqualTo(403);
+    }
+
+    @Test
     void a_persons_choices_are_kept_with_source_and_time_shown_checked_and_recorded_for_the_stream_out() throws Exception {
         services.subscriptions().put(new Subscription("warehouse", "https://hooks.example.com/nudge",
                 EnumSet.of(OutboundType.USER_SUBSCRIBED, OutboundType.USER_UNSUBSCRIBED), true, false, "whsec_t", Optional.empty(),
