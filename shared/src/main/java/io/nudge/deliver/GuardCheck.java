@@ -24,7 +24,7 @@ import java.util.Optional;
 public final class GuardCheck {
     /** The guards, in deliver's order. */
     public enum Guard {
-        ADDRESS("address"), CONSENT("consent"), SUPPRESSION("suppression"), QUIET_HOURS("quiet_hours"),
+        ADDRESS("address"), CONSENT("consent"), TOPIC("topic"), SUPPRESSION("suppression"), QUIET_HOURS("quiet_hours"),
         FREQUENCY_CAP("frequency_cap"), RATE_LIMIT("rate_limit");
 
         private final String wire;
@@ -67,9 +67,11 @@ public final class GuardCheck {
     private final GuardSettings settings;
     private final java.time.Duration slotWidth;
     private final Clock clock;
+    private final io.nudge.topics.TopicCatalog topics;
 
     public GuardCheck(SuppressionStore suppressions, FrequencyCaps caps, RateLimits rates, GuardSettings settings,
-            java.time.Duration slotWidth, Clock clock) {
+            java.time.Duration slotWidth, io.nudge.topics.TopicCatalog topics, Clock clock) {
+        this.topics = Objects.requireNonNull(topics, "topics");
         this.suppressions = suppressions;
         this.caps = caps;
         this.rates = rates;
@@ -86,7 +88,8 @@ public final class GuardCheck {
             // no person receives it: only the destination's rate limit applies, per host, when it is sent
             Pass notApplicable = new Pass(Optional.of("webhooks reach no person: this guard does not apply"));
             return List.of(new Checked(Guard.ADDRESS, new Pass(Optional.of("the URL's host, once rendered"))),
-                    new Checked(Guard.CONSENT, notApplicable), new Checked(Guard.SUPPRESSION, notApplicable),
+                    new Checked(Guard.CONSENT, notApplicable), new Checked(Guard.TOPIC, notApplicable),
+                    new Checked(Guard.SUPPRESSION, notApplicable),
                     new Checked(Guard.QUIET_HOURS, notApplicable), new Checked(Guard.FREQUENCY_CAP, notApplicable),
                     new Checked(Guard.RATE_LIMIT, new Pass(Optional.of("per destination host, checked when it is sent"))));
         }
@@ -95,6 +98,12 @@ public final class GuardCheck {
         Verdict addressed = address.isPresent() ? pass() : new Stop("invalid_address");
         Verdict consent = transactional.<Verdict>map(p -> p)
                 .orElseGet(() -> DeliverService.consented(user, message.channel()) ? pass() : new Stop("no_consent"));
+        Verdict topic = transactional.<Verdict>map(p -> p).orElseGet(() -> io.nudge.topics.TopicCatalog.of(message)
+                .<Verdict>map(t -> topics.subscribed(user, t, message.channel()) ? new Pass(Optional.of("subscribed to " + t))
+                        : new Stop(DeliverService.TOPIC_UNSUBSCRIBED, Optional.of(user.subscription(t, message.channel())
+                                .map(s -> "chose unsubscribed (" + s.source() + ", " + s.at() + ")")
+                                .orElse("the topic's default is unsubscribed"))))
+                .orElseGet(() -> new Pass(Optional.of("no topic"))));
         Verdict suppression;
         if (message.channel() == Channel.PUSH) {
             suppression = new Pass(Optional.of("push is not on the suppression list"));
@@ -122,7 +131,7 @@ public final class GuardCheck {
                     new Defer(DeliverService.RATE_LIMIT + ": " + limited.limit(), now.plus(slotWidth));
             case RateLimits.Decision.DailyLimited limited -> new Defer(DeliverService.DAILY_LIMIT + ": " + limited.limit(), limited.resetsAt());
         };
-        return List.of(new Checked(Guard.ADDRESS, addressed), new Checked(Guard.CONSENT, consent),
+        return List.of(new Checked(Guard.ADDRESS, addressed), new Checked(Guard.CONSENT, consent), new Checked(Guard.TOPIC, topic),
                 new Checked(Guard.SUPPRESSION, suppression), new Checked(Guard.QUIET_HOURS, quiet),
                 new Checked(Guard.FREQUENCY_CAP, cap), new Checked(Guard.RATE_LIMIT, rate));
     }

@@ -222,7 +222,7 @@ public final class Services {
     public io.nudge.evaluate.TriggerDryRun triggerDryRun() {
         io.nudge.deliver.GuardCheck guardCheck = new io.nudge.deliver.GuardCheck(suppressions,
                 new FrequencyCaps(dynamo, tables.state(), guards.caps()), new RateLimits(dynamo, tables.state(), guards.rates()),
-                guards, messages.slotWidth(), clock);
+                guards, messages.slotWidth(), new io.nudge.topics.TopicCatalog(definitions), clock);
         // annotate only: no conversions (they are recorded, not read) and record() is never called
         io.nudge.segments.SegmentMembership segments = new io.nudge.segments.SegmentMembership(activity(),
                 new io.nudge.segments.SegmentCatalog(definitions), null, clock);

@@ -67,7 +67,7 @@ class TriggerTestRoutesTest {
         assertThat(conditions.get(1).get("actual").asText()).isEqualTo("free");
         assertThat(conditions.get(1).get("holds").asBoolean()).isFalse();
         assertThat(result.has("message")).isFalse();
-        assertThat(result.get("guards")).hasSize(6);
+        assertThat(result.get("guards")).hasSize(7);
     }
 
     @Test
@@ -96,14 +96,14 @@ class TriggerTestRoutesTest {
             guards.add(g.get("guard").asText());
             assertThat(g.get("verdict").asText()).as(g.toString()).isEqualTo("pass");
         });
-        assertThat(guards).containsExactly("address", "consent", "suppression", "quiet_hours", "frequency_cap", "rate_limit");
+        assertThat(guards).containsExactly("address", "consent", "topic", "suppression", "quiet_hours", "frequency_cap", "rate_limit");
     }
 
     @Test
     void a_user_whose_address_is_suppressed_sees_the_suppression_stop() {
         JsonNode result = ok(test("cart", "{'userId':'eve','event':{'properties':{'total':99}}}"));
         assertThat(result.get("matched").asBoolean()).isTrue();
-        JsonNode suppression = result.at("/guards/2");
+        JsonNode suppression = result.at("/guards/3");
         assertThat(suppression.get("guard").asText()).isEqualTo("suppression");
         assertThat(suppression.get("verdict").asText()).isEqualTo("stop");
         assertThat(suppression.get("reason").asText()).isEqualTo("suppressed");
@@ -118,8 +118,8 @@ class TriggerTestRoutesTest {
         JsonNode result = ok(test("draft", "{'userId':'ada','event':{'properties':{'total':99}},'trigger':" + draft + "}"));
         assertThat(result.at("/message/status").asText()).isEqualTo("SCHEDULED");
         assertThat(result.at("/message/dueAt").asText()).isEqualTo("2026-11-25T00:00:00.000Z");
-        assertThat(result.at("/guards/3/verdict").asText()).isEqualTo("defer");
-        assertThat(result.at("/guards/3/until").asText()).isEqualTo("2026-11-25T08:00:00.000Z");
+        assertThat(result.at("/guards/4/verdict").asText()).isEqualTo("defer");
+        assertThat(result.at("/guards/4/until").asText()).isEqualTo("2026-11-25T08:00:00.000Z");
     }
 
     @Test
@@ -128,7 +128,8 @@ class TriggerTestRoutesTest {
         JsonNode result = ok(test("not_saved", "{'userId':'eve','event':{'properties':{'total':5}},'trigger':" + draft + "}"));
         assertThat(result.get("matched").asBoolean()).isTrue();
         assertThat(result.at("/guards/1/reason").asText()).isEqualTo("transactional");
-        assertThat(result.at("/guards/2/verdict").asText()).isEqualTo("stop");
+        assertThat(result.at("/guards/2/reason").asText()).as("the topic guard").isEqualTo("transactional");
+        assertThat(result.at("/guards/3/verdict").asText()).isEqualTo("stop");
         assertThat(call("GET", "/v1/triggers/not_saved", null).status()).isEqualTo(404);
 
         assertField(test("not_saved", "{'userId':'ada','trigger':" + CART.replace("'gte'", "'bigger'") + "}"), "/trigger/conditions/0/op");
@@ -188,12 +189,12 @@ class TriggerTestRoutesTest {
         String capped = CART.substring(0, CART.length() - 1) + ",'frequencyCap':1}";
         Map<String, Object> before = TableSnapshot.of(TestDynamo.client(), tables);
         JsonNode result = ok(test("cart", "{'userId':'ada','event':{'properties':{'total':99}},'trigger':" + capped + "}"));
-        assertThat(result.at("/guards/4/guard").asText()).isEqualTo("frequency_cap");
-        assertThat(result.at("/guards/4/verdict").asText()).isEqualTo("stop");
-        assertThat(result.at("/guards/4/reason").asText()).isEqualTo("frequency_cap: trigger cart: 1 per 24 h");
-        assertThat(result.at("/guards/5/verdict").asText()).isEqualTo("defer");
-        assertThat(result.at("/guards/5/reason").asText()).isEqualTo("rate_limit: email rate 1/s");
-        assertThat(result.at("/guards/5/until").asText()).isEqualTo("2026-11-24T09:01:00.000Z");
+        assertThat(result.at("/guards/5/guard").asText()).isEqualTo("frequency_cap");
+        assertThat(result.at("/guards/5/verdict").asText()).isEqualTo("stop");
+        assertThat(result.at("/guards/5/reason").asText()).isEqualTo("frequency_cap: trigger cart: 1 per 24 h");
+        assertThat(result.at("/guards/6/verdict").asText()).isEqualTo("defer");
+        assertThat(result.at("/guards/6/reason").asText()).isEqualTo("rate_limit: email rate 1/s");
+        assertThat(result.at("/guards/6/until").asText()).isEqualTo("2026-11-24T09:01:00.000Z");
         assertThat(TableSnapshot.of(TestDynamo.client(), tables)).isEqualTo(before);
     }
 

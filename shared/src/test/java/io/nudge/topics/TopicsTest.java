@@ -160,6 +160,12 @@ class TopicsTest {
         assertThat(deliverOne("ada", "offers")).as("default unsubscribed")
                 .isEqualTo(new DeliveryResult.Suppressed(DeliverService.TOPIC_UNSUBSCRIBED));
         assertThat(deliverOne("ada", "receipt")).as("transactional").isInstanceOf(DeliveryResult.Sent.class);
+        // the trigger test says so before anything is sent
+        JsonNode tested = body(call("POST", "/v1/triggers/offers/test", "{'userId':'ada'}"));
+        assertThat(tested.at("/guards/2/guard").asText()).isEqualTo("topic");
+        assertThat(tested.at("/guards/2/verdict").asText()).isEqualTo("stop");
+        assertThat(tested.at("/guards/2/reason").asText()).isEqualTo("topic_unsubscribed");
+        assertThat(tested.at("/guards/2/detail").asText()).isEqualTo("the topic's default is unsubscribed");
 
         call("PUT", "/v1/users/ada", "{'subscriptions':{'digest':{'email':'unsubscribed'},'offers':{'email':'subscribed'}}}");
         assertThat(deliverOne("ada", "digest")).isEqualTo(new DeliveryResult.Suppressed(DeliverService.TOPIC_UNSUBSCRIBED));
