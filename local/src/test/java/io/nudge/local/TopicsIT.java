@@ -110,6 +110,12 @@ class TopicsIT extends LocalRunnerCase {
         assertThat(export.at("/profile/subscriptions/digest/email/source").asText()).as("unchanged by the form").isEqualTo("unsubscribe");
         assertThat(export.at("/profile/subscriptions/offers/email/status").asText()).isEqualTo("unsubscribed");
         assertThat(export.at("/profile/subscriptions/offers/email/source").asText()).isEqualTo("preference_page");
+        // and every change, oldest first, with its source
+        java.util.List<String> history = new java.util.ArrayList<>();
+        export.at("/records/topicChoices").forEach(c -> history.add(c.get("topic").asText() + " " + c.get("status").asText() + " "
+                + c.get("source").asText()));
+        assertThat(history).containsExactly("digest subscribed api", "offers subscribed api", "digest unsubscribed unsubscribe",
+                "offers unsubscribed preference_page");
     }
 
     @Test
