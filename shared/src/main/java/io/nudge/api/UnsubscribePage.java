@@ -22,8 +22,13 @@ final class UnsubscribePage {
             form += "<p><a href=\"" + preferences.replace("&", "&amp;").replace("\"", "&quot;") + "\">Choose what you hear about</a></p>";
         }
         String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
-                + "<title>" + title + "</title></head><body style=\"font-family:sans-serif;max-width:32em;margin:4em auto\">"
-                + "<h1>" + title + "</h1><p>" + text + "</p>" + form + "</body></html>";
+                + "<title>" + escape(title) + "</title></head><body style=\"font-family:sans-serif;max-width:32em;margin:4em auto\">"
+                + "<h1>" + escape(title) + "</h1><p>" + escape(text) + "</p>" + form + "</body></html>";
         return new ApiResponse(status, Map.of("content-type", "text/html; charset=utf-8", "cache-control", "no-store"), html);
+    }
+
+    /** A topic's name (an admin's words) appears in the text: nothing in it may become markup. */
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
     }
 }
